@@ -1,0 +1,1 @@
+//! mailscope: the domain library (profiles, presets, secrets, PowerShell, Graph checks, simulated tenant).

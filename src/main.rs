@@ -1,0 +1,2 @@
+//! mailscope command line entry point.
+fn main() {}
