@@ -1,0 +1,204 @@
+//! Whole-profile validation: every field by its rule, plus the rules that span fields
+//! (duplicate mailboxes, a mailbox expected both reachable and refused, custom endpoints).
+
+use std::collections::HashMap;
+
+use super::model::{Cloud, Expectation, Mailbox, PROFILE_VERSION, Profile};
+use super::validate::{self, Invalid};
+use crate::tomlfile::KeySeg;
+
+/// A problem with one value of a profile, with the key path it sits at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub path: Vec<KeySeg>,
+    pub problem: Invalid,
+}
+
+fn at(path: &[KeySeg], problem: Invalid) -> FieldProblem {
+    FieldProblem {
+        path: path.to_vec(),
+        problem,
+    }
+}
+
+fn key(k: &str) -> KeySeg {
+    KeySeg::from(k)
+}
+
+/// Mailbox-list rules, by index: duplicates, and one address with both expectations.
+pub fn mailbox_list(mailboxes: &[Mailbox]) -> Vec<(usize, Invalid)> {
+    let mut out = Vec::new();
+    let mut seen: HashMap<String, (usize, Expectation)> = HashMap::new();
+    for (i, m) in mailboxes.iter().enumerate() {
+        let addr = m.address.trim().to_ascii_lowercase();
+        match seen.get(&addr) {
+            Some((first, exp)) if *exp != m.expect => out.push((
+                i,
+                Invalid(format!(
+                    "{addr} is listed as must-reach (granted) and as must-not-reach (denied); entry {} says {}. Keep one.",
+                    first + 1,
+                    exp.as_str()
+                )),
+            )),
+            Some((first, _)) => out.push((
+                i,
+                Invalid(format!("{addr} is already listed (entry {}). Remove the duplicate.", first + 1)),
+            )),
+            None => {
+                seen.insert(addr, (i, m.expect));
+            }
+        }
+    }
+    out
+}
+
+/// Checks a loaded profile. Absent optional values are fine; present ones must be valid.
+pub fn check_profile(p: &Profile) -> Vec<FieldProblem> {
+    let mut out = Vec::new();
+    if p.version != PROFILE_VERSION {
+        out.push(at(
+            &[key("version")],
+            Invalid(format!(
+                "this mailscope reads profile version {PROFILE_VERSION}; the file says {}. Use a matching mailscope version.",
+                p.version
+            )),
+        ));
+    }
+    if let Err(e) = validate::profile_name(&p.name) {
+        out.push(at(&[key("name")], e));
+    }
+    if let Some(t) = &p.tenant
+        && let Err(e) = validate::tenant(t)
+    {
+        out.push(at(&[key("tenant")], e));
+    }
+    if let Some(c) = &p.client_id
+        && let Err(e) = validate::client_id(c)
+    {
+        out.push(at(&[key("client_id")], e));
+    }
+    if let Some(n) = &p.app_name
+        && let Err(e) = validate::display_name(n, "app name", 120)
+    {
+        out.push(at(&[key("app_name")], e));
+    }
+    if let Some(r) = &p.redirect_uri
+        && let Err(e) = validate::redirect_uri(r)
+    {
+        out.push(at(&[key("redirect_uri")], e));
+    }
+    if let Some(sp) = &p.service_principal_id
+        && validate::parse_guid(sp).is_none()
+    {
+        out.push(at(
+            &[key("service_principal_id")],
+            Invalid("the service principal's Object ID is a GUID; copy it from Enterprise applications > the app > Overview.".into()),
+        ));
+    }
+    if let Some(c) = &p.credential
+        && let Some(id) = &c.secret_id
+        && validate::parse_guid(id).is_none()
+    {
+        out.push(at(
+            &[key("credential"), key("secret_id")],
+            Invalid(
+                "the Secret ID is a GUID from the Secret ID column of Certificates & secrets."
+                    .into(),
+            ),
+        ));
+    }
+    match (p.cloud, &p.endpoints) {
+        (Cloud::Custom, None) => out.push(at(
+            &[key("cloud")],
+            Invalid(
+                "cloud = \"custom\" needs an [endpoints] table with authority and graph URLs."
+                    .into(),
+            ),
+        )),
+        (Cloud::Custom, Some(ep)) => {
+            for (name, url) in [("authority", &ep.authority), ("graph", &ep.graph)] {
+                if !url.starts_with("https://") || reqwest::Url::parse(url).is_err() {
+                    out.push(at(
+                        &[key("endpoints"), key(name)],
+                        Invalid(format!("'{url}' is not an https:// URL.")),
+                    ));
+                }
+            }
+        }
+        // [endpoints] with another cloud is kept (profiles are exchanged as files) but unused.
+        (_, _) => {}
+    }
+    if let Some(s) = &p.scope {
+        if let Some(a) = &s.group_address
+            && let Err(e) = validate::mail_address(a)
+        {
+            out.push(at(&[key("scope"), key("group_address")], e));
+        }
+        if let Some(n) = &s.group_name
+            && let Err(e) = validate::display_name(n, "group name", 64)
+        {
+            out.push(at(&[key("scope"), key("group_name")], e));
+        }
+    }
+    for (i, m) in p.mailboxes.iter().enumerate() {
+        if let Err(e) = validate::mail_address(&m.address) {
+            out.push(at(&[key("mailbox"), KeySeg::Index(i), key("address")], e));
+        }
+    }
+    for (i, e) in mailbox_list(&p.mailboxes) {
+        out.push(at(&[key("mailbox"), KeySeg::Index(i), key("address")], e));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::model::{MailboxKind, PresetId};
+
+    fn mb(a: &str, e: Expectation) -> Mailbox {
+        Mailbox {
+            address: a.into(),
+            kind: MailboxKind::User,
+            expect: e,
+        }
+    }
+
+    #[test]
+    fn duplicates_and_conflicts_are_reported_at_the_later_entry() {
+        let list = [
+            mb("a@contoso.com", Expectation::Granted),
+            mb("A@Contoso.com", Expectation::Granted),
+            mb("b@contoso.com", Expectation::Denied),
+            mb("b@contoso.com", Expectation::Granted),
+        ];
+        let problems = mailbox_list(&list);
+        assert_eq!(problems.len(), 2);
+        assert_eq!(problems[0].0, 1);
+        assert!(problems[0].1.0.contains("already listed"));
+        assert_eq!(problems[1].0, 3);
+        assert!(
+            problems[1].1.0.contains("must-reach") && problems[1].1.0.contains("must-not-reach")
+        );
+    }
+
+    #[test]
+    fn a_fresh_profile_has_no_problems() {
+        let p = Profile::new("contoso-kundo", PresetId::Kundo, Cloud::Global);
+        assert!(check_profile(&p).is_empty());
+    }
+
+    #[test]
+    fn custom_cloud_needs_https_endpoints() {
+        let mut p = Profile::new("x", PresetId::Custom, Cloud::Custom);
+        assert!(check_profile(&p)[0].problem.0.contains("[endpoints]"));
+        p.endpoints = Some(crate::profile::model::Endpoints {
+            authority: "http://127.0.0.1:1".into(),
+            graph: "https://127.0.0.1:1".into(),
+            ca_file: None,
+        });
+        let problems = check_profile(&p);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].path, [key("endpoints"), key("authority")]);
+    }
+}

@@ -1,0 +1,10 @@
+//! Onboarding profiles: the typed answers of one onboarding, their validation and storage.
+
+mod consistency;
+mod model;
+mod store;
+pub mod validate;
+
+pub use consistency::{FieldProblem, check_profile, mailbox_list};
+pub use model::*;
+pub use store::{ProfileError, ProfileStore, parse_profile, render_profile};

@@ -1,0 +1,355 @@
+//! The typed answers of one onboarding: the documented, versioned profile format.
+
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+
+/// The profile format version this build reads and writes.
+pub const PROFILE_VERSION: u32 = 1;
+
+time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
+
+/// One onboarding: a tenant, an app, its credential, the mailboxes it must and must not reach.
+///
+/// Fields an admin has not filled in yet are `None`, so a half-finished wizard run can be saved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub version: u32,
+    pub name: String,
+    pub preset: PresetId,
+    #[serde(default)]
+    pub cloud: Cloud,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_name: Option<String>,
+    /// Supported account type chosen at registration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_type: Option<AccountType>,
+    /// Redirect URI registered on the app (only presets that need one, e.g. LEXZUR).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_uri: Option<String>,
+    /// Object ID of the app's service principal (Enterprise applications), needed for RBAC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_principal_id: Option<String>,
+    /// The last wizard step the admin completed, so the wizard resumes after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<CredentialInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoints: Option<Endpoints>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<Scope>,
+    #[serde(default, rename = "mailbox", skip_serializing_if = "Vec::is_empty")]
+    pub mailboxes: Vec<Mailbox>,
+}
+
+impl Profile {
+    /// A fresh profile for a preset, with nothing entered yet.
+    pub fn new(name: &str, preset: PresetId, cloud: Cloud) -> Self {
+        Profile {
+            version: PROFILE_VERSION,
+            name: name.to_string(),
+            preset,
+            cloud,
+            tenant: None,
+            client_id: None,
+            app_name: None,
+            account_type: None,
+            redirect_uri: None,
+            service_principal_id: None,
+            step: None,
+            credential: None,
+            endpoints: None,
+            scope: None,
+            mailboxes: Vec::new(),
+        }
+    }
+
+    /// Mailboxes the app must be able to reach.
+    pub fn granted_mailboxes(&self) -> impl Iterator<Item = &Mailbox> {
+        self.mailboxes
+            .iter()
+            .filter(|m| m.expect == Expectation::Granted)
+    }
+}
+
+/// Which vendor guide the onboarding follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PresetId {
+    Kundo,
+    Lexzur,
+    Elegere,
+    Sinch,
+    Emplifi,
+    Custom,
+}
+
+impl PresetId {
+    pub const ALL: [PresetId; 6] = [
+        PresetId::Kundo,
+        PresetId::Lexzur,
+        PresetId::Elegere,
+        PresetId::Sinch,
+        PresetId::Emplifi,
+        PresetId::Custom,
+    ];
+
+    /// The identifier used in files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PresetId::Kundo => "kundo",
+            PresetId::Lexzur => "lexzur",
+            PresetId::Elegere => "elegere",
+            PresetId::Sinch => "sinch",
+            PresetId::Emplifi => "emplifi",
+            PresetId::Custom => "custom",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PresetId> {
+        PresetId::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+/// The Microsoft cloud the tenant lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cloud {
+    #[default]
+    Global,
+    Gcc,
+    GccHigh,
+    Dod,
+    China,
+    /// Explicit endpoints from `[endpoints]` (the simulated tenant, a test proxy).
+    Custom,
+}
+
+impl Cloud {
+    pub const ALL: [Cloud; 6] = [
+        Cloud::Global,
+        Cloud::Gcc,
+        Cloud::GccHigh,
+        Cloud::Dod,
+        Cloud::China,
+        Cloud::Custom,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cloud::Global => "global",
+            Cloud::Gcc => "gcc",
+            Cloud::GccHigh => "gcc-high",
+            Cloud::Dod => "dod",
+            Cloud::China => "china",
+            Cloud::Custom => "custom",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Cloud> {
+        Cloud::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// A name an admin recognises.
+    pub fn label(self) -> &'static str {
+        match self {
+            Cloud::Global => "Global (commercial)",
+            Cloud::Gcc => "US Government GCC",
+            Cloud::GccHigh => "US Government GCC High",
+            Cloud::Dod => "US Government DoD",
+            Cloud::China => "China (21Vianet)",
+            Cloud::Custom => "Custom endpoints",
+        }
+    }
+}
+
+/// Who may sign in to the app (the "Supported account types" choice in the portal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AccountType {
+    /// Accounts in this organizational directory only (single tenant).
+    SingleTenant,
+    /// Accounts in any organizational directory (multitenant).
+    MultiTenant,
+    /// Any organizational directory and personal Microsoft accounts.
+    MultiTenantAndPersonal,
+}
+
+impl AccountType {
+    /// The wording of the portal's radio button.
+    pub fn portal_label(self) -> &'static str {
+        match self {
+            AccountType::SingleTenant => {
+                "Accounts in this organizational directory only (Single tenant)"
+            }
+            AccountType::MultiTenant => "Accounts in any organizational directory (Multitenant)",
+            AccountType::MultiTenantAndPersonal => {
+                "Accounts in any organizational directory and personal Microsoft accounts"
+            }
+        }
+    }
+
+    /// The `signInAudience` value of the application object.
+    pub fn sign_in_audience(self) -> &'static str {
+        match self {
+            AccountType::SingleTenant => "AzureADMyOrg",
+            AccountType::MultiTenant => "AzureADMultipleOrgs",
+            AccountType::MultiTenantAndPersonal => "AzureADandPersonalMicrosoftAccount",
+        }
+    }
+}
+
+/// What the app proves its identity with. Never holds the secret itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CredentialInfo {
+    pub kind: CredentialKind,
+    /// The Secret ID column of the portal; lets us recognise it if pasted as the value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_id: Option<String>,
+    #[serde(
+        default,
+        with = "iso_date::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expires: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbprint_sha1: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbprint_sha256: Option<String>,
+    /// The certificate's public part (`.cer`/`.pem`), as uploaded to the portal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cert_file: Option<String>,
+}
+
+impl CredentialInfo {
+    pub fn new(kind: CredentialKind) -> Self {
+        CredentialInfo {
+            kind,
+            secret_id: None,
+            expires: None,
+            thumbprint_sha1: None,
+            thumbprint_sha256: None,
+            cert_file: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CredentialKind {
+    Secret,
+    Certificate,
+}
+
+impl CredentialKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CredentialKind::Secret => "secret",
+            CredentialKind::Certificate => "certificate",
+        }
+    }
+}
+
+/// Explicit endpoints, used with `cloud = "custom"` (e.g. the simulated tenant).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoints {
+    pub authority: String,
+    pub graph: String,
+    /// An extra CA certificate (PEM) to trust for these endpoints.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<String>,
+}
+
+/// How the app is restricted to the intended mailboxes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scope {
+    pub mechanism: ScopeMechanism,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// When scoping last changed, so checks can tell "not yet propagated" from "wrong".
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub changed_at: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ScopeMechanism {
+    /// `New-ApplicationAccessPolicy` with a mail-enabled security group, as in the vendor guides.
+    ApplicationAccessPolicy,
+    /// RBAC for Applications in Exchange Online, Microsoft's successor to access policies.
+    Rbac,
+}
+
+impl ScopeMechanism {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScopeMechanism::ApplicationAccessPolicy => "application-access-policy",
+            ScopeMechanism::Rbac => "rbac",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ScopeMechanism> {
+        match s {
+            "application-access-policy" => Some(ScopeMechanism::ApplicationAccessPolicy),
+            "rbac" => Some(ScopeMechanism::Rbac),
+            _ => None,
+        }
+    }
+}
+
+/// A mailbox and whether the app must reach it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mailbox {
+    pub address: String,
+    #[serde(default, skip_serializing_if = "MailboxKind::is_user")]
+    pub kind: MailboxKind,
+    pub expect: Expectation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MailboxKind {
+    #[default]
+    User,
+    Shared,
+}
+
+impl MailboxKind {
+    fn is_user(&self) -> bool {
+        *self == MailboxKind::User
+    }
+}
+
+/// What the checks must observe for a mailbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Expectation {
+    Granted,
+    Denied,
+}
+
+impl Expectation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Expectation::Granted => "granted",
+            Expectation::Denied => "denied",
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! Profiles on disk: one TOML file per onboarding under `<home>/profiles/`, written atomically.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::consistency::check_profile;
+use super::model::Profile;
+use super::validate;
+use crate::fsutil;
+use crate::tomlfile::{self, FileError};
+
+/// Everything that can go wrong reading or writing profiles.
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error("no profile named '{0}'. `mailscope profile list` shows the profiles you have.")]
+    NotFound(String),
+    #[error("a profile named '{0}' already exists; delete it first or import under another name")]
+    Exists(String),
+    #[error("{0}")]
+    Invalid(FileError),
+    #[error("{0}")]
+    Name(validate::Invalid),
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write the profile: {0}")]
+    Serialize(String),
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ProfileError + '_ {
+    move |source| ProfileError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Parses and validates profile text; errors name `origin`, the line and the key.
+pub fn parse_profile(text: &str, origin: &str) -> Result<Profile, FileError> {
+    let profile: Profile = tomlfile::parse(text, origin)?;
+    if let Some(first) = check_profile(&profile).into_iter().next() {
+        return Err(tomlfile::error_at(
+            text,
+            origin,
+            &first.path,
+            first.problem.0,
+        ));
+    }
+    Ok(profile)
+}
+
+/// Renders a profile in the documented format.
+pub fn render_profile(p: &Profile) -> Result<String, ProfileError> {
+    let body = toml::to_string_pretty(p).map_err(|e| ProfileError::Serialize(e.to_string()))?;
+    Ok(format!(
+        "# mailscope onboarding profile (format version {}). Holds no secrets.\n{body}",
+        p.version
+    ))
+}
+
+/// The profile directory of one mailscope home.
+#[derive(Debug, Clone)]
+pub struct ProfileStore {
+    dir: PathBuf,
+}
+
+impl ProfileStore {
+    /// The store under the default home (`MAILSCOPE_HOME` or the OS config directory).
+    pub fn open_default() -> Result<Self, ProfileError> {
+        let home = crate::paths::home().map_err(|e| ProfileError::Io {
+            path: "home".into(),
+            source: std::io::Error::other(e),
+        })?;
+        Ok(Self::at(home))
+    }
+
+    pub fn at(home: impl Into<PathBuf>) -> Self {
+        ProfileStore {
+            dir: home.into().join("profiles"),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The file a profile lives in.
+    pub fn path_of(&self, name: &str) -> Result<PathBuf, ProfileError> {
+        let name = validate::profile_name(name).map_err(ProfileError::Name)?;
+        Ok(self.dir.join(format!("{name}.toml")))
+    }
+
+    /// Names of all stored profiles, sorted.
+    pub fn list(&self) -> Result<Vec<String>, ProfileError> {
+        let entries = match fs::read_dir(&self.dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io_err(&self.dir)(e)),
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.strip_suffix(".toml")
+                    .filter(|n| !n.starts_with('.'))
+                    .map(str::to_string)
+            })
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    pub fn exists(&self, name: &str) -> bool {
+        self.path_of(name).is_ok_and(|p| p.is_file())
+    }
+
+    pub fn load(&self, name: &str) -> Result<Profile, ProfileError> {
+        let path = self.path_of(name)?;
+        let text = match fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(ProfileError::NotFound(name.to_string()));
+            }
+            Err(e) => return Err(io_err(&path)(e)),
+        };
+        parse_profile(&text, &path.display().to_string()).map_err(ProfileError::Invalid)
+    }
+
+    /// Saves atomically, owner-only; the file name follows the profile's `name`.
+    pub fn save(&self, p: &Profile) -> Result<PathBuf, ProfileError> {
+        let path = self.path_of(&p.name)?;
+        fsutil::create_private_dir(&self.dir).map_err(io_err(&self.dir))?;
+        fsutil::write_private(&path, render_profile(p)?.as_bytes()).map_err(io_err(&path))?;
+        Ok(path)
+    }
+
+    /// Removes the profile file and the files recorded beside it. Keyring entries are the
+    /// caller's to delete (see `secrets::delete_all_for`), because the store may be absent.
+    pub fn delete(&self, name: &str) -> Result<(), ProfileError> {
+        let path = self.path_of(name)?;
+        match fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(ProfileError::NotFound(name.to_string()));
+            }
+            Err(e) => return Err(io_err(&path)(e)),
+        }
+        for sibling in self.companion_files(name) {
+            let _ = fs::remove_file(sibling);
+        }
+        Ok(())
+    }
+
+    /// Files stored beside a profile (the last check result and the like).
+    pub fn companion_files(&self, name: &str) -> Vec<PathBuf> {
+        let prefix = format!("{name}.");
+        fs::read_dir(&self.dir)
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| {
+                        p.file_name().is_some_and(|f| {
+                            let f = f.to_string_lossy();
+                            f.starts_with(&prefix) && f != format!("{name}.toml")
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Imports a profile file (validated); refuses to overwrite an existing profile.
+    pub fn import(&self, file: &Path) -> Result<Profile, ProfileError> {
+        let text = fs::read_to_string(file).map_err(io_err(file))?;
+        let profile =
+            parse_profile(&text, &file.display().to_string()).map_err(ProfileError::Invalid)?;
+        if self.exists(&profile.name) {
+            return Err(ProfileError::Exists(profile.name));
+        }
+        self.save(&profile)?;
+        Ok(profile)
+    }
+
+    /// The profile in its file format, for `export`.
+    pub fn export(&self, name: &str) -> Result<String, ProfileError> {
+        render_profile(&self.load(name)?)
+    }
+}
+
+#[cfg(test)]
+#[path = "store_tests.rs"]
+mod tests;
