@@ -11,4 +11,5 @@ pub mod fsutil;
 pub mod paths;
 pub mod preset;
 pub mod profile;
+pub mod secrets;
 pub mod tomlfile;
