@@ -1,0 +1,78 @@
+//! The command-line grammar (clap derive). Help texts teach the workflow.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// From nothing to a verified, least-privilege Microsoft 365 mail integration.
+///
+/// mailscope walks you through registering an Entra ID app for a vendor's mail product,
+/// keeps its secret in your OS keyring, writes the Exchange Online PowerShell that restricts
+/// the app to the right mailboxes, and proves the result mailbox by mailbox with live
+/// Microsoft Graph checks.
+///
+/// Start with `mailscope demo` to try the whole flow against a built-in simulated tenant.
+#[derive(Debug, Parser)]
+#[command(name = "mailscope", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List, show, import, export and delete onboarding profiles.
+    ///
+    /// A profile holds the answers of one onboarding (tenant, app, credential kind,
+    /// mailboxes and what each must allow). It never holds a secret: those are in the
+    /// OS keyring. Profiles live in the OS config directory, or in $MAILSCOPE_HOME.
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+    /// Store, inspect or delete a profile's client secret in the OS keyring.
+    ///
+    /// For headless runs without a keyring, set MAILSCOPE_CLIENT_SECRET instead: it is
+    /// used for that run and never stored.
+    #[command(subcommand)]
+    Secret(SecretCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// List profiles, one per line.
+    List,
+    /// Print a profile in its file format.
+    Show { name: String },
+    /// Delete a profile and its secrets in the keyring.
+    ///
+    /// If the keyring cannot be reached the profile is kept, so no secret is orphaned;
+    /// --force deletes the file anyway.
+    Delete {
+        name: String,
+        /// Delete the profile even when its keyring entries cannot be removed.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Import a profile file (validated first; an existing profile is never overwritten).
+    Import { file: PathBuf },
+    /// Export a profile to FILE, or to standard output. Exports hold no secrets.
+    Export { name: String, file: Option<PathBuf> },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretCommand {
+    /// Read a client secret Value from standard input (no echo on a terminal), check it, and store it.
+    ///
+    /// Paste the Value column from Certificates & secrets, not the Secret ID.
+    Set(ProfileArg),
+    /// Say whether a client secret is stored for the profile, and in which keyring.
+    Status(ProfileArg),
+    /// Delete the profile's client secret and private key from the keyring.
+    Delete(ProfileArg),
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileArg {
+    /// The profile's name (see `mailscope profile list`).
+    #[arg(long, short = 'p')]
+    pub profile: String,
+}

@@ -1,0 +1,6 @@
+//! Command-line subcommands: argument definitions and one module per command family.
+
+pub mod args;
+pub mod output;
+pub mod profile_cmd;
+pub mod secret_cmd;
