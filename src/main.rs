@@ -13,6 +13,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Profile(cmd) => cli::profile_cmd::run(cmd),
         Command::Secret(cmd) => cli::secret_cmd::run(cmd),
+        Command::Status(args) => cli::status_cmd::run(args),
     };
     ExitCode::from(code)
 }

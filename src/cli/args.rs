@@ -34,6 +34,22 @@ pub enum Command {
     /// used for that run and never stored.
     #[command(subcommand)]
     Secret(SecretCommand),
+    /// Show every profile's credential expiry; exit 1 when one needs attention.
+    ///
+    /// Warnings start 60 days before expiry and become urgent at 14. The exit code is 1
+    /// when any credential has expired or expires within --warn-days, so this can run from
+    /// a scheduled task or cron job.
+    Status(StatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Exit with 1 when a credential expires within this many days.
+    #[arg(long, default_value_t = 30, value_name = "DAYS")]
+    pub warn_days: i64,
+    /// One JSON document instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,3 +4,4 @@ pub mod args;
 pub mod output;
 pub mod profile_cmd;
 pub mod secret_cmd;
+pub mod status_cmd;
