@@ -12,5 +12,6 @@ pub mod fsutil;
 pub mod paths;
 pub mod preset;
 pub mod profile;
+pub mod report;
 pub mod secrets;
 pub mod tomlfile;
