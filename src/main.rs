@@ -1,6 +1,7 @@
 //! mailscope command line: parses arguments (clap) and calls one entry point per subcommand.
 
 mod cli;
+mod tui;
 
 use std::process::ExitCode;
 
@@ -11,9 +12,10 @@ use cli::args::{Cli, Command};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Profile(cmd) => cli::profile_cmd::run(cmd),
-        Command::Secret(cmd) => cli::secret_cmd::run(cmd),
-        Command::Status(args) => cli::status_cmd::run(args),
+        None => tui::run(),
+        Some(Command::Profile(cmd)) => cli::profile_cmd::run(cmd),
+        Some(Command::Secret(cmd)) => cli::secret_cmd::run(cmd),
+        Some(Command::Status(args)) => cli::status_cmd::run(args),
     };
     ExitCode::from(code)
 }

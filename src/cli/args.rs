@@ -15,8 +15,9 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "mailscope", version, propagate_version = true)]
 pub struct Cli {
+    /// Without a subcommand, the onboarding wizard starts.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,0 +1,64 @@
+//! Effects: the I/O `update` asks for. They are executed in exactly one place (`runner`).
+
+use std::path::PathBuf;
+
+use mailscope::profile::Profile;
+use mailscope::secrets::Secret;
+
+use super::msg::RunId;
+
+/// Work for the effect runner; each result comes back as a `Reply` with the same run id.
+#[derive(Debug)]
+pub enum Effect {
+    LoadProfiles,
+    SaveProfile(Profile),
+    StoreSecret {
+        run: RunId,
+        profile: String,
+        value: Secret,
+    },
+    ProbeSecret {
+        run: RunId,
+        profile: String,
+    },
+    LoadSecret {
+        run: RunId,
+        profile: String,
+    },
+    GenerateCertificate {
+        run: RunId,
+        profile: Profile,
+        cer_path: PathBuf,
+    },
+    ImportCertificate {
+        run: RunId,
+        profile: Profile,
+        path: PathBuf,
+    },
+    VerifyToken {
+        run: RunId,
+        profile: Profile,
+    },
+    GenerateScript {
+        run: RunId,
+        profile: Profile,
+    },
+    ReadFile {
+        run: RunId,
+        path: PathBuf,
+    },
+    WriteFile {
+        path: PathBuf,
+        contents: String,
+    },
+    /// Copy to the clipboard (OSC 52 and the system clipboard). Secret-typed so it is never logged.
+    Copy(Secret),
+    /// Run the checks; `cells` limits them to some (row, capability) pairs (watch, re-run).
+    StartChecks {
+        run: RunId,
+        profile: Profile,
+        cells: Option<Vec<(usize, super::screens::checks::Capability)>>,
+    },
+    CancelChecks,
+    Quit,
+}

@@ -1,0 +1,93 @@
+//! The wizard: a ratatui screen for every documented onboarding step.
+//!
+//! Shape: `update(&mut Model, Msg) -> Vec<Effect>` is pure; `runner` is the one place effects
+//! run, replying with messages tagged by run id; `app` is the loop; `view` draws from `&Model`.
+
+mod app;
+mod effect;
+mod form;
+mod integrations;
+mod keys;
+mod model;
+mod msg;
+mod nav;
+mod runner;
+mod screens;
+mod step;
+mod terminal;
+mod theme;
+mod update;
+mod view;
+
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+
+use crossterm::event::EventStream;
+use mailscope::profile::ProfileStore;
+use mailscope::secrets::{KeyringStore, SecretStore};
+use time::OffsetDateTime;
+
+use effect::Effect;
+use model::Model;
+use theme::Theme;
+
+/// Starts the wizard on the start screen; returns the process exit code.
+pub fn run() -> u8 {
+    let profiles = match ProfileStore::open_default() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("mailscope: {e}");
+            return crate::cli::output::EXIT_CANNOT_RUN;
+        }
+    };
+    let secrets: Arc<dyn SecretStore> = Arc::new(KeyringStore::open());
+    let model = Model::new(OffsetDateTime::now_utc(), Theme::from_env());
+    launch(model, profiles, secrets, vec![Effect::LoadProfiles])
+}
+
+fn launch(
+    mut model: Model,
+    profiles: ProfileStore,
+    secrets: Arc<dyn SecretStore>,
+    first: Vec<Effect>,
+) -> u8 {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("mailscope: cannot start: {e}");
+            return crate::cli::output::EXIT_CANNOT_RUN;
+        }
+    };
+    let result = rt.block_on(async move {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut runner = runner::Runner::new(tx, profiles, secrets, true);
+        for e in first {
+            runner.run(e);
+        }
+        let mut guard = terminal::TerminalGuard::enter().map_err(|e| e.to_string())?;
+        let r = app::run(
+            &mut guard.terminal,
+            &mut model,
+            EventStream::new(),
+            &mut runner,
+            &mut rx,
+        )
+        .await;
+        drop(guard);
+        runner.shutdown().await;
+        r
+    });
+    match result {
+        Ok(()) => crate::cli::output::EXIT_OK,
+        Err(e) => {
+            eprintln!("mailscope: {e}");
+            crate::cli::output::EXIT_CANNOT_RUN
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! The whole state of the wizard: plain data, drawn from `&Model`, changed only by `update`.
+
+use mailscope::preset::Preset;
+use mailscope::profile::Profile;
+use time::{Date, OffsetDateTime};
+
+use super::msg::RunId;
+use super::screens::{
+    app_reg::AppRegState, checks::ChecksState, credential::CredState, mailboxes::MailboxesState,
+    permissions::PermsState, scoping::ScopingState, start::StartState, summary::SummaryState,
+};
+use super::step::Step;
+use super::theme::Theme;
+
+/// The smallest terminal the screens are laid out for.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Which screen is showing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// Pick a profile to resume, or start a new onboarding.
+    Start,
+    Step(Step),
+}
+
+/// What is drawn over the screen, if anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    None,
+    Help,
+}
+
+/// A one-line message in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    Info(String),
+    Error(String),
+}
+
+/// When the wizard runs against the built-in simulated tenant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Demo {
+    /// Where the simulated tenant listens, shown on screen.
+    pub authority: String,
+}
+
+/// The onboarding being worked on: its profile, preset and each screen's state.
+#[derive(Debug)]
+pub struct Wizard {
+    pub profile: Profile,
+    pub preset: Preset,
+    pub app: AppRegState,
+    pub cred: CredState,
+    pub perms: PermsState,
+    pub mailboxes: MailboxesState,
+    pub scoping: ScopingState,
+    pub checks: ChecksState,
+    pub summary: SummaryState,
+}
+
+impl Wizard {
+    pub fn new(profile: Profile, preset: Preset, today: Date) -> Self {
+        Wizard {
+            app: AppRegState::new(&profile, &preset),
+            cred: CredState::new(&profile, &preset, today),
+            perms: PermsState::default(),
+            mailboxes: MailboxesState::new(&profile),
+            scoping: ScopingState::new(&profile, &preset),
+            checks: ChecksState::default(),
+            summary: SummaryState::default(),
+            profile,
+            preset,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Model {
+    pub screen: Screen,
+    pub overlay: Overlay,
+    pub start: StartState,
+    pub wizard: Option<Wizard>,
+    /// Terminal size in cells.
+    pub size: (u16, u16),
+    pub status: Option<Status>,
+    next_run: RunId,
+    /// Set once the program should exit.
+    pub quitting: bool,
+    /// The current time, advanced by ticks (so `update` never reads the clock).
+    pub now: OffsetDateTime,
+    pub theme: Theme,
+    pub demo: Option<Demo>,
+}
+
+impl Model {
+    pub fn new(now: OffsetDateTime, theme: Theme) -> Self {
+        Model {
+            screen: Screen::Start,
+            overlay: Overlay::None,
+            start: StartState::default(),
+            wizard: None,
+            size: (MIN_WIDTH, MIN_HEIGHT),
+            status: None,
+            next_run: 1,
+            quitting: false,
+            now,
+            theme,
+            demo: None,
+        }
+    }
+
+    /// A fresh run id for a request whose reply must match.
+    pub fn run_id(&mut self) -> RunId {
+        let id = self.next_run;
+        self.next_run += 1;
+        id
+    }
+
+    pub fn today(&self) -> Date {
+        self.now.date()
+    }
+
+    pub fn too_small(&self) -> bool {
+        self.size.0 < MIN_WIDTH || self.size.1 < MIN_HEIGHT
+    }
+
+    pub fn info(&mut self, s: impl Into<String>) {
+        self.status = Some(Status::Info(s.into()));
+    }
+
+    pub fn error(&mut self, s: impl Into<String>) {
+        self.status = Some(Status::Error(s.into()));
+    }
+}

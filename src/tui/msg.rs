@@ -1,0 +1,132 @@
+//! Messages: what happened (a key mapped to an action, a paste, a resize, a worker's reply).
+//! Replies carry the run id of the request so that a reply to an abandoned run is ignored.
+
+use mailscope::profile::Profile;
+use mailscope::secrets::Secret;
+use tui_input::InputRequest;
+
+use super::screens::checks::{Capability, CellResult};
+
+/// A request id handed out by the model; replies echo it.
+pub type RunId = u64;
+
+/// What a key means on the current screen. Every action a key can trigger is listed here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Leave the program (cancelling running checks).
+    Quit,
+    /// Go back one screen or close what is open; nothing typed is lost.
+    Back,
+    /// Open or close this screen's help.
+    Help,
+    /// Confirm: next field, or continue to the next step from the last one.
+    Submit,
+    /// Move focus to the next / previous field or pane.
+    FocusNext,
+    FocusPrev,
+    /// Move the selection in a list or scroll a view.
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    /// Move the selected column in the check table.
+    Left,
+    Right,
+    /// Start a new onboarding from the start screen.
+    New,
+    /// Show or hide a masked secret while typing it.
+    Reveal,
+    /// Get a token and show which permissions it carries.
+    Verify,
+    /// Skip an optional step.
+    Skip,
+    /// Start adding mailboxes (one, or many pasted at once).
+    Add,
+    /// Remove the selected mailbox.
+    Remove,
+    /// Switch the selected mailbox between must-reach and must-not-reach.
+    ToggleExpect,
+    /// Switch the selected mailbox between user and shared.
+    ToggleKind,
+    /// Read mailboxes or a certificate from a file.
+    Import,
+    /// Generate a self-signed certificate.
+    Generate,
+    /// Copy the script or the selected value to the clipboard.
+    Copy,
+    /// Save the script to a .ps1 file.
+    Save,
+    /// Record that the admin ran the scoping script (`scope.changed_at`).
+    MarkRun,
+    /// Run the checks again.
+    Rerun,
+    /// Show only the mailboxes with a problem.
+    Filter,
+    /// Keep re-checking pending and failing cells.
+    Watch,
+    /// Show the client secret on the summary (explicit request).
+    ShowSecret,
+    /// Export a report of this onboarding.
+    Export,
+}
+
+/// Everything `update` reacts to.
+#[derive(Debug)]
+pub enum Msg {
+    Action(Action),
+    /// An editing keystroke for the focused text field.
+    Edit(InputRequest),
+    /// Text pasted into the terminal (bracketed paste).
+    Paste(String),
+    Resize(u16, u16),
+    /// Mouse wheel: positive scrolls down.
+    Scroll(i32),
+    /// About a second passed; carries the time so `update` never reads the clock.
+    Tick(time::OffsetDateTime),
+    Reply(Reply),
+}
+
+/// A saved profile as listed on the start screen.
+#[derive(Debug, Clone)]
+pub struct ListedProfile {
+    pub name: String,
+    pub profile: Result<Profile, String>,
+}
+
+/// A certificate made or imported for the app.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CertInfo {
+    pub sha1: String,
+    pub sha256: String,
+    pub cer_path: String,
+    pub expires: Option<time::Date>,
+}
+
+/// Results from the effect runner.
+#[allow(dead_code)]
+#[derive(Debug)]
+pub enum Reply {
+    ProfilesLoaded(Result<Vec<ListedProfile>, String>),
+    Saved(Result<String, String>),
+    /// The client secret was stored (Ok: the backend's name).
+    SecretStored(RunId, Result<String, String>),
+    /// Whether a client secret is already stored for the profile.
+    SecretPresence(RunId, Result<bool, String>),
+    /// The client secret, loaded on explicit request for the summary.
+    SecretLoaded(RunId, Result<Secret, String>),
+    Certificate(RunId, Result<CertInfo, String>),
+    /// Application permissions the token carries.
+    Verified(RunId, Result<Vec<String>, String>),
+    Script(RunId, Result<String, String>),
+    FileRead(RunId, Result<String, String>),
+    /// A file was written (Ok: its path).
+    FileWritten(Result<String, String>),
+    /// Copied (Ok: how, e.g. "terminal clipboard (OSC 52)").
+    Copied(Result<String, String>),
+    /// The checks started: how many cells they will fill.
+    ChecksStarted(RunId, usize),
+    CheckCell(RunId, usize, Capability, CellResult),
+    ChecksFinished(RunId, Result<(), String>),
+}

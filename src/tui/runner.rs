@@ -1,0 +1,230 @@
+//! The effect runner: the one place where the wizard's effects are executed. Every result is
+//! sent back as a message carrying the run id of its request.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::clipboard::CopyToClipboard;
+use mailscope::profile::ProfileStore;
+use mailscope::secrets::{self, Secret, SecretSlot, SecretStore};
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use super::effect::Effect;
+use super::integrations;
+use super::msg::{ListedProfile, Msg, Reply};
+
+/// How long quitting waits for running checks to clean up (drafts are deleted on cancel).
+const CLEANUP_WAIT: Duration = Duration::from_secs(10);
+
+pub struct Runner {
+    tx: UnboundedSender<Msg>,
+    profiles: ProfileStore,
+    secrets: Arc<dyn SecretStore>,
+    /// Whether OSC 52 may be written to standard output (false in tests).
+    osc52: bool,
+    checks: Option<(watch::Sender<bool>, JoinHandle<()>)>,
+}
+
+impl Runner {
+    pub fn new(
+        tx: UnboundedSender<Msg>,
+        profiles: ProfileStore,
+        secrets: Arc<dyn SecretStore>,
+        osc52: bool,
+    ) -> Self {
+        Runner {
+            tx,
+            profiles,
+            secrets,
+            osc52,
+            checks: None,
+        }
+    }
+
+    fn reply(&self, r: Reply) {
+        let _ = self.tx.send(Msg::Reply(r));
+    }
+
+    /// Runs blocking work (files, keyring) off the async threads and sends its reply.
+    fn blocking<F>(&self, f: F)
+    where
+        F: FnOnce() -> Reply + Send + 'static,
+    {
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let _ = tx.send(Msg::Reply(f()));
+        });
+    }
+
+    pub fn run(&mut self, effect: Effect) {
+        match effect {
+            Effect::LoadProfiles => {
+                let store = self.profiles.clone();
+                self.blocking(move || Reply::ProfilesLoaded(load_all(&store)));
+            }
+            Effect::SaveProfile(p) => {
+                let store = self.profiles.clone();
+                self.blocking(move || {
+                    Reply::Saved(
+                        store
+                            .save(&p)
+                            .map(|path| path.display().to_string())
+                            .map_err(|e| e.to_string()),
+                    )
+                });
+            }
+            Effect::StoreSecret {
+                run,
+                profile,
+                value,
+            } => {
+                let s = self.secrets.clone();
+                self.blocking(move || {
+                    let r = secrets::store_client_secret(s.as_ref(), &profile, &value)
+                        .map(|()| s.backend())
+                        .map_err(|e| e.to_string());
+                    Reply::SecretStored(run, r)
+                });
+            }
+            Effect::ProbeSecret { run, profile } => {
+                let s = self.secrets.clone();
+                self.blocking(move || {
+                    let r = s
+                        .get(&profile, SecretSlot::ClientSecret)
+                        .map(|v| v.is_some())
+                        .map_err(|e| e.to_string());
+                    Reply::SecretPresence(run, r)
+                });
+            }
+            Effect::LoadSecret { run, profile } => {
+                let s = self.secrets.clone();
+                self.blocking(move || {
+                    let r = match secrets::client_secret(s.as_ref(), &profile) {
+                        Ok(Some((v, _))) => Ok(v),
+                        Ok(None) => Err(format!("No client secret is stored for '{profile}'.")),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    Reply::SecretLoaded(run, r)
+                });
+            }
+            Effect::GenerateCertificate {
+                run,
+                profile,
+                cer_path,
+            } => {
+                let s = self.secrets.clone();
+                self.blocking(move || {
+                    Reply::Certificate(
+                        run,
+                        integrations::generate_certificate(&profile, &cer_path, s.as_ref()),
+                    )
+                });
+            }
+            Effect::ImportCertificate { run, profile, path } => {
+                let s = self.secrets.clone();
+                self.blocking(move || {
+                    Reply::Certificate(
+                        run,
+                        integrations::import_certificate(&profile, &path, s.as_ref()),
+                    )
+                });
+            }
+            Effect::VerifyToken { run, profile } => {
+                let (tx, s) = (self.tx.clone(), self.secrets.clone());
+                tokio::spawn(async move {
+                    let r = integrations::verify_token(profile, s).await;
+                    let _ = tx.send(Msg::Reply(Reply::Verified(run, r)));
+                });
+            }
+            Effect::GenerateScript { run, profile } => {
+                self.blocking(move || Reply::Script(run, integrations::scoping_script(&profile)));
+            }
+            Effect::ReadFile { run, path } => self.blocking(move || {
+                Reply::FileRead(
+                    run,
+                    std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display())),
+                )
+            }),
+            Effect::WriteFile { path, contents } => self.blocking(move || {
+                Reply::FileWritten(
+                    std::fs::write(&path, contents)
+                        .map(|()| path.display().to_string())
+                        .map_err(|e| format!("Cannot write {}: {e}", path.display())),
+                )
+            }),
+            Effect::Copy(text) => {
+                let r = self.copy(&text);
+                self.reply(Reply::Copied(r));
+            }
+            Effect::StartChecks {
+                run,
+                profile,
+                cells,
+            } => {
+                self.cancel_checks();
+                let (cancel_tx, cancel_rx) = watch::channel(false);
+                let task = tokio::spawn(integrations::run_checks(
+                    run,
+                    profile,
+                    cells,
+                    self.secrets.clone(),
+                    self.tx.clone(),
+                    cancel_rx,
+                ));
+                self.checks = Some((cancel_tx, task));
+            }
+            Effect::CancelChecks => self.cancel_checks(),
+            Effect::Quit => {}
+        }
+    }
+
+    fn cancel_checks(&mut self) {
+        if let Some((cancel, _)) = &self.checks {
+            let _ = cancel.send(true);
+        }
+    }
+
+    /// Called on exit: cancels checks and waits (bounded) for their cleanup.
+    pub async fn shutdown(&mut self) {
+        self.cancel_checks();
+        if let Some((_, task)) = self.checks.take() {
+            let _ = tokio::time::timeout(CLEANUP_WAIT, task).await;
+        }
+    }
+
+    /// OSC 52 (works over SSH) and the system clipboard where there is one.
+    fn copy(&self, text: &Secret) -> Result<String, String> {
+        let mut how = Vec::new();
+        if self.osc52 {
+            let mut out = std::io::stdout();
+            if crossterm::execute!(out, CopyToClipboard::to_clipboard_from(text.expose())).is_ok() {
+                let _ = out.flush();
+                how.push("terminal clipboard (OSC 52)");
+            }
+        }
+        if let Ok(mut cb) = arboard::Clipboard::new()
+            && cb.set_text(text.expose().to_string()).is_ok()
+        {
+            how.push("system clipboard");
+        }
+        if how.is_empty() {
+            Err("no clipboard is reachable here; select the text with the mouse instead".into())
+        } else {
+            Ok(how.join(" and "))
+        }
+    }
+}
+
+fn load_all(store: &ProfileStore) -> Result<Vec<ListedProfile>, String> {
+    let names = store.list().map_err(|e| e.to_string())?;
+    Ok(names
+        .into_iter()
+        .map(|name| ListedProfile {
+            profile: store.load(&name).map_err(|e| e.to_string()),
+            name,
+        })
+        .collect())
+}

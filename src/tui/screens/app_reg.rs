@@ -1,0 +1,141 @@
+//! App registration: where to click in the Entra admin center, and the IDs to copy back.
+
+use mailscope::preset::Preset;
+use mailscope::profile::{Profile, validate};
+
+use crate::tui::effect::Effect;
+use crate::tui::form::{Field, Form};
+use crate::tui::model::Model;
+use crate::tui::msg::{Action, Msg};
+use crate::tui::nav;
+use crate::tui::step::Step;
+
+pub const F_NAME: usize = 0;
+pub const F_ACCOUNT: usize = 1;
+pub const F_REDIRECT: usize = 2;
+pub const F_CLIENT: usize = 3;
+pub const F_TENANT: usize = 4;
+
+#[derive(Debug)]
+pub struct AppRegState {
+    pub form: Form,
+}
+
+impl AppRegState {
+    pub fn new(profile: &Profile, preset: &Preset) -> Self {
+        let accounts: Vec<String> = preset
+            .account_types
+            .iter()
+            .map(|a| a.portal_label().to_string())
+            .collect();
+        let account_index = profile
+            .account_type
+            .and_then(|a| preset.account_types.iter().position(|x| *x == a))
+            .unwrap_or(0);
+        let redirect_hint = preset
+            .redirect_uri_template
+            .as_ref()
+            .map(|t| format!("Web platform; your server's address in place of {{server}}: {t}"))
+            .unwrap_or_default();
+        let mut form = Form::new(vec![
+            Field::text(
+                "Name",
+                profile
+                    .app_name
+                    .clone()
+                    .unwrap_or_else(|| preset.default_app_name.clone()),
+            ),
+            Field::choice("Supported account types", accounts, account_index),
+            Field::text(
+                "Redirect URI",
+                profile.redirect_uri.clone().unwrap_or_default(),
+            )
+            .with_hint(redirect_hint),
+            Field::text(
+                "Application (client) ID",
+                profile.client_id.clone().unwrap_or_default(),
+            ),
+            Field::text(
+                "Directory (tenant) ID",
+                profile.tenant.clone().unwrap_or_default(),
+            )
+            .with_hint("The GUID from Overview, or a domain such as contoso.onmicrosoft.com."),
+        ]);
+        form.set_hidden(F_REDIRECT, preset.redirect_uri_template.is_none());
+        AppRegState { form }
+    }
+}
+
+/// The validator of one field; None for choices.
+fn check(i: usize, value: &str) -> Option<Result<String, validate::Invalid>> {
+    match i {
+        F_NAME => Some(validate::display_name(value, "app name", 120)),
+        F_REDIRECT => Some(validate::redirect_uri(value)),
+        F_CLIENT => Some(validate::client_id(value)),
+        F_TENANT => Some(validate::tenant(value)),
+        _ => None,
+    }
+}
+
+pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
+    let Some(w) = model.wizard.as_mut() else {
+        return Vec::new();
+    };
+    let form = &mut w.app.form;
+    match msg {
+        Msg::Action(Action::FocusNext) => form.focus_next(),
+        Msg::Action(Action::FocusPrev) => form.focus_prev(),
+        Msg::Edit(req) if form.edit(req) => revalidate_focused(form),
+        Msg::Paste(text) if form.paste(text.trim()) => revalidate_focused(form),
+        Msg::Action(Action::Submit) if !form.at_last() => form.focus_next(),
+        Msg::Action(Action::Submit) => return submit(model),
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Validation as typed: a non-empty value is checked on every change.
+fn revalidate_focused(form: &mut Form) {
+    let i = form.focus;
+    let value = form.value(i).to_string();
+    let err = if value.trim().is_empty() {
+        None
+    } else {
+        check(i, &value).and_then(|r| r.err()).map(|e| e.0)
+    };
+    form.set_error(i, err);
+}
+
+fn submit(model: &mut Model) -> Vec<Effect> {
+    let Some(w) = model.wizard.as_mut() else {
+        return Vec::new();
+    };
+    let form = &mut w.app.form;
+    let mut values = [None, None, None, None, None];
+    for (i, slot) in values.iter_mut().enumerate() {
+        if form.get(i).is_some_and(|f| f.hidden) {
+            continue;
+        }
+        match check(i, form.value(i)) {
+            Some(Ok(v)) => *slot = Some(v),
+            Some(Err(e)) => form.set_error(i, Some(e.0)),
+            None => {}
+        }
+    }
+    if form.focus_first_error() {
+        return Vec::new();
+    }
+    let [name, _, redirect, client, tenant] = values;
+    let account = w
+        .preset
+        .account_types
+        .get(form.value_index(F_ACCOUNT))
+        .copied();
+    let p = &mut w.profile;
+    p.app_name = name;
+    p.account_type = account;
+    p.redirect_uri = redirect;
+    p.client_id = client;
+    p.tenant = tenant;
+    nav::complete(model, Step::AppRegistration)
+}

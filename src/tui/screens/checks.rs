@@ -1,0 +1,335 @@
+//! Live checks: the mailbox × capability table filling in as results arrive, a filter to
+//! problems, the selected cell's diagnosis, re-run, and watch mode for pending cells.
+
+use std::collections::BTreeSet;
+
+use mailscope::preset::Preset;
+
+use crate::tui::effect::Effect;
+use crate::tui::keys::Binding;
+use crate::tui::model::Model;
+use crate::tui::msg::{Action, Msg, Reply, RunId};
+use crate::tui::nav;
+use crate::tui::step::Step;
+
+/// Seconds between re-checks in watch mode.
+pub const WATCH_INTERVAL_S: u32 = 30;
+
+/// What is checked per mailbox.
+// Built by the check engine's adapter (`integrations::run_checks`) and the tests.
+#[allow(dead_code)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Capability {
+    Read,
+    Write,
+    Settings,
+    Send,
+}
+
+impl Capability {
+    pub fn label(self) -> &'static str {
+        match self {
+            Capability::Read => "read",
+            Capability::Write => "write",
+            Capability::Settings => "settings",
+            Capability::Send => "send",
+        }
+    }
+
+    /// The capabilities a preset's application permissions imply (send only on request).
+    pub fn for_preset(preset: &Preset) -> Vec<Capability> {
+        let has = |n: &str| preset.has_application_permission(n);
+        let mut caps = Vec::new();
+        if has("Mail.Read") || has("Mail.ReadWrite") || has("Mail.ReadBasic") {
+            caps.push(Capability::Read);
+        }
+        if has("Mail.ReadWrite") {
+            caps.push(Capability::Write);
+        }
+        if has("MailboxSettings.Read") || has("MailboxSettings.ReadWrite") {
+            caps.push(Capability::Settings);
+        }
+        if caps.is_empty() && has("Mail.Send") {
+            // Send-only apps: reading is what can be checked without sending mail.
+            caps.push(Capability::Read);
+        }
+        caps
+    }
+}
+
+/// The verdict of one cell.
+// Built by the check engine's adapter (`integrations::run_checks`) and the tests.
+#[allow(dead_code)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Pass,
+    Fail,
+    Pending,
+    Error,
+}
+
+impl Verdict {
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "FAIL",
+            Verdict::Pending => "pending",
+            Verdict::Error => "error",
+        }
+    }
+}
+
+/// One finished cell, with what to tell the admin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellResult {
+    pub verdict: Verdict,
+    /// What was observed: "granted", "denied", or an HTTP status.
+    pub observed: String,
+    /// Stable cause code (e.g. `policy-denied`) when something went wrong.
+    pub cause: Option<String>,
+    pub summary: String,
+    pub fix: String,
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    Idle,
+    Running(RunId),
+    Finished,
+    /// The checks could not run at all (authentication, network), with the reason.
+    Failed(String),
+}
+
+#[derive(Debug)]
+pub struct ChecksState {
+    pub phase: Phase,
+    pub caps: Vec<Capability>,
+    /// rows × caps, in the profile's mailbox order.
+    pub cells: Vec<Vec<Option<CellResult>>>,
+    pub total: usize,
+    pub done: usize,
+    /// Index into the visible rows.
+    pub selected: usize,
+    pub column: usize,
+    pub filter: bool,
+    /// Rows with at least one cell that did not pass.
+    pub problems: BTreeSet<usize>,
+    pub watch: bool,
+    /// Seconds until the next watch round.
+    pub watch_in: u32,
+}
+
+impl Default for ChecksState {
+    fn default() -> Self {
+        ChecksState {
+            phase: Phase::Idle,
+            caps: Vec::new(),
+            cells: Vec::new(),
+            total: 0,
+            done: 0,
+            selected: 0,
+            column: 0,
+            filter: false,
+            problems: BTreeSet::new(),
+            watch: false,
+            watch_in: WATCH_INTERVAL_S,
+        }
+    }
+}
+
+impl ChecksState {
+    pub fn running(&self) -> bool {
+        matches!(self.phase, Phase::Running(_))
+    }
+
+    /// How many rows the table shows.
+    pub fn visible_len(&self) -> usize {
+        if self.filter {
+            self.problems.len()
+        } else {
+            self.cells.len()
+        }
+    }
+
+    /// The profile row of the n-th visible row.
+    pub fn row_at(&self, n: usize) -> Option<usize> {
+        if self.filter {
+            self.problems.iter().nth(n).copied()
+        } else {
+            (n < self.cells.len()).then_some(n)
+        }
+    }
+
+    pub fn selected_cell(&self) -> Option<(usize, Capability, Option<&CellResult>)> {
+        let row = self.row_at(self.selected)?;
+        let cap = *self.caps.get(self.column)?;
+        let cell = self.cells.get(row)?.get(self.column)?.as_ref();
+        Some((row, cap, cell))
+    }
+
+    fn set(&mut self, row: usize, cap: Capability, result: CellResult) {
+        let Some(col) = self.caps.iter().position(|c| *c == cap) else {
+            return;
+        };
+        let Some(slot) = self.cells.get_mut(row).and_then(|r| r.get_mut(col)) else {
+            return;
+        };
+        if slot.is_none() {
+            self.done += 1;
+        }
+        *slot = Some(result);
+        let bad = self
+            .cells
+            .get(row)
+            .is_some_and(|r| r.iter().flatten().any(|c| c.verdict != Verdict::Pass));
+        if bad {
+            self.problems.insert(row);
+        } else {
+            self.problems.remove(&row);
+        }
+    }
+
+    /// Cells that watch mode re-checks: pending and failing ones.
+    fn recheckable(&self) -> Vec<(usize, Capability)> {
+        let mut out = Vec::new();
+        for row in &self.problems {
+            for (col, cap) in self.caps.iter().enumerate() {
+                let again = self
+                    .cells
+                    .get(*row)
+                    .and_then(|r| r.get(col))
+                    .is_some_and(|c| {
+                        c.as_ref()
+                            .is_some_and(|c| matches!(c.verdict, Verdict::Pending | Verdict::Fail))
+                    });
+                if again {
+                    out.push((*row, *cap));
+                }
+            }
+        }
+        out
+    }
+}
+
+pub fn bindings(_model: &Model) -> Vec<Binding> {
+    vec![
+        Binding::key('r', Action::Rerun, "re-run", "r"),
+        Binding::key('f', Action::Filter, "problems only", "f"),
+        Binding::key('w', Action::Watch, "watch", "w"),
+    ]
+}
+
+/// Starts checks: all cells, or only `cells` (watch mode and re-runs of problems).
+fn start(model: &mut Model, cells: Option<Vec<(usize, Capability)>>) -> Vec<Effect> {
+    let run = model.run_id();
+    let Some(w) = model.wizard.as_mut() else {
+        return Vec::new();
+    };
+    let st = &mut w.checks;
+    if cells.is_none() {
+        st.caps = Capability::for_preset(&w.preset);
+        st.cells = vec![vec![None; st.caps.len()]; w.profile.mailboxes.len()];
+        st.problems.clear();
+        st.done = 0;
+        st.total = st.caps.len() * w.profile.mailboxes.len();
+        st.selected = 0;
+    } else {
+        st.total = st.done;
+    }
+    st.phase = Phase::Running(run);
+    st.watch_in = WATCH_INTERVAL_S;
+    vec![Effect::StartChecks {
+        run,
+        profile: w.profile.clone(),
+        cells,
+    }]
+}
+
+/// On arrival: run the checks the first time.
+pub fn on_enter(model: &mut Model) -> Vec<Effect> {
+    match model.wizard.as_ref().map(|w| &w.checks.phase) {
+        Some(Phase::Idle) => start(model, None),
+        _ => Vec::new(),
+    }
+}
+
+/// Each second: count down to the next watch round.
+pub fn tick(model: &mut Model) -> Vec<Effect> {
+    let Some(w) = model.wizard.as_mut() else {
+        return Vec::new();
+    };
+    let st = &mut w.checks;
+    if !st.watch || st.phase != Phase::Finished {
+        return Vec::new();
+    }
+    let again = st.recheckable();
+    if again.is_empty() {
+        st.watch = false;
+        model.info("Watch mode: every cell passes, nothing left to re-check.");
+        return Vec::new();
+    }
+    st.watch_in = st.watch_in.saturating_sub(1);
+    if st.watch_in == 0 {
+        return start(model, Some(again));
+    }
+    Vec::new()
+}
+
+pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
+    let height = usize::from(model.size.1.saturating_sub(14)).max(1);
+    let Some(w) = model.wizard.as_mut() else {
+        return Vec::new();
+    };
+    let st = &mut w.checks;
+    let len = st.visible_len();
+    if let Some(to) = super::listnav::moved(st.selected, len, height, &msg) {
+        st.selected = to;
+        return Vec::new();
+    }
+    match msg {
+        Msg::Reply(r) => reply(st, r),
+        Msg::Action(a) => match a {
+            Action::Left => st.column = st.column.saturating_sub(1),
+            Action::Right => st.column = (st.column + 1).min(st.caps.len().saturating_sub(1)),
+            Action::Filter => {
+                st.filter = !st.filter;
+                st.selected = 0;
+            }
+            Action::Watch => {
+                st.watch = !st.watch;
+                st.watch_in = WATCH_INTERVAL_S;
+                let msg = if st.watch {
+                    "Watch mode on: pending and failing cells are re-checked every 30 s. Scoping changes can take an hour or more to reach Graph."
+                } else {
+                    "Watch mode off."
+                };
+                model.info(msg);
+            }
+            Action::Rerun if !st.running() => return start(model, None),
+            Action::Rerun => model.info("The checks are still running."),
+            Action::Submit => return nav::complete(model, Step::Checks),
+            _ => {}
+        },
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn reply(st: &mut ChecksState, r: Reply) {
+    let current = match st.phase {
+        Phase::Running(id) => id,
+        _ => return,
+    };
+    match r {
+        Reply::ChecksStarted(id, total) if id == current => st.total = st.total.max(total),
+        Reply::CheckCell(id, row, cap, result) if id == current => st.set(row, cap, result),
+        Reply::ChecksFinished(id, res) if id == current => {
+            st.phase = match res {
+                Ok(()) => Phase::Finished,
+                Err(e) => Phase::Failed(e),
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,1 @@
+//! Tests of the wizard without a terminal: update, snapshots, a scripted walk.

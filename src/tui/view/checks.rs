@@ -1,0 +1,162 @@
+//! Live checks: gauge, the mailbox × capability table (visible window only), and the detail
+//! pane of the selected cell.
+
+use mailscope::profile::Expectation;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Gauge, Paragraph, Wrap};
+
+use crate::tui::model::{Model, Wizard};
+use crate::tui::screens::checks::{Phase, Verdict};
+use crate::tui::theme::Theme;
+
+const ADDR_W: usize = 34;
+const CELL_W: usize = 10;
+
+fn verdict_style(v: Verdict, t: &Theme) -> Style {
+    match v {
+        Verdict::Pass => t.ok(),
+        Verdict::Fail | Verdict::Error => t.error(),
+        Verdict::Pending => t.warn(),
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
+    let t = &model.theme;
+    let st = &w.checks;
+    let [gauge, head, table, detail] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(6),
+    ])
+    .areas(area);
+    let ratio = if st.total == 0 {
+        0.0
+    } else {
+        st.done as f64 / st.total as f64
+    };
+    let label = match &st.phase {
+        Phase::Idle => "Not run yet: press r.".to_string(),
+        Phase::Running(_) => format!("Checking… {}/{} cells", st.done, st.total),
+        Phase::Finished => format!(
+            "Done: {} of {} mailboxes with a problem{}",
+            st.problems.len(),
+            st.cells.len(),
+            if st.watch {
+                format!(" · watch: next round in {} s", st.watch_in)
+            } else {
+                String::new()
+            }
+        ),
+        Phase::Failed(_) => "The checks could not run".to_string(),
+    };
+    let [g, _] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(gauge);
+    frame.render_widget(
+        Gauge::default()
+            .ratio(ratio.clamp(0.0, 1.0))
+            .label(label)
+            .gauge_style(t.ok()),
+        g,
+    );
+    let mut header = format!("  {:<ADDR_W$}{:<10}", "mailbox", "expected");
+    for c in &st.caps {
+        header.push_str(&format!("{:<CELL_W$}", c.label()));
+    }
+    if st.filter {
+        header.push_str("(problems only)");
+    }
+    frame.render_widget(Paragraph::new(Span::styled(header, t.dim())), head);
+    if let Phase::Failed(e) = &st.phase {
+        frame.render_widget(
+            Paragraph::new(Span::styled(format!("✗ {e}"), t.error())).wrap(Wrap { trim: true }),
+            table,
+        );
+        return;
+    }
+    let h = usize::from(table.height);
+    let first = super::mailboxes::window_start(st.selected, h);
+    let mut lines = Vec::with_capacity(h);
+    for n in first..(first + h).min(st.visible_len()) {
+        let Some(row) = st.row_at(n) else { break };
+        let Some(mb) = w.profile.mailboxes.get(row) else {
+            break;
+        };
+        let addr: String = mb.address.chars().take(ADDR_W - 1).collect();
+        let expect = match mb.expect {
+            Expectation::Granted => "reach",
+            Expectation::Denied => "not",
+        };
+        let mut spans = vec![
+            Span::raw(if n == st.selected { "▸ " } else { "  " }),
+            Span::raw(format!("{addr:<ADDR_W$}{expect:<10}")),
+        ];
+        for (col, cell) in st.cells.get(row).into_iter().flatten().enumerate() {
+            let (text, style) = match cell {
+                Some(c) => (c.verdict.label(), verdict_style(c.verdict, t)),
+                None => ("·", t.dim()),
+            };
+            let style = if n == st.selected && col == st.column {
+                style.patch(t.selected())
+            } else {
+                style
+            };
+            spans.push(Span::styled(format!("{text:<CELL_W$}"), style));
+        }
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), table);
+    let block = super::pane("Selected cell", model, false);
+    let inner = block.inner(detail);
+    frame.render_widget(block, detail);
+    let text = match st.selected_cell() {
+        None => vec![Line::from("Nothing selected.")],
+        Some((row, cap, None)) => vec![Line::from(format!(
+            "{} · {}: waiting for a result",
+            w.profile
+                .mailboxes
+                .get(row)
+                .map_or("", |m| m.address.as_str()),
+            cap.label()
+        ))],
+        Some((row, cap, Some(c))) => {
+            let mut l = vec![Line::from(vec![
+                Span::raw(format!(
+                    "{} · {} · observed {} · ",
+                    w.profile
+                        .mailboxes
+                        .get(row)
+                        .map_or("", |m| m.address.as_str()),
+                    cap.label(),
+                    c.observed
+                )),
+                Span::styled(c.verdict.label(), verdict_style(c.verdict, t)),
+                Span::raw(
+                    c.cause
+                        .as_ref()
+                        .map(|x| format!(" ({x})"))
+                        .unwrap_or_default(),
+                ),
+            ])];
+            if !c.summary.is_empty() {
+                l.push(Line::from(c.summary.as_str()));
+            }
+            if !c.fix.is_empty() {
+                l.push(Line::from(vec![
+                    Span::styled("Fix: ", t.title()),
+                    Span::raw(c.fix.as_str()),
+                ]));
+            }
+            if let Some(id) = &c.request_id {
+                l.push(Line::from(Span::styled(
+                    format!("request-id {id}"),
+                    t.dim(),
+                )));
+            }
+            l
+        }
+    };
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
+}

@@ -1,0 +1,206 @@
+//! Drawing: a pure function of `&Model`. One file per screen; this one lays out the frame.
+//!
+//! ```text
+//! ┌ mailscope · contoso-kundo · Kundo Mail ─────────── Step 3 of 8 · API permissions ┐
+//! │ SIMULATION banner (demo only)                                                      │
+//! │ screen body                                                                        │
+//! │ status line (info / error)                                                         │
+//! │ footer: the keys that work here                                                    │
+//! └────────────────────────────────────────────────────────────────────────────────────┘
+//! ```
+
+mod app_reg;
+mod branding;
+mod checks;
+mod credential;
+pub mod form;
+mod help;
+mod mailboxes;
+mod permissions;
+mod scoping;
+mod start;
+mod summary;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::keys::{Binding, FocusKind};
+use super::model::{MIN_HEIGHT, MIN_WIDTH, Model, Overlay, Screen, Status};
+use super::screens;
+use super::step::Step;
+
+pub fn draw(frame: &mut Frame, model: &Model) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area);
+        return;
+    }
+    let banner = u16::from(model.demo.is_some());
+    let [header, demo, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(banner),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(frame, header, model);
+    if let Some(d) = &model.demo {
+        let text = format!(
+            " SIMULATION: a built-in simulated tenant at {}; nothing reaches Microsoft.",
+            d.authority
+        );
+        frame.render_widget(Paragraph::new(text).style(model.theme.banner()), demo);
+    }
+    let body = body.inner(ratatui::layout::Margin::new(1, 0));
+    match model.screen {
+        Screen::Start => start::draw(frame, body, model),
+        Screen::Step(step) => {
+            if let Some(w) = &model.wizard {
+                match step {
+                    Step::AppRegistration => app_reg::draw(frame, body, model, w),
+                    Step::Credential => credential::draw(frame, body, model, w),
+                    Step::Permissions => permissions::draw(frame, body, model, w),
+                    Step::Branding => branding::draw(frame, body, model, w),
+                    Step::Mailboxes => mailboxes::draw(frame, body, model, w),
+                    Step::Scoping => scoping::draw(frame, body, model, w),
+                    Step::Checks => checks::draw(frame, body, model, w),
+                    Step::Summary => summary::draw(frame, body, model, w),
+                }
+            }
+        }
+    }
+    draw_status(frame, status, model);
+    draw_footer(frame, footer, model);
+    if model.overlay == Overlay::Help {
+        help::draw(frame, area, model);
+    }
+}
+
+fn too_small(frame: &mut Frame, area: Rect) {
+    let text = format!(
+        "mailscope needs a terminal of at least {MIN_WIDTH}×{MIN_HEIGHT}; this one is {}×{}. Enlarge the window, or press Ctrl-C to quit.",
+        area.width, area.height
+    );
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+}
+
+fn draw_header(frame: &mut Frame, area: Rect, model: &Model) {
+    let t = &model.theme;
+    let mut left = vec![Span::styled(" mailscope", t.title())];
+    let mut right = String::new();
+    if let (Some(w), Screen::Step(step)) = (&model.wizard, model.screen) {
+        left.push(Span::raw(format!(
+            " · {} · {}",
+            w.profile.name, w.preset.product
+        )));
+        let seq = Step::sequence(&w.preset);
+        let n = seq.iter().position(|s| *s == step).map_or(0, |i| i + 1);
+        right = format!("Step {n} of {} · {} ", seq.len(), step.title());
+    } else {
+        left.push(Span::raw(" · Microsoft 365 mail app onboarding"));
+    }
+    frame.render_widget(Paragraph::new(Line::from(left)), area);
+    frame.render_widget(
+        Paragraph::new(Line::from(Span::styled(right, t.title()))).right_aligned(),
+        area,
+    );
+}
+
+fn draw_status(frame: &mut Frame, area: Rect, model: &Model) {
+    let line = match &model.status {
+        Some(Status::Info(s)) => Line::from(Span::styled(format!(" {s}"), model.theme.ok())),
+        Some(Status::Error(s)) => Line::from(Span::styled(format!(" ✗ {s}"), model.theme.error())),
+        None => Line::default(),
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The keys shown in the footer: the screen's own, then the common ones that apply.
+pub fn footer_keys(model: &Model) -> Vec<(&'static str, &'static str)> {
+    let mut keys: Vec<(&'static str, &'static str)> = Vec::new();
+    let focus = screens::focus_kind(model);
+    if matches!(focus, FocusKind::Text | FocusKind::Choice) {
+        keys.push(("Tab", "next field"));
+    }
+    if focus == FocusKind::Choice {
+        keys.push(("←→", "choose"));
+    }
+    keys.push(("Enter", enter_hint(model)));
+    keys.extend(
+        screens::bindings(model)
+            .iter()
+            .filter(|b| b.keys != "Del")
+            .map(|b: &Binding| (b.keys, b.hint)),
+    );
+    keys.push(("Esc", "back"));
+    keys.push((if focus == FocusKind::Text { "F1" } else { "?" }, "help"));
+    keys.push(("Ctrl-C", "quit"));
+    keys
+}
+
+fn enter_hint(model: &Model) -> &'static str {
+    use screens::mailboxes::MbMode;
+    match model.screen {
+        Screen::Start => match model.start.mode {
+            screens::start::StartMode::List => "open",
+            screens::start::StartMode::New => "next/create",
+        },
+        Screen::Step(Step::Mailboxes) => match model.wizard.as_ref().map(|w| w.mailboxes.mode) {
+            Some(MbMode::Add) => "add",
+            Some(MbMode::Import) => "import",
+            _ => "continue",
+        },
+        Screen::Step(Step::Summary) => "finish",
+        Screen::Step(Step::AppRegistration | Step::Credential) => "next/continue",
+        Screen::Step(_) => "continue",
+    }
+}
+
+fn draw_footer(frame: &mut Frame, area: Rect, model: &Model) {
+    let t = &model.theme;
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1usize;
+    for (k, hint) in footer_keys(model) {
+        let len = k.chars().count() + hint.chars().count() + 3;
+        if used + len > usize::from(area.width) {
+            break;
+        }
+        used += len;
+        spans.push(Span::styled(k, t.key()));
+        spans.push(Span::raw(format!(" {hint}  ")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A centred rectangle for pop-ups.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// A titled block for panes.
+pub fn pane(title: &str, model: &Model, active: bool) -> Block<'static> {
+    let style = if active {
+        model.theme.focused()
+    } else {
+        model.theme.dim()
+    };
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(style)
+        .title(format!(" {title} "))
+}
+
+/// Clears an area before drawing a pop-up over it.
+pub fn clear(frame: &mut Frame, area: Rect) {
+    frame.render_widget(Clear, area);
+}

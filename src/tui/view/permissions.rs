@@ -1,0 +1,104 @@
+//! API permissions: the exact list with reasons, the consent step, and what Verify found.
+
+use mailscope::preset::PermissionKind;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::tui::model::{Model, Wizard};
+use crate::tui::screens::permissions::{Verification, missing};
+
+pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
+    let t = &model.theme;
+    let app_only = w.preset.application_permissions().next().is_some();
+    let kind_words = if app_only {
+        "Application permissions"
+    } else {
+        "Delegated permissions"
+    };
+    let mut lines = vec![
+        Line::default(),
+        Line::from(vec![
+            Span::raw("In the app: "),
+            Span::styled(
+                format!("API permissions > Add a permission > Microsoft Graph > {kind_words}"),
+                t.key(),
+            ),
+        ]),
+        Line::from("Add exactly these, nothing more:"),
+        Line::default(),
+    ];
+    for p in &w.preset.permissions {
+        let kind = match p.kind {
+            PermissionKind::Application => "application",
+            PermissionKind::Delegated => "delegated",
+        };
+        let opt = if p.optional { " (optional)" } else { "" };
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<26}", p.name), t.title()),
+            Span::styled(format!("{kind:<12}"), t.dim()),
+            Span::raw(format!("{}{opt}", p.reason)),
+        ]));
+    }
+    lines.push(Line::default());
+    if app_only {
+        lines.push(Line::from(vec![
+            Span::raw("Then press "),
+            Span::styled("Grant admin consent for <your organization>", t.key()),
+            Span::raw(" and confirm."),
+        ]));
+    } else if let Some(note) = &w.preset.consent_note {
+        lines.push(Line::from(note.as_str()));
+    }
+    let [body, result] = Layout::vertical([Constraint::Fill(1), Constraint::Length(4)]).areas(area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((w.perms.scroll, 0)),
+        body,
+    );
+    let result_lines = match &w.perms.verification {
+        Verification::NotRun => vec![Line::from(Span::styled(
+            "Press v to get a token and see which application permissions it really carries.",
+            t.dim(),
+        ))],
+        Verification::Running(_) => vec![Line::from("Getting a token…")],
+        Verification::Failed(e) => vec![Line::from(Span::styled(format!("✗ {e}"), t.error()))],
+        Verification::Roles(roles) => {
+            let lack = missing(model);
+            let carried = if roles.is_empty() {
+                "none (no roles claim)".to_string()
+            } else {
+                roles.join(", ")
+            };
+            let mut l = vec![Line::from(vec![
+                Span::styled("✓ Token received. ", t.ok()),
+                Span::raw(format!("It carries: {carried}")),
+            ])];
+            if lack.is_empty() {
+                l.push(Line::from(Span::styled(
+                    "Every required application permission is consented.",
+                    t.ok(),
+                )));
+            } else {
+                l.push(Line::from(Span::styled(
+                    format!(
+                        "Missing: {}. Add them and grant admin consent, then press v again.",
+                        lack.join(", ")
+                    ),
+                    t.error(),
+                )));
+                l.push(Line::from(Span::styled(
+                    "(Apps scoped with RBAC for Applications may lack them on purpose.)",
+                    t.dim(),
+                )));
+            }
+            l
+        }
+    };
+    frame.render_widget(
+        Paragraph::new(result_lines).wrap(Wrap { trim: true }),
+        result,
+    );
+}

@@ -1,0 +1,71 @@
+//! Summary: vendor values (secret hidden until asked), LEXZUR's integrations.json entry, expiry.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::tui::model::{Model, Wizard};
+use crate::tui::screens::summary::{integrations_entry, rows};
+
+pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
+    let t = &model.theme;
+    let mut lines = vec![
+        Line::default(),
+        Line::from(vec![
+            Span::raw("Enter these in "),
+            Span::styled(w.preset.vendor_settings.location.as_str(), t.key()),
+        ]),
+        Line::default(),
+    ];
+    for (i, r) in rows(w).iter().enumerate() {
+        let line = Line::from(vec![
+            Span::raw(if i == w.summary.selected {
+                "▸ "
+            } else {
+                "  "
+            }),
+            Span::styled(format!("{:<46}", r.label), t.dim()),
+            Span::raw(r.shown.clone()),
+        ]);
+        lines.push(if i == w.summary.selected {
+            line.style(t.selected())
+        } else {
+            line
+        });
+    }
+    lines.push(Line::default());
+    let expiry = w.profile.credential.as_ref().and_then(|c| c.expires);
+    lines.push(match expiry {
+        Some(d) => {
+            let days = (d - model.today()).whole_days();
+            let style = if days < 60 { t.warn() } else { t.ok() };
+            Line::from(Span::styled(
+                format!("The credential expires {d} ({days} days from now). Put a reminder in your calendar."),
+                style,
+            ))
+        }
+        None => Line::from(Span::styled("No expiry recorded for the credential.", t.dim())),
+    });
+    let checks = &w.checks;
+    if !checks.cells.is_empty() {
+        lines.push(Line::from(format!(
+            "Last check: {} of {} mailboxes with a problem.",
+            checks.problems.len(),
+            checks.cells.len()
+        )));
+    }
+    let entry = integrations_entry(w);
+    let entry_h = entry.as_ref().map_or(0, |e| e.lines().count() as u16 + 1);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(entry_h)]).areas(area);
+    frame.render_widget(Paragraph::new(lines), top);
+    if let Some(e) = entry {
+        let mut l = vec![Line::from(Span::styled(
+            "application/config/integrations.json entry:",
+            t.title(),
+        ))];
+        l.extend(e.lines().map(|s| Line::from(s.to_string())));
+        frame.render_widget(Paragraph::new(l), bottom);
+    }
+}
