@@ -244,7 +244,9 @@ fn add_text(model: &mut Model, text: &str) {
     if st.mode == MbMode::Import && added > 0 {
         st.mode = MbMode::List;
     }
-    model.info(format!("Added {added} mailbox(es)."));
+    if added > 0 {
+        model.info(format!("Added {added} mailbox(es)."));
+    }
 }
 
 fn submit(model: &mut Model) -> Vec<Effect> {

@@ -83,8 +83,8 @@ impl ScopingState {
             Field::choice(
                 "Mechanism",
                 vec![
-                    "Application access policy (as in the vendor guide)".into(),
-                    "RBAC for Applications (Microsoft's recommendation)".into(),
+                    "Application access policy (as in the guide)".into(),
+                    "RBAC for Applications (recommended)".into(),
                 ],
                 MECHANISMS.iter().position(|m| *m == mechanism).unwrap_or(0),
             ),

@@ -158,6 +158,12 @@ fn new_update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             {
                 f.set_text(after.as_str());
             }
+            if st.form.focus == F_NAME {
+                let err = validate::profile_name(st.form.value(F_NAME))
+                    .err()
+                    .map(|e| e.0);
+                st.form.set_error(F_NAME, err);
+            }
             let custom = st.cloud() == Cloud::Custom;
             for i in [F_AUTHORITY, F_GRAPH, F_CA] {
                 st.form.set_hidden(i, !custom);

@@ -1,1 +1,6 @@
 //! Tests of the wizard without a terminal: update, snapshots, a scripted walk.
+
+mod harness;
+mod screens_snap;
+mod update_tests;
+mod walk;

@@ -12,22 +12,15 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
     let mut text = vec![
         Line::default(),
         Line::from(vec![
-            Span::raw("Open the "),
+            Span::raw("In the "),
             Span::styled("Microsoft Entra admin center", t.title()),
-            Span::raw(" (older guides: Azure Active Directory) and go to"),
+            Span::raw(" (older guides: Azure Active Directory):"),
         ]),
         Line::from(Span::styled(
             "Identity > Applications > App registrations > New registration",
             t.key(),
         )),
-        Line::from(format!(
-            "Register with the values below{}; then copy both IDs from the Overview page.",
-            if w.preset.redirect_uri_template.is_some() {
-                " (redirect URI: platform Web)"
-            } else {
-                ", no redirect URI"
-            }
-        )),
+        Line::from("Register with these values, then copy both IDs from the app's Overview page."),
         Line::default(),
     ];
     if w.preset.account_types.len() == 1 {

@@ -42,9 +42,14 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
         Phase::Idle => "Not run yet: press r.".to_string(),
         Phase::Running(_) => format!("Checking… {}/{} cells", st.done, st.total),
         Phase::Finished => format!(
-            "Done: {} of {} mailboxes with a problem{}",
+            "Done: {} of {} mailboxes with a problem{}{}",
             st.problems.len(),
             st.cells.len(),
+            if st.filter {
+                " (showing problems only)"
+            } else {
+                ""
+            },
             if st.watch {
                 format!(" · watch: next round in {} s", st.watch_in)
             } else {
@@ -64,9 +69,6 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
     let mut header = format!("  {:<ADDR_W$}{:<10}", "mailbox", "expected");
     for c in &st.caps {
         header.push_str(&format!("{:<CELL_W$}", c.label()));
-    }
-    if st.filter {
-        header.push_str("(problems only)");
     }
     frame.render_widget(Paragraph::new(Span::styled(header, t.dim())), head);
     if let Phase::Failed(e) = &st.phase {

@@ -23,7 +23,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
                 ),
             ]),
             Line::from(format!(
-                "Pick {} months. Copy the Value column at once (shown only now) — not the Secret ID.",
+                "Pick {} months. Copy the Value at once (shown only now), not the Secret ID.",
                 w.preset.secret_lifetime_months
             )),
             Line::from(Span::styled(
@@ -34,21 +34,16 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
         ],
         CredentialKind::Certificate => vec![
             Line::default(),
-            Line::from(format!(
-                "{} proves itself with a certificate. Ctrl-G makes a self-signed RSA one: the",
-                w.preset.product
-            )),
-            Line::from(
-                "public .cer is written where you say, the private key stays in your keyring.",
-            ),
+            Line::from(format!("{} signs in with a certificate.", w.preset.product)),
+            Line::from("Ctrl-G makes a self-signed RSA one: the public .cer is written where you"),
+            Line::from("say; the private key stays in your OS keyring."),
             Line::from(vec![
-                Span::raw("Upload the .cer under "),
+                Span::raw("Upload it: "),
                 Span::styled(
                     "Certificates & secrets > Certificates > Upload certificate",
                     t.key(),
                 ),
             ]),
-            Line::default(),
         ],
     };
     let cert_h = if st.kind() == CredentialKind::Certificate {

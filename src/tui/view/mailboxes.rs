@@ -19,7 +19,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
     let t = &model.theme;
     let st = &w.mailboxes;
     let mbs = &w.profile.mailboxes;
-    let input_h = if st.mode == MbMode::List { 0 } else { 3 };
+    let input_h = if st.mode == MbMode::List { 0 } else { 6 };
     let [intro, input, head, list, counts] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Length(input_h),
@@ -30,9 +30,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
     .areas(area);
     let mut intro_lines = vec![
         Line::default(),
-        Line::from(
-            "The mailboxes the app must reach, and at least one it must not: the checks prove both.",
-        ),
+        Line::from("The mailboxes the app must reach, and at least one it must not reach."),
     ];
     if let Some(role) = &w.preset.shared_mailbox_role {
         intro_lines.push(Line::from(Span::styled(role.as_str(), t.dim())));
@@ -57,7 +55,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
             ),
         };
         let [label, field] =
-            Layout::vertical([Constraint::Length(1), Constraint::Length(2)]).areas(input);
+            Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(input);
         frame.render_widget(Paragraph::new(Span::styled(what, t.title())), label);
         super::form::draw(frame, field, form, true, t);
     }

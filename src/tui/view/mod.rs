@@ -49,7 +49,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
     draw_header(frame, header, model);
     if let Some(d) = &model.demo {
         let text = format!(
-            " SIMULATION: a built-in simulated tenant at {}; nothing reaches Microsoft.",
+            " SIMULATION · simulated tenant at {} · nothing reaches Microsoft",
             d.authority
         );
         frame.render_widget(Paragraph::new(text).style(model.theme.banner()), demo);
@@ -98,14 +98,18 @@ fn draw_header(frame: &mut Frame, area: Rect, model: &Model) {
         )));
         let seq = Step::sequence(&w.preset);
         let n = seq.iter().position(|s| *s == step).map_or(0, |i| i + 1);
-        right = format!("Step {n} of {} · {} ", seq.len(), step.title());
+        right = format!("  Step {n} of {} · {} ", seq.len(), step.title());
     } else {
         left.push(Span::raw(" · Microsoft 365 mail app onboarding"));
     }
-    frame.render_widget(Paragraph::new(Line::from(left)), area);
+    let right_w = u16::try_from(right.chars().count())
+        .unwrap_or(0)
+        .min(area.width);
+    let [l, r] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(right_w)]).areas(area);
+    frame.render_widget(Paragraph::new(Line::from(left)), l);
     frame.render_widget(
-        Paragraph::new(Line::from(Span::styled(right, t.title()))).right_aligned(),
-        area,
+        Paragraph::new(Line::from(Span::styled(right, t.title()))),
+        r,
     );
 }
 
@@ -161,18 +165,43 @@ fn enter_hint(model: &Model) -> &'static str {
 
 fn draw_footer(frame: &mut Frame, area: Rect, model: &Model) {
     let t = &model.theme;
+    let keys = footer_keys(model);
+    let len = |(k, h): &(&str, &str)| k.chars().count() + h.chars().count() + 3;
+    // The last three (back, help, quit) always show; screen keys fill what is left.
+    let tail = keys.len().saturating_sub(3);
+    let mut budget =
+        usize::from(area.width).saturating_sub(1 + keys[tail..].iter().map(len).sum::<usize>());
     let mut spans = vec![Span::raw(" ")];
-    let mut used = 1usize;
-    for (k, hint) in footer_keys(model) {
-        let len = k.chars().count() + hint.chars().count() + 3;
-        if used + len > usize::from(area.width) {
-            break;
+    for (i, kh) in keys.iter().enumerate() {
+        if i < tail {
+            if len(kh) > budget {
+                continue;
+            }
+            budget -= len(kh);
         }
-        used += len;
-        spans.push(Span::styled(k, t.key()));
-        spans.push(Span::raw(format!(" {hint}  ")));
+        spans.push(Span::styled(kh.0, t.key()));
+        spans.push(Span::raw(format!(" {}  ", kh.1)));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Splits text into lines of at most `width` characters at spaces.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
 }
 
 /// A centred rectangle for pop-ups.

@@ -9,6 +9,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 use crate::tui::model::{Model, Wizard};
 use crate::tui::screens::permissions::{Verification, missing};
 
+/// Column where the reasons start.
+const REASON_AT: usize = 38;
+
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
     let t = &model.theme;
     let app_only = w.preset.application_permissions().next().is_some();
@@ -22,12 +25,16 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
         Line::from(vec![
             Span::raw("In the app: "),
             Span::styled(
-                format!("API permissions > Add a permission > Microsoft Graph > {kind_words}"),
+                "API permissions > Add a permission > Microsoft Graph",
                 t.key(),
             ),
         ]),
+        Line::from(vec![
+            Span::raw("then "),
+            Span::styled(kind_words, t.key()),
+            Span::raw("."),
+        ]),
         Line::from("Add exactly these, nothing more:"),
-        Line::default(),
     ];
     for p in &w.preset.permissions {
         let kind = match p.kind {
@@ -35,11 +42,22 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
             PermissionKind::Delegated => "delegated",
         };
         let opt = if p.optional { " (optional)" } else { "" };
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {:<26}", p.name), t.title()),
-            Span::styled(format!("{kind:<12}"), t.dim()),
-            Span::raw(format!("{}{opt}", p.reason)),
-        ]));
+        let reason_w = usize::from(area.width).saturating_sub(REASON_AT).max(20);
+        for (i, part) in super::wrap(&format!("{}{opt}", p.reason), reason_w)
+            .into_iter()
+            .enumerate()
+        {
+            let (name, kind) = if i == 0 {
+                (p.name.as_str(), kind)
+            } else {
+                ("", "")
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {name:<24}"), t.title()),
+                Span::styled(format!("{kind:<12}"), t.dim()),
+                Span::raw(part),
+            ]));
+        }
     }
     lines.push(Line::default());
     if app_only {

@@ -22,7 +22,9 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
     frame.render_widget(
         Paragraph::new(vec![
             Line::default(),
-            Line::from("A mail-enabled security group holds the must-reach mailboxes; the app is limited to it."),
+            Line::from(
+                "The app is limited to a mail-enabled security group of the must-reach mailboxes.",
+            ),
         ]),
         intro,
     );

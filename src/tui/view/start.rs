@@ -19,7 +19,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
             frame.render_widget(
                 Paragraph::new(vec![
                     Line::default(),
-                    Line::from("Continue an onboarding, or start a new one. Progress is saved after every step."),
+                    Line::from("Continue an onboarding or start a new one. Progress is saved after each step."),
                 ]),
                 intro,
             );
@@ -66,7 +66,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
                 Paragraph::new(vec![
                     Line::default(),
                     Line::from(Span::styled("New onboarding", t.title())),
-                    Line::from("The preset follows the vendor's guide: it decides the permissions and the steps."),
+                    Line::from("The preset follows the vendor's guide: it sets the permissions and the steps."),
                 ]),
                 intro,
             );

@@ -19,15 +19,16 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
         Line::default(),
     ];
     for (i, r) in rows(w).iter().enumerate() {
-        let line = Line::from(vec![
-            Span::raw(if i == w.summary.selected {
-                "▸ "
-            } else {
-                "  "
-            }),
-            Span::styled(format!("{:<46}", r.label), t.dim()),
-            Span::raw(r.shown.clone()),
-        ]);
+        let marker = if i == w.summary.selected {
+            "▸ "
+        } else {
+            "  "
+        };
+        lines.push(Line::from(vec![
+            Span::raw(marker),
+            Span::styled(r.label.clone(), t.dim()),
+        ]));
+        let line = Line::from(format!("    {}", r.shown));
         lines.push(if i == w.summary.selected {
             line.style(t.selected())
         } else {
@@ -41,11 +42,14 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
             let days = (d - model.today()).whole_days();
             let style = if days < 60 { t.warn() } else { t.ok() };
             Line::from(Span::styled(
-                format!("The credential expires {d} ({days} days from now). Put a reminder in your calendar."),
+                format!("The credential expires {d}, in {days} days. Set a reminder."),
                 style,
             ))
         }
-        None => Line::from(Span::styled("No expiry recorded for the credential.", t.dim())),
+        None => Line::from(Span::styled(
+            "No expiry recorded for the credential.",
+            t.dim(),
+        )),
     });
     let checks = &w.checks;
     if !checks.cells.is_empty() {
@@ -59,7 +63,10 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
     let entry_h = entry.as_ref().map_or(0, |e| e.lines().count() as u16 + 1);
     let [top, bottom] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(entry_h)]).areas(area);
-    frame.render_widget(Paragraph::new(lines), top);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
+        top,
+    );
     if let Some(e) = entry {
         let mut l = vec![Line::from(Span::styled(
             "application/config/integrations.json entry:",

@@ -1,0 +1,245 @@
+//! `update` without a terminal: validation beside fields, stale replies, resume, Esc, Ctrl-C.
+
+use crossterm::event::KeyCode;
+use mailscope::profile::{Cloud, Expectation, Mailbox, MailboxKind, PresetId, Profile};
+
+use super::harness::Harness;
+use crate::tui::effect::Effect;
+use crate::tui::model::{Overlay, Screen};
+use crate::tui::msg::{ListedProfile, Msg, Reply};
+use crate::tui::screens::{app_reg, credential};
+use crate::tui::step::Step;
+
+/// A harness with `profile` opened from the start screen.
+pub fn opened(profile: Profile) -> Harness {
+    let mut h = Harness::new();
+    h.model.start.profiles = Some(vec![ListedProfile {
+        name: profile.name.clone(),
+        profile: Ok(profile),
+    }]);
+    h.enter();
+    h
+}
+
+pub fn kundo(step: Option<&str>) -> Profile {
+    let mut p = Profile::new("contoso-kundo", PresetId::Kundo, Cloud::Global);
+    p.client_id = Some("b1c2d3e4-0000-4000-8000-000000000001".into());
+    p.tenant = Some("contoso.onmicrosoft.com".into());
+    p.app_name = Some("Kundo Mail".into());
+    p.step = step.map(str::to_string);
+    p
+}
+
+fn field_error(h: &Harness, i: usize) -> Option<String> {
+    let w = h.model.wizard.as_ref()?;
+    let form = match h.model.screen {
+        Screen::Step(Step::AppRegistration) => &w.app.form,
+        _ => &w.cred.form,
+    };
+    form.get(i)?.error.clone()
+}
+
+#[test]
+fn resumes_after_the_last_completed_step() {
+    let h = opened(kundo(Some("permissions")));
+    assert_eq!(h.model.screen, Screen::Step(Step::Branding));
+}
+
+#[test]
+fn ids_are_validated_as_typed_and_on_continue() {
+    let mut h = opened(kundo(None));
+    h.key(KeyCode::Down);
+    h.key(KeyCode::Down);
+    h.ctrl('u');
+    h.typed("not-a-guid");
+    assert!(
+        field_error(&h, app_reg::F_CLIENT)
+            .is_some_and(|e| e.contains("not an Application (client) ID"))
+    );
+    h.key(KeyCode::Down);
+    h.ctrl('u');
+    h.typed("common");
+    assert!(field_error(&h, app_reg::F_TENANT).is_some_and(|e| e.contains("multi-tenant alias")));
+    h.enter();
+    assert_eq!(
+        h.model.screen,
+        Screen::Step(Step::AppRegistration),
+        "refused"
+    );
+    assert_eq!(
+        h.model.wizard.as_ref().map(|w| w.app.form.focus),
+        Some(app_reg::F_CLIENT)
+    );
+    assert!(
+        h.take()
+            .iter()
+            .all(|e| !matches!(e, Effect::SaveProfile(_)))
+    );
+}
+
+#[test]
+fn the_secret_id_is_refused_as_the_value_and_nothing_is_stored() {
+    let mut h = opened(kundo(Some("app-registration")));
+    h.take();
+    h.key(KeyCode::Down);
+    h.paste("5e1c0a77-1111-4222-8333-944445555666");
+    assert!(field_error(&h, credential::F_VALUE).is_some_and(|e| e.contains("Secret ID")));
+    h.enter();
+    h.enter();
+    assert!(
+        h.take()
+            .iter()
+            .all(|e| !matches!(e, Effect::StoreSecret { .. }))
+    );
+    assert_eq!(h.model.screen, Screen::Step(Step::Credential));
+}
+
+#[test]
+fn a_keyring_failure_is_shown_at_the_value_and_the_step_stays() {
+    let mut h = opened(kundo(Some("app-registration")));
+    h.take();
+    h.key(KeyCode::Down);
+    h.typed("a-valid-looking~secret~value~12345");
+    h.enter();
+    h.enter();
+    let run = h
+        .take()
+        .iter()
+        .find_map(|e| match e {
+            Effect::StoreSecret { run, .. } => Some(*run),
+            _ => None,
+        })
+        .expect("store requested");
+    h.reply(Reply::SecretStored(
+        run,
+        Err("the keyring is locked".into()),
+    ));
+    assert_eq!(h.model.screen, Screen::Step(Step::Credential));
+    assert!(
+        field_error(&h, credential::F_VALUE)
+            .is_some_and(|e| e.contains("Not stored: the keyring is locked"))
+    );
+}
+
+#[test]
+fn replies_to_abandoned_runs_are_ignored() {
+    let mut h = opened(kundo(Some("branding")));
+    h.key(KeyCode::Char('a'));
+    h.paste("a@contoso.com\nb@contoso.com denied");
+    h.enter();
+    h.take();
+    h.reply(Reply::Script(9999, Ok("stale".into())));
+    let w = h.model.wizard.as_ref().expect("wizard");
+    assert!(matches!(
+        w.scoping.script,
+        crate::tui::screens::scoping::ScriptState::Generating(_)
+    ));
+}
+
+#[test]
+fn esc_goes_back_without_losing_input() {
+    let mut h = opened(kundo(Some("app-registration")));
+    h.key(KeyCode::Down);
+    h.typed("half-typed");
+    h.key(KeyCode::Esc);
+    assert_eq!(h.model.screen, Screen::Step(Step::AppRegistration));
+    for _ in 0..5 {
+        h.enter();
+    }
+    assert_eq!(h.model.screen, Screen::Step(Step::Credential));
+    let w = h.model.wizard.as_ref().expect("wizard");
+    assert_eq!(w.cred.form.value(credential::F_VALUE), "half-typed");
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Esc);
+    assert_eq!(h.model.screen, Screen::Start);
+}
+
+#[test]
+fn ctrl_c_quits_from_anywhere_and_cancels_running_checks() {
+    let mut p = kundo(Some("scoping"));
+    p.mailboxes.push(Mailbox {
+        address: "a@contoso.com".into(),
+        kind: MailboxKind::User,
+        expect: Expectation::Granted,
+    });
+    let mut h = opened(p);
+    assert_eq!(h.model.screen, Screen::Step(Step::Checks));
+    assert!(
+        h.take()
+            .iter()
+            .any(|e| matches!(e, Effect::StartChecks { .. }))
+    );
+    h.key(KeyCode::Char('?'));
+    assert_eq!(h.model.overlay, Overlay::Help);
+    h.ctrl('c');
+    let fx = h.take();
+    assert!(
+        matches!(fx.as_slice(), [Effect::CancelChecks, Effect::Quit]),
+        "{fx:?}"
+    );
+    assert!(h.model.quitting);
+}
+
+#[test]
+fn mailboxes_refuse_invalid_and_duplicate_entries_with_the_reason() {
+    let mut h = opened(kundo(Some("branding")));
+    h.key(KeyCode::Char('a'));
+    h.typed("support@contoso.com");
+    h.enter();
+    h.key(KeyCode::Char('a'));
+    h.typed("support@contoso.com");
+    h.enter();
+    let w = h.model.wizard.as_ref().expect("wizard");
+    assert_eq!(w.profile.mailboxes.len(), 1);
+    assert!(
+        w.mailboxes
+            .input
+            .get(0)
+            .and_then(|f| f.error.clone())
+            .is_some_and(|e| e.contains("already listed"))
+    );
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char(' '));
+    h.key(KeyCode::Char('s'));
+    let m = &h.model.wizard.as_ref().expect("wizard").profile.mailboxes[0];
+    assert_eq!(
+        (m.expect, m.kind),
+        (Expectation::Denied, MailboxKind::Shared)
+    );
+    h.enter();
+    assert_eq!(
+        h.model.screen,
+        Screen::Step(Step::Mailboxes),
+        "needs a must-reach mailbox"
+    );
+}
+
+#[test]
+fn ten_thousand_mailboxes_paste_and_navigate() {
+    let mut h = opened(kundo(Some("branding")));
+    h.key(KeyCode::Char('a'));
+    let text: String = (0..10_000)
+        .map(|i| format!("agent{i}@contoso.com\n"))
+        .collect();
+    h.paste(&text);
+    let w = h.model.wizard.as_ref().expect("wizard");
+    assert_eq!(w.profile.mailboxes.len(), 10_000);
+    h.key(KeyCode::Home);
+    h.key(KeyCode::PageDown);
+    h.msg(Msg::Scroll(3));
+    let sel = h.model.wizard.as_ref().expect("wizard").mailboxes.selected;
+    assert_eq!(sel, 12 + 3);
+    let screen = h.screen();
+    assert!(screen.contains("agent15@contoso.com") && !screen.contains("agent9999@"));
+}
+
+#[test]
+fn help_is_per_screen_and_keys_are_inert_beneath_it() {
+    let mut h = opened(kundo(Some("credential")));
+    h.key(KeyCode::Char('?'));
+    assert!(h.screen().contains("Grant admin consent"));
+    h.key(KeyCode::Char('v'));
+    assert!(h.take().is_empty());
+    h.key(KeyCode::Esc);
+    assert_eq!(h.model.overlay, Overlay::None);
+}
