@@ -118,6 +118,9 @@ pub struct ChecksState {
     pub watch: bool,
     /// Seconds until the next watch round.
     pub watch_in: u32,
+    /// When the last full run started and finished (for the report).
+    pub started_at: Option<time::OffsetDateTime>,
+    pub finished_at: Option<time::OffsetDateTime>,
 }
 
 impl Default for ChecksState {
@@ -134,6 +137,8 @@ impl Default for ChecksState {
             problems: BTreeSet::new(),
             watch: false,
             watch_in: WATCH_INTERVAL_S,
+            started_at: None,
+            finished_at: None,
         }
     }
 }
@@ -223,6 +228,7 @@ pub fn bindings(_model: &Model) -> Vec<Binding> {
 /// Starts checks: all cells, or only `cells` (watch mode and re-runs of problems).
 fn start(model: &mut Model, cells: Option<Vec<(usize, Capability)>>) -> Vec<Effect> {
     let run = model.run_id();
+    let now = model.now;
     let Some(w) = model.wizard.as_mut() else {
         return Vec::new();
     };
@@ -234,6 +240,8 @@ fn start(model: &mut Model, cells: Option<Vec<(usize, Capability)>>) -> Vec<Effe
         st.done = 0;
         st.total = st.caps.len() * w.profile.mailboxes.len();
         st.selected = 0;
+        st.started_at = Some(now);
+        st.finished_at = None;
     } else {
         st.total = st.done;
     }
@@ -288,7 +296,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         return Vec::new();
     }
     match msg {
-        Msg::Reply(r) => reply(st, r),
+        Msg::Reply(r) => reply(st, r, model.now),
         Msg::Action(a) => match a {
             Action::Left => st.column = st.column.saturating_sub(1),
             Action::Right => st.column = (st.column + 1).min(st.caps.len().saturating_sub(1)),
@@ -316,7 +324,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     Vec::new()
 }
 
-fn reply(st: &mut ChecksState, r: Reply) {
+fn reply(st: &mut ChecksState, r: Reply, now: time::OffsetDateTime) {
     let current = match st.phase {
         Phase::Running(id) => id,
         _ => return,
@@ -325,6 +333,7 @@ fn reply(st: &mut ChecksState, r: Reply) {
         Reply::ChecksStarted(id, total) if id == current => st.total = st.total.max(total),
         Reply::CheckCell(id, row, cap, result) if id == current => st.set(row, cap, result),
         Reply::ChecksFinished(id, res) if id == current => {
+            st.finished_at = Some(now);
             st.phase = match res {
                 Ok(()) => Phase::Finished,
                 Err(e) => Phase::Failed(e),

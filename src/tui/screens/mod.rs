@@ -8,6 +8,7 @@ pub mod listnav;
 pub mod mailbox_input;
 pub mod mailboxes;
 pub mod permissions;
+pub mod report;
 pub mod scoping;
 pub mod start;
 pub mod summary;

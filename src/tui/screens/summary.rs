@@ -2,6 +2,9 @@
 //! explicit request), LEXZUR's integrations.json entry, the credential's expiry.
 
 use mailscope::preset::{VendorOutputKind, VendorValue};
+use std::path::PathBuf;
+
+use mailscope::report;
 use mailscope::secrets::Secret;
 
 use crate::tui::effect::Effect;
@@ -109,6 +112,28 @@ pub fn bindings(_model: &Model) -> Vec<Binding> {
     ]
 }
 
+/// Writes the report as Markdown and HTML into the current directory.
+fn export(model: &mut Model) -> Vec<Effect> {
+    let Some(r) = super::report::build(model) else {
+        return Vec::new();
+    };
+    let name = r.profile.name.clone();
+    let mut fx = Vec::new();
+    for (format, ext) in [
+        (report::Format::Markdown, "md"),
+        (report::Format::Html, "html"),
+    ] {
+        match report::render(&r, format) {
+            Ok(contents) => fx.push(Effect::WriteFile {
+                path: PathBuf::from(format!("{name}-report.{ext}")),
+                contents,
+            }),
+            Err(e) => model.error(format!("Cannot write the report: {e}")),
+        }
+    }
+    fx
+}
+
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     let run = model.run_id();
     let Some(w) = model.wizard.as_mut() else {
@@ -130,7 +155,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Action(Action::Copy) => {
             let row = rows(w).into_iter().nth(w.summary.selected);
             match row {
-                Some(Row { copy: Some(v), label, .. }) => {
+                Some(Row {
+                    copy: Some(v),
+                    label,
+                    ..
+                }) => {
                     model.info(format!("Copying {label}…"));
                     return vec![Effect::Copy(v)];
                 }
@@ -140,9 +169,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 _ => model.error("This value has not been entered yet."),
             }
         }
-        Msg::Action(Action::Export) => model.error(
-            "Report export is not part of this build yet; the profile file holds every value except the secret.",
-        ),
+        Msg::Action(Action::Export) => return export(model),
         Msg::Action(Action::Submit) => return nav::complete(model, Step::Summary),
         Msg::Reply(Reply::SecretLoaded(id, res)) => {
             if matches!(w.summary.secret, SecretView::Loading(r) if r == id) {

@@ -238,6 +238,22 @@ fn the_whole_wizard_from_nothing_to_the_summary() {
         Ok(Secret::new("demo~secret~value~0123456789abcdef")),
     ));
     assert!(h.screen().contains("demo~secret~value"));
+    // Export: Markdown and HTML reports with the matrix, and never the secret.
+    h.key(KeyCode::Char('e'));
+    let files: Vec<(String, String)> = h
+        .take()
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::WriteFile { path, contents } => Some((path.display().to_string(), contents)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(files.len(), 2);
+    assert_eq!(files[0].0, "contoso-kundo-report.md");
+    for (_, text) in &files {
+        assert!(text.contains("agent1@contoso.com") && text.contains("policy-denied"));
+        assert!(!text.contains("demo~secret"), "the secret is in no report");
+    }
     h.enter();
     let fx = h.take();
     assert_eq!(saved(&fx).and_then(|p| p.step).as_deref(), Some("summary"));
