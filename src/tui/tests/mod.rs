@@ -2,5 +2,6 @@
 
 mod harness;
 mod screens_snap;
+mod timing;
 mod update_tests;
 mod walk;
