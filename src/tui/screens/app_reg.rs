@@ -94,11 +94,39 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     Vec::new()
 }
 
+/// Whether a half-typed value can still become valid: a GUID prefix, a domain being typed,
+/// the start of `https://`. Those get no error until Enter.
+fn still_typing(i: usize, value: &str) -> bool {
+    let v = value.trim();
+    let guid_prefix = v.len() < 36
+        && v.char_indices().all(|(n, c)| {
+            if [8, 13, 18, 23].contains(&n) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        });
+    match i {
+        F_CLIENT => guid_prefix,
+        F_TENANT => {
+            let alias =
+                ["common", "organizations", "consumers"].contains(&v.to_ascii_lowercase().as_str());
+            guid_prefix
+                || !alias
+                    && (!v.contains('.') || v.ends_with('.'))
+                    && v.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        }
+        F_REDIRECT => "https://".starts_with(v) || "http://localhost".starts_with(v),
+        _ => false,
+    }
+}
+
 /// Validation as typed: a non-empty value is checked on every change.
 fn revalidate_focused(form: &mut Form) {
     let i = form.focus;
     let value = form.value(i).to_string();
-    let err = if value.trim().is_empty() {
+    let err = if value.trim().is_empty() || still_typing(i, &value) {
         None
     } else {
         check(i, &value).and_then(|r| r.err()).map(|e| e.0)

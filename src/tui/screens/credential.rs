@@ -324,6 +324,7 @@ fn reply(model: &mut Model, r: Reply) -> Vec<Effect> {
                 Err(e) => {
                     st.form.set_error(F_VALUE, Some(format!("Not stored: {e}")));
                     st.form.focus = F_VALUE;
+                    model.status = None;
                 }
             }
         }

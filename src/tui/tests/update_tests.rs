@@ -243,3 +243,95 @@ fn help_is_per_screen_and_keys_are_inert_beneath_it() {
     h.key(KeyCode::Esc);
     assert_eq!(h.model.overlay, Overlay::None);
 }
+
+#[test]
+fn half_typed_ids_get_no_error_until_enter() {
+    let mut h = opened(kundo(None));
+    h.key(KeyCode::Down);
+    h.key(KeyCode::Down);
+    h.ctrl('u');
+    h.typed("b1c2d3e4-00");
+    assert_eq!(
+        field_error(&h, app_reg::F_CLIENT),
+        None,
+        "a GUID being typed"
+    );
+    h.key(KeyCode::Down);
+    h.ctrl('u');
+    h.typed("contoso.");
+    assert_eq!(
+        field_error(&h, app_reg::F_TENANT),
+        None,
+        "a domain being typed"
+    );
+    h.enter();
+    assert!(
+        field_error(&h, app_reg::F_CLIENT).is_some(),
+        "checked on continue"
+    );
+    assert!(field_error(&h, app_reg::F_TENANT).is_some());
+}
+
+#[test]
+fn watch_mode_rechecks_only_pending_and_failing_cells() {
+    use crate::tui::screens::checks::{Capability, Verdict};
+    let mut p = kundo(Some("scoping"));
+    for a in ["a@contoso.com", "b@contoso.com"] {
+        p.mailboxes.push(Mailbox {
+            address: a.into(),
+            kind: MailboxKind::User,
+            expect: Expectation::Granted,
+        });
+    }
+    let mut h = opened(p);
+    let run = match h.take().last() {
+        Some(Effect::StartChecks { run, .. }) => *run,
+        other => panic!("{other:?}"),
+    };
+    let ok = super::walk::cell(Verdict::Pass, None);
+    let pending = super::walk::cell(Verdict::Pending, Some("policy-denied"));
+    h.reply(Reply::CheckCell(run, 0, Capability::Read, ok.clone()));
+    h.reply(Reply::CheckCell(run, 0, Capability::Write, ok.clone()));
+    h.reply(Reply::CheckCell(run, 1, Capability::Read, ok));
+    h.reply(Reply::CheckCell(run, 1, Capability::Write, pending));
+    h.reply(Reply::ChecksFinished(run, Ok(())));
+    h.key(KeyCode::Char('w'));
+    for _ in 0..crate::tui::screens::checks::WATCH_INTERVAL_S {
+        h.msg(Msg::Tick(super::harness::NOW));
+    }
+    match h.take().as_slice() {
+        [
+            Effect::StartChecks {
+                cells: Some(cells), ..
+            },
+        ] => {
+            assert_eq!(cells.as_slice(), [(1, Capability::Write)]);
+        }
+        other => panic!("expected a watch round, got {other:?}"),
+    }
+}
+
+#[test]
+fn no_color_draws_without_colours() {
+    let mut h = opened(kundo(Some("app-registration")));
+    h.key(KeyCode::Down);
+    h.typed("5e1c0a77-1111-4222-8333-944445555666");
+    h.screen();
+    let buf = h.terminal.backend().buffer();
+    let coloured = buf
+        .content()
+        .iter()
+        .filter(|c| c.fg != ratatui::style::Color::Reset || c.bg != ratatui::style::Color::Reset)
+        .count();
+    assert_eq!(coloured, 0);
+    let mut c = opened(kundo(Some("app-registration")));
+    c.model.theme = crate::tui::theme::Theme { color: true };
+    c.screen();
+    let buf = c.terminal.backend().buffer();
+    assert!(
+        buf.content()
+            .iter()
+            .any(|c| c.fg != ratatui::style::Color::Reset),
+        "colour without NO_COLOR"
+    );
+}
