@@ -24,7 +24,8 @@ fn keyword(token: &str) -> Option<Result<Expectation, MailboxKind>> {
 /// Parses text; `expect` and `kind` apply where a line does not say otherwise.
 pub fn parse(text: &str, expect: Expectation, kind: MailboxKind) -> Parsed {
     let mut out = Parsed::default();
-    for line in text.lines() {
+    // Terminals deliver pasted line breaks as CR, CRLF or LF.
+    for line in text.split(['\n', '\r']) {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -72,7 +73,7 @@ mod tests {
     #[test]
     fn many_per_line_keywords_and_outlook_style() {
         let p = parse(
-            "a@contoso.com, b@contoso.com denied\n# comment\nSupport <S@Contoso.com> shared\nnot-an-address\nx@@y",
+            "a@contoso.com, b@contoso.com denied\r# comment\r\nSupport <S@Contoso.com> shared\nnot-an-address\nx@@y",
             Expectation::Granted,
             MailboxKind::User,
         );

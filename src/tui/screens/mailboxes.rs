@@ -173,7 +173,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             st.path.edit(req);
         }
         (MbMode::Add, Msg::Paste(text)) => {
-            if text.contains(['\n', ',', ';']) {
+            if text.contains(['\n', '\r', ',', ';']) {
                 add_text(model, &text);
             } else {
                 st.input.paste(&text);

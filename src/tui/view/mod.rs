@@ -158,6 +158,14 @@ fn enter_hint(model: &Model) -> &'static str {
             _ => "continue",
         },
         Screen::Step(Step::Summary) => "finish",
+        Screen::Step(Step::Scoping)
+            if model
+                .wizard
+                .as_ref()
+                .is_some_and(|w| w.scoping.pane == screens::scoping::Pane::Fields) =>
+        {
+            "next"
+        }
         Screen::Step(Step::AppRegistration | Step::Credential) => "next/continue",
         Screen::Step(_) => "continue",
     }

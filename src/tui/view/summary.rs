@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::tui::model::{Model, Wizard};
+use crate::tui::screens::checks::Phase;
 use crate::tui::screens::summary::{integrations_entry, rows};
 
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
@@ -51,13 +52,17 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
             t.dim(),
         )),
     });
-    let checks = &w.checks;
-    if !checks.cells.is_empty() {
-        lines.push(Line::from(format!(
+    match &w.checks.phase {
+        Phase::Finished => lines.push(Line::from(format!(
             "Last check: {} of {} mailboxes with a problem.",
-            checks.problems.len(),
-            checks.cells.len()
-        )));
+            w.checks.problems.len(),
+            w.checks.cells.len()
+        ))),
+        Phase::Failed(e) => lines.push(Line::from(Span::styled(
+            format!("The last check could not run: {e}"),
+            t.error(),
+        ))),
+        Phase::Idle | Phase::Running(_) => {}
     }
     let entry = integrations_entry(w);
     let entry_h = entry.as_ref().map_or(0, |e| e.lines().count() as u16 + 1);
