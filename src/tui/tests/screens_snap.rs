@@ -47,10 +47,26 @@ fn with_mailboxes(mut p: Profile, n: usize) -> Profile {
 fn start_screens() {
     let mut h = Harness::new();
     insta::assert_snapshot!("start_empty", h.screen());
-    h.model.start.profiles = Some(vec![crate::tui::msg::ListedProfile {
-        name: "contoso-kundo".into(),
-        profile: Ok(kundo(Some("credential"))),
-    }]);
+    let mut expiring = kundo(Some("summary"));
+    expiring.name = "fabrikam-kundo".into();
+    expiring.credential = Some(mailscope::profile::CredentialInfo {
+        expires: Some(time::macros::date!(2026 - 12 - 01)),
+        ..mailscope::profile::CredentialInfo::new(mailscope::profile::CredentialKind::Secret)
+    });
+    h.model.start.profiles = Some(vec![
+        crate::tui::msg::ListedProfile {
+            name: "contoso-kundo".into(),
+            profile: Ok(kundo(Some("credential"))),
+        },
+        crate::tui::msg::ListedProfile {
+            name: "fabrikam-kundo".into(),
+            profile: Ok(expiring),
+        },
+        crate::tui::msg::ListedProfile {
+            name: "broken".into(),
+            profile: Err("profiles/broken.toml: line 3: unknown key `colud`".into()),
+        },
+    ]);
     insta::assert_snapshot!("start_list", h.screen());
     h.key(KeyCode::Char('n'));
     h.key(KeyCode::Down);

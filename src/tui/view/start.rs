@@ -3,7 +3,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{List, ListItem, ListState, Paragraph};
+
+use mailscope::expiry::{self, ExpiryLevel};
 
 use crate::tui::model::Model;
 use crate::tui::screens::start::StartMode;
@@ -27,37 +29,49 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
                 frame.render_widget(Paragraph::new("Reading saved profiles…"), list);
                 return;
             };
-            let mut lines = Vec::new();
-            for (i, p) in profiles.iter().enumerate() {
-                let desc = match &p.profile {
+            let mut items = Vec::new();
+            for p in profiles {
+                let mut lines = Vec::new();
+                match &p.profile {
                     Ok(pr) => {
                         let next = mailscope::preset::preset(pr.preset)
                             .map(|ps| Step::resume_at(pr.step.as_deref(), &ps).title())
                             .unwrap_or("");
-                        format!("{:<24} {:<8} next: {next}", p.name, pr.preset.as_str())
+                        lines.push(Line::from(format!(
+                            "  {:<24} {:<8} next: {next}",
+                            p.name,
+                            pr.preset.as_str()
+                        )));
+                        let exp = expiry::of_profile(pr, model.today());
+                        let style = match exp.level {
+                            ExpiryLevel::Soon => Some(t.warn()),
+                            ExpiryLevel::Urgent | ExpiryLevel::Expired => Some(t.error()),
+                            ExpiryLevel::Ok | ExpiryLevel::Unknown => None,
+                        };
+                        if let Some(style) = style {
+                            lines.push(Line::from(Span::styled(
+                                format!("    ⚠ The credential {}.", exp.describe()),
+                                style,
+                            )));
+                        }
                     }
-                    Err(e) => format!("{:<24} cannot be read: {e}", p.name),
-                };
-                let style = if i == st.selected {
-                    t.selected()
-                } else {
-                    ratatui::style::Style::new()
-                };
-                lines.push(Line::from(Span::styled(format!("  {desc}"), style)));
+                    Err(e) => {
+                        lines.push(Line::from(format!("  {:<24} cannot be read:", p.name)));
+                        lines.push(Line::from(Span::styled(format!("    {e}"), t.error())));
+                    }
+                }
+                items.push(ListItem::new(lines));
             }
-            let new_style = if st.selected == profiles.len() {
-                t.selected()
-            } else {
-                t.focused()
-            };
-            lines.push(Line::from(Span::styled(
+            items.push(ListItem::new(Line::from(Span::styled(
                 "  + Start a new onboarding",
-                new_style,
-            )));
-            let h = usize::from(list.height.max(1));
-            let skip = st.selected.saturating_sub(h - 1);
-            let visible: Vec<Line> = lines.into_iter().skip(skip).take(h).collect();
-            frame.render_widget(Paragraph::new(visible), list);
+                t.focused(),
+            ))));
+            let mut state = ListState::default().with_selected(Some(st.selected));
+            frame.render_stateful_widget(
+                List::new(items).highlight_style(t.selected()),
+                list,
+                &mut state,
+            );
         }
         StartMode::New => {
             let [intro, form] =
