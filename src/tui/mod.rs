@@ -4,6 +4,7 @@
 //! run, replying with messages tagged by run id; `app` is the loop; `view` draws from `&Model`.
 
 mod app;
+mod demo;
 mod effect;
 mod form;
 mod integrations;
@@ -48,41 +49,30 @@ pub fn run() -> u8 {
 }
 
 fn launch(
-    mut model: Model,
+    model: Model,
     profiles: ProfileStore,
     secrets: Arc<dyn SecretStore>,
     first: Vec<Effect>,
 ) -> u8 {
-    let rt = match tokio::runtime::Builder::new_multi_thread()
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    exit_code(rt.block_on(drive(model, profiles, secrets, first)))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, u8> {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
+        .map_err(|e| {
             eprintln!("mailscope: cannot start: {e}");
-            return crate::cli::output::EXIT_CANNOT_RUN;
-        }
-    };
-    let result = rt.block_on(async move {
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let mut runner = runner::Runner::new(tx, profiles, secrets, true);
-        for e in first {
-            runner.run(e);
-        }
-        let mut guard = terminal::TerminalGuard::enter().map_err(|e| e.to_string())?;
-        let r = app::run(
-            &mut guard.terminal,
-            &mut model,
-            EventStream::new(),
-            &mut runner,
-            &mut rx,
-        )
-        .await;
-        drop(guard);
-        runner.shutdown().await;
-        r
-    });
+            crate::cli::output::EXIT_CANNOT_RUN
+        })
+}
+
+fn exit_code(result: Result<(), String>) -> u8 {
     match result {
         Ok(()) => crate::cli::output::EXIT_OK,
         Err(e) => {
@@ -90,4 +80,30 @@ fn launch(
             crate::cli::output::EXIT_CANNOT_RUN
         }
     }
+}
+
+/// Runs the wizard in the current runtime until it quits; the terminal is restored on return.
+async fn drive(
+    mut model: Model,
+    profiles: ProfileStore,
+    secrets: Arc<dyn SecretStore>,
+    first: Vec<Effect>,
+) -> Result<(), String> {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut runner = runner::Runner::new(tx, profiles, secrets, true);
+    for e in first {
+        runner.run(e);
+    }
+    let mut guard = terminal::TerminalGuard::enter().map_err(|e| e.to_string())?;
+    let r = app::run(
+        &mut guard.terminal,
+        &mut model,
+        EventStream::new(),
+        &mut runner,
+        &mut rx,
+    )
+    .await;
+    drop(guard);
+    runner.shutdown().await;
+    r
 }

@@ -1,6 +1,6 @@
 //! Tests of the wizard without a terminal: update, snapshots, a scripted walk.
 
-mod harness;
+pub mod harness;
 mod screens_snap;
 mod timing;
 mod update_tests;

@@ -1,0 +1,105 @@
+//! `mailscope demo`: the wizard on a profile pointed at the built-in simulated tenant, with
+//! the demo app's secret in memory only and the profile in a temporary home.
+// Wired to `mailscope demo` once the simulated tenant is part of the build.
+#![cfg_attr(not(test), allow(dead_code))]
+
+use std::sync::Arc;
+
+use mailscope::profile::{
+    Cloud, CredentialInfo, CredentialKind, Endpoints, Expectation, Mailbox, MailboxKind, PresetId,
+    Profile, Scope, ScopeMechanism,
+};
+use mailscope::secrets::{MemoryStore, Secret, SecretStore, store_client_secret};
+use time::OffsetDateTime;
+
+/// The demo app of `assets/scenarios/demo.toml` (Kundo Mail in the Contoso tenant).
+pub const DEMO_CLIENT_ID: &str = "b1c2d3e4-0000-4000-8000-000000000001";
+pub const DEMO_SECRET_ID: &str = "5e1c0a77-1111-4222-8333-944445555666";
+pub const DEMO_SECRET: &str = "demo~secret~value";
+pub const DEMO_PROFILE: &str = "demo";
+
+/// Where the simulated tenant listens.
+#[derive(Debug, Clone)]
+pub struct SimEndpoints {
+    pub authority: String,
+    pub graph: String,
+    pub ca_file: String,
+    pub tenant_id: String,
+}
+
+/// The demo profile: every answer filled in, so Enter walks through each screen, and the
+/// mailboxes chosen so the checks show every kind of outcome.
+pub fn demo_profile(sim: &SimEndpoints, now: OffsetDateTime) -> Profile {
+    let mut p = Profile::new(DEMO_PROFILE, PresetId::Kundo, Cloud::Custom);
+    p.tenant = Some(sim.tenant_id.clone());
+    p.client_id = Some(DEMO_CLIENT_ID.into());
+    p.app_name = Some("Kundo Mail".into());
+    p.endpoints = Some(Endpoints {
+        authority: sim.authority.clone(),
+        graph: sim.graph.clone(),
+        ca_file: Some(sim.ca_file.clone()),
+    });
+    let mut cred = CredentialInfo::new(CredentialKind::Secret);
+    cred.secret_id = Some(DEMO_SECRET_ID.into());
+    cred.expires = Some(time::macros::date!(2028 - 11 - 22));
+    p.credential = Some(cred);
+    p.scope = Some(Scope {
+        mechanism: ScopeMechanism::ApplicationAccessPolicy,
+        group_name: Some("Kundo Mail mailboxes".into()),
+        group_address: Some("kundo-mailboxes@contoso.com".into()),
+        description: Some("Restrict Kundo Mail app to intended mailboxes".into()),
+        // Just now: the billing policy is still propagating, so its cells are pending.
+        changed_at: Some(now),
+    });
+    let mb = |a: &str, kind, expect| Mailbox {
+        address: a.into(),
+        kind,
+        expect,
+    };
+    use Expectation::{Denied, Granted};
+    use MailboxKind::{Shared, User};
+    p.mailboxes = vec![
+        mb("support@contoso.com", Shared, Granted),
+        mb("sales@contoso.com", User, Granted),
+        mb("team.lead@contoso.com", User, Granted),
+        mb("billing@contoso.com", User, Granted),
+        mb("hybrid@contoso.com", User, Granted),
+        mb("intern@contoso.com", User, Granted),
+        mb("nobody@contoso.com", User, Granted),
+        mb("ceo@contoso.com", User, Denied),
+    ];
+    p
+}
+
+/// A memory-only secret store holding the demo app's secret (never the user's keyring).
+pub fn demo_secrets() -> Arc<dyn SecretStore> {
+    let store = MemoryStore::new();
+    // The in-memory store cannot fail.
+    let _ = store_client_secret(&store, DEMO_PROFILE, &Secret::new(DEMO_SECRET));
+    Arc::new(store)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_profile_is_valid_and_its_secret_stays_in_memory() {
+        let sim = SimEndpoints {
+            authority: "https://127.0.0.1:8443".into(),
+            graph: "https://127.0.0.1:8443".into(),
+            ca_file: "/tmp/ca.pem".into(),
+            tenant_id: "8f2b6c1e-4d3a-4b5c-9e7f-0a1b2c3d4e5f".into(),
+        };
+        let p = demo_profile(&sim, crate::tui::tests::harness::NOW);
+        assert!(mailscope::profile::check_profile(&p).is_empty());
+        let text = mailscope::profile::render_profile(&p).expect("render");
+        assert!(!text.contains(DEMO_SECRET));
+        let store = demo_secrets();
+        assert!(store.backend().contains("in-memory"));
+        let got = mailscope::secrets::client_secret(store.as_ref(), DEMO_PROFILE)
+            .expect("get")
+            .expect("stored");
+        assert_eq!(got.0.expose(), DEMO_SECRET);
+    }
+}
