@@ -335,3 +335,21 @@ fn no_color_draws_without_colours() {
         "colour without NO_COLOR"
     );
 }
+
+#[test]
+fn every_preset_draws_every_step_at_80x24_and_larger() {
+    for id in PresetId::ALL {
+        let preset = mailscope::preset::preset(id).expect("preset");
+        for step in Step::sequence(&preset) {
+            let mut p = Profile::new("contoso-x", id, Cloud::Global);
+            p.step = step.prev(&preset).map(|s| s.as_str().to_string());
+            let mut h = opened(p);
+            assert_eq!(h.model.screen, Screen::Step(step), "{id:?}");
+            let screen = h.screen();
+            assert!(screen.contains(step.title()), "{id:?} {step:?}:\n{screen}");
+            h.resize(120, 40);
+            h.key(KeyCode::F(1));
+            assert!(h.screen().contains("Help (Esc closes)"), "{id:?} {step:?}");
+        }
+    }
+}
