@@ -7,6 +7,7 @@
 //! - [`tomlfile`]: TOML parsing whose errors name file, line and key.
 //! - [`fsutil`], [`paths`]: atomic owner-only writes; where files live.
 
+pub mod credential;
 pub mod fsutil;
 pub mod paths;
 pub mod preset;
