@@ -37,20 +37,15 @@ pub struct PublicCertificate {
 impl PublicCertificate {
     /// Reads a DER certificate; refuses keys that are not RSA or whose size Entra or the
     /// keyring cannot take.
-    pub fn from_der(der: &[u8]) -> Result<Self, CredentialError> {
+    pub fn from_der(cert_der: &[u8]) -> Result<Self, CredentialError> {
         let (_, cert) =
-            X509Certificate::from_der(der).map_err(|_| CredentialError::NotACertificate)?;
+            X509Certificate::from_der(cert_der).map_err(|_| CredentialError::NotACertificate)?;
         let spki = cert.public_key();
         let rsa = match spki.parsed() {
             Ok(PublicKey::RSA(_)) => spki.subject_public_key.data.to_vec(),
-            Ok(PublicKey::EC(_)) => {
-                return Err(CredentialError::NotRsa("an elliptic-curve (EC)".into()));
-            }
             _ => {
-                return Err(CredentialError::NotRsa(format!(
-                    "a {}",
-                    spki.algorithm.algorithm
-                )));
+                let oid = spki.algorithm.algorithm.to_id_string();
+                return Err(CredentialError::NotRsa(der::key_algorithm_name(&oid)));
             }
         };
         let (modulus, _) = der::rsa_public_parts(&rsa).ok_or(CredentialError::NotACertificate)?;
@@ -59,11 +54,11 @@ impl PublicCertificate {
             return Err(CredentialError::KeySize(key_bits));
         }
         Ok(PublicCertificate {
-            der: der.to_vec(),
+            der: cert_der.to_vec(),
             subject: cert.subject().to_string(),
             not_before: cert.validity().not_before.to_datetime(),
             not_after: cert.validity().not_after.to_datetime(),
-            thumbprints: Thumbprints::of(der),
+            thumbprints: Thumbprints::of(cert_der),
             key_bits,
             rsa_public_key: rsa,
         })

@@ -175,6 +175,20 @@ pub(crate) fn looks_like_private_key(bytes: &[u8]) -> bool {
     parse_pkcs8(bytes).is_some() || pkcs1_public_parts(bytes).is_some()
 }
 
+/// OID of elliptic-curve keys (id-ecPublicKey), dotted.
+pub(crate) const EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
+
+/// A person's name for a key algorithm OID (dotted form), e.g. "EC (elliptic curve)".
+pub(crate) fn key_algorithm_name(oid: &str) -> String {
+    match oid {
+        EC_PUBLIC_KEY => "EC (elliptic curve)".into(),
+        "1.3.101.112" => "Ed25519".into(),
+        "1.2.840.113549.1.1.10" => "RSA-PSS (restricted)".into(),
+        "1.2.840.10040.4.1" => "DSA".into(),
+        other => format!("OID {other}"),
+    }
+}
+
 /// An OID in dotted form, e.g. `1.2.840.10045.2.1` (EC public key).
 fn dotted_oid(oid: &[u8]) -> String {
     let mut parts = Vec::new();

@@ -85,7 +85,7 @@ pub(crate) fn pair<'a>(
             algorithm: der::Pkcs8Algorithm::Other(oid),
             ..
         }) => {
-            return Err(CredentialError::NotRsa(algorithm_name(&oid)));
+            return Err(CredentialError::NotRsa(der::key_algorithm_name(&oid)));
         }
         None => return Err(CredentialError::BadPrivateKey),
     };
@@ -108,15 +108,6 @@ pub(crate) fn pair<'a>(
         }
     }
     Err(first_error.unwrap_or(CredentialError::KeyMismatch))
-}
-
-fn algorithm_name(oid: &str) -> String {
-    match oid {
-        "1.2.840.10045.2.1" => "an elliptic-curve (EC)".into(),
-        "1.3.101.112" => "an Ed25519".into(),
-        "1.2.840.113549.1.1.10" => "an RSA-PSS-only".into(),
-        other => format!("a {other}"),
-    }
 }
 
 fn wrong_file(kind: &CertFileKind) -> CredentialError {

@@ -18,18 +18,24 @@ pub enum KeyFormat {
     EncryptedPkcs8,
     /// `RSA PRIVATE KEY` with a `Proc-Type: 4,ENCRYPTED` header (legacy OpenSSL).
     EncryptedPkcs1,
-    /// `EC PRIVATE KEY`: not RSA.
+    /// `EC PRIVATE KEY`, or a PKCS#8 key of an elliptic curve: not RSA.
     Ec,
     /// `OPENSSH PRIVATE KEY`: an SSH key, not a certificate key.
     OpenSsh,
-    /// Another `… PRIVATE KEY` label.
+    /// Another `… PRIVATE KEY` label, or a PKCS#8 key of another algorithm (Ed25519, RSA-PSS…).
     Other(String),
 }
 
 impl KeyFormat {
     fn from_block(block: &pem::PemBlock) -> Option<KeyFormat> {
         Some(match block.label.as_str() {
-            "PRIVATE KEY" => KeyFormat::Pkcs8,
+            "PRIVATE KEY" => match der::parse_pkcs8(&block.der).map(|p| p.algorithm) {
+                Some(der::Pkcs8Algorithm::Other(oid)) if oid == der::EC_PUBLIC_KEY => KeyFormat::Ec,
+                Some(der::Pkcs8Algorithm::Other(oid)) => {
+                    KeyFormat::Other(format!("{} PRIVATE KEY", der::key_algorithm_name(&oid)))
+                }
+                _ => KeyFormat::Pkcs8,
+            },
             "RSA PRIVATE KEY" if block.encrypted_header => KeyFormat::EncryptedPkcs1,
             "RSA PRIVATE KEY" => KeyFormat::Pkcs1,
             "ENCRYPTED PRIVATE KEY" => KeyFormat::EncryptedPkcs8,

@@ -74,7 +74,7 @@ pub enum CredentialError {
     )]
     NotACertificate,
     #[error(
-        "This certificate uses {0} key. Entra app certificates for mailscope must use RSA (2048 to 4096 bits): let mailscope generate one, or create an RSA certificate."
+        "This certificate uses a key of type {0}, not RSA. Entra app certificates for mailscope must use RSA (2048 to 4096 bits): let mailscope generate one, or create an RSA certificate."
     )]
     NotRsa(String),
     #[error(
