@@ -10,7 +10,8 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use mailscope::credential::{
     CertFileKind, CertificateWithKey, CredentialError, KeyFormat, MAX_STORED_KEY_BYTES,
     fill_credential_info, generate, import_pem, import_pfx, inspect_file, load_private_key,
-    load_signing_material, signing_material, store_private_key, write_public_certificate,
+    load_signing_material, read_certificate_file, signing_material, store_private_key,
+    write_public_certificate,
 };
 use mailscope::profile::{CredentialInfo, CredentialKind};
 use mailscope::secrets::{MemoryStore, Secret, SecretBytes};
@@ -293,6 +294,15 @@ fn signing_material_signs_a_ps256_assertion_the_certificate_verifies() {
     assert_eq!(m.x5t_s256, a.certificate.thumbprints.x5t_s256);
     assert_eq!(m.x5t, a.certificate.thumbprints.x5t);
     assert_eq!(m.cert_der, a.certificate.der);
+
+    let read = read_certificate_file(&pem_path).expect("reads the .cer");
+    assert_eq!(read.thumbprints, a.certificate.thumbprints);
+    let missing = dir.path().join("gone.cer");
+    let e = load_signing_material(&missing, a.private_key.clone()).expect_err("missing");
+    assert!(
+        matches!(&e, CredentialError::Io { path, .. } if path.ends_with("gone.cer")),
+        "{e:?}"
+    );
 
     // A DER .cer works too; a key from another certificate is refused.
     let der_path = dir.path().join("a.der.cer");

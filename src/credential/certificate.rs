@@ -112,6 +112,23 @@ fn bit_length(magnitude: &[u8]) -> usize {
     }
 }
 
+/// Reads a certificate file (PEM or DER), e.g. the `.cer` recorded in the profile's
+/// `cert_file`. With several certificates in one PEM file, the first is taken.
+pub fn read_certificate_file(path: &Path) -> Result<PublicCertificate, CredentialError> {
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+    match std::str::from_utf8(&bytes).ok().filter(|t| pem::has_pem(t)) {
+        None => PublicCertificate::from_der(&bytes),
+        Some(text) => {
+            let blocks = pem::parse(text).map_err(|_| CredentialError::NotACertificate)?;
+            let first = blocks
+                .iter()
+                .find(|b| b.label.ends_with("CERTIFICATE"))
+                .ok_or(CredentialError::NotACertificate)?;
+            PublicCertificate::from_der(&first.der)
+        }
+    }
+}
+
 /// Writes the public certificate as PEM text to `path`, for upload under Certificates &
 /// secrets > Certificates > Upload certificate.
 ///

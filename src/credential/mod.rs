@@ -26,7 +26,9 @@ use std::path::Path;
 
 use time::Date;
 
-pub use certificate::{MAX_RSA_BITS, MIN_RSA_BITS, PublicCertificate, write_public_certificate};
+pub use certificate::{
+    MAX_RSA_BITS, MIN_RSA_BITS, PublicCertificate, read_certificate_file, write_public_certificate,
+};
 pub use generate::{MAX_VALID_MONTHS, generate};
 pub use import::{import_pem, import_pfx};
 pub use inspect::{CertFileKind, KeyFormat, inspect_file};

@@ -45,7 +45,8 @@ pub(crate) fn parse(text: &str) -> Result<Vec<PemBlock>, PemError> {
             continue;
         };
         let end = format!("-----END {label}-----");
-        let mut b64 = Zeroizing::new(String::new());
+        // Sized up front: a growing buffer would leave copies of a key behind when it moves.
+        let mut b64 = Zeroizing::new(String::with_capacity(text.len()));
         let mut encrypted_header = false;
         let mut closed = false;
         for body in lines.by_ref() {
@@ -65,7 +66,7 @@ pub(crate) fn parse(text: &str) -> Result<Vec<PemBlock>, PemError> {
         if !closed {
             return Err(PemError::Unterminated(label.to_string()));
         }
-        let mut der = Zeroizing::new(Vec::with_capacity(b64.len() * 3 / 4));
+        let mut der = Zeroizing::new(Vec::with_capacity((b64.len() / 4 + 1) * 3));
         STANDARD
             .decode_vec(b64.as_bytes(), &mut der)
             .map_err(|_| PemError::Damaged(label.to_string()))?;

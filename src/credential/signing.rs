@@ -10,9 +10,9 @@ use std::path::Path;
 
 use time::OffsetDateTime;
 
-use super::certificate::io_error;
+use super::certificate::read_certificate_file;
 use super::import::pair;
-use super::{CredentialError, PublicCertificate, der, pem};
+use super::{CredentialError, PublicCertificate, der};
 use crate::secrets::SecretBytes;
 
 /// A certificate and its private key, checked to belong together, ready for signing.
@@ -68,26 +68,14 @@ impl fmt::Debug for SigningMaterial {
 
 /// Reads the public certificate from `cert_file` (PEM or DER, as recorded in the profile's
 /// `cert_file`) and pairs it with the private key from the keyring (PKCS#8 DER). Refuses a key
-/// that does not belong to the certificate.
+/// that does not belong to the certificate. Does not refuse an expired certificate: compare
+/// [`SigningMaterial::not_after`] with the clock and say so before signing.
 pub fn load_signing_material(
     cert_file: &Path,
     private_key: SecretBytes,
 ) -> Result<SigningMaterial, CredentialError> {
-    let bytes = std::fs::read(cert_file).map_err(|e| io_error(cert_file, e))?;
-    let text = std::str::from_utf8(&bytes).ok().filter(|t| pem::has_pem(t));
-    let Some(text) = text else {
-        return signing_material(&bytes, private_key);
-    };
-    let blocks = pem::parse(text).map_err(|_| CredentialError::NotACertificate)?;
-    let certs = blocks
-        .iter()
-        .filter(|b| b.label.ends_with("CERTIFICATE"))
-        .map(|b| b.der.as_slice());
-    let found = pair(certs, private_key, None)?;
-    Ok(SigningMaterial::from_checked(
-        found.certificate,
-        found.private_key,
-    ))
+    let cert = read_certificate_file(cert_file)?;
+    signing_material(&cert.der, private_key)
 }
 
 /// Pairs a DER certificate held in memory with its private key (PKCS#8 DER).
