@@ -178,6 +178,15 @@ mod tests {
     }
 
     #[test]
+    fn weak_rsa_keys_are_refused() {
+        let blocks = pem::parse(include_str!("testdata/rsa1024-cert.pem")).expect("parses");
+        assert_eq!(
+            PublicCertificate::from_der(&blocks[0].der),
+            Err(CredentialError::KeySize(1024))
+        );
+    }
+
+    #[test]
     fn expiry_is_checked_against_today() {
         let c = fixture();
         let day = c.expires();

@@ -8,9 +8,14 @@
 //! - [`generate()`]: a new certificate and key.
 //! - [`inspect_file`]: what kind of file the admin picked, with a message when it is the wrong one.
 //! - [`import_pem`], [`import_pfx`]: an existing certificate with its key, checked.
-//! - [`write_public_certificate`]: the `.cer` to upload.
+//! - [`write_public_certificate`], [`read_certificate_file`]: the `.cer` to upload, and reading
+//!   it back (thumbprints and expiry for status screens).
 //! - [`store_private_key`], [`load_private_key`], [`fill_credential_info`]: keyring and profile.
 //! - [`load_signing_material`]: the certificate, key and `x5t`/`x5t#S256` for signing.
+//!
+//! Known limits of "never a plain copy": rcgen keeps its own non-zeroizing copy of a key it
+//! generates, and p12-keystore of a key it decrypts, until they are dropped at the end of the
+//! call; callers should read key files into zeroizing buffers themselves.
 
 mod certificate;
 mod der;
@@ -159,4 +164,19 @@ pub fn fill_credential_info(info: &mut CredentialInfo, cert: &PublicCertificate,
     info.thumbprint_sha1 = Some(cert.thumbprints.sha1_hex.clone());
     info.thumbprint_sha256 = Some(cert.thumbprints.sha256_hex.clone());
     info.cert_file = Some(cert_file.display().to_string());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secrets::MemoryStore;
+
+    #[test]
+    fn store_refuses_keys_the_windows_credential_manager_cannot_hold() {
+        let store = MemoryStore::new();
+        let huge = der::pkcs1_to_pkcs8(&vec![0u8; MAX_STORED_KEY_BYTES]);
+        let e = store_private_key(&store, "p", &huge).expect_err("too large");
+        assert!(matches!(e, CredentialError::KeyTooLarge(n) if n > MAX_STORED_KEY_BYTES));
+        assert!(load_private_key(&store, "p").expect("load").is_none());
+    }
 }
