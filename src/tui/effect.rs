@@ -34,6 +34,9 @@ pub enum Effect {
         run: RunId,
         profile: Profile,
         path: PathBuf,
+        /// The PFX password (empty for PEM).
+        password: Secret,
+        cer_path: PathBuf,
     },
     VerifyToken {
         run: RunId,

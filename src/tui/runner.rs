@@ -123,13 +123,23 @@ impl Runner {
                     )
                 });
             }
-            Effect::ImportCertificate { run, profile, path } => {
+            Effect::ImportCertificate {
+                run,
+                profile,
+                path,
+                password,
+                cer_path,
+            } => {
                 let s = self.secrets.clone();
                 self.blocking(move || {
-                    Reply::Certificate(
-                        run,
-                        integrations::import_certificate(&profile, &path, s.as_ref()),
-                    )
+                    let r = integrations::import_certificate(
+                        &profile,
+                        &path,
+                        &password,
+                        &cer_path,
+                        s.as_ref(),
+                    );
+                    Reply::Certificate(run, r)
                 });
             }
             Effect::VerifyToken { run, profile } => {

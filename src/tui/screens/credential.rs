@@ -22,6 +22,7 @@ pub const F_VALUE: usize = 2;
 pub const F_EXPIRES: usize = 3;
 pub const F_CER: usize = 4;
 pub const F_IMPORT: usize = 5;
+pub const F_PFX_PASSWORD: usize = 6;
 
 /// A request to the runner this screen waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +41,8 @@ pub struct CredState {
     pub stored: Option<bool>,
     pub pending: Pending,
     pub cert: Option<CertInfo>,
+    /// Whether the pending certificate request is an import (else a generation).
+    pub importing: bool,
 }
 
 impl CredState {
@@ -80,6 +83,7 @@ impl CredState {
                 .with_hint("Upload this file under Certificates & secrets > Certificates."),
             Field::text("Or import PEM/PFX", "")
                 .with_hint("An existing certificate with its private key."),
+            Field::masked("PFX password").with_hint("Only for a .pfx file; Ctrl-R shows it."),
         ]);
         let cert = info.and_then(|c| {
             Some(CertInfo {
@@ -95,6 +99,7 @@ impl CredState {
             stored: None,
             pending: Pending::None,
             cert,
+            importing: false,
         };
         st.show_fields_for_kind();
         st
@@ -112,7 +117,7 @@ impl CredState {
         for i in [F_SECRET_ID, F_VALUE, F_EXPIRES] {
             self.form.set_hidden(i, !secret);
         }
-        for i in [F_CER, F_IMPORT] {
+        for i in [F_CER, F_IMPORT, F_PFX_PASSWORD] {
             self.form.set_hidden(i, secret);
         }
         self.form.set_hidden(F_KIND, self.kinds.len() < 2);
@@ -130,6 +135,7 @@ pub fn bindings(model: &Model) -> Vec<Binding> {
         }
         Some(CredentialKind::Certificate) => vec![
             Binding::ctrl('g', Action::Generate, "generate", "Ctrl-G"),
+            Binding::ctrl('r', Action::Reveal, "show/hide", "Ctrl-R"),
             Binding::ctrl('o', Action::Import, "import", "Ctrl-O"),
         ],
         None => vec![],
@@ -174,6 +180,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Action(Action::Generate) => {
             let path = PathBuf::from(st.form.value(F_CER).trim());
             st.pending = Pending::Certificate(run);
+            st.importing = false;
             let fx = vec![Effect::GenerateCertificate {
                 run,
                 profile: w.profile.clone(),
@@ -193,10 +200,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 return Vec::new();
             }
             st.pending = Pending::Certificate(run);
+            st.importing = true;
             return vec![Effect::ImportCertificate {
                 run,
                 profile: w.profile.clone(),
                 path: PathBuf::from(path),
+                password: Secret::new(st.form.value(F_PFX_PASSWORD)),
+                cer_path: PathBuf::from(st.form.value(F_CER).trim()),
             }];
         }
         Msg::Action(Action::Submit) if !st.form.at_last() => st.form.focus_next(),
@@ -337,7 +347,12 @@ fn reply(model: &mut Model, r: Reply) -> Vec<Effect> {
                     model.info(note);
                 }
                 Err(e) => {
-                    let field = if st.form.focus == F_IMPORT {
+                    // Where the error belongs: the .cer path, the PFX password, or the import file.
+                    let field = if e.contains("already exists") || e.contains(".cer file") {
+                        F_CER
+                    } else if e.contains("password") {
+                        F_PFX_PASSWORD
+                    } else if st.importing {
                         F_IMPORT
                     } else {
                         F_CER
