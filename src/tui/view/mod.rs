@@ -38,12 +38,14 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         return;
     }
     let banner = u16::from(model.demo.is_some());
+    let footer_text = footer_lines(model, area.width);
+    let footer_h = u16::try_from(footer_text.len()).unwrap_or(1);
     let [header, demo, body, status, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(banner),
         Constraint::Fill(1),
         Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(footer_h),
     ])
     .areas(area);
     draw_header(frame, header, model);
@@ -73,7 +75,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         }
     }
     draw_status(frame, status, model);
-    draw_footer(frame, footer, model);
+    frame.render_widget(Paragraph::new(footer_text), footer);
     if model.overlay == Overlay::Help {
         help::draw(frame, area, model);
     }
@@ -126,12 +128,6 @@ fn draw_status(frame: &mut Frame, area: Rect, model: &Model) {
 pub fn footer_keys(model: &Model) -> Vec<(&'static str, &'static str)> {
     let mut keys: Vec<(&'static str, &'static str)> = Vec::new();
     let focus = screens::focus_kind(model);
-    if matches!(focus, FocusKind::Text | FocusKind::Choice) {
-        keys.push(("Tab", "next field"));
-    }
-    if focus == FocusKind::Choice {
-        keys.push(("←→", "choose"));
-    }
     keys.push(("Enter", enter_hint(model)));
     keys.extend(
         screens::bindings(model)
@@ -139,6 +135,12 @@ pub fn footer_keys(model: &Model) -> Vec<(&'static str, &'static str)> {
             .filter(|b| b.keys != "Del")
             .map(|b: &Binding| (b.keys, b.hint)),
     );
+    if matches!(focus, FocusKind::Text | FocusKind::Choice) {
+        keys.push(("Tab", "next field"));
+    }
+    if focus == FocusKind::Choice {
+        keys.push(("←→", "choose"));
+    }
     keys.push(("Esc", "back"));
     keys.push((if focus == FocusKind::Text { "F1" } else { "?" }, "help"));
     keys.push(("Ctrl-C", "quit"));
@@ -166,31 +168,32 @@ fn enter_hint(model: &Model) -> &'static str {
         {
             "next"
         }
-        Screen::Step(Step::AppRegistration | Step::Credential) => "next/continue",
+        Screen::Step(Step::AppRegistration | Step::Credential) => "next",
         Screen::Step(_) => "continue",
     }
 }
 
-fn draw_footer(frame: &mut Frame, area: Rect, model: &Model) {
+/// The footer's lines: every key that works here, wrapped onto a second line when needed.
+fn footer_lines(model: &Model, width: u16) -> Vec<Line<'static>> {
     let t = &model.theme;
-    let keys = footer_keys(model);
-    let len = |(k, h): &(&str, &str)| k.chars().count() + h.chars().count() + 3;
-    // The last three (back, help, quit) always show; screen keys fill what is left.
-    let tail = keys.len().saturating_sub(3);
-    let mut budget =
-        usize::from(area.width).saturating_sub(1 + keys[tail..].iter().map(len).sum::<usize>());
+    let mut lines = Vec::new();
     let mut spans = vec![Span::raw(" ")];
-    for (i, kh) in keys.iter().enumerate() {
-        if i < tail {
-            if len(kh) > budget {
-                continue;
-            }
-            budget -= len(kh);
+    let mut used = 1usize;
+    for (k, hint) in footer_keys(model) {
+        let len = k.chars().count() + hint.chars().count() + 3;
+        if used + len > usize::from(width) && spans.len() > 1 {
+            lines.push(Line::from(std::mem::replace(
+                &mut spans,
+                vec![Span::raw(" ")],
+            )));
+            used = 1;
         }
-        spans.push(Span::styled(kh.0, t.key()));
-        spans.push(Span::raw(format!(" {}  ", kh.1)));
+        used += len;
+        spans.push(Span::styled(k, t.key()));
+        spans.push(Span::raw(format!(" {hint}  ")));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    lines.push(Line::from(spans));
+    lines
 }
 
 /// Splits text into lines of at most `width` characters at spaces.
