@@ -141,9 +141,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     };
     let n = w.preset.vendor_settings.fields.len();
     match msg {
-        Msg::Action(Action::Up) => w.summary.selected = w.summary.selected.saturating_sub(1),
-        Msg::Action(Action::Down) => {
-            w.summary.selected = (w.summary.selected + 1).min(n.saturating_sub(1))
+        m @ (Msg::Action(Action::Up | Action::Down | Action::Top | Action::Bottom)
+        | Msg::Scroll(_)) => {
+            if let Some(to) = super::listnav::moved(w.summary.selected, n, n, &m) {
+                w.summary.selected = to;
+            }
         }
         Msg::Action(Action::ShowSecret) => {
             w.summary.secret = SecretView::Loading(run);
