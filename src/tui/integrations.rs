@@ -38,7 +38,10 @@ fn cert_info(cert: &credential::PublicCertificate, cer_path: &Path) -> CertInfo 
     CertInfo {
         sha1: cert.thumbprints.sha1_hex.clone(),
         sha256: cert.thumbprints.sha256_hex.clone(),
-        cer_path: cer_path.display().to_string(),
+        cer_path: std::path::absolute(cer_path)
+            .unwrap_or_else(|_| cer_path.to_path_buf())
+            .display()
+            .to_string(),
         expires: Some(cert.expires()),
     }
 }
