@@ -9,6 +9,7 @@
 
 pub mod fsutil;
 pub mod paths;
+pub mod powershell;
 pub mod preset;
 pub mod profile;
 pub mod tomlfile;
