@@ -13,3 +13,4 @@ pub mod powershell;
 pub mod preset;
 pub mod profile;
 pub mod tomlfile;
+pub mod vendor_output;
