@@ -364,3 +364,76 @@ fn the_evaluator_catches_an_undoubled_unicode_quote() {
         "evaluator accepted a string PowerShell would end early"
     );
 }
+
+#[test]
+fn the_checks_notice_an_extra_command_and_a_changed_value() {
+    let strings = Strings::realistic();
+    let mut g = one(PresetId::Kundo, &strings, Part::Exchange, MECHANISMS[0]);
+    let preset = preset_for(PresetId::Kundo);
+    let expected = expected_commands(
+        &preset,
+        &profile(&preset, &strings),
+        Part::Exchange,
+        MECHANISMS[0],
+    );
+    let with_extra = format!("{}Remove-Mailbox -Identity x\n", g.text);
+    let p = parse::parse(&with_extra);
+    assert_ne!(p.commands(), expected, "an extra command went unnoticed");
+    g.text = g
+        .text
+        .replacen("'Contoso app mailboxes'", "'Contoso app mailboxes '", 1);
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&g, &expected)));
+    assert!(r.is_err(), "a changed value went unnoticed");
+}
+
+/// The management scope's filter is built at run time from the group's DN. This checks the
+/// constants the script uses for it and models the `-replace` they perform: the DN, with each
+/// single-quote character doubled and wrapped in quotes, reads back as the DN.
+#[test]
+fn the_opath_filter_quotes_any_distinguished_name() {
+    let g = one(
+        PresetId::Kundo,
+        &Strings::realistic(),
+        Part::Exchange,
+        ScopeMechanism::Rbac,
+    );
+    let line = g
+        .text
+        .lines()
+        .find(|l| l.trim_start().starts_with("$scopeFilter = "))
+        .expect("filter line");
+    let p = parse::parse(line.trim_start());
+    let consts: Vec<String> = p.quoted().into_iter().map(|(_, v)| v).collect();
+    assert_eq!(
+        consts,
+        [
+            "MemberOfGroup -eq '",
+            "(['\\u2018\\u2019\\u201A\\u201B])",
+            "$1$1",
+            "'"
+        ]
+    );
+    let model = |dn: &str| -> String {
+        let doubled: String = dn
+            .chars()
+            .flat_map(|c| {
+                let n = if "'\u{2018}\u{2019}\u{201A}\u{201B}".contains(c) {
+                    2
+                } else {
+                    1
+                };
+                std::iter::repeat_n(c, n)
+            })
+            .collect();
+        format!("{}{}{}", consts[0], doubled, consts[3])
+    };
+    for dn in [
+        "CN=Kundo Mail mailboxes,OU=contoso.onmicrosoft.com,OU=Microsoft Exchange Hosted Organizations,DC=EURPR01A001,DC=prod,DC=outlook,DC=com",
+        "CN=O'Neil\u{2019}s \u{2018}team\u{201B}\u{201A},DC=x",
+        "CN='';$(x)`#,DC=y",
+    ] {
+        let filter = model(dn);
+        let quoted = &filter["MemberOfGroup -eq ".len()..];
+        assert_eq!(parse::eval_literal(quoted), dn);
+    }
+}

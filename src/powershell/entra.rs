@@ -61,9 +61,13 @@ pub(crate) fn body(s: &mut Script, inputs: &Inputs<'_>) {
     s.comment("Sign in as a Global Administrator or Privileged Role Administrator: granting Graph");
     s.comment("application permissions (admin consent) needs one of those roles.");
     s.open("$connect = @{");
-    s.line(
-        "Scopes = @('Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All', 'DelegatedPermissionGrant.ReadWrite.All')",
-    );
+    if inputs.delegated_permissions().is_empty() {
+        s.line("Scopes = @('Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All')");
+    } else {
+        s.line(
+            "Scopes = @('Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All', 'DelegatedPermissionGrant.ReadWrite.All')",
+        );
+    }
     s.line("Environment = $GraphEnvironment");
     s.close("}");
     s.open("if ($TenantId) {");

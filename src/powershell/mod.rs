@@ -84,6 +84,12 @@ pub fn script_for(
     generate(profile, preset, part, mechanism).map(|g| g.text)
 }
 
+/// Writes a generated script to `path` (atomically; readable by its owner only, as it names
+/// the tenant and the app). Without `--out`, callers print the text instead.
+pub fn write_script(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    crate::fsutil::write_private(path, text.as_bytes())
+}
+
 /// Like [`script_for`], also returning the values written into the script.
 pub fn generate(
     profile: &Profile,

@@ -17,11 +17,9 @@ pub struct FieldValue {
 /// Shown for a value the profile does not have yet.
 pub const NOT_SET: &str = "(not set yet)";
 
-/// The secret's place when it is not requested, naming the command that prints it.
+/// The secret's place when it is not requested: where it is, and that it is shown on request.
 pub fn secret_placeholder(profile_name: &str) -> String {
-    format!(
-        "(stored in the keyring; run `mailscope secret show --profile {profile_name}` to see it)"
-    )
+    format!("(kept in the OS keyring for profile {profile_name}; shown only when you ask for it)")
 }
 
 fn or_not_set(v: Option<&str>) -> String {

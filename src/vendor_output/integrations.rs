@@ -14,8 +14,7 @@ use crate::fsutil;
 use super::ordered::{Ordered, indentation, set, to_pretty};
 
 /// What the entry shows in place of the secret when it is not requested.
-pub const SECRET_NOT_SHOWN: &str =
-    "(not shown: stored in the keyring; `mailscope secret show` prints it when you ask)";
+pub const SECRET_NOT_SHOWN: &str = "(kept in the OS keyring; shown only when you ask for it)";
 
 /// Why the vendor file could not be written.
 #[derive(Debug, thiserror::Error)]
