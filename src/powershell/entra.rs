@@ -78,7 +78,7 @@ pub(crate) fn body(s: &mut Script, inputs: &Inputs<'_>) {
     s.open("if ($null -eq $app) {");
     say(
         s,
-        "Dry run: the app does not exist yet, so the remaining Entra steps are only described.",
+        "Dry run: the app does not exist yet, so its service principal, consent and credential steps are skipped.",
     );
     s.reopen("} else {");
     service_principal(s);
@@ -252,7 +252,7 @@ fn certificate(s: &mut Script) {
         "Uploads the certificate's public part. Update-MgApplication replaces the app's whole",
     );
     s.comment("certificate list, so when the app already has a different certificate the script");
-    s.comment("stops short and asks for a portal upload instead (Certificates & secrets >");
+    s.comment("skips the upload and asks for a portal upload instead (Certificates & secrets >");
     s.comment("Certificates > Upload certificate), which keeps the existing one.");
     s.line("$certificatePath = (Resolve-Path -LiteralPath $CertificateFile).ProviderPath");
     s.line(

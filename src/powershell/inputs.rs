@@ -177,3 +177,27 @@ pub fn graph_environment(cloud: Cloud) -> &'static str {
         Cloud::China => "China",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn national_clouds_get_their_environment_names() {
+        let pairs: Vec<_> = Cloud::ALL
+            .iter()
+            .map(|c| (exchange_environment(*c), graph_environment(*c)))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("O365Default", "Global"),
+                ("O365Default", "Global"),
+                ("O365USGovGCCHigh", "USGov"),
+                ("O365USGovDoD", "USGovDoD"),
+                ("O365China", "China"),
+                ("O365Default", "Global"),
+            ]
+        );
+    }
+}
