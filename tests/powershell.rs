@@ -4,6 +4,8 @@
 
 #[path = "powershell/fixtures.rs"]
 mod fixtures;
+#[path = "powershell/hostile.rs"]
+mod hostile;
 #[path = "powershell/parse.rs"]
 mod parse;
 
@@ -16,6 +18,7 @@ use mailscope::profile::{CredentialKind, MailboxKind, PresetId, Profile, ScopeMe
 use proptest::prelude::*;
 
 use fixtures::{Strings, preset_for, profile};
+use hostile::{hostile, hostile_strings};
 
 const MECHANISMS: [ScopeMechanism; 2] = [
     ScopeMechanism::ApplicationAccessPolicy,
@@ -229,87 +232,6 @@ fn rbac_leaves_mail_permissions_out_of_entra_consent() {
     let mail_send = "b633e1c5-b582-4048-a93e-9f11b44c7e96";
     assert!(aap.values.iter().any(|v| v.value == mail_send));
     assert!(!rbac.values.iter().any(|v| v.value == mail_send));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Hostile values
-
-fn hostile() -> impl Strategy<Value = String> {
-    let fragment = prop::sample::select(vec![
-        "'",
-        "''",
-        "\u{2018}",
-        "\u{2019}",
-        "\u{201A}",
-        "\u{201B}",
-        "\u{201C}",
-        "\u{201D}",
-        "\u{201E}",
-        "\"",
-        "`",
-        "`n",
-        "$()",
-        "$(Remove-Mailbox -Identity x)",
-        "$var",
-        "${x}",
-        ";",
-        "|",
-        "&",
-        "#",
-        "<#",
-        "#>",
-        "@'",
-        "'@",
-        "@\"",
-        "\"@",
-        "\n",
-        "\r",
-        "\r\n",
-        "\t",
-        "\0",
-        "\u{85}",
-        "\u{2028}",
-        "x",
-        "\u{e9}",
-        "\u{1F600}",
-        " ",
-        "{",
-        "}",
-        "(",
-        ")",
-        "[char]0x27",
-        "+",
-        "\u{111}",
-        "\u{91}",
-    ]);
-    let piece = prop_oneof![
-        3 => fragment.clone().prop_map(String::from),
-        1 => any::<char>().prop_map(String::from),
-    ];
-    prop_oneof![
-        30 => prop::collection::vec(piece, 0..24).prop_map(|v| v.concat()),
-        1 => (fragment, 100..400usize).prop_map(|(f, n)| f.repeat(n)),
-    ]
-}
-
-fn hostile_strings() -> impl Strategy<Value = Strings> {
-    (
-        prop::collection::vec(hostile(), 10),
-        prop::collection::vec(hostile(), 1..5),
-    )
-        .prop_map(|(v, mailboxes)| Strings {
-            name: v[0].clone(),
-            tenant: v[1].clone(),
-            client_id: v[2].clone(),
-            app_name: v[3].clone(),
-            redirect_uri: v[4].clone(),
-            sp_id: v[5].clone(),
-            cert_file: v[6].clone(),
-            group_name: v[7].clone(),
-            group_address: v[8].clone(),
-            description: v[9].clone(),
-            mailboxes,
-        })
 }
 
 proptest! {
