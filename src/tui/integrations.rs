@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use mailscope::credential;
+use mailscope::powershell;
 use mailscope::preset;
 use mailscope::profile::Profile;
 use mailscope::secrets::{Secret, SecretStore};
@@ -28,9 +29,17 @@ pub async fn verify_token(
     Err(not_in_build("Token verification"))
 }
 
-/// The scoping PowerShell for the profile.
-pub fn scoping_script(_profile: &Profile) -> Result<String, String> {
-    Err(not_in_build("PowerShell generation"))
+/// The Exchange Online PowerShell (group, members, scoping) for the profile.
+pub fn scoping_script(profile: &Profile) -> Result<String, String> {
+    let preset = preset::preset(profile.preset).map_err(|e| e.to_string())?;
+    powershell::script_for(profile, &preset, powershell::Part::Exchange, None).map_err(|e| {
+        let text = e.to_string();
+        let mut chars = text.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect::<String>() + ".")
+            .unwrap_or_default()
+    })
 }
 
 /// The facts shown for a certificate the admin now holds.

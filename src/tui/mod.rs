@@ -7,7 +7,7 @@ mod app;
 mod demo;
 mod effect;
 mod form;
-mod integrations;
+pub(crate) mod integrations;
 mod keys;
 mod model;
 mod msg;

@@ -160,7 +160,7 @@ impl Runner {
             }),
             Effect::WriteFile { path, contents } => self.blocking(move || {
                 Reply::FileWritten(
-                    std::fs::write(&path, contents)
+                    mailscope::fsutil::write_private(&path, contents.as_bytes())
                         .map(|()| path.display().to_string())
                         .map_err(|e| format!("Cannot write {}: {e}", path.display())),
                 )

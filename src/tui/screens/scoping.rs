@@ -18,6 +18,7 @@ use crate::tui::step::Step;
 pub const F_GROUP: usize = 0;
 pub const F_ADDRESS: usize = 1;
 pub const F_MECHANISM: usize = 2;
+pub const F_SP: usize = 3;
 
 const MECHANISMS: [ScopeMechanism; 2] = [
     ScopeMechanism::ApplicationAccessPolicy,
@@ -45,6 +46,8 @@ pub struct ScopingState {
     pub pane: Pane,
     pub script: ScriptState,
     pub scroll: u16,
+    /// Columns scrolled to the right (long script lines).
+    pub hscroll: u16,
 }
 
 /// The suggested group address: the alias at the domain of the first mailbox, or the tenant's.
@@ -88,12 +91,20 @@ impl ScopingState {
                 ],
                 MECHANISMS.iter().position(|m| *m == mechanism).unwrap_or(0),
             ),
+            Field::text(
+                "Service principal ID",
+                profile.service_principal_id.clone().unwrap_or_default(),
+            )
+            .with_hint("Object ID from Enterprise applications > the app (not App registrations)."),
         ]);
+        let mut form = form;
+        form.set_hidden(F_SP, mechanism != ScopeMechanism::Rbac);
         ScopingState {
             form,
             pane: Pane::Fields,
             script: ScriptState::Failed(String::new()),
             scroll: 0,
+            hscroll: 0,
         }
     }
 
@@ -129,15 +140,33 @@ pub fn focus_kind(model: &Model) -> FocusKind {
 
 /// Writes valid field values into the profile; returns false (errors beside fields) otherwise.
 fn apply(w: &mut crate::tui::model::Wizard) -> bool {
+    let mechanism = w.scoping.mechanism();
     let form = &mut w.scoping.form;
     let name = validate::display_name(form.value(F_GROUP), "group name", 64);
     let address = validate::mail_address(form.value(F_ADDRESS));
     form.set_error(F_GROUP, name.as_ref().err().map(|e| e.0.clone()));
     form.set_error(F_ADDRESS, address.as_ref().err().map(|e| e.0.clone()));
+    form.set_hidden(F_SP, mechanism != ScopeMechanism::Rbac);
+    let sp = form.value(F_SP).trim().to_string();
+    let sp = if mechanism != ScopeMechanism::Rbac || sp.is_empty() {
+        form.set_error(F_SP, None);
+        None
+    } else if let Some(g) = validate::parse_guid(&sp) {
+        form.set_error(F_SP, None);
+        Some(g)
+    } else {
+        form.set_error(
+            F_SP,
+            Some("The Object ID is a GUID: Enterprise applications > the app > Overview.".into()),
+        );
+        return false;
+    };
     let (Ok(name), Ok(address)) = (name, address) else {
         return false;
     };
-    let mechanism = w.scoping.mechanism();
+    if sp.is_some() {
+        w.profile.service_principal_id = sp;
+    }
     let changed_at = w.profile.scope.as_ref().and_then(|s| s.changed_at);
     w.profile.scope = Some(Scope {
         mechanism,
@@ -200,6 +229,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             Action::PageUp => st.scroll = st.scroll.saturating_sub(10),
             Action::PageDown => st.scroll = st.scroll.saturating_add(10),
             Action::Top => st.scroll = 0,
+            Action::Left => st.hscroll = st.hscroll.saturating_sub(8),
+            Action::Right => st.hscroll = st.hscroll.saturating_add(8).min(200),
             Action::Copy | Action::Save => {
                 let ScriptState::Ready(text) = &st.script else {
                     model.error("There is no script to copy or save yet.");

@@ -180,6 +180,49 @@ fn scoping_screens() {
 }
 
 #[test]
+fn scoping_with_the_generated_script_and_rbac() {
+    let mut h = opened(with_mailboxes(kundo(Some("mailboxes")), 3));
+    let (run, profile) = match h.take().last() {
+        Some(Effect::GenerateScript { run, profile }) => (*run, profile.clone()),
+        other => panic!("{other:?}"),
+    };
+    let script = crate::tui::integrations::scoping_script(&profile);
+    assert!(
+        script
+            .as_ref()
+            .is_ok_and(|s| s.contains("New-ApplicationAccessPolicy"))
+    );
+    h.reply(Reply::Script(run, script));
+    insta::assert_snapshot!("scoping_real_script", h.screen());
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Right);
+    let (run, profile) = match h.take().last() {
+        Some(Effect::GenerateScript { run, profile }) => (*run, profile.clone()),
+        other => panic!("{other:?}"),
+    };
+    let missing = crate::tui::integrations::scoping_script(&profile);
+    assert!(
+        missing.as_ref().is_err_and(|e| e.contains("Object ID")),
+        "{missing:?}"
+    );
+    h.reply(Reply::Script(run, missing));
+    h.key(KeyCode::Tab);
+    h.typed("9f8e7d6c-0000-4000-8000-00000000abcd");
+    let (run, profile) = match h.take().last() {
+        Some(Effect::GenerateScript { run, profile }) => (*run, profile.clone()),
+        other => panic!("{other:?}"),
+    };
+    let rbac = crate::tui::integrations::scoping_script(&profile);
+    assert!(
+        rbac.as_ref()
+            .is_ok_and(|s| s.contains("New-ManagementRoleAssignment"))
+    );
+    h.reply(Reply::Script(run, rbac));
+    insta::assert_snapshot!("scoping_rbac_script", h.screen());
+}
+
+#[test]
 fn check_screens() {
     let mut h = opened(with_mailboxes(kundo(Some("scoping")), 8));
     let run = run_of(&h.take());

@@ -41,7 +41,7 @@ fn about(screen: Screen) -> &'static [&'static str] {
         ],
         Screen::Step(Step::Scoping) => &[
             "Scoping restricts the app to a mail-enabled security group. The script creates the group (EAC: Recipients > Groups > Mail-enabled security), adds the must-reach mailboxes, and applies the policy or RBAC scope.",
-            "Tab moves to the script: c copies it (works over SSH), s saves it as a .ps1 file. Run it in PowerShell with the ExchangeOnlineManagement module.",
+            "Tab moves to the script (arrows and PgUp/PgDn scroll it): c copies it (works over SSH), s saves it as a .ps1 file. Run it in PowerShell with the ExchangeOnlineManagement module; -WhatIf shows what it would change.",
             "After running it press r: the time is recorded, because Exchange can take an hour or more before Graph follows the change.",
         ],
         Screen::Step(Step::Checks) => &[

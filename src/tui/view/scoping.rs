@@ -23,7 +23,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
         Paragraph::new(vec![
             Line::default(),
             Line::from(
-                "The app is limited to a mail-enabled security group of the must-reach mailboxes.",
+                "The app is limited to a mail-enabled security group holding its mailboxes.",
             ),
         ]),
         intro,
@@ -37,7 +37,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
     let inner = block.inner(script);
     frame.render_widget(block, script);
     let para = match &st.script {
-        ScriptState::Ready(text) => Paragraph::new(text.as_str()).scroll((st.scroll, 0)),
+        ScriptState::Ready(text) => Paragraph::new(text.as_str()).scroll((st.scroll, st.hscroll)),
         ScriptState::Generating(_) => Paragraph::new("Writing the script…"),
         ScriptState::Failed(e) => Paragraph::new(Span::styled(e.as_str(), t.error())),
     };
