@@ -70,6 +70,8 @@ pub enum Action {
     ShowSecret,
     /// Export a report of this onboarding.
     Export,
+    /// Copy the vendor file's entry (LEXZUR integrations.json).
+    CopyEntry,
 }
 
 /// Everything `update` reacts to.

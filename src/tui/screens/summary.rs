@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use mailscope::report;
 use mailscope::secrets::Secret;
+use mailscope::vendor_output;
 
 use crate::tui::effect::Effect;
 use crate::tui::keys::Binding;
@@ -40,46 +41,29 @@ pub struct Row {
     pub copy: Option<Secret>,
 }
 
-/// The vendor's fields with mailscope's values.
+/// The vendor's fields with mailscope's values (the secret only once the admin asked).
 pub fn rows(w: &Wizard) -> Vec<Row> {
-    let p = &w.profile;
-    let plain = |v: Option<String>| match v {
-        Some(v) => (v.clone(), Some(Secret::new(v))),
-        None => ("(not entered yet)".to_string(), None),
+    let shown = match &w.summary.secret {
+        SecretView::Shown(s) => Some(s.expose()),
+        _ => None,
     };
-    w.preset
-        .vendor_settings
-        .fields
-        .iter()
-        .map(|f| {
-            let (shown, copy) = match f.value {
-                VendorValue::ClientId => plain(p.client_id.clone()),
-                VendorValue::TenantId => plain(p.tenant.clone()),
-                VendorValue::RedirectUri => plain(p.redirect_uri.clone()),
-                VendorValue::CertificateThumbprint => plain(
-                    p.credential
-                        .as_ref()
-                        .and_then(|c| c.thumbprint_sha1.clone()),
-                ),
-                VendorValue::CertificateFile => {
-                    plain(p.credential.as_ref().and_then(|c| c.cert_file.clone()))
-                }
-                VendorValue::MailboxAddresses => {
-                    let list: Vec<&str> =
-                        p.granted_mailboxes().map(|m| m.address.as_str()).collect();
-                    plain((!list.is_empty()).then(|| list.join(", ")))
-                }
-                VendorValue::ClientSecret => match &w.summary.secret {
-                    SecretView::Shown(s) => (s.expose().to_string(), Some(s.clone())),
-                    SecretView::Loading(_) => ("(reading the keyring…)".into(), None),
-                    SecretView::Failed(e) => (e.clone(), None),
-                    SecretView::Hidden => (HIDDEN.to_string(), None),
-                },
+    let kinds = w.preset.vendor_settings.fields.iter().map(|f| f.value);
+    vendor_output::vendor_fields(&w.profile, &w.preset, shown)
+        .into_iter()
+        .zip(kinds)
+        .map(|(f, kind)| {
+            let is_secret = kind == VendorValue::ClientSecret;
+            let shown = match (&w.summary.secret, is_secret) {
+                (SecretView::Hidden, true) => HIDDEN.to_string(),
+                (SecretView::Loading(_), true) => "(reading the keyring…)".to_string(),
+                (SecretView::Failed(e), true) => e.clone(),
+                _ => f.value.clone(),
             };
+            let copyable = f.value != vendor_output::NOT_SET && (!is_secret || f.is_secret);
             Row {
-                label: f.label.clone(),
+                label: f.label,
                 shown,
-                copy,
+                copy: copyable.then(|| Secret::new(f.value)),
             }
         })
         .collect()
@@ -92,24 +76,33 @@ pub fn integrations_entry(w: &Wizard) -> Option<String> {
         return None;
     }
     let secret = match &w.summary.secret {
-        SecretView::Shown(s) => s.expose().to_string(),
-        _ => "<press S to show the secret>".to_string(),
+        SecretView::Shown(s) => Some(s.expose()),
+        _ => None,
     };
-    let entry = serde_json::json!({
-        out.key.clone(): {
-            "clientId": w.profile.client_id.clone().unwrap_or_default(),
-            "clientSecret": secret,
-        }
-    });
-    serde_json::to_string_pretty(&entry).ok()
+    let client_id = w
+        .profile
+        .client_id
+        .as_deref()
+        .unwrap_or(vendor_output::NOT_SET);
+    Some(vendor_output::integrations_entry(
+        &out.key, client_id, secret,
+    ))
 }
 
-pub fn bindings(_model: &Model) -> Vec<Binding> {
-    vec![
+pub fn bindings(model: &Model) -> Vec<Binding> {
+    let json = model
+        .wizard
+        .as_ref()
+        .is_some_and(|w| w.preset.vendor_output.is_some());
+    let mut b = vec![
         Binding::key('c', Action::Copy, "copy value", "c"),
         Binding::key('S', Action::ShowSecret, "show secret", "S"),
         Binding::key('e', Action::Export, "export report", "e"),
-    ]
+    ];
+    if json {
+        b.push(Binding::key('j', Action::CopyEntry, "copy JSON entry", "j"));
+    }
+    b
 }
 
 /// Writes the report as Markdown and HTML into the current directory.
@@ -172,6 +165,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::Action(Action::Export) => return export(model),
+        Msg::Action(Action::CopyEntry) => {
+            if let Some(entry) = integrations_entry(w) {
+                return vec![Effect::Copy(Secret::new(entry))];
+            }
+        }
         Msg::Action(Action::Submit) => return nav::complete(model, Step::Summary),
         Msg::Reply(Reply::SecretLoaded(id, res)) => {
             if matches!(w.summary.secret, SecretView::Loading(r) if r == id) {
