@@ -14,6 +14,7 @@ fn main() -> ExitCode {
         Command::Profile(cmd) => cli::profile_cmd::run(cmd),
         Command::Secret(cmd) => cli::secret_cmd::run(cmd),
         Command::Status(args) => cli::status_cmd::run(args),
+        Command::Script(args) => cli::script_cmd::run(args),
     };
     ExitCode::from(code)
 }
