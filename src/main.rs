@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Some(Command::Profile(cmd)) => cli::profile_cmd::run(cmd),
         Some(Command::Secret(cmd)) => cli::secret_cmd::run(cmd),
         Some(Command::Status(args)) => cli::status_cmd::run(args),
+        Some(Command::Script(args)) => cli::script_cmd::run(args),
     };
     ExitCode::from(code)
 }

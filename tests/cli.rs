@@ -164,3 +164,49 @@ fn status_exit_codes_follow_the_warning_threshold() {
     assert_eq!(gone["level"], "expired");
     assert_eq!(gone["days_left"], -1);
 }
+
+#[test]
+fn script_writes_the_exchange_part_for_a_profile_file() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/example-profile.toml");
+    let file = file.to_str().expect("utf8");
+    let o = run(home.path(), &["script", "--profile-file", file]);
+    assert!(o.status.success(), "{}", out(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("Connect-ExchangeOnline") && text.contains("New-ApplicationAccessPolicy")
+    );
+    assert!(text.contains("$AppId = 'b1c2d3e4-0000-4000-8000-000000000001'"));
+
+    let ps1 = home.path().join("scope.ps1");
+    let o = run(
+        home.path(),
+        &[
+            "script",
+            "--profile-file",
+            file,
+            "--part",
+            "entra",
+            "--out",
+            ps1.to_str().expect("utf8"),
+        ],
+    );
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(
+        std::fs::read_to_string(&ps1)
+            .expect("written")
+            .contains("New-MgApplication")
+    );
+
+    let o = run(
+        home.path(),
+        &["script", "--profile-file", file, "--mechanism", "rbac"],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "rbac needs the service principal id: {}",
+        out(&o)
+    );
+    assert!(out(&o).contains("Enterprise applications"));
+}

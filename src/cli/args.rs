@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use super::profile_source::ProfileSource;
+
 /// From nothing to a verified, least-privilege Microsoft 365 mail integration.
 ///
 /// mailscope walks you through registering an Entra ID app for a vendor's mail product,
@@ -41,6 +43,29 @@ pub enum Command {
     /// when any credential has expired or expires within --warn-days, so this can run from
     /// a scheduled task or cron job.
     Status(StatusArgs),
+    /// Write the PowerShell for a profile's exact values.
+    ///
+    /// The Exchange part creates shared mailboxes, the mail-enabled security group and its
+    /// members, then scopes the app (application access policy, or RBAC for Applications)
+    /// and tests every mailbox. The Entra part registers the app with Microsoft Graph
+    /// PowerShell. Scripts are idempotent (safe to run twice), run in Windows PowerShell 5.1,
+    /// and take -WhatIf for a dry run. Every value is quoted so no input can become code.
+    Script(ScriptArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScriptArgs {
+    #[command(flatten)]
+    pub source: ProfileSource,
+    /// Which script: exchange (scoping), entra (app registration) or all.
+    #[arg(long, default_value = "exchange", value_name = "PART")]
+    pub part: String,
+    /// Override the profile's scoping mechanism: application-access-policy or rbac.
+    #[arg(long, value_name = "MECHANISM")]
+    pub mechanism: Option<String>,
+    /// Write to this .ps1 file (owner-only) instead of standard output.
+    #[arg(long, value_name = "FILE.ps1")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

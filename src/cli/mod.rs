@@ -3,5 +3,7 @@
 pub mod args;
 pub mod output;
 pub mod profile_cmd;
+pub mod profile_source;
+pub mod script_cmd;
 pub mod secret_cmd;
 pub mod status_cmd;
