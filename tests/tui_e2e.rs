@@ -132,6 +132,16 @@ fn wizard_creates_a_profile_and_ctrl_c_restores_the_terminal() {
     let saved = std::fs::read_to_string(home.path().join("profiles/e2e-kundo.toml"))
         .expect("profile saved on creation");
     assert!(saved.contains("preset = \"kundo\""));
+    drop(parser);
+
+    // A second run lists the profile and resumes it where it was left.
+    let mut again = Session::start(home.path());
+    again.wait_for("e2e-kundo");
+    again.wait_for("next: App registration");
+    again.send("\r");
+    again.wait_for("Step 1 of 8");
+    again.send("\x03");
+    let _ = again.child.wait();
 }
 
 #[test]
