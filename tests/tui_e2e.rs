@@ -20,7 +20,7 @@ struct Session {
 }
 
 impl Session {
-    fn start(home: &std::path::Path) -> Session {
+    fn start(home: &std::path::Path, args: &[&str], envs: &[(&str, &str)]) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -30,6 +30,10 @@ impl Session {
             })
             .expect("openpty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_mailscope"));
+        cmd.args(args);
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
         cmd.env("MAILSCOPE_HOME", home);
         cmd.env("TERM", "xterm-256color");
         cmd.env("NO_COLOR", "1");
@@ -90,6 +94,29 @@ impl Session {
             .expect("resize");
     }
 
+    /// Waits for the program to exit (10 s at most) and asserts it exited cleanly.
+    fn wait_exit(&mut self) {
+        let start = Instant::now();
+        let status = loop {
+            if let Some(st) = self.child.try_wait().expect("wait") {
+                break st;
+            }
+            assert!(start.elapsed() < Duration::from_secs(10), "did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert!(status.success(), "exit status {status:?}");
+        // Let the reader thread take the last bytes (the terminal restore).
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    fn alternate_screen(&self) -> bool {
+        self.parser
+            .lock()
+            .expect("parser")
+            .screen()
+            .alternate_screen()
+    }
+
     fn send(&mut self, bytes: &str) {
         self.writer.write_all(bytes.as_bytes()).expect("write");
         self.writer.flush().expect("flush");
@@ -100,10 +127,10 @@ impl Session {
 #[test]
 fn wizard_creates_a_profile_and_ctrl_c_restores_the_terminal() {
     let home = tempfile::tempdir().expect("tempdir");
-    let mut s = Session::start(home.path());
+    let mut s = Session::start(home.path(), &[], &[]);
     let first = s.wait_for("Start a new onboarding");
     eprintln!("first frame after {} ms", first.as_millis());
-    assert!(s.parser.lock().expect("parser").screen().alternate_screen());
+    assert!(s.alternate_screen());
     s.send("\r");
     s.wait_for("New onboarding");
     s.send("\r");
@@ -135,24 +162,24 @@ fn wizard_creates_a_profile_and_ctrl_c_restores_the_terminal() {
     drop(parser);
 
     // A second run lists the profile and resumes it where it was left.
-    let mut again = Session::start(home.path());
+    let mut again = Session::start(home.path(), &[], &[]);
     again.wait_for("e2e-kundo");
     again.wait_for("next: App registration");
     again.send("\r");
     again.wait_for("Step 1 of 8");
     again.send("\x03");
-    let _ = again.child.wait();
+    again.wait_exit();
 }
 
 #[test]
 fn resizing_below_80x24_says_so_and_back_redraws() {
     let home = tempfile::tempdir().expect("tempdir");
-    let mut s = Session::start(home.path());
+    let mut s = Session::start(home.path(), &[], &[]);
     s.wait_for("Start a new onboarding");
     s.resize(20, 70);
     s.wait_for("needs a terminal of at least 80×24; this one is 70×20");
     s.resize(30, 100);
     s.wait_for("Start a new onboarding");
     s.send("\x03");
-    let _ = s.child.wait();
+    s.wait_exit();
 }
