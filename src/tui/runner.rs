@@ -161,7 +161,12 @@ impl Runner {
             Effect::WriteFile { path, contents } => self.blocking(move || {
                 Reply::FileWritten(
                     mailscope::fsutil::write_private(&path, contents.as_bytes())
-                        .map(|()| path.display().to_string())
+                        .map(|()| {
+                            std::path::absolute(&path)
+                                .unwrap_or_else(|_| path.clone())
+                                .display()
+                                .to_string()
+                        })
                         .map_err(|e| format!("Cannot write {}: {e}", path.display())),
                 )
             }),

@@ -14,6 +14,8 @@ use crate::tui::theme::Theme;
 
 const ADDR_W: usize = 34;
 const CELL_W: usize = 10;
+/// Height of the selected cell's pane: room for the diagnosis, the fix and the request-id.
+const DETAIL_H: u16 = 9;
 
 fn verdict_style(v: Verdict, t: &Theme) -> Style {
     match v {
@@ -30,7 +32,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
         Constraint::Length(2),
         Constraint::Length(1),
         Constraint::Fill(1),
-        Constraint::Length(6),
+        Constraint::Length(DETAIL_H),
     ])
     .areas(area);
     let ratio = if st.total == 0 {
