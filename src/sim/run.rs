@@ -1,0 +1,196 @@
+//! Starting and stopping a sim: binding, the CA file, the ready line, signals.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use super::SimError;
+use super::scenario::Scenario;
+use super::server;
+use super::state::SimState;
+use super::stats::SimStats;
+use super::tls;
+use super::tokens_jwt::Signer;
+
+/// A running sim. Dropping it stops the server (and removes the CA file's folder).
+pub struct SimHandle {
+    /// Authority base URL, e.g. `https://127.0.0.1:43123` (tenant goes after it).
+    pub authority: String,
+    /// Graph base URL (without `/v1.0`); also the token audience and scope resource.
+    pub graph: String,
+    /// The CA certificate (PEM) that signed the server certificate.
+    pub ca_pem: String,
+    /// The same CA written to a file in a temporary folder owned by the handle.
+    pub ca_file: PathBuf,
+    /// The scenario's tenant GUID.
+    pub tenant_id: String,
+    /// The bound socket address.
+    pub addr: SocketAddr,
+    state: Arc<SimState>,
+    shutdown: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+    dir: PathBuf,
+}
+
+impl SimHandle {
+    /// The one JSON line printed when ready.
+    pub fn ready_line(&self) -> String {
+        serde_json::json!({
+            "authority": self.authority,
+            "graph": self.graph,
+            "ca_file": self.ca_file,
+            "tenant_id": self.tenant_id,
+        })
+        .to_string()
+    }
+
+    /// The counters (same data as `GET /_sim/stats`).
+    pub async fn stats(&self) -> SimStats {
+        self.state.snapshot()
+    }
+
+    /// Stops serving and removes the CA file.
+    pub async fn shutdown(mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn io(what: &str) -> impl FnOnce(std::io::Error) -> SimError + '_ {
+    move |source| SimError::Io {
+        what: what.to_string(),
+        source,
+    }
+}
+
+/// Starts a sim for `scenario` on `listen` (port 0 picks a free port).
+pub async fn start(scenario: Scenario, listen: SocketAddr) -> Result<SimHandle, SimError> {
+    let material = tls::generate()?;
+    let signer = Signer::generate()?;
+    let listener = TcpListener::bind(listen)
+        .await
+        .map_err(io("binding the listen address"))?;
+    let addr = listener
+        .local_addr()
+        .map_err(io("reading the bound address"))?;
+    let host: IpAddr = if addr.ip().is_unspecified() {
+        IpAddr::V4(Ipv4Addr::LOCALHOST)
+    } else {
+        addr.ip()
+    };
+    let base = format!("https://{}", SocketAddr::new(host, addr.port()));
+    let dir = std::env::temp_dir().join(format!("mailscope-sim-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).map_err(io("creating the CA folder"))?;
+    let ca_file = dir.join("ca.pem");
+    std::fs::write(&ca_file, &material.ca_pem).map_err(io("writing the CA file"))?;
+    let tenant_id = scenario.tenant_id.clone();
+    let state = Arc::new(SimState::new(scenario, base.clone(), base.clone(), signer));
+    let (tx, rx) = watch::channel(false);
+    let app = server::router(state.clone());
+    let task = tokio::spawn(server::serve(listener, material.server, app, rx));
+    Ok(SimHandle {
+        authority: base.clone(),
+        graph: base,
+        ca_pem: material.ca_pem,
+        ca_file,
+        tenant_id,
+        addr,
+        state,
+        shutdown: tx,
+        task: Some(task),
+        dir,
+    })
+}
+
+/// `mailscope sim --scenario FILE [--listen ADDR]`: start, print the ready line on stdout,
+/// serve until SIGINT/SIGTERM.
+pub async fn serve_until_signal(scenario_path: &Path, listen: SocketAddr) -> Result<(), SimError> {
+    let scenario = Scenario::from_file(scenario_path)?;
+    let handle = start(scenario, listen).await?;
+    {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{}", handle.ready_line()).map_err(io("writing the ready line"))?;
+        out.flush().map_err(io("writing the ready line"))?;
+    }
+    wait_for_signal().await?;
+    handle.shutdown().await;
+    Ok(())
+}
+
+#[cfg(unix)]
+async fn wait_for_signal() -> Result<(), SimError> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).map_err(io("listening for SIGTERM"))?;
+    tokio::select! {
+        r = tokio::signal::ctrl_c() => r.map_err(io("listening for SIGINT")),
+        _ = term.recv() => Ok(()),
+    }
+}
+
+#[cfg(not(unix))]
+async fn wait_for_signal() -> Result<(), SimError> {
+    tokio::signal::ctrl_c()
+        .await
+        .map_err(io("listening for Ctrl-C"))
+}
+
+/// Entry for the binary: `args` are the words after `sim`. Runs its own tokio runtime.
+pub fn sim_command_main(args: &[String]) -> Result<(), SimError> {
+    let mut scenario = None;
+    let mut listen: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 0));
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let (key, inline) = match a.split_once('=') {
+            Some((k, v)) => (k, Some(v.to_string())),
+            None => (a.as_str(), None),
+        };
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| it.next().cloned())
+                .ok_or_else(|| SimError::Usage(format!("{key} needs a value")))
+        };
+        match key {
+            "--scenario" => scenario = Some(PathBuf::from(value()?)),
+            "--listen" => {
+                let v = value()?;
+                listen = v.parse().map_err(|_| {
+                    SimError::Usage(format!(
+                        "--listen: '{v}' is not an address like 127.0.0.1:0"
+                    ))
+                })?;
+            }
+            other => {
+                return Err(SimError::Usage(format!(
+                    "unexpected argument '{other}'; usage: mailscope sim --scenario FILE [--listen ADDR]"
+                )));
+            }
+        }
+    }
+    let scenario = scenario.ok_or_else(|| {
+        SimError::Usage("usage: mailscope sim --scenario FILE [--listen ADDR]".into())
+    })?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(io("starting the runtime"))?;
+    rt.block_on(serve_until_signal(&scenario, listen))
+}

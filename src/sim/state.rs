@@ -1,0 +1,90 @@
+//! Shared state of a running sim: scenario, keys, directory, counters and mailbox contents.
+
+use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
+
+use super::directory::Directory;
+use super::faults::FaultState;
+use super::limits::Limits;
+use super::mailstore::MailStore;
+use super::scenario::Scenario;
+use super::stats::SimStats;
+use super::tokens_jwt::Signer;
+
+/// Everything the handlers share (behind an `Arc`).
+pub(crate) struct SimState {
+    pub(crate) scenario: Scenario,
+    pub(crate) directory: Directory,
+    /// `https://host:port` of the identity platform.
+    pub(crate) authority: String,
+    /// `https://host:port` of Graph (the token audience).
+    pub(crate) graph: String,
+    pub(crate) signer: Signer,
+    pub(crate) started: Instant,
+    pub(crate) stats: Mutex<SimStats>,
+    pub(crate) limits: Limits,
+    pub(crate) faults: FaultState,
+    pub(crate) store: Mutex<MailStore>,
+}
+
+/// Locks a mutex, ignoring poisoning (counters stay usable after a panicked handler).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl SimState {
+    /// Builds the state for a bound address.
+    pub(crate) fn new(
+        scenario: Scenario,
+        authority: String,
+        graph: String,
+        signer: Signer,
+    ) -> SimState {
+        SimState {
+            directory: Directory::new(&scenario),
+            faults: FaultState::new(&scenario.faults),
+            scenario,
+            authority,
+            graph,
+            signer,
+            started: Instant::now(),
+            stats: Mutex::new(SimStats::default()),
+            limits: Limits::default(),
+            store: Mutex::new(MailStore::default()),
+        }
+    }
+
+    /// Seconds since start (propagation clock).
+    pub(crate) fn elapsed_s(&self) -> f64 {
+        self.started.elapsed().as_secs_f64()
+    }
+
+    /// Records one request in the counters.
+    pub(crate) fn record(&self, route: &str, status: u16) {
+        lock(&self.stats).record(route, status);
+    }
+
+    /// A snapshot of the counters.
+    pub(crate) fn snapshot(&self) -> SimStats {
+        let mut s = lock(&self.stats).clone();
+        s.uptime_s = self.elapsed_s();
+        s
+    }
+
+    /// Sleeps the scenario's latency (plus jitter).
+    pub(crate) async fn delay(&self) {
+        let d = self.faults.latency(&self.scenario);
+        if !d.is_zero() {
+            tokio::time::sleep(d).await;
+        }
+    }
+
+    /// The first domain (for synthetic addresses).
+    pub(crate) fn domain(&self) -> &str {
+        self.scenario
+            .domains
+            .first()
+            .map(String::as_str)
+            .unwrap_or("contoso.com")
+    }
+}
