@@ -99,7 +99,7 @@ impl Route {
                     .iter()
                     .zip(l.iter())
                     .enumerate()
-                    .find(|(i, (_, x))| !(*i == 1 && l[0] == "users") && !known.contains(x))
+                    .find(|(i, (_, x))| !(known.contains(x) || *i == 1 && l[0] == "users"))
                     .map(|(_, (o, _))| o.to_string())
                     .unwrap_or_default();
                 ("other /v1.0 (unknown)", Kind::Unknown(seg))

@@ -46,7 +46,7 @@ fn seeded(m: &Mailbox, n: u32, domain: &str) -> Value {
         "importance": "normal",
         "parentFolderId": folder_id(m, "inbox"),
         "conversationId": format!("AAQkAD{}", URL_SAFE.encode(format!("conv{n}"))),
-        "isRead": n % 2 == 0, "isDraft": false,
+        "isRead": n.is_multiple_of(2), "isDraft": false,
         "body": { "contentType": "text", "content": format!("Hello, this is message {n}.") },
         "from": { "emailAddress": { "name": "Customer", "address": format!("customer{n}@example.com") } },
         "toRecipients": [{ "emailAddress": { "name": m.display_name, "address": m.address } }],

@@ -53,6 +53,12 @@ impl SimHandle {
         self.state.snapshot()
     }
 
+    /// Signs arbitrary claims with the sim's token key (RS256, same `kid`), for tests of how
+    /// Graph treats expired or wrong-audience tokens.
+    pub fn sign_claims(&self, claims: &serde_json::Value) -> Result<String, SimError> {
+        self.state.signer.sign(claims)
+    }
+
     /// Stops serving and removes the CA file.
     pub async fn shutdown(mut self) {
         let _ = self.shutdown.send(true);

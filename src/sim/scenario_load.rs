@@ -163,7 +163,7 @@ impl Ctx<'_> {
     }
 
     /// Maps a toml/serde error to file, line and the key written on that line.
-    fn from_toml(&self, e: &toml::de::Error) -> ScenarioError {
+    fn toml_error(&self, e: &toml::de::Error) -> ScenarioError {
         let start = e.span().map(|s| s.start).unwrap_or(0);
         let line = self.line_of(start);
         let text = self.text.lines().nth(line - 1).unwrap_or("").trim();
@@ -183,7 +183,7 @@ impl Ctx<'_> {
 /// Parses and validates scenario text.
 pub(crate) fn load(text: &str, base_dir: &Path, origin: &str) -> Result<Scenario, ScenarioError> {
     let cx = Ctx { text, origin };
-    let raw: RawScenario = toml::from_str(text).map_err(|e| cx.from_toml(&e))?;
+    let raw: RawScenario = toml::from_str(text).map_err(|e| cx.toml_error(&e))?;
     let tenant_id = raw.tenant_id.get_ref().to_ascii_lowercase();
     if uuid::Uuid::parse_str(&tenant_id).is_err() {
         return Err(cx.err(&raw.tenant_id, "tenant_id", "must be a GUID"));

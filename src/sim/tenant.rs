@@ -35,9 +35,9 @@ pub(crate) fn classify(s: &Scenario, segment: &str) -> TenantMatch {
         TenantMatch::Reserved
     } else if s.names_tenant(&lower) {
         TenantMatch::Ours
-    } else if uuid::Uuid::try_parse(&lower).is_ok() && lower.len() == 36 {
-        TenantMatch::NotFound
-    } else if looks_like_domain(&lower) {
+    } else if (uuid::Uuid::try_parse(&lower).is_ok() && lower.len() == 36)
+        || looks_like_domain(&lower)
+    {
         TenantMatch::NotFound
     } else {
         TenantMatch::Malformed
