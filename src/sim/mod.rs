@@ -31,6 +31,7 @@ mod mailstore;
 mod run;
 mod scenario;
 mod scenario_load;
+mod scenario_raw;
 mod server;
 mod state;
 mod stats;

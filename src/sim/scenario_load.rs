@@ -3,139 +3,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use serde::Deserialize;
 use toml::Spanned;
 
 use super::certs;
 use super::scenario::{
-    AccessPolicy, AccessRight, App, AppSecret, Faults, Group, Mailbox, MailboxKind, RbacAssignment,
-    Scenario, ScenarioError,
+    AccessPolicy, App, AppSecret, Group, Mailbox, MailboxKind, RbacAssignment, Scenario,
+    ScenarioError,
 };
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawScenario {
-    tenant_id: Spanned<String>,
-    tenant_name: Option<String>,
-    domains: Vec<Spanned<String>>,
-    #[serde(default)]
-    latency_ms: u64,
-    #[serde(default)]
-    jitter_ms: u64,
-    #[serde(default = "default_lifetime")]
-    token_lifetime_s: i64,
-    #[serde(default)]
-    app: Vec<RawApp>,
-    #[serde(default)]
-    mailbox: Vec<RawMailbox>,
-    #[serde(default)]
-    mailbox_range: Vec<RawRange>,
-    #[serde(default)]
-    group: Vec<RawGroup>,
-    #[serde(default)]
-    access_policy: Vec<RawPolicy>,
-    #[serde(default)]
-    rbac_assignment: Vec<RawRbac>,
-    #[serde(default)]
-    faults: Faults,
-}
-
-fn default_lifetime() -> i64 {
-    3599
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawApp {
-    client_id: Spanned<String>,
-    name: String,
-    object_id: Option<String>,
-    #[serde(default)]
-    roles: Vec<Spanned<String>>,
-    #[serde(default)]
-    secrets: Vec<RawSecret>,
-    #[serde(default)]
-    certificates: Vec<Spanned<String>>,
-    #[serde(default)]
-    disabled: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSecret {
-    id: String,
-    value: String,
-    expires: Spanned<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawMailbox {
-    address: Spanned<String>,
-    #[serde(default = "default_kind")]
-    kind: MailboxKind,
-    id: Option<String>,
-    display_name: Option<String>,
-    #[serde(default = "default_messages")]
-    messages: u32,
-    #[serde(default)]
-    member_of: Vec<Spanned<String>>,
-}
-
-fn default_kind() -> MailboxKind {
-    MailboxKind::User
-}
-
-fn default_messages() -> u32 {
-    3
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRange {
-    pattern: Spanned<String>,
-    count: u32,
-    #[serde(default = "default_start")]
-    start: u32,
-    #[serde(default = "default_kind")]
-    kind: MailboxKind,
-    #[serde(default = "default_messages")]
-    messages: u32,
-    #[serde(default)]
-    member_of: Vec<Spanned<String>>,
-}
-
-fn default_start() -> u32 {
-    1
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawGroup {
-    address: Spanned<String>,
-    #[serde(default)]
-    members: Vec<Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPolicy {
-    app: Spanned<String>,
-    group: Spanned<String>,
-    access: AccessRight,
-    #[serde(default)]
-    effective_after_s: f64,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRbac {
-    app: Spanned<String>,
-    role: Spanned<String>,
-    group: Option<Spanned<String>>,
-    #[serde(default)]
-    effective_after_s: f64,
-}
+use super::scenario_raw::{RawApp, RawScenario};
 
 /// Locates errors in the source text.
 struct Ctx<'a> {

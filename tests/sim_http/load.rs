@@ -80,13 +80,20 @@ fn load_1000_mailboxes_cpu_fraction() {
             );
             tasks.push(tokio::spawn(async move {
                 let _p = sem.acquire_owned().await.unwrap();
-                c.get(url)
+                let r = c
+                    .get(url)
                     .bearer_auth(token)
-                    .timeout(Duration::from_secs(30))
-                    .send()
-                    .await
-                    .map(|r| r.status().as_u16())
-                    .unwrap_or(0)
+                    .timeout(Duration::from_secs(30));
+                match r.send().await {
+                    Ok(r) => {
+                        let status = r.status().as_u16();
+                        r.bytes().await.map(|_| status).unwrap_or(1)
+                    }
+                    Err(e) => {
+                        eprintln!("request failed: {e:?}");
+                        0
+                    }
+                }
             }));
         }
         let mut statuses = std::collections::BTreeMap::new();
