@@ -100,7 +100,11 @@ fn authenticate(st: &SimState, headers: &HeaderMap) -> Result<AccessClaims, Grap
             raw
         });
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    st.signer.verify(token, &st.graph, now).map_err(|p| {
+    let verified = match st.signer_now() {
+        Some(signer) => signer.verify(token, &st.graph, now),
+        None => Err(TokenProblem::Invalid),
+    };
+    verified.map_err(|p| {
         let message = match p {
             TokenProblem::Empty => "Access token is empty.",
             TokenProblem::Malformed => "CompactToken parsing failed with error code: 80049217",

@@ -102,7 +102,12 @@ pub(crate) async fn jwks(State(st): State<Arc<SimState>>, Path(tenant): Path<Str
         _ => "{tenantid}".to_string(),
     };
     let issuer = format!("{}/{tid}/v2.0", st.authority);
-    let keys: Vec<Value> = vec![st.signer.jwk(&issuer)];
+    let keys: Vec<Value> = st
+        .signer()
+        .await
+        .map(|s| s.jwk(&issuer))
+        .into_iter()
+        .collect();
     Json(json!({ "keys": keys })).into_response()
 }
 

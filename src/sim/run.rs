@@ -39,13 +39,20 @@ pub struct SimHandle {
 impl SimHandle {
     /// The one JSON line printed when ready.
     pub fn ready_line(&self) -> String {
-        serde_json::json!({
-            "authority": self.authority,
-            "graph": self.graph,
-            "ca_file": self.ca_file,
-            "tenant_id": self.tenant_id,
-        })
-        .to_string()
+        #[derive(serde::Serialize)]
+        struct Ready<'a> {
+            authority: &'a str,
+            graph: &'a str,
+            ca_file: &'a Path,
+            tenant_id: &'a str,
+        }
+        let ready = Ready {
+            authority: &self.authority,
+            graph: &self.graph,
+            ca_file: &self.ca_file,
+            tenant_id: &self.tenant_id,
+        };
+        serde_json::to_string(&ready).unwrap_or_default()
     }
 
     /// The counters (same data as `GET /_sim/stats`).
@@ -55,8 +62,11 @@ impl SimHandle {
 
     /// Signs arbitrary claims with the sim's token key (RS256, same `kid`), for tests of how
     /// Graph treats expired or wrong-audience tokens.
-    pub fn sign_claims(&self, claims: &serde_json::Value) -> Result<String, SimError> {
-        self.state.signer.sign(claims)
+    pub async fn sign_claims(&self, claims: &serde_json::Value) -> Result<String, SimError> {
+        let signer = self.state.signer().await;
+        signer
+            .ok_or_else(|| SimError::Crypto("no signing key".into()))?
+            .sign(claims)
     }
 
     /// Stops serving and removes the CA file.
@@ -88,7 +98,12 @@ fn io(what: &str) -> impl FnOnce(std::io::Error) -> SimError + '_ {
 /// Starts a sim for `scenario` on `listen` (port 0 picks a free port).
 pub async fn start(scenario: Scenario, listen: SocketAddr) -> Result<SimHandle, SimError> {
     let material = tls::generate()?;
-    let signer = Signer::generate()?;
+    let (signer_tx, signer) = watch::channel(None);
+    tokio::task::spawn_blocking(move || {
+        if let Ok(s) = Signer::generate() {
+            let _ = signer_tx.send(Some(Arc::new(s)));
+        }
+    });
     let listener = TcpListener::bind(listen)
         .await
         .map_err(io("binding the listen address"))?;
@@ -128,6 +143,8 @@ pub async fn start(scenario: Scenario, listen: SocketAddr) -> Result<SimHandle, 
 /// serve until SIGINT/SIGTERM.
 pub async fn serve_until_signal(scenario_path: &Path, listen: SocketAddr) -> Result<(), SimError> {
     let scenario = Scenario::from_file(scenario_path)?;
+    // Signal handlers exist before the ready line: a caller may signal right after reading it.
+    let signals = Signals::install()?;
     let handle = start(scenario, listen).await?;
     {
         use std::io::Write;
@@ -135,26 +152,46 @@ pub async fn serve_until_signal(scenario_path: &Path, listen: SocketAddr) -> Res
         writeln!(out, "{}", handle.ready_line()).map_err(io("writing the ready line"))?;
         out.flush().map_err(io("writing the ready line"))?;
     }
-    wait_for_signal().await?;
+    signals.wait().await;
     handle.shutdown().await;
     Ok(())
 }
 
-#[cfg(unix)]
-async fn wait_for_signal() -> Result<(), SimError> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut term = signal(SignalKind::terminate()).map_err(io("listening for SIGTERM"))?;
-    tokio::select! {
-        r = tokio::signal::ctrl_c() => r.map_err(io("listening for SIGINT")),
-        _ = term.recv() => Ok(()),
-    }
+/// SIGINT and SIGTERM listeners (Ctrl-C elsewhere).
+struct Signals {
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
 }
 
-#[cfg(not(unix))]
-async fn wait_for_signal() -> Result<(), SimError> {
-    tokio::signal::ctrl_c()
-        .await
-        .map_err(io("listening for Ctrl-C"))
+impl Signals {
+    #[cfg(unix)]
+    fn install() -> Result<Signals, SimError> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            int: signal(SignalKind::interrupt()).map_err(io("listening for SIGINT"))?,
+            term: signal(SignalKind::terminate()).map_err(io("listening for SIGTERM"))?,
+        })
+    }
+
+    #[cfg(unix)]
+    async fn wait(mut self) {
+        tokio::select! {
+            _ = self.int.recv() => {}
+            _ = self.term.recv() => {}
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn install() -> Result<Signals, SimError> {
+        Ok(Signals {})
+    }
+
+    #[cfg(not(unix))]
+    async fn wait(self) {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// Entry for the binary: `args` are the words after `sim`. Runs its own tokio runtime.

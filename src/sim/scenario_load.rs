@@ -42,7 +42,13 @@ impl Ctx<'_> {
         let start = e.span().map(|s| s.start).unwrap_or(0);
         let line = self.line_of(start);
         let text = self.text.lines().nth(line - 1).unwrap_or("").trim();
+        let missing = e
+            .message()
+            .split_once("missing field `")
+            .and_then(|(_, rest)| rest.split_once('`'))
+            .map(|(field, _)| field.to_string());
         let key = match text.split_once('=') {
+            _ if missing.is_some() => missing.unwrap_or_default(),
             Some((k, _)) if !text.starts_with('[') => k.trim().to_string(),
             _ => text.trim_matches(|c| c == '[' || c == ']').to_string(),
         };

@@ -1,6 +1,6 @@
 //! Shared state of a running sim: scenario, keys, directory, counters and mailbox contents.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 use super::directory::Directory;
@@ -19,7 +19,9 @@ pub(crate) struct SimState {
     pub(crate) authority: String,
     /// `https://host:port` of Graph (the token audience).
     pub(crate) graph: String,
-    pub(crate) signer: Signer,
+    /// The token signing key; RSA generation runs in the background so the sim is ready at
+    /// once. `None` until generated (or for good if generation failed).
+    pub(crate) signer: tokio::sync::watch::Receiver<Option<Arc<Signer>>>,
     pub(crate) started: Instant,
     pub(crate) stats: Mutex<SimStats>,
     pub(crate) limits: Limits,
@@ -38,7 +40,7 @@ impl SimState {
         scenario: Scenario,
         authority: String,
         graph: String,
-        signer: Signer,
+        signer: tokio::sync::watch::Receiver<Option<Arc<Signer>>>,
     ) -> SimState {
         SimState {
             directory: Directory::new(&scenario),
@@ -52,6 +54,18 @@ impl SimState {
             limits: Limits::default(),
             store: Mutex::new(MailStore::default()),
         }
+    }
+
+    /// The signing key, waiting for its generation if needed.
+    pub(crate) async fn signer(&self) -> Option<Arc<Signer>> {
+        let mut rx = self.signer.clone();
+        let ready = rx.wait_for(Option::is_some).await.ok()?;
+        ready.clone()
+    }
+
+    /// The signing key if already generated.
+    pub(crate) fn signer_now(&self) -> Option<Arc<Signer>> {
+        self.signer.borrow().clone()
     }
 
     /// Seconds since start (propagation clock).

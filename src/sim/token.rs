@@ -17,6 +17,7 @@ use super::scenario::App;
 use super::state::{SimState, lock};
 use super::tenant::{TenantMatch, classify};
 use super::token_errors::{AadError, aad_headers};
+use super::tokens_jwt::Signer;
 use super::{assertion, form};
 
 const ROUTE: &str = "POST /{tenant}/oauth2/v2.0/token";
@@ -37,7 +38,8 @@ pub(crate) async fn token(
         .map(String::from)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let form = form::parse(&body);
-    match issue(&st, &tenant, &headers, &form) {
+    let signer = st.signer().await;
+    match issue(&st, signer.as_deref(), &tenant, &headers, &form) {
         Ok(ok) => {
             st.record(ROUTE, 200);
             lock(&st.stats).tokens_issued += 1;
@@ -65,6 +67,7 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
 
 fn issue(
     st: &SimState,
+    signer: Option<&Signer>,
     tenant: &str,
     headers: &HeaderMap,
     form: &HashMap<String, String>,
@@ -131,7 +134,8 @@ fn issue(
         return Err(AadError::no_credential());
     };
     check_scope(st, form.get("scope"))?;
-    access_token(st, app, acr)
+    let signer = signer.ok_or_else(|| AadError::unavailable("1".into()))?;
+    access_token(st, signer, app, acr)
 }
 
 /// The secret must match a registered value that has not expired.
@@ -172,7 +176,7 @@ fn opaque() -> String {
 }
 
 /// Signs a v1.0 app-only Graph token with the real claim set (reference §1d).
-fn access_token(st: &SimState, app: &App, acr: &str) -> Result<Value, AadError> {
+fn access_token(st: &SimState, signer: &Signer, app: &App, acr: &str) -> Result<Value, AadError> {
     let s = &st.scenario;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let exp = now + s.token_lifetime_s;
@@ -187,8 +191,7 @@ fn access_token(st: &SimState, app: &App, acr: &str) -> Result<Value, AadError> 
     if !app.roles.is_empty() {
         claims["roles"] = json!(app.roles);
     }
-    let token = st
-        .signer
+    let token = signer
         .sign(&claims)
         .map_err(|_| AadError::unavailable("1".into()))?;
     let lifetime = s.token_lifetime_s.max(0);

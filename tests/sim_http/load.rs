@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
-use crate::support::{client, spawn_binary, terminate};
+use crate::support::{client, signal, spawn_binary};
 
 /// utime + stime of a process in seconds (Linux `/proc/PID/stat`, clock ticks of 100 Hz).
 fn cpu_seconds(pid: u32) -> f64 {
@@ -106,7 +106,7 @@ fn load_1000_mailboxes_cpu_fraction() {
             statuses,
         )
     });
-    terminate(&child);
+    signal(&child, "-TERM");
     let _ = child.wait();
     let fraction = cpu / (wall * 2.0);
     println!(

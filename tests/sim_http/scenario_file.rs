@@ -82,6 +82,16 @@ fn bad_values_name_line_and_key() {
 }
 
 #[test]
+fn missing_key_is_named() {
+    let e = Scenario::from_toml("tenant_id = \"x\"\n", Path::new("."), "m.toml").unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("m.toml:1: key `domains`: missing field"),
+        "{e}"
+    );
+}
+
+#[test]
 fn from_file_error_names_the_file() {
     let e = Scenario::from_file(Path::new("/nonexistent/s.toml")).unwrap_err();
     assert!(e.to_string().starts_with("/nonexistent/s.toml"), "{e}");

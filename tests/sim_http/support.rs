@@ -218,11 +218,11 @@ pub fn spawn_binary(scenario: &str) -> (std::process::Child, Value) {
     (child, serde_json::from_str(&line).unwrap())
 }
 
-/// Sends SIGTERM to a child.
-pub fn terminate(child: &std::process::Child) {
+/// Sends a signal (`-TERM`, `-INT`) to a child.
+pub fn signal(child: &std::process::Child, sig: &str) {
     let pid = child.id().to_string();
     let kill = std::process::Command::new("kill")
-        .args(["-TERM", &pid])
+        .args([sig, &pid])
         .status()
         .unwrap();
     assert!(kill.success());
