@@ -230,8 +230,7 @@ pub fn sim_command_main(args: &[String]) -> Result<(), SimError> {
     let scenario = scenario.ok_or_else(|| {
         SimError::Usage("usage: mailscope sim --scenario FILE [--listen ADDR]".into())
     })?;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(io("starting the runtime"))?;
