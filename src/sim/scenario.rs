@@ -69,6 +69,11 @@ pub struct AppSecret {
 }
 
 impl AppSecret {
+    /// The secret's value, for a client that signs in as this app (the demo). Never log it.
+    pub fn expose_value(&self) -> &str {
+        &self.value
+    }
+
     /// Whether `candidate` is this secret's value.
     pub fn matches(&self, candidate: &str) -> bool {
         self.value.len() == candidate.len()
