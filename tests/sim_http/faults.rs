@@ -24,6 +24,9 @@ async fn fifth_concurrent_request_gets_application_throttled() {
         "Application is over its MailboxConcurrency limit."
     );
     let stats = s.stats().await;
+    let mut direct = s.h.stats().await;
+    direct.uptime_s = stats.uptime_s;
+    assert_eq!(direct, stats, "SimHandle::stats and GET /_sim/stats agree");
     assert_eq!(stats.max_concurrent_per_mailbox["a@contoso.com"], 5);
     assert_eq!(stats.max_concurrent_per_mailbox["s@contoso.com"], 1);
     assert_eq!(stats.throttled_429, 1);

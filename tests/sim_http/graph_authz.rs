@@ -214,6 +214,16 @@ group = "scope@contoso.com"
 app = "11111111-0000-4000-8000-000000000001"
 group = "tiny@contoso.com"
 access = "RestrictAccess"
+
+[[rbac_assignment]]
+app = "22222222-0000-4000-8000-000000000002"
+role = "Application Mail.Send"
+
+[[rbac_assignment]]
+app = "22222222-0000-4000-8000-000000000002"
+role = "Application MailboxSettings.Read"
+group = "scope@contoso.com"
+effective_after_s = 3600
 "#;
 
 #[tokio::test]
@@ -239,6 +249,21 @@ async fn rbac_union_direct_members_and_policies_do_not_constrain_rbac() {
         )
         .await;
     assert_eq!(r.status(), 403, "Mail.Read via RBAC does not allow drafts");
+    let mail =
+        json!({"message": {"toRecipients": [{"emailAddress": {"address": "x@example.com"}}]}});
+    let st = s
+        .status_of(
+            Method::POST,
+            &only_rbac,
+            "/users/c@contoso.com/sendMail",
+            mail,
+        )
+        .await;
+    assert_eq!(st, 202, "organization-wide assignment (no group)");
+    let (st, _) = s
+        .get(&only_rbac, "/users/a@contoso.com/mailboxSettings")
+        .await;
+    assert_eq!(st, 403, "assignment still propagating");
     // Full has Entra Mail.ReadWrite restricted to tiny@ by policy, plus RBAC Mail.Read on scope@
     let full = s.token(FULL, "good~secret").await;
     assert_eq!(
