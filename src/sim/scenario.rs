@@ -1,7 +1,49 @@
 //! The scenario model: a simulated tenant's apps, mailboxes, groups, policies and faults.
 //!
-//! A scenario is read from TOML (see `docs/scenario-format.md`); [`Scenario::from_file`] and
-//! [`Scenario::from_toml`] report a bad file with its name, line and key.
+//! A scenario is read from TOML; [`Scenario::from_file`] and [`Scenario::from_toml`] report a
+//! bad file with its name, line and key. Every key is described in `docs/scenario-format.md`;
+//! in short:
+//!
+//! ```toml
+//! tenant_id = "8f2b6c1e-4d3a-4b5c-9e7f-0a1b2c3d4e5f"
+//! domains = ["contoso.onmicrosoft.com", "contoso.com"]
+//! latency_ms = 50                  # plus jitter_ms; token_lifetime_s = 3599
+//!
+//! [[app]]                          # client_id, name, roles (consented app permissions),
+//! client_id = "b1c2d3e4-0000-4000-8000-000000000001"
+//! name = "Kundo Mail"
+//! roles = ["Mail.Send", "Mail.ReadWrite"]
+//! secrets = [{ id = "5e1c0a77-…", value = "…", expires = "2028-11-22" }]
+//! certificates = ["elegere.pem"]   # public PEM certificates, relative to the scenario
+//!
+//! [[mailbox]]                      # kind = user | shared | on-premises | unlicensed
+//! address = "support@contoso.com"
+//! kind = "shared"
+//!
+//! [[mailbox_range]]                # agent1@ … agent1000@
+//! pattern = "agent{n}@contoso.com"
+//! count = 1000
+//! member_of = ["kundo-mailboxes@contoso.com"]
+//!
+//! [[group]]                        # members: mailboxes or groups (nested)
+//! address = "kundo-mailboxes@contoso.com"
+//! members = ["support@contoso.com"]
+//!
+//! [[access_policy]]                # RestrictAccess | DenyAccess, nested groups count
+//! app = "b1c2d3e4-0000-4000-8000-000000000001"
+//! group = "kundo-mailboxes@contoso.com"
+//! access = "RestrictAccess"
+//! effective_after_s = 0            # propagation: applies this long after sim start
+//!
+//! [[rbac_assignment]]              # union with roles; direct group members only
+//! app = "b1c2d3e4-0000-4000-8000-000000000001"
+//! role = "Application Mail.ReadWrite"
+//! group = "kundo-mailboxes@contoso.com"
+//!
+//! [faults]                         # rates, *_first counters, retry_after_s, seed
+//! throttle_rate = 0.0
+//! retry_after_s = 1.5
+//! ```
 
 use std::fmt;
 use std::path::{Path, PathBuf};

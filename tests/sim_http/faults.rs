@@ -137,3 +137,27 @@ async fn latency_and_jitter_apply() {
     assert!(graph_time >= Duration::from_millis(250), "{graph_time:?}");
     assert!(graph_time < Duration::from_millis(1500), "{graph_time:?}");
 }
+
+#[tokio::test]
+async fn random_faults_follow_the_seed() {
+    let top =
+        "[faults]\nthrottle_rate = 0.3\nmailbox_stale_rate = 0.2\nretry_after_s = 0.001\nseed = 42";
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        let s = sim(top, "").await;
+        let t = s.token(FULL, "good~secret").await;
+        let mut seq = Vec::new();
+        for _ in 0..30 {
+            seq.push(s.get(&t, "/users/a@contoso.com/mailFolders/inbox").await.0);
+        }
+        runs.push(seq);
+    }
+    assert_eq!(runs[0], runs[1], "same seed, same faults");
+    for status in [200, 429, 503] {
+        assert!(
+            runs[0].contains(&status),
+            "{status} missing from {:?}",
+            runs[0]
+        );
+    }
+}
