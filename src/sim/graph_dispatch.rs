@@ -88,25 +88,20 @@ async fn mailbox_request(
     let ra = faults.retry_after_s;
     Limits::check_early(st, &who.appid, &key);
     let slot = Limits::enter(st, &who.appid, &key);
-    if !slot.admitted {
+    let throttled = |code: &'static str, message: &str, inner: Inner| {
         Limits::told_to_wait(st, &who.appid, &key, ra);
-        return GraphReply::error_with(
-            429,
-            "ApplicationThrottled",
-            "Application is over its MailboxConcurrency limit.",
-            Inner::Omitted,
-        )
-        .retry_after(retry_after_text(ra));
+        GraphReply::error_with(429, code, message, inner).retry_after(retry_after_text(ra))
+    };
+    if !slot.admitted {
+        let message = "Application is over its MailboxConcurrency limit.";
+        return throttled("ApplicationThrottled", message, Inner::Omitted);
     }
     if st.faults.throttle(faults) {
-        Limits::told_to_wait(st, &who.appid, &key, ra);
-        return GraphReply::error_with(
-            429,
+        return throttled(
             "TooManyRequests",
             "Please retry again later.",
             Inner::Throttle,
-        )
-        .retry_after(retry_after_text(ra));
+        );
     }
     st.delay().await;
     let caller = Caller {
