@@ -13,10 +13,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         None => tui::run(),
+        Some(Command::Demo) => tui::demo::run(),
         Some(Command::Profile(cmd)) => cli::profile_cmd::run(cmd),
         Some(Command::Secret(cmd)) => cli::secret_cmd::run(cmd),
         Some(Command::Status(args)) => cli::status_cmd::run(args),
         Some(Command::Script(args)) => cli::script_cmd::run(args),
+        Some(Command::Sim(args)) => cli::sim_cmd::run(args),
     };
     ExitCode::from(code)
 }

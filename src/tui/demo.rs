@@ -1,16 +1,24 @@
 //! `mailscope demo`: the wizard on a profile pointed at the built-in simulated tenant, with
 //! the demo app's secret in memory only and the profile in a temporary home.
-// Wired to `mailscope demo` once the simulated tenant is part of the build.
-#![cfg_attr(not(test), allow(dead_code))]
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use mailscope::profile::ProfileStore;
 use mailscope::profile::{
     Cloud, CredentialInfo, CredentialKind, Endpoints, Expectation, Mailbox, MailboxKind, PresetId,
     Profile, Scope, ScopeMechanism,
 };
 use mailscope::secrets::{MemoryStore, Secret, SecretStore, store_client_secret};
+use mailscope::sim::{self, Scenario};
 use time::OffsetDateTime;
+
+use super::effect::Effect;
+use super::model::{Demo, Model};
+use super::theme::Theme;
+
+/// The demo tenant, built in so the demo needs no files.
+const DEMO_SCENARIO: &str = include_str!("../../assets/scenarios/demo.toml");
 
 /// The demo app of `assets/scenarios/demo.toml` (Kundo Mail in the Contoso tenant).
 pub const DEMO_CLIENT_ID: &str = "b1c2d3e4-0000-4000-8000-000000000001";
@@ -77,6 +85,65 @@ pub fn demo_secrets() -> Arc<dyn SecretStore> {
     // The in-memory store cannot fail.
     let _ = store_client_secret(&store, DEMO_PROFILE, &Secret::new(DEMO_SECRET));
     Arc::new(store)
+}
+
+/// A private folder for the demo's profile, removed on exit.
+struct DemoHome(PathBuf);
+
+impl DemoHome {
+    fn create() -> Result<DemoHome, String> {
+        let dir = std::env::temp_dir().join(format!(
+            "mailscope-demo-{}-{}",
+            std::process::id(),
+            uuid::Uuid::new_v4().simple()
+        ));
+        mailscope::fsutil::create_private_dir(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        Ok(DemoHome(dir))
+    }
+}
+
+impl Drop for DemoHome {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `mailscope demo`: starts the simulated tenant in this process and opens the wizard on the
+/// demo profile. Nothing is written to the user's profiles or keyring.
+pub fn run() -> u8 {
+    let rt = match super::runtime() {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    super::exit_code(rt.block_on(demo()))
+}
+
+async fn demo() -> Result<(), String> {
+    let scenario = Scenario::from_toml(DEMO_SCENARIO, Path::new("."), "assets/scenarios/demo.toml")
+        .map_err(|e| e.to_string())?;
+    let listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    let tenant = sim::start(scenario, listen)
+        .await
+        .map_err(|e| format!("cannot start the simulated tenant: {e}"))?;
+    let endpoints = SimEndpoints {
+        authority: tenant.authority.clone(),
+        graph: tenant.graph.clone(),
+        ca_file: tenant.ca_file.display().to_string(),
+        tenant_id: tenant.tenant_id.clone(),
+    };
+    let home = DemoHome::create()?;
+    let now = OffsetDateTime::now_utc();
+    let mut model = Model::new(now, Theme::from_env());
+    model.demo = Some(Demo {
+        authority: endpoints.authority.clone(),
+    });
+    let profile = demo_profile(&endpoints, now);
+    let mut first = vec![Effect::SaveProfile(profile.clone())];
+    first.extend(super::nav::open(&mut model, profile));
+    let result = super::drive(model, ProfileStore::at(&home.0), demo_secrets(), first).await;
+    tenant.shutdown().await;
+    result
 }
 
 #[cfg(test)]

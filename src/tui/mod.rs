@@ -4,7 +4,7 @@
 //! run, replying with messages tagged by run id; `app` is the loop; `view` draws from `&Model`.
 
 mod app;
-mod demo;
+pub mod demo;
 mod effect;
 mod form;
 pub(crate) mod integrations;
@@ -61,7 +61,7 @@ fn launch(
     exit_code(rt.block_on(drive(model, profiles, secrets, first)))
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, u8> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, u8> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -72,7 +72,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, u8> {
         })
 }
 
-fn exit_code(result: Result<(), String>) -> u8 {
+pub(crate) fn exit_code(result: Result<(), String>) -> u8 {
     match result {
         Ok(()) => crate::cli::output::EXIT_OK,
         Err(e) => {
@@ -83,7 +83,7 @@ fn exit_code(result: Result<(), String>) -> u8 {
 }
 
 /// Runs the wizard in the current runtime until it quits; the terminal is restored on return.
-async fn drive(
+pub(crate) async fn drive(
     mut model: Model,
     profiles: ProfileStore,
     secrets: Arc<dyn SecretStore>,
