@@ -54,6 +54,13 @@ pub enum Effect {
         path: PathBuf,
         contents: String,
     },
+    /// Merge LEXZUR's entry into its integrations.json; the secret only when the admin showed it.
+    MergeIntegrations {
+        path: PathBuf,
+        key: String,
+        client_id: String,
+        secret: Option<Secret>,
+    },
     /// Copy to the clipboard (OSC 52 and the system clipboard). Secret-typed so it is never logged.
     Copy(Secret),
     /// Run the checks; `cells` limits them to some (row, capability) pairs (watch, re-run).

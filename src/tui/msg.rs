@@ -72,6 +72,8 @@ pub enum Action {
     Export,
     /// Copy the vendor file's entry (LEXZUR integrations.json).
     CopyEntry,
+    /// Merge the entry into the vendor's installed file.
+    WriteEntry,
 }
 
 /// Everything `update` reacts to.

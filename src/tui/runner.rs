@@ -8,6 +8,7 @@ use std::time::Duration;
 use crossterm::clipboard::CopyToClipboard;
 use mailscope::profile::ProfileStore;
 use mailscope::secrets::{self, Secret, SecretSlot, SecretStore};
+use mailscope::vendor_output;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -169,6 +170,29 @@ impl Runner {
                         })
                         .map_err(|e| format!("Cannot write {}: {e}", path.display())),
                 )
+            }),
+            Effect::MergeIntegrations {
+                path,
+                key,
+                client_id,
+                secret,
+            } => self.blocking(move || {
+                let secret = secret.as_ref().map(Secret::expose);
+                let r = vendor_output::write_integrations(&path, &key, &client_id, secret)
+                    .map(|o| {
+                        format!(
+                            "{}: entry {}; secret {}",
+                            path.display(),
+                            if o.entry_added { "added" } else { "updated" },
+                            if o.secret_written {
+                                "written"
+                            } else {
+                                "not written (press S first to include it)"
+                            }
+                        )
+                    })
+                    .map_err(|e| e.to_string());
+                Reply::FileWritten(r)
             }),
             Effect::Copy(text) => {
                 let r = self.copy(&text);

@@ -55,6 +55,7 @@ pub fn focus_kind(model: &Model) -> FocusKind {
         Screen::Step(Step::Credential) => w.map_or(FocusKind::Other, |w| form_focus(&w.cred.form)),
         Screen::Step(Step::Mailboxes) => mailboxes::focus_kind(model),
         Screen::Step(Step::Scoping) => scoping::focus_kind(model),
+        Screen::Step(Step::Summary) => summary::focus_kind(model),
         Screen::Step(_) => FocusKind::Other,
     }
 }
@@ -96,8 +97,16 @@ pub fn reply(model: &mut Model, r: Reply) -> Vec<Effect> {
 /// sub-mode to leave first (start form, mailbox input).
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     let screen = model.screen;
+    let own_back = |s| match s {
+        Step::Mailboxes => true,
+        Step::Summary => model
+            .wizard
+            .as_ref()
+            .is_some_and(|w| w.summary.merge.is_some()),
+        _ => false,
+    };
     if let (Screen::Step(s), Msg::Action(Action::Back)) = (screen, &msg)
-        && s != Step::Mailboxes
+        && !own_back(s)
     {
         return nav::back(model);
     }

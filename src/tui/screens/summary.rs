@@ -9,7 +9,8 @@ use mailscope::secrets::Secret;
 use mailscope::vendor_output;
 
 use crate::tui::effect::Effect;
-use crate::tui::keys::Binding;
+use crate::tui::form::{Field, Form};
+use crate::tui::keys::{Binding, FocusKind};
 use crate::tui::model::{Model, Wizard};
 use crate::tui::msg::{Action, Msg, Reply, RunId};
 use crate::tui::nav;
@@ -31,6 +32,8 @@ pub enum SecretView {
 pub struct SummaryState {
     pub selected: usize,
     pub secret: SecretView,
+    /// While typing the path of LEXZUR's integrations.json to merge the entry into.
+    pub merge: Option<Form>,
 }
 
 /// One row of the vendor values: its label and the value to show / to copy.
@@ -99,10 +102,73 @@ pub fn bindings(model: &Model) -> Vec<Binding> {
         Binding::key('S', Action::ShowSecret, "show secret", "S"),
         Binding::key('e', Action::Export, "export report", "e"),
     ];
+    if model
+        .wizard
+        .as_ref()
+        .is_some_and(|w| w.summary.merge.is_some())
+    {
+        return Vec::new();
+    }
     if json {
         b.push(Binding::key('j', Action::CopyEntry, "copy JSON entry", "j"));
+        b.push(Binding::key(
+            'w',
+            Action::WriteEntry,
+            "write into file",
+            "w",
+        ));
     }
     b
+}
+
+pub fn focus_kind(model: &Model) -> FocusKind {
+    match model.wizard.as_ref().map(|w| w.summary.merge.is_some()) {
+        Some(true) => FocusKind::Text,
+        _ => FocusKind::Other,
+    }
+}
+
+/// Typing the integrations.json path: edit, paste, Esc to close, Enter to merge.
+fn merge_update(model: &mut Model, msg: Msg) -> Vec<Effect> {
+    let Some(w) = model.wizard.as_mut() else {
+        return Vec::new();
+    };
+    let Some(form) = w.summary.merge.as_mut() else {
+        return Vec::new();
+    };
+    match msg {
+        Msg::Edit(req) => {
+            form.edit(req);
+        }
+        Msg::Paste(text) => {
+            form.paste(text.trim());
+        }
+        Msg::Action(Action::Back) => w.summary.merge = None,
+        Msg::Action(Action::Submit) => {
+            let path = form.value(0).trim().to_string();
+            if path.is_empty() {
+                form.set_error(0, Some("Enter the path of integrations.json.".into()));
+                return Vec::new();
+            }
+            let Some(out) = w.preset.vendor_output.as_ref() else {
+                return Vec::new();
+            };
+            let secret = match &w.summary.secret {
+                SecretView::Shown(s) => Some(s.clone()),
+                _ => None,
+            };
+            let fx = vec![Effect::MergeIntegrations {
+                path: PathBuf::from(path),
+                key: out.key.clone(),
+                client_id: w.profile.client_id.clone().unwrap_or_default(),
+                secret,
+            }];
+            w.summary.merge = None;
+            return fx;
+        }
+        _ => {}
+    }
+    Vec::new()
 }
 
 /// Writes the report as Markdown and HTML into the current directory.
@@ -128,6 +194,14 @@ fn export(model: &mut Model) -> Vec<Effect> {
 }
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
+    if model
+        .wizard
+        .as_ref()
+        .is_some_and(|w| w.summary.merge.is_some())
+        && !matches!(msg, Msg::Reply(_))
+    {
+        return merge_update(model, msg);
+    }
     let run = model.run_id();
     let Some(w) = model.wizard.as_mut() else {
         return Vec::new();
@@ -165,6 +239,19 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::Action(Action::Export) => return export(model),
+        Msg::Action(Action::WriteEntry) => {
+            let default = w
+                .preset
+                .vendor_output
+                .as_ref()
+                .map(|o| o.path.clone())
+                .unwrap_or_default();
+            w.summary.merge = Some(Form::new(vec![
+                Field::text("integrations.json", default).with_hint(
+                    "Only clientId and clientSecret of the entry change; the secret only if shown (S).",
+                ),
+            ]));
+        }
         Msg::Action(Action::CopyEntry) => {
             if let Some(entry) = integrations_entry(w) {
                 return vec![Effect::Copy(Secret::new(entry))];

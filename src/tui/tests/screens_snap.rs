@@ -282,6 +282,35 @@ fn summary_screens() {
         Ok(Secret::new("shown~on~request~only~123")),
     ));
     insta::assert_snapshot!("summary_lexzur_secret_shown", h.screen());
+    h.key(KeyCode::Char('w'));
+    h.ctrl('u');
+    h.typed("/srv/lexzur/application/config/integrations.json");
+    insta::assert_snapshot!("summary_lexzur_merge_path", h.screen());
+    h.enter();
+    match h.take().as_slice() {
+        [
+            Effect::MergeIntegrations {
+                key,
+                secret,
+                client_id,
+                ..
+            },
+        ] => {
+            assert_eq!(key, "MS-OfficeMail-365");
+            assert_eq!(client_id, "b1c2d3e4-0000-4000-8000-000000000002");
+            assert_eq!(
+                secret.as_ref().map(Secret::expose),
+                Some("shown~on~request~only~123")
+            );
+        }
+        other => panic!("expected a merge, got {other:?}"),
+    }
+    h.key(KeyCode::Char('w'));
+    h.key(KeyCode::Esc);
+    assert_eq!(
+        h.model.screen,
+        crate::tui::model::Screen::Step(crate::tui::step::Step::Summary)
+    );
 }
 
 #[test]

@@ -159,7 +159,12 @@ fn enter_hint(model: &Model) -> &'static str {
             Some(MbMode::Import) => "import",
             _ => "continue",
         },
-        Screen::Step(Step::Summary) => "finish",
+        Screen::Step(Step::Summary) => {
+            match model.wizard.as_ref().map(|w| w.summary.merge.is_some()) {
+                Some(true) => "write",
+                _ => "finish",
+            }
+        }
         Screen::Step(Step::Scoping)
             if model
                 .wizard

@@ -68,6 +68,15 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
     let entry_h = entry.as_ref().map_or(0, |e| e.lines().count() as u16 + 1);
     let [top, bottom] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(entry_h)]).areas(area);
+    let top = match &w.summary.merge {
+        Some(form) => {
+            let [rest, input] =
+                Layout::vertical([Constraint::Fill(1), Constraint::Length(4)]).areas(top);
+            super::form::draw(frame, input, form, true, t);
+            rest
+        }
+        None => top,
+    };
     frame.render_widget(
         Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
         top,
