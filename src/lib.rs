@@ -8,6 +8,7 @@
 //! - [`fsutil`], [`paths`]: atomic owner-only writes; where files live.
 
 pub mod fsutil;
+pub mod graph;
 pub mod paths;
 pub mod preset;
 pub mod profile;
