@@ -10,7 +10,7 @@ use super::auth::{Credential, SetupError, TokenSource, load_credential};
 use super::batch::{self, BatchRequest};
 use super::client::{RawResponse, send};
 use super::cloud::{CloudEndpoints, CloudError};
-use super::diagnosis::{Cause, Diagnosis, EndpointKind, diagnose};
+use super::diagnosis::{Cause, Diagnosis, EndpointKind, diagnose, header};
 use crate::profile::Profile;
 use crate::secrets::SecretStore;
 
@@ -133,7 +133,10 @@ impl Session {
             Err(d) => all(Err(d)),
             Ok(resp) if resp.status != 200 => all(Ok(resp)),
             Ok(resp) => match batch::decode(&resp.body, requests.len()) {
-                Some(items) => items.into_iter().map(Ok).collect(),
+                Some(items) => items
+                    .into_iter()
+                    .map(|item| Ok(inherit_ids(item, &resp.headers)))
+                    .collect(),
                 None => all(Err(diagnose(
                     EndpointKind::Graph,
                     resp.status,
@@ -143,4 +146,16 @@ impl Session {
             },
         }
     }
+}
+
+/// Inner responses often carry no `request-id`; the batch's own id is what support can trace.
+fn inherit_ids(mut item: RawResponse, outer: &[(String, String)]) -> RawResponse {
+    for name in ["request-id", "client-request-id", "date"] {
+        if header(&item.headers, name).is_none()
+            && let Some(v) = header(outer, name)
+        {
+            item.headers.push((name.to_string(), v.to_string()));
+        }
+    }
+    item
 }
