@@ -29,6 +29,11 @@ pub const DEFAULT_CONCURRENCY: usize = 16;
 /// Outlook's documented limit of concurrent requests per app and mailbox.
 pub const MAX_PER_MAILBOX: usize = 4;
 
+/// Requests in flight per mailbox by default: one. Checks touch many mailboxes, so this costs
+/// no speed once there are more mailboxes than permits, and a throttled mailbox never has a
+/// sibling request already on its way (which the service would count as an early retry).
+pub const DEFAULT_PER_MAILBOX: usize = 1;
+
 /// How to run the checks.
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
@@ -36,6 +41,8 @@ pub struct CheckOptions {
     pub concurrency: usize,
     /// Use JSON batching where it saves round trips.
     pub batch: bool,
+    /// Requests in flight per mailbox; clamped to 1..=[`MAX_PER_MAILBOX`].
+    pub per_mailbox: usize,
     /// Opt-in recipient for the send check.
     pub send_to: Option<String>,
     pub per_request_timeout: Duration,
@@ -57,6 +64,7 @@ impl Default for CheckOptions {
         CheckOptions {
             concurrency: DEFAULT_CONCURRENCY,
             batch: true,
+            per_mailbox: DEFAULT_PER_MAILBOX,
             send_to: None,
             per_request_timeout: Duration::from_secs(30),
             deadline: Some(Duration::from_secs(600)),
@@ -106,13 +114,7 @@ fn unit_size(plan: &CheckPlan, options: &CheckOptions) -> usize {
     if !options.batch {
         return 1;
     }
-    let per_mailbox = plan
-        .mailboxes
-        .iter()
-        .map(|m| m.capabilities.len())
-        .max()
-        .unwrap_or(1)
-        .max(1);
+    let per_mailbox = options.per_mailbox.clamp(1, MAX_PER_MAILBOX);
     let fill = (MAX_BATCH / per_mailbox).max(1);
     let spread = plan
         .mailboxes
@@ -185,6 +187,7 @@ async fn run_cells(
         session,
         permits: Arc::new(Semaphore::new(concurrency)),
         batch: options.batch,
+        per_mailbox: options.per_mailbox.clamp(1, MAX_PER_MAILBOX),
         retry: options.retry,
         meta: RunMeta::new(plan.send_to.clone(), plan.mechanism, plan.scope_changed_at),
         progress: progress.clone(),

@@ -2,7 +2,9 @@
 //! request each), retried politely, drafts always deleted.
 //!
 //! Units never share a mailbox, so a unit alone decides when its mailboxes may be called
-//! again after a `Retry-After`: no request for a mailbox leaves before its gate opens.
+//! again after a `Retry-After`: no request for a mailbox leaves before its gate opens. With
+//! one request per mailbox in flight (the default), no request can even be on its way when a
+//! sibling is throttled, so the service never sees a request before the time it asked for.
 
 use std::sync::Arc;
 
@@ -27,6 +29,8 @@ pub struct UnitCtx {
     /// Bounds HTTP requests in flight over the whole run.
     pub permits: Arc<Semaphore>,
     pub batch: bool,
+    /// Requests in flight per mailbox (1 to 4).
+    pub per_mailbox: usize,
     pub retry: RetryPolicy,
     pub meta: RunMeta,
     pub progress: UnboundedSender<CheckEvent>,
@@ -99,9 +103,14 @@ pub async fn run_unit(ctx: Arc<UnitCtx>, mailboxes: Vec<PlannedMailbox>) -> Unit
                 break;
             }
         }
-        let (ready, waiting): (Vec<Task>, Vec<Task>) = queue
-            .into_iter()
-            .partition(|t| t.ready_at <= now && gate[t.mb] <= now);
+        let mut in_round = vec![0usize; mailboxes.len()];
+        let (ready, waiting): (Vec<Task>, Vec<Task>) = queue.into_iter().partition(|t| {
+            let go = t.ready_at <= now && gate[t.mb] <= now && in_round[t.mb] < ctx.per_mailbox;
+            if go {
+                in_round[t.mb] += 1;
+            }
+            go
+        });
         queue = waiting;
         if ready.is_empty() {
             let wake = queue
