@@ -60,14 +60,27 @@ fn load_profile(args: &CheckArgs, profiles: &ProfileStore) -> Result<Profile, St
     }
 }
 
-/// Cancels `cancel` on Ctrl-C (SIGINT); the run then cleans up and returns what it has.
-pub fn cancel_on_ctrl_c(cancel: &Cancel) {
+/// Cancels `cancel` on Ctrl-C (SIGINT); the run then deletes its drafts and returns what it
+/// has. On Unix the handler is in place when this returns. Call inside a Tokio runtime.
+pub fn cancel_on_ctrl_c(cancel: &Cancel) -> std::io::Result<()> {
     let c = cancel.clone();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut sigint = signal(SignalKind::interrupt())?;
+        tokio::spawn(async move {
+            if sigint.recv().await.is_some() {
+                c.cancel();
+            }
+        });
+    }
+    #[cfg(not(unix))]
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
             c.cancel();
         }
     });
+    Ok(())
 }
 
 /// Runs `mailscope check`. Returns the exit code (0 all pass, 1 not all pass, 2 usage or
