@@ -85,6 +85,22 @@ fn certificate_not_registered_700027_current_and_older_text() {
     assert_eq!(token(401, cur).cause, Cause::CertificateNotRegistered);
     let older = r#"{"error":"invalid_client","error_description":"AADSTS700027: Client assertion contains an invalid signature. [Reason - The key was not found., ...]"}"#;
     assert_eq!(token(401, older).cause, Cause::CertificateNotRegistered);
+    let wrong_key = r#"{"error":"invalid_client","error_description":"AADSTS50013: Assertion failed signature validation. [Reason - Key was found, but use of the key to verify the signature failed., Thumbprint of key used by client: 'AB12', Found key 'Start=08/18/2024 19:33:23, End=08/18/2029 19:33:23']"}"#;
+    assert_eq!(token(401, wrong_key).cause, Cause::CertificateNotRegistered);
+}
+
+#[test]
+fn consent_missing_65001_and_unrelated_codes() {
+    let body = r#"{"error":"invalid_grant","error_description":"AADSTS65001: The user or administrator has not consented to use the application with ID '0b76e815-fcb7-45bf-87ab-8201461ad821' named 'WebApi-SharedTokenCache'. Send an interactive authorization request for this user and resource.","error_codes":[65001]}"#;
+    assert_eq!(token(400, body).cause, Cause::PermissionMissing);
+    // A token-endpoint outage (AADSTS90033, 503) is a service problem, retried.
+    let busy = r#"{"error":"temporarily_unavailable","error_description":"AADSTS90033: A transient error has occurred. Please try again.","error_codes":[90033]}"#;
+    assert_eq!(token(503, busy).cause, Cause::ServiceUnavailable);
+    // An unknown AADSTS code with a 400 is unexpected, not guessed.
+    let odd = r#"{"error":"invalid_request","error_description":"AADSTS12345: something new","error_codes":[12345]}"#;
+    let d = token(400, odd);
+    assert_eq!(d.cause, Cause::UnexpectedResponse);
+    assert_eq!(d.error_code.as_deref(), Some("AADSTS12345"));
 }
 
 #[test]

@@ -66,10 +66,21 @@ fn by_code(code: u64, desc: &str) -> Option<Diagnosis> {
             "The tenant lives in a different Microsoft cloud than the one the request went to.",
             "Set the profile's cloud to the tenant's cloud (global, gcc-high, dod or china); apps and tokens do not cross clouds.",
         ),
-        700027 | 50012 if !desc.contains("valid time range") => Diagnosis::new(
-            Cause::CertificateNotRegistered,
-            "The certificate that signed the request is not registered on the app, or its key does not match.",
-            "Upload the certificate's public part (.cer) under Certificates & secrets and compare its thumbprint with `mailscope` profile's thumbprint; the private key must belong to that certificate.",
+        700027 | 50012 | 50013
+            if code == 700027
+                || desc.contains("Key was found")
+                || desc.contains("not registered") =>
+        {
+            Diagnosis::new(
+                Cause::CertificateNotRegistered,
+                "The certificate that signed the request is not registered on the app, or its key does not match.",
+                "Upload the certificate's public part (.cer) under Certificates & secrets and compare its thumbprint with the profile's; the private key must belong to that certificate.",
+            )
+        }
+        65001 => Diagnosis::new(
+            Cause::PermissionMissing,
+            "Nobody has consented to the app's permissions.",
+            "Grant admin consent under API permissions (Grant admin consent for the tenant).",
         ),
         700024 => Diagnosis::new(
             Cause::AssertionTimeInvalid,
