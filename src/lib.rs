@@ -4,13 +4,20 @@
 //! - [`profile`]: the typed answers of one onboarding, validation of every value, TOML storage.
 //! - [`preset`]: the five vendor guides (plus `custom`) as data.
 //! - [`secrets`]: client secrets and private keys in the OS keyring, never on disk.
-//! - [`tomlfile`]: TOML parsing whose errors name file, line and key.
-//! - [`fsutil`], [`paths`]: atomic owner-only writes; where files live.
+//! - [`credential`]: self-signed certificates, PEM/PFX import, thumbprints, signing material.
+//! - [`expiry`]: how close a credential is to expiring.
+//! - [`report`]: Markdown, JSON and HTML reports with a versioned schema.
+//! - [`tomlfile`], [`fsutil`], [`paths`]: located TOML errors, atomic owner-only writes, where files live.
 
+pub mod credential;
+pub mod expiry;
 pub mod fsutil;
 pub mod graph;
 pub mod paths;
+pub mod powershell;
 pub mod preset;
 pub mod profile;
+pub mod report;
 pub mod secrets;
 pub mod tomlfile;
+pub mod vendor_output;

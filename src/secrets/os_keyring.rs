@@ -112,7 +112,7 @@ fn map_error(e: KError) -> SecretError {
         KError::PlatformFailure(p) => SecretError::Unavailable {
             backend,
             detail: p.to_string(),
-            hint: hint().into(),
+            hint: unavailable_hint().into(),
         },
         KError::BadEncoding(_) | KError::BadDataFormat(_, _) => SecretError::Corrupt,
         KError::TooLong(attr, limit) => SecretError::Rejected {
@@ -154,7 +154,7 @@ fn open_platform_store() -> Result<Arc<CredentialStore>, SecretError> {
     Err(SecretError::Unavailable {
         backend: backend_name().into(),
         detail: "this operating system has no supported keyring".into(),
-        hint: hint().into(),
+        hint: unavailable_hint().into(),
     })
 }
 
@@ -167,6 +167,14 @@ fn backend_name() -> &'static str {
         "Windows Credential Manager"
     } else {
         "OS keyring"
+    }
+}
+
+fn unavailable_hint() -> &'static str {
+    if cfg!(target_os = "linux") {
+        "No keyring service is running for this session. On a desktop, sign in to it; on a server, start one with `dbus-run-session -- bash` and `gnome-keyring-daemon --unlock --components=secrets`. Or set MAILSCOPE_CLIENT_SECRET for a single headless run; nothing is written to a file."
+    } else {
+        hint()
     }
 }
 

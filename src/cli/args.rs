@@ -1,0 +1,119 @@
+//! The command-line grammar (clap derive). Help texts teach the workflow.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use super::profile_source::ProfileSource;
+
+/// From nothing to a verified, least-privilege Microsoft 365 mail integration.
+///
+/// mailscope walks you through registering an Entra ID app for a vendor's mail product,
+/// keeps its secret in your OS keyring, writes the Exchange Online PowerShell that restricts
+/// the app to the right mailboxes, and proves the result mailbox by mailbox with live
+/// Microsoft Graph checks.
+///
+/// Start with `mailscope demo` to try the whole flow against a built-in simulated tenant.
+#[derive(Debug, Parser)]
+#[command(name = "mailscope", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List, show, import, export and delete onboarding profiles.
+    ///
+    /// A profile holds the answers of one onboarding (tenant, app, credential kind,
+    /// mailboxes and what each must allow). It never holds a secret: those are in the
+    /// OS keyring. Profiles live in the OS config directory, or in $MAILSCOPE_HOME.
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+    /// Store, inspect or delete a profile's client secret in the OS keyring.
+    ///
+    /// For headless runs without a keyring, set MAILSCOPE_CLIENT_SECRET instead: it is
+    /// used for that run and never stored.
+    #[command(subcommand)]
+    Secret(SecretCommand),
+    /// Show every profile's credential expiry; exit 1 when one needs attention.
+    ///
+    /// Warnings start 60 days before expiry and become urgent at 14. The exit code is 1
+    /// when any credential has expired or expires within --warn-days, so this can run from
+    /// a scheduled task or cron job.
+    Status(StatusArgs),
+    /// Write the PowerShell for a profile's exact values.
+    ///
+    /// The Exchange part creates shared mailboxes, the mail-enabled security group and its
+    /// members, then scopes the app (application access policy, or RBAC for Applications)
+    /// and tests every mailbox. The Entra part registers the app with Microsoft Graph
+    /// PowerShell. Scripts are idempotent (safe to run twice), run in Windows PowerShell 5.1,
+    /// and take -WhatIf for a dry run. Every value is quoted so no input can become code.
+    Script(ScriptArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScriptArgs {
+    #[command(flatten)]
+    pub source: ProfileSource,
+    /// Which script: exchange (scoping), entra (app registration) or all.
+    #[arg(long, default_value = "exchange", value_name = "PART")]
+    pub part: String,
+    /// Override the profile's scoping mechanism: application-access-policy or rbac.
+    #[arg(long, value_name = "MECHANISM")]
+    pub mechanism: Option<String>,
+    /// Write to this .ps1 file (owner-only) instead of standard output.
+    #[arg(long, value_name = "FILE.ps1")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Exit with 1 when a credential expires within this many days.
+    #[arg(long, default_value_t = 30, value_name = "DAYS")]
+    pub warn_days: i64,
+    /// One JSON document instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// List profiles, one per line.
+    List,
+    /// Print a profile in its file format.
+    Show { name: String },
+    /// Delete a profile and its secrets in the keyring.
+    ///
+    /// If the keyring cannot be reached the profile is kept, so no secret is orphaned;
+    /// --force deletes the file anyway.
+    Delete {
+        name: String,
+        /// Delete the profile even when its keyring entries cannot be removed.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Import a profile file (validated first; an existing profile is never overwritten).
+    Import { file: PathBuf },
+    /// Export a profile to FILE, or to standard output. Exports hold no secrets.
+    Export { name: String, file: Option<PathBuf> },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretCommand {
+    /// Read a client secret Value from standard input (no echo on a terminal), check it, and store it.
+    ///
+    /// Paste the Value column from Certificates & secrets, not the Secret ID.
+    Set(ProfileArg),
+    /// Say whether a client secret is stored for the profile, and in which keyring.
+    Status(ProfileArg),
+    /// Delete the profile's client secret and private key from the keyring.
+    Delete(ProfileArg),
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileArg {
+    /// The profile's name (see `mailscope profile list`).
+    #[arg(long, short = 'p')]
+    pub profile: String,
+}

@@ -1,0 +1,9 @@
+//! Command-line subcommands: argument definitions and one module per command family.
+
+pub mod args;
+pub mod output;
+pub mod profile_cmd;
+pub mod profile_source;
+pub mod script_cmd;
+pub mod secret_cmd;
+pub mod status_cmd;

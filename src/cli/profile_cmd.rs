@@ -1,0 +1,114 @@
+//! `mailscope profile …`: list, show, import, export and delete onboarding profiles.
+
+use mailscope::profile::{ProfileError, ProfileStore};
+use mailscope::secrets::{self, KeyringStore};
+
+use super::args::ProfileCommand;
+use super::output::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_USAGE, fail};
+
+pub fn run(cmd: ProfileCommand) -> u8 {
+    let store = match ProfileStore::open_default() {
+        Ok(s) => s,
+        Err(e) => return fail(EXIT_CANNOT_RUN, e),
+    };
+    match cmd {
+        ProfileCommand::List => list(&store),
+        ProfileCommand::Show { name } => match store.export(&name) {
+            Ok(text) => {
+                print!("{text}");
+                EXIT_OK
+            }
+            Err(e) => fail(code_for(&e), e),
+        },
+        ProfileCommand::Import { file } => match store.import(&file) {
+            Ok(p) => {
+                println!("Imported profile '{}' ({}).", p.name, p.preset.as_str());
+                EXIT_OK
+            }
+            Err(e) => fail(code_for(&e), e),
+        },
+        ProfileCommand::Export { name, file } => export(&store, &name, file.as_deref()),
+        ProfileCommand::Delete { name, force } => delete(&store, &name, force),
+    }
+}
+
+fn list(store: &ProfileStore) -> u8 {
+    match store.list() {
+        Ok(names) if names.is_empty() => {
+            eprintln!(
+                "No profiles yet in {}. Run `mailscope` to start an onboarding, or `mailscope profile import FILE`.",
+                store.dir().display()
+            );
+            EXIT_OK
+        }
+        Ok(names) => {
+            for n in names {
+                println!("{n}");
+            }
+            EXIT_OK
+        }
+        Err(e) => fail(code_for(&e), e),
+    }
+}
+
+fn export(store: &ProfileStore, name: &str, file: Option<&std::path::Path>) -> u8 {
+    let text = match store.export(name) {
+        Ok(t) => t,
+        Err(e) => return fail(code_for(&e), e),
+    };
+    match file {
+        None => {
+            print!("{text}");
+            EXIT_OK
+        }
+        Some(path) => match mailscope::fsutil::write_private(path, text.as_bytes()) {
+            Ok(()) => {
+                eprintln!(
+                    "Exported '{name}' to {} (no secrets are included).",
+                    path.display()
+                );
+                EXIT_OK
+            }
+            Err(e) => fail(EXIT_CANNOT_RUN, format!("{}: {e}", path.display())),
+        },
+    }
+}
+
+fn delete(store: &ProfileStore, name: &str, force: bool) -> u8 {
+    if !store.exists(name) {
+        return fail(EXIT_USAGE, ProfileError::NotFound(name.to_string()));
+    }
+    let keyring = KeyringStore::open();
+    let removed = match secrets::delete_all_for(&keyring, name) {
+        Ok(n) => n,
+        Err(e) if force => {
+            eprintln!("mailscope: warning: could not remove this profile's keyring entries: {e}");
+            0
+        }
+        Err(e) => {
+            return fail(
+                EXIT_CANNOT_RUN,
+                format!(
+                    "profile '{name}' was not deleted, because its secrets could not be removed from the keyring: {e}\nRun again with --force to delete the profile file anyway."
+                ),
+            );
+        }
+    };
+    match store.delete(name) {
+        Ok(()) => {
+            println!(
+                "Deleted profile '{name}' and {removed} keyring entr{}.",
+                if removed == 1 { "y" } else { "ies" }
+            );
+            EXIT_OK
+        }
+        Err(e) => fail(code_for(&e), e),
+    }
+}
+
+fn code_for(e: &ProfileError) -> u8 {
+    match e {
+        ProfileError::Io { .. } | ProfileError::Serialize(_) => EXIT_CANNOT_RUN,
+        _ => EXIT_USAGE,
+    }
+}

@@ -1,0 +1,116 @@
+//! `mailscope secret …`: put a client secret into the OS keyring, report on it, delete it.
+
+use std::io::{BufRead, IsTerminal};
+
+use mailscope::profile::{ProfileStore, validate};
+use mailscope::secrets::{self, KeyringStore, Secret, SecretSlot, SecretStore};
+
+use super::args::SecretCommand;
+use super::output::{EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, fail};
+
+pub fn run(cmd: SecretCommand) -> u8 {
+    let profiles = match ProfileStore::open_default() {
+        Ok(s) => s,
+        Err(e) => return fail(EXIT_CANNOT_RUN, e),
+    };
+    let name = match &cmd {
+        SecretCommand::Set(a) | SecretCommand::Status(a) | SecretCommand::Delete(a) => {
+            a.profile.clone()
+        }
+    };
+    let profile = match profiles.load(&name) {
+        Ok(p) => p,
+        Err(e) => return fail(EXIT_USAGE, e),
+    };
+    let keyring = KeyringStore::open();
+    match cmd {
+        SecretCommand::Set(_) => {
+            let secret_id = profile
+                .credential
+                .as_ref()
+                .and_then(|c| c.secret_id.as_deref());
+            set(&keyring, &name, secret_id)
+        }
+        SecretCommand::Status(_) => status(&keyring, &name),
+        SecretCommand::Delete(_) => match secrets::delete_all_for(&keyring, &name) {
+            Ok(0) => {
+                println!(
+                    "No secret was stored for '{name}' in the {}.",
+                    keyring.backend()
+                );
+                EXIT_OK
+            }
+            Ok(n) => {
+                println!(
+                    "Deleted {n} secret(s) of '{name}' from the {}.",
+                    keyring.backend()
+                );
+                EXIT_OK
+            }
+            Err(e) => fail(EXIT_CANNOT_RUN, e),
+        },
+    }
+}
+
+fn set(store: &dyn SecretStore, name: &str, secret_id: Option<&str>) -> u8 {
+    let value = match read_secret() {
+        Ok(v) => v,
+        Err(e) => return fail(EXIT_USAGE, e),
+    };
+    if let Err(e) = validate::client_secret(value.expose(), secret_id) {
+        return fail(EXIT_USAGE, format!("not stored: {e}"));
+    }
+    let value = Secret::new(value.expose().trim());
+    match secrets::store_client_secret(store, name, &value) {
+        Ok(()) => {
+            println!(
+                "Stored the client secret of '{name}' in the {}.",
+                store.backend()
+            );
+            EXIT_OK
+        }
+        Err(e) => fail(EXIT_CANNOT_RUN, e),
+    }
+}
+
+/// Reads one line: from the terminal without echo, or from piped standard input.
+fn read_secret() -> Result<Secret, String> {
+    if std::io::stdin().is_terminal() {
+        rpassword::prompt_password("Paste the client secret Value (input is hidden): ")
+            .map(Secret::new)
+            .map_err(|e| format!("could not read the secret: {e}"))
+    } else {
+        let mut line = zeroize::Zeroizing::new(String::new());
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| format!("could not read the secret from standard input: {e}"))?;
+        Ok(Secret::new(line.trim_end_matches(['\r', '\n'])))
+    }
+}
+
+fn status(store: &dyn SecretStore, name: &str) -> u8 {
+    let env_set = std::env::var_os(secrets::CLIENT_SECRET_ENV).is_some_and(|v| !v.is_empty());
+    if env_set {
+        println!(
+            "{} is set: runs use it instead of the keyring (it is never stored).",
+            secrets::CLIENT_SECRET_ENV
+        );
+    }
+    let mut code = EXIT_OK;
+    for slot in SecretSlot::ALL {
+        let what = match slot {
+            SecretSlot::ClientSecret => "client secret",
+            SecretSlot::PrivateKey => "certificate private key",
+        };
+        match store.get(name, slot) {
+            Ok(Some(_)) => println!("{what}: stored in the {}", store.backend()),
+            Ok(None) => println!("{what}: not stored"),
+            Err(e) => {
+                println!("{what}: unknown ({e})");
+                code = EXIT_FINDINGS;
+            }
+        }
+    }
+    code
+}

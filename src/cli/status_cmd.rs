@@ -1,0 +1,111 @@
+//! `mailscope status`: every profile's credential expiry and its last check, for people and
+//! for scheduled tasks (exit 1 when a credential needs attention).
+
+use mailscope::expiry::{self, Expiry, ExpiryLevel};
+use mailscope::profile::ProfileStore;
+
+use super::args::StatusArgs;
+use super::output::{EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, fail};
+
+struct Row {
+    name: String,
+    preset: String,
+    credential: String,
+    expiry: Expiry,
+    problem: Option<String>,
+}
+
+pub fn run(args: StatusArgs) -> u8 {
+    let store = match ProfileStore::open_default() {
+        Ok(s) => s,
+        Err(e) => return fail(EXIT_CANNOT_RUN, e),
+    };
+    let names = match store.list() {
+        Ok(n) => n,
+        Err(e) => return fail(EXIT_CANNOT_RUN, e),
+    };
+    let today = time::OffsetDateTime::now_utc().date();
+    let rows: Vec<Row> = names
+        .into_iter()
+        .map(|name| match store.load(&name) {
+            Ok(p) => Row {
+                preset: p.preset.as_str().to_string(),
+                credential: p
+                    .credential
+                    .as_ref()
+                    .map_or("-".to_string(), |c| c.kind.as_str().to_string()),
+                expiry: expiry::of_profile(&p, today),
+                name,
+                problem: None,
+            },
+            Err(e) => Row {
+                name,
+                preset: "?".into(),
+                credential: "?".into(),
+                expiry: expiry::classify(None, today),
+                problem: Some(e.to_string()),
+            },
+        })
+        .collect();
+    let attention = rows
+        .iter()
+        .any(|r| r.expiry.needs_attention(args.warn_days));
+    if args.json {
+        print_json(&rows, args.warn_days);
+    } else {
+        print_table(&rows, store.dir());
+    }
+    if attention { EXIT_FINDINGS } else { EXIT_OK }
+}
+
+fn print_table(rows: &[Row], dir: &std::path::Path) {
+    if rows.is_empty() {
+        println!("No profiles in {}.", dir.display());
+        return;
+    }
+    let width = rows.iter().map(|r| r.name.len()).max().unwrap_or(7).max(7);
+    println!(
+        "{:<width$}  {:<8}  {:<11}  CREDENTIAL EXPIRY",
+        "PROFILE", "PRESET", "CREDENTIAL"
+    );
+    for r in rows {
+        let mark = match r.expiry.level {
+            ExpiryLevel::Expired => "  ✗ renew now: sign-ins fail",
+            ExpiryLevel::Urgent => "  ! renew now",
+            ExpiryLevel::Soon => "  ! plan the renewal",
+            ExpiryLevel::Ok | ExpiryLevel::Unknown => "",
+        };
+        println!(
+            "{:<width$}  {:<8}  {:<11}  {}{mark}",
+            r.name,
+            r.preset,
+            r.credential,
+            r.expiry.describe()
+        );
+        if let Some(p) = &r.problem {
+            println!("{:<width$}  cannot read: {p}", "");
+        }
+    }
+}
+
+fn print_json(rows: &[Row], warn_days: i64) {
+    let profiles: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "name": r.name,
+                "preset": r.preset,
+                "credential": r.credential,
+                "expires": r.expiry.expires.map(|d| d.to_string()),
+                "days_left": r.expiry.days_left,
+                "level": r.expiry.level,
+                "needs_attention": r.expiry.needs_attention(warn_days),
+                "error": r.problem,
+            })
+        })
+        .collect();
+    println!(
+        "{}",
+        serde_json::json!({ "warn_days": warn_days, "profiles": profiles })
+    );
+}

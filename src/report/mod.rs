@@ -1,0 +1,56 @@
+//! Reports a consultant leaves behind and support reads: JSON (versioned schema), Markdown
+//! and one self-contained HTML file. Built only from data that holds no secrets.
+
+mod build;
+pub mod html;
+pub mod markdown;
+mod model;
+mod text;
+
+pub use build::{build, rfc3339, script_hash};
+pub use model::*;
+
+/// Output formats of `mailscope report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Json,
+    Html,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Option<Format> {
+        match s {
+            "md" | "markdown" => Some(Format::Markdown),
+            "json" => Some(Format::Json),
+            "html" => Some(Format::Html),
+            _ => None,
+        }
+    }
+}
+
+/// Renders a report in the chosen format.
+pub fn render(report: &Report, format: Format) -> Result<String, serde_json::Error> {
+    Ok(match format {
+        Format::Markdown => markdown::render(report),
+        Format::Html => html::render(report),
+        Format::Json => serde_json::to_string_pretty(report)? + "\n",
+    })
+}
+
+/// Reads a JSON report, refusing other schemas.
+pub fn parse_json(text: &str) -> Result<Report, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("not a JSON report: {e}"))?;
+    match value.get("schema").and_then(|s| s.as_str()) {
+        Some(SCHEMA) => {}
+        Some(other) => {
+            return Err(format!(
+                "report schema '{other}' is not supported; this mailscope reads '{SCHEMA}'"
+            ));
+        }
+        None => return Err("not a mailscope report (no \"schema\" field)".into()),
+    }
+    serde_json::from_value(value)
+        .map_err(|e| format!("the report does not match schema {SCHEMA}: {e}"))
+}

@@ -1,0 +1,212 @@
+//! The `mailscope` binary as a user runs it: profile management and `status` exit codes.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(home: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mailscope"))
+        .args(args)
+        .env("MAILSCOPE_HOME", home)
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}/no-bus", home.display()),
+        )
+        .env_remove("MAILSCOPE_CLIENT_SECRET")
+        .output()
+        .expect("mailscope runs")
+}
+
+fn out(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+const EXAMPLE: &str = include_str!("data/example-profile.toml");
+
+#[test]
+fn import_then_show_round_trips_the_documented_example() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/example-profile.toml");
+    let o = run(
+        home.path(),
+        &["profile", "import", file.to_str().expect("utf8")],
+    );
+    assert!(o.status.success(), "{}", out(&o));
+    let o = run(home.path(), &["profile", "show", "contoso-kundo"]);
+    assert!(o.status.success(), "{}", out(&o));
+    let shown: toml::Table = toml::from_str(&String::from_utf8_lossy(&o.stdout)).expect("toml");
+    let original: toml::Table = toml::from_str(EXAMPLE).expect("toml");
+    assert_eq!(shown, original);
+    let exported = home.path().join("out.toml");
+    let o = run(
+        home.path(),
+        &[
+            "profile",
+            "export",
+            "contoso-kundo",
+            exported.to_str().expect("utf8"),
+        ],
+    );
+    assert!(o.status.success(), "{}", out(&o));
+    let again: toml::Table =
+        toml::from_str(&std::fs::read_to_string(exported).expect("read")).expect("toml");
+    assert_eq!(again, original);
+}
+
+#[test]
+fn a_broken_profile_is_refused_with_file_line_and_key() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let file = home.path().join("bad.toml");
+    std::fs::write(
+        &file,
+        EXAMPLE.replace("kind = \"shared\"", "kind = \"room\""),
+    )
+    .expect("write");
+    let o = run(
+        home.path(),
+        &["profile", "import", file.to_str().expect("utf8")],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let msg = out(&o);
+    assert!(msg.contains("bad.toml:29: key `mailbox[1].kind`"), "{msg}");
+    assert!(
+        run(home.path(), &["profile", "list"]).stdout.is_empty(),
+        "a refused profile was stored"
+    );
+}
+
+#[test]
+fn deleting_without_a_keyring_keeps_the_profile_unless_forced() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/example-profile.toml");
+    assert!(
+        run(
+            home.path(),
+            &["profile", "import", file.to_str().expect("utf8")]
+        )
+        .status
+        .success()
+    );
+    let o = run(home.path(), &["profile", "delete", "contoso-kundo"]);
+    assert_eq!(o.status.code(), Some(3), "{}", out(&o));
+    assert!(out(&o).contains("--force"));
+    assert!(
+        run(home.path(), &["profile", "show", "contoso-kundo"])
+            .status
+            .success()
+    );
+    let o = run(
+        home.path(),
+        &["profile", "delete", "contoso-kundo", "--force"],
+    );
+    assert!(o.status.success(), "{}", out(&o));
+    assert_eq!(
+        run(home.path(), &["profile", "show", "contoso-kundo"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+fn profile_expiring_in(home: &Path, name: &str, days: i64) {
+    let date = time::OffsetDateTime::now_utc().date() + time::Duration::days(days);
+    let text = EXAMPLE
+        .replace("name = \"contoso-kundo\"", &format!("name = \"{name}\""))
+        .replace("expires = \"2028-11-22\"", &format!("expires = \"{date}\""));
+    let dir = home.join("profiles");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join(format!("{name}.toml")), text).expect("write");
+}
+
+#[test]
+fn status_exit_codes_follow_the_warning_threshold() {
+    let home = tempfile::tempdir().expect("tempdir");
+    profile_expiring_in(home.path(), "later", 31);
+    let o = run(home.path(), &["status"]);
+    assert_eq!(o.status.code(), Some(0), "{}", out(&o));
+    assert!(
+        out(&o).contains("plan the renewal"),
+        "31 days is within the 60-day warning: {}",
+        out(&o)
+    );
+
+    profile_expiring_in(home.path(), "soon", 30);
+    let o = run(home.path(), &["status"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "30 days left must need attention: {}",
+        out(&o)
+    );
+    assert_eq!(
+        run(home.path(), &["status", "--warn-days", "29"])
+            .status
+            .code(),
+        Some(0)
+    );
+
+    profile_expiring_in(home.path(), "urgent", 14);
+    assert!(out(&run(home.path(), &["status", "--warn-days", "0"])).contains("renew now"));
+
+    profile_expiring_in(home.path(), "gone", -1);
+    let o = run(home.path(), &["status", "--warn-days", "0", "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let gone = v["profiles"]
+        .as_array()
+        .expect("profiles")
+        .iter()
+        .find(|p| p["name"] == "gone")
+        .expect("gone listed");
+    assert_eq!(gone["level"], "expired");
+    assert_eq!(gone["days_left"], -1);
+}
+
+#[test]
+fn script_writes_the_exchange_part_for_a_profile_file() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/example-profile.toml");
+    let file = file.to_str().expect("utf8");
+    let o = run(home.path(), &["script", "--profile-file", file]);
+    assert!(o.status.success(), "{}", out(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("Connect-ExchangeOnline") && text.contains("New-ApplicationAccessPolicy")
+    );
+    assert!(text.contains("$AppId = 'b1c2d3e4-0000-4000-8000-000000000001'"));
+
+    let ps1 = home.path().join("scope.ps1");
+    let o = run(
+        home.path(),
+        &[
+            "script",
+            "--profile-file",
+            file,
+            "--part",
+            "entra",
+            "--out",
+            ps1.to_str().expect("utf8"),
+        ],
+    );
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(
+        std::fs::read_to_string(&ps1)
+            .expect("written")
+            .contains("New-MgApplication")
+    );
+
+    let o = run(
+        home.path(),
+        &["script", "--profile-file", file, "--mechanism", "rbac"],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "rbac needs the service principal id: {}",
+        out(&o)
+    );
+    assert!(out(&o).contains("Enterprise applications"));
+}

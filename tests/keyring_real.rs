@@ -1,0 +1,318 @@
+//! The real OS keyring on Linux: a private D-Bus session with gnome-keyring, driven through
+//! the `mailscope` binary. Skipped (with the reason) when gnome-keyring is not installed,
+//! unless MAILSCOPE_REQUIRE_KEYRING=1, as in CI.
+#![cfg(target_os = "linux")]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const SECRET: &str = "kR4~real.keyring-test_Value0123456789abcd";
+
+struct Session {
+    bus: Child,
+    keyring: Option<Child>,
+    address: String,
+    root: tempfile::TempDir,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Some(k) = &mut self.keyring {
+            let _ = k.kill();
+            let _ = k.wait();
+        }
+        let _ = self.bus.kill();
+        let _ = self.bus.wait();
+    }
+}
+
+fn have(cmd: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {cmd}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Returns None (test skipped) when the tools are missing and the keyring is not required.
+fn tools_or_skip() -> Option<()> {
+    if have("gnome-keyring-daemon") && have("dbus-daemon") {
+        return Some(());
+    }
+    let why =
+        "gnome-keyring-daemon or dbus-daemon is not installed (apt-get install gnome-keyring dbus)";
+    if std::env::var("MAILSCOPE_REQUIRE_KEYRING").as_deref() == Ok("1") {
+        panic!("MAILSCOPE_REQUIRE_KEYRING=1 but {why}");
+    }
+    eprintln!("skipped: {why}");
+    None
+}
+
+fn start_session(unlock: bool) -> Session {
+    let root = tempfile::tempdir().expect("tempdir");
+    let mut bus = Command::new("dbus-daemon")
+        .args(["--session", "--nofork", "--print-address=1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("dbus-daemon starts");
+    let mut line = String::new();
+    BufReader::new(bus.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("bus address");
+    let address = line.trim().to_string();
+    assert!(address.starts_with("unix:"), "bus address: {address:?}");
+    let mut session = Session {
+        bus,
+        keyring: None,
+        address,
+        root,
+    };
+    let home = session.root.path().join("home");
+    std::fs::create_dir_all(&home).expect("home");
+    let mut args = vec!["--foreground", "--components=secrets"];
+    if unlock {
+        args.push("--unlock");
+    }
+    let mut keyring = Command::new("gnome-keyring-daemon")
+        .args(&args)
+        .env("DBUS_SESSION_BUS_ADDRESS", &session.address)
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env_remove("XDG_RUNTIME_DIR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("gnome-keyring-daemon starts");
+    if unlock {
+        let mut stdin = keyring.stdin.take().expect("stdin");
+        stdin.write_all(b"test-keyring-password").expect("password");
+    }
+    session.keyring = Some(keyring);
+    wait_for_secrets_service(&session.address);
+    session
+}
+
+fn wait_for_secrets_service(address: &str) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(10) {
+        let out = Command::new("dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/",
+                "org.freedesktop.DBus.NameHasOwner",
+                "string:org.freedesktop.secrets",
+            ])
+            .env("DBUS_SESSION_BUS_ADDRESS", address)
+            .output();
+        if out.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("true")) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("gnome-keyring did not register org.freedesktop.secrets within 10 s");
+}
+
+fn mailscope(session: &Session, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mailscope"))
+        .args(args)
+        .env("DBUS_SESSION_BUS_ADDRESS", &session.address)
+        .env("MAILSCOPE_HOME", session.root.path().join("mailscope"))
+        .env_remove("MAILSCOPE_CLIENT_SECRET")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("mailscope runs");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("output")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn files_containing(dir: &Path, needle: &[u8]) -> Vec<String> {
+    let mut hits = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(mut f) = std::fs::File::open(&p) {
+                let mut bytes = Vec::new();
+                if f.read_to_end(&mut bytes).is_ok()
+                    && bytes.windows(needle.len()).any(|w| w == needle)
+                {
+                    hits.push(p.display().to_string());
+                }
+            }
+        }
+    }
+    hits
+}
+
+fn import_example(session: &Session) {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/example-profile.toml");
+    let out = mailscope(
+        session,
+        &["profile", "import", example.to_str().expect("utf8")],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+#[test]
+fn secret_round_trip_through_gnome_keyring_and_never_on_disk() {
+    if tools_or_skip().is_none() {
+        return;
+    }
+    let session = start_session(true);
+    import_example(&session);
+
+    let out = mailscope(
+        &session,
+        &["secret", "set", "--profile", "contoso-kundo"],
+        Some(&format!("{SECRET}\n")),
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("Secret Service"), "{}", text(&out));
+    assert!(!text(&out).contains(SECRET), "secret echoed");
+
+    let out = mailscope(
+        &session,
+        &["secret", "status", "--profile", "contoso-kundo"],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("client secret: stored"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        text(&out).contains("certificate private key: not stored"),
+        "{}",
+        text(&out)
+    );
+
+    // The value is in no file mailscope wrote, nor in plain text anywhere under the test root
+    // (gnome-keyring's own file is encrypted).
+    let hits = files_containing(session.root.path(), SECRET.as_bytes());
+    assert!(hits.is_empty(), "secret found in {hits:?}");
+
+    let out = mailscope(&session, &["profile", "delete", "contoso-kundo"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("1 keyring entry"), "{}", text(&out));
+
+    import_example(&session);
+    let out = mailscope(
+        &session,
+        &["secret", "status", "--profile", "contoso-kundo"],
+        None,
+    );
+    assert!(
+        text(&out).contains("client secret: not stored"),
+        "deleting the profile left its secret: {}",
+        text(&out)
+    );
+}
+
+#[test]
+fn the_secret_id_is_refused_and_nothing_is_stored() {
+    if tools_or_skip().is_none() {
+        return;
+    }
+    let session = start_session(true);
+    import_example(&session);
+    let out = mailscope(
+        &session,
+        &["secret", "set", "--profile", "contoso-kundo"],
+        Some("5e1c0a77-1111-4222-8333-944445555666\n"),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("Value column"), "{}", text(&out));
+    let out = mailscope(
+        &session,
+        &["secret", "status", "--profile", "contoso-kundo"],
+        None,
+    );
+    assert!(
+        text(&out).contains("client secret: not stored"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn a_locked_keyring_fails_fast_with_a_clear_message() {
+    if tools_or_skip().is_none() {
+        return;
+    }
+    let session = start_session(false);
+    import_example(&session);
+    let started = Instant::now();
+    let out = mailscope(
+        &session,
+        &["secret", "set", "--profile", "contoso-kundo"],
+        Some(&format!("{SECRET}\n")),
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    let msg = text(&out);
+    assert!(
+        msg.contains("locked") || msg.contains("did not answer"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("MAILSCOPE_CLIENT_SECRET"),
+        "no way forward offered: {msg}"
+    );
+}
+
+#[test]
+fn no_session_bus_is_reported_not_hung() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/example-profile.toml");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_mailscope"))
+            .args(args)
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                format!("unix:path={}/no-bus", root.path().display()),
+            )
+            .env("MAILSCOPE_HOME", root.path())
+            .stdin(Stdio::null())
+            .output()
+            .expect("runs")
+    };
+    assert!(
+        run(&["profile", "import", example.to_str().expect("utf8")])
+            .status
+            .success()
+    );
+    let out = run(&["secret", "status", "--profile", "contoso-kundo"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("not available"), "{}", text(&out));
+}

@@ -1,0 +1,361 @@
+//! Generated PowerShell, checked by an independent parser: no parse errors, only the intended
+//! commands, and every value evaluating to exactly what went in, for realistic and hostile
+//! values. Snapshots show each preset's scripts.
+
+#[path = "powershell/fixtures.rs"]
+mod fixtures;
+#[path = "powershell/hostile.rs"]
+mod hostile;
+#[path = "powershell/parse.rs"]
+mod parse;
+
+use std::collections::BTreeSet;
+
+use mailscope::powershell::quote::{quote, single_quoted};
+use mailscope::powershell::{GeneratedScript, Part, ScriptError, generate};
+use mailscope::preset::Preset;
+use mailscope::profile::{CredentialKind, MailboxKind, PresetId, Profile, ScopeMechanism};
+use proptest::prelude::*;
+
+use fixtures::{Strings, preset_for, profile};
+use hostile::{hostile, hostile_strings};
+
+const MECHANISMS: [ScopeMechanism; 2] = [
+    ScopeMechanism::ApplicationAccessPolicy,
+    ScopeMechanism::Rbac,
+];
+
+fn set(names: &[&str]) -> BTreeSet<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+/// The commands each script may run, written down independently of the generator.
+fn expected_commands(
+    preset: &Preset,
+    profile: &Profile,
+    part: Part,
+    mech: ScopeMechanism,
+) -> BTreeSet<String> {
+    let mut out = set(&["Write-Host"]);
+    if part != Part::Exchange {
+        out.extend(set(&[
+            "Connect-MgGraph",
+            "Get-MgApplication",
+            "Select-Object",
+            "Update-MgApplication",
+            "New-MgApplication",
+            "Get-MgServicePrincipal",
+            "New-MgServicePrincipal",
+            "Get-MgServicePrincipalAppRoleAssignment",
+            "ForEach-Object",
+            "New-MgServicePrincipalAppRoleAssignment",
+            "Out-Null",
+            "Get-MgContext",
+            "Where-Object",
+        ]));
+        if preset.delegated_permissions().next().is_some() {
+            out.extend(set(&[
+                "Get-MgOauth2PermissionGrant",
+                "New-MgOauth2PermissionGrant",
+                "Update-MgOauth2PermissionGrant",
+            ]));
+        }
+        match preset.default_credential {
+            CredentialKind::Secret => out.extend(set(&["Get-Date", "Add-MgApplicationPassword"])),
+            CredentialKind::Certificate => {
+                out.extend(set(&["Resolve-Path", "New-Object", "Write-Warning"]))
+            }
+        }
+    }
+    if part != Part::Entra && preset.scoping.applies {
+        out.extend(set(&[
+            "Connect-ExchangeOnline",
+            "Write-Warning",
+            "Get-DistributionGroup",
+            "New-DistributionGroup",
+            "Get-DistributionGroupMember",
+            "ForEach-Object",
+            "Get-Recipient",
+            "Add-DistributionGroupMember",
+            "Where-Object",
+        ]));
+        if profile
+            .mailboxes
+            .iter()
+            .any(|m| m.kind == MailboxKind::Shared)
+        {
+            out.extend(set(&["Get-Mailbox", "New-Mailbox"]));
+        }
+        out.extend(set(match mech {
+            ScopeMechanism::ApplicationAccessPolicy => &[
+                "Get-ApplicationAccessPolicy",
+                "New-ApplicationAccessPolicy",
+                "Test-ApplicationAccessPolicy",
+            ][..],
+            ScopeMechanism::Rbac => &[
+                "Get-ServicePrincipal",
+                "New-ServicePrincipal",
+                "Get-Group",
+                "Get-ManagementScope",
+                "New-ManagementScope",
+                "Get-ManagementRoleAssignment",
+                "New-ManagementRoleAssignment",
+                "Test-ServicePrincipalAuthorization",
+            ][..],
+        }));
+    }
+    out
+}
+
+/// Parses `g` and checks syntax, commands and values; returns the quoted values after the
+/// values block (the script's own constants) and the skeleton.
+fn check(g: &GeneratedScript, commands: &BTreeSet<String>) -> (Vec<String>, String) {
+    assert!(g.text.is_ascii(), "script is not ASCII");
+    let p = parse::parse(&g.text);
+    let errors = p.errors();
+    assert!(errors.is_empty(), "parse errors: {errors:?}\n{}", g.text);
+    assert_eq!(&p.commands(), commands, "commands differ");
+    let quoted: Vec<String> = p.quoted().into_iter().map(|(_, v)| v).collect();
+    assert!(quoted.len() >= g.values.len(), "fewer literals than values");
+    for (i, v) in g.values.iter().enumerate() {
+        assert_eq!(quoted[i], v.value, "value {} ({}) is not exact", i, v.name);
+    }
+    (quoted[g.values.len()..].to_vec(), p.skeleton())
+}
+
+/// Generates and checks one script; returns it with its constants and skeleton.
+fn checked(
+    id: PresetId,
+    strings: &Strings,
+    part: Part,
+    mech: ScopeMechanism,
+) -> (GeneratedScript, Vec<String>, String) {
+    let preset = preset_for(id);
+    let prof = profile(&preset, strings);
+    let g = generate(&prof, &preset, part, Some(mech)).expect("script");
+    let (consts, skel) = check(&g, &expected_commands(&preset, &prof, part, mech));
+    (g, consts, skel)
+}
+
+fn one(id: PresetId, strings: &Strings, part: Part, mech: ScopeMechanism) -> GeneratedScript {
+    checked(id, strings, part, mech).0
+}
+
+#[test]
+fn snapshots_for_every_preset_mechanism_and_part() {
+    let strings = Strings::realistic();
+    for id in PresetId::ALL {
+        for mech in MECHANISMS {
+            for part in [Part::Exchange, Part::Entra] {
+                let g = one(id, &strings, part, mech);
+                let name = format!("{}_{}_{}", id.as_str(), mech.as_str(), part.as_str());
+                insta::assert_snapshot!(name, g.text);
+            }
+        }
+    }
+    let g = one(PresetId::Kundo, &strings, Part::All, ScopeMechanism::Rbac);
+    insta::assert_snapshot!("kundo_rbac_all", g.text);
+}
+
+#[test]
+fn every_create_is_guarded_by_a_lookup() {
+    let strings = Strings::realistic();
+    let pairs = [
+        ("New-Mailbox", "Get-Mailbox"),
+        ("New-DistributionGroup", "Get-DistributionGroup"),
+        ("Add-DistributionGroupMember", "Get-DistributionGroupMember"),
+        ("New-ApplicationAccessPolicy", "Get-ApplicationAccessPolicy"),
+        ("New-ServicePrincipal ", "Get-ServicePrincipal "),
+        ("New-ManagementScope", "Get-ManagementScope"),
+        (
+            "New-ManagementRoleAssignment",
+            "Get-ManagementRoleAssignment",
+        ),
+        ("New-MgApplication", "Get-MgApplication"),
+        ("New-MgServicePrincipal ", "Get-MgServicePrincipal "),
+        (
+            "New-MgServicePrincipalAppRoleAssignment",
+            "Get-MgServicePrincipalAppRoleAssignment",
+        ),
+        ("New-MgOauth2PermissionGrant", "Get-MgOauth2PermissionGrant"),
+        ("Add-MgApplicationPassword", "$existingSecret = "),
+        (
+            "Update-MgApplication -ApplicationId $app.Id -KeyCredentials",
+            "$sameKey = ",
+        ),
+    ];
+    for id in PresetId::ALL {
+        for mech in MECHANISMS {
+            let text = one(id, &strings, Part::All, mech).text;
+            for (create, lookup) in pairs {
+                if let Some(at) = text.find(create) {
+                    let before = &text[..at];
+                    assert!(
+                        before.contains(lookup),
+                        "{id:?}/{mech:?}: {create} is not preceded by {lookup}"
+                    );
+                }
+            }
+            // Every command that changes something takes part in the dry run.
+            for (name, call) in parse::parse(&text).invocations() {
+                let changes = ["New-", "Add-", "Update-", "Set-", "Remove-"]
+                    .iter()
+                    .any(|v| name.starts_with(v))
+                    && name != "New-Object";
+                assert!(
+                    !changes || call.contains("-WhatIf:$WhatIf"),
+                    "{id:?}/{mech:?}: {call} lacks -WhatIf:$WhatIf"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn missing_ids_are_reported_not_guessed() {
+    let preset = preset_for(PresetId::Kundo);
+    let mut prof = profile(&preset, &Strings::realistic());
+    prof.service_principal_id = None;
+    let err = generate(&prof, &preset, Part::Exchange, Some(ScopeMechanism::Rbac));
+    assert!(matches!(err, Err(ScriptError::Missing { .. })), "{err:?}");
+    assert!(generate(&prof, &preset, Part::All, Some(ScopeMechanism::Rbac)).is_ok());
+    prof.client_id = None;
+    let err = generate(&prof, &preset, Part::Exchange, None);
+    assert!(matches!(err, Err(ScriptError::Missing { .. })), "{err:?}");
+}
+
+#[test]
+fn rbac_leaves_mail_permissions_out_of_entra_consent() {
+    let strings = Strings::realistic();
+    let aap = one(PresetId::Kundo, &strings, Part::Entra, MECHANISMS[0]);
+    let rbac = one(PresetId::Kundo, &strings, Part::Entra, ScopeMechanism::Rbac);
+    let mail_send = "b633e1c5-b582-4048-a93e-9f11b44c7e96";
+    assert!(aap.values.iter().any(|v| v.value == mail_send));
+    assert!(!rbac.values.iter().any(|v| v.value == mail_send));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Any value: the script parses, runs only the intended commands, every value reads back
+    /// exactly, and everything outside the values (code and constants) is identical to the
+    /// script for plain values.
+    #[test]
+    fn hostile_values_cannot_change_the_script(
+        strings in hostile_strings(),
+        preset_ix in 0..PresetId::ALL.len(),
+        part_ix in 0..Part::ALL.len(),
+        mech_ix in 0..2usize,
+    ) {
+        let id = PresetId::ALL[preset_ix];
+        let (part, mech) = (Part::ALL[part_ix], MECHANISMS[mech_ix]);
+        let (hostile, h_consts, h_skel) = checked(id, &strings, part, mech);
+        let (plain, p_consts, p_skel) = checked(id, &strings.benign(), part, mech);
+        prop_assert_eq!(hostile.values.len(), plain.values.len());
+        prop_assert_eq!(h_consts, p_consts);
+        prop_assert_eq!(h_skel, p_skel);
+    }
+
+    /// The quoting function alone, in an assignment and as a command argument.
+    #[test]
+    fn quote_reads_back_exactly(v in hostile()) {
+        for src in [
+            format!("$v = {}\n", quote(&v)),
+            format!("Write-Host -Object {} -NoNewline\n", quote(&v)),
+        ] {
+            let p = parse::parse(&src);
+            prop_assert!(p.errors().is_empty(), "{:?}", p.errors());
+            let q = p.quoted();
+            prop_assert_eq!(q.len(), 1);
+            prop_assert_eq!(&q[0].1, &v);
+            prop_assert!(p.commands().iter().all(|c| c == "Write-Host"));
+        }
+        // The raw form (Unicode kept, all five single quotes doubled) also reads back.
+        prop_assert_eq!(parse::eval_literal(&single_quoted(&v)), v);
+    }
+}
+
+#[test]
+fn the_evaluator_catches_an_undoubled_unicode_quote() {
+    // tree-sitter sees one literal here; PowerShell ends it at U+2019.
+    let src = "$v = 'a\u{2019}b'\n";
+    let p = parse::parse(src);
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| p.quoted()));
+    assert!(
+        r.is_err(),
+        "evaluator accepted a string PowerShell would end early"
+    );
+}
+
+#[test]
+fn the_checks_notice_an_extra_command_and_a_changed_value() {
+    let strings = Strings::realistic();
+    let mut g = one(PresetId::Kundo, &strings, Part::Exchange, MECHANISMS[0]);
+    let preset = preset_for(PresetId::Kundo);
+    let expected = expected_commands(
+        &preset,
+        &profile(&preset, &strings),
+        Part::Exchange,
+        MECHANISMS[0],
+    );
+    let with_extra = format!("{}Remove-Mailbox -Identity x\n", g.text);
+    let p = parse::parse(&with_extra);
+    assert_ne!(p.commands(), expected, "an extra command went unnoticed");
+    g.text = g
+        .text
+        .replacen("'Contoso app mailboxes'", "'Contoso app mailboxes '", 1);
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&g, &expected)));
+    assert!(r.is_err(), "a changed value went unnoticed");
+}
+
+/// The management scope's filter is built at run time from the group's DN. This checks the
+/// constants the script uses for it and models the `-replace` they perform: the DN, with each
+/// single-quote character doubled and wrapped in quotes, reads back as the DN.
+#[test]
+fn the_opath_filter_quotes_any_distinguished_name() {
+    let g = one(
+        PresetId::Kundo,
+        &Strings::realistic(),
+        Part::Exchange,
+        ScopeMechanism::Rbac,
+    );
+    let line = g
+        .text
+        .lines()
+        .find(|l| l.trim_start().starts_with("$scopeFilter = "))
+        .expect("filter line");
+    let p = parse::parse(line.trim_start());
+    let consts: Vec<String> = p.quoted().into_iter().map(|(_, v)| v).collect();
+    assert_eq!(
+        consts,
+        [
+            "MemberOfGroup -eq '",
+            "(['\\u2018\\u2019\\u201A\\u201B])",
+            "$1$1",
+            "'"
+        ]
+    );
+    let model = |dn: &str| -> String {
+        let doubled: String = dn
+            .chars()
+            .flat_map(|c| {
+                let n = if "'\u{2018}\u{2019}\u{201A}\u{201B}".contains(c) {
+                    2
+                } else {
+                    1
+                };
+                std::iter::repeat_n(c, n)
+            })
+            .collect();
+        format!("{}{}{}", consts[0], doubled, consts[3])
+    };
+    for dn in [
+        "CN=Kundo Mail mailboxes,OU=contoso.onmicrosoft.com,OU=Microsoft Exchange Hosted Organizations,DC=EURPR01A001,DC=prod,DC=outlook,DC=com",
+        "CN=O'Neil\u{2019}s \u{2018}team\u{201B}\u{201A},DC=x",
+        "CN='';$(x)`#,DC=y",
+    ] {
+        let filter = model(dn);
+        let quoted = &filter["MemberOfGroup -eq ".len()..];
+        assert_eq!(parse::eval_literal(quoted), dn);
+    }
+}
