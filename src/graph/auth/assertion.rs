@@ -1,12 +1,9 @@
 //! Certificate credential: a client assertion JWT signed PS256 with an `x5t#S256` header.
 
-use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
-use zeroize::Zeroizing;
 
+use crate::credential::{CredentialError, SigningMaterial, signing_material};
 use crate::secrets::SecretBytes;
 
 /// How long an assertion is valid: short, as Microsoft recommends (5–10 minutes at most).
@@ -43,18 +40,22 @@ struct Claims<'a> {
 }
 
 impl CertificateCredential {
-    /// From the private key (PKCS#8 DER, from the keyring) and the certificate (DER).
-    pub fn new(key_pkcs8_der: &SecretBytes, cert_der: &[u8]) -> Result<Self, String> {
-        let pem = Zeroizing::new(format!(
-            "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
-            STANDARD.encode(key_pkcs8_der.expose())
-        ));
-        let key = EncodingKey::from_rsa_pem(pem.as_bytes())
-            .map_err(|_| "the stored private key is not an RSA PKCS#8 key".to_string())?;
+    /// From checked signing material (certificate and its own key, see
+    /// [`crate::credential::load_signing_material`]).
+    pub fn new(material: &SigningMaterial) -> Result<Self, CredentialError> {
+        let pkcs1 = material.key_pkcs1_der()?;
         Ok(CertificateCredential {
-            key,
-            x5t_s256: thumbprint_s256(cert_der),
+            key: EncodingKey::from_rsa_der(pkcs1.expose()),
+            x5t_s256: material.x5t_s256.clone(),
         })
+    }
+
+    /// From a certificate (DER) and its private key (PKCS#8 DER, as the keyring holds it).
+    pub fn from_parts(
+        cert_der: &[u8],
+        key_pkcs8_der: SecretBytes,
+    ) -> Result<Self, CredentialError> {
+        CertificateCredential::new(&signing_material(cert_der, key_pkcs8_der)?)
     }
 
     /// The `x5t#S256` header value: base64url SHA-256 of the certificate's DER.
@@ -81,29 +82,45 @@ impl CertificateCredential {
     }
 }
 
-/// base64url (no padding) SHA-256 of a certificate's DER.
-pub fn thumbprint_s256(cert_der: &[u8]) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(cert_der))
-}
+#[cfg(test)]
+mod tests {
+    use jsonwebtoken::{DecodingKey, Validation};
 
-/// The DER of the first certificate in a PEM or DER file's bytes.
-pub fn certificate_der(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    if bytes.starts_with(b"-----") || String::from_utf8_lossy(bytes).contains("-----BEGIN") {
-        let text = String::from_utf8_lossy(bytes);
-        let start = text
-            .find("-----BEGIN CERTIFICATE-----")
-            .ok_or("no certificate in the PEM file")?;
-        let body = &text[start + "-----BEGIN CERTIFICATE-----".len()..];
-        let end = body
-            .find("-----END CERTIFICATE-----")
-            .ok_or("the PEM certificate is not terminated")?;
-        let b64: String = body[..end].split_whitespace().collect();
-        STANDARD
-            .decode(b64)
-            .map_err(|_| "the PEM certificate is not valid base64".to_string())
-    } else if bytes.first() == Some(&0x30) {
-        Ok(bytes.to_vec())
-    } else {
-        Err("not a certificate (expected PEM or DER)".to_string())
+    use super::*;
+    use crate::credential::generate;
+
+    #[test]
+    fn ps256_assertion_with_x5t_s256_and_the_documented_claims() {
+        let now = time::OffsetDateTime::now_utc();
+        let made = generate("mailscope test", 12, now).expect("generates");
+        let material =
+            signing_material(&made.certificate.der, made.private_key.clone()).expect("pairs");
+        let cred = CertificateCredential::new(&material).expect("key");
+        let aud = "https://login.microsoftonline.us/t/oauth2/v2.0/token";
+        let jwt = cred
+            .assertion("cid", aud, now.unix_timestamp())
+            .expect("signs");
+        let header = jsonwebtoken::decode_header(&jwt).expect("header");
+        assert_eq!(header.alg, Algorithm::PS256);
+        assert_eq!(header.x5t_s256.as_deref(), Some(material.x5t_s256.as_str()));
+        assert_eq!(header.typ.as_deref(), Some("JWT"));
+        let mut v = Validation::new(Algorithm::PS256);
+        v.set_audience(&[aud]);
+        v.set_issuer(&["cid"]);
+        let key = DecodingKey::from_rsa_der(&material.rsa_public_key);
+        let data = jsonwebtoken::decode::<serde_json::Value>(&jwt, &key, &v).expect("verifies");
+        let c = data.claims;
+        assert_eq!(c["sub"], "cid");
+        assert_eq!(c["nbf"], now.unix_timestamp());
+        assert_eq!(c["exp"], now.unix_timestamp() + ASSERTION_LIFETIME_S);
+        assert!(uuid::Uuid::parse_str(c["jti"].as_str().expect("jti")).is_ok());
+        let other = cred
+            .assertion("cid", aud, now.unix_timestamp())
+            .expect("signs");
+        assert_ne!(jwt, other, "a fresh jti every time");
+        assert!(
+            !format!("{cred:?}").contains("BEGIN"),
+            "debug output is redacted"
+        );
     }
 }

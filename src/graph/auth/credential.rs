@@ -1,8 +1,11 @@
 //! The profile's credential for a run: the secret (environment or keyring) or the certificate
 //! (public part from `cert_file`, private key from the keyring).
 
-use super::assertion::{CertificateCredential, certificate_der};
+use std::path::Path;
+
+use super::assertion::CertificateCredential;
 use super::secret::Credential;
+use crate::credential::load_signing_material;
 use crate::profile::{CredentialKind, Profile};
 use crate::secrets::{self, SecretError, SecretSlot, SecretStore};
 
@@ -43,11 +46,6 @@ pub fn load_credential(
                     profile.name
                 ))
             })?;
-            let bytes = std::fs::read(path).map_err(|e| {
-                SetupError::Incomplete(format!("cannot read the certificate {path}: {e}"))
-            })?;
-            let der = certificate_der(&bytes)
-                .map_err(|e| SetupError::Incomplete(format!("{path}: {e}")))?;
             let key = store
                 .get(&profile.name, SecretSlot::PrivateKey)?
                 .ok_or_else(|| {
@@ -56,7 +54,9 @@ pub fn load_credential(
                         profile.name
                     ))
                 })?;
-            let cred = CertificateCredential::new(&key, &der)
+            let material = load_signing_material(Path::new(path), key)
+                .map_err(|e| SetupError::Incomplete(format!("{path}: {e}")))?;
+            let cred = CertificateCredential::new(&material)
                 .map_err(|e| SetupError::Incomplete(format!("profile {}: {e}", profile.name)))?;
             Ok(Credential::Certificate(cred))
         }

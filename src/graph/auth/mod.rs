@@ -13,9 +13,7 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 use tokio::sync::Mutex;
 
-pub use assertion::{
-    ASSERTION_LIFETIME_S, ASSERTION_TYPE, CertificateCredential, certificate_der, thumbprint_s256,
-};
+pub use assertion::{ASSERTION_LIFETIME_S, ASSERTION_TYPE, CertificateCredential};
 pub use consent::{ConsentReport, TokenClaims, compare, decode_claims};
 pub use credential::{SetupError, load_credential};
 pub use secret::Credential;
