@@ -30,8 +30,8 @@ pub struct CheckArgs {
     pub no_batch: bool,
     pub watch: bool,
     pub send_to: Option<String>,
-    /// Show a progress bar on standard error (when it is a terminal).
-    pub progress: bool,
+    /// No progress bar (otherwise one is drawn on standard error when it is a terminal).
+    pub no_progress: bool,
 }
 
 /// Watch mode defaults: every minute, for the longest documented propagation (2 h) and a bit.
@@ -132,11 +132,10 @@ pub async fn run_check(
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let bar = tokio::spawn(show_progress(
         rx,
-        args.progress && std::io::stderr().is_terminal(),
+        !args.no_progress && std::io::stderr().is_terminal(),
     ));
-    let mut report = run_watch(&plan, session, &options, tx, cancel).await;
+    let report = run_watch(&plan, session, &options, tx, cancel).await;
     let _ = bar.await;
-    report.profile = profile.name.clone();
     let written = if args.json {
         serde_json::to_writer_pretty(&mut *out, &report)
             .map_err(std::io::Error::from)

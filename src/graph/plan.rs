@@ -54,6 +54,8 @@ pub struct PlannedMailbox {
 /// Everything one run checks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckPlan {
+    /// The profile's name (copied into the report).
+    pub profile: String,
     pub mailboxes: Vec<PlannedMailbox>,
     /// Where to send the test message for [`Capability::Send`].
     pub send_to: Option<String>,
@@ -96,6 +98,7 @@ impl CheckPlan {
             })
             .collect();
         CheckPlan {
+            profile: profile.name.clone(),
             mailboxes,
             send_to: send_to.map(str::to_string),
             mechanism: profile.scope.as_ref().map(|s| s.mechanism),

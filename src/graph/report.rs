@@ -38,6 +38,9 @@ pub struct CellResult {
     pub error_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// When Microsoft says it answered (`innerError.date` or the `Date` header), for support.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_timestamp: Option<String>,
     /// When it was decided (RFC 3339).
     #[serde(with = "time::serde::rfc3339")]
     pub timestamp: OffsetDateTime,

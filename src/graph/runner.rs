@@ -143,7 +143,7 @@ pub async fn run(
     let token = token_result(plan, &session, &options.retry, &cancel).await;
     let _ = progress.send(CheckEvent::Token(Box::new(token.clone())));
     let mut report = CheckReport {
-        profile: String::new(),
+        profile: plan.profile.clone(),
         started_at,
         finished_at: started_at,
         elapsed_ms: 0,
