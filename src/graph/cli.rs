@@ -15,7 +15,7 @@ use super::runner::{CheckOptions, DEFAULT_CONCURRENCY, WatchOptions};
 use super::session::Session;
 use super::table::write_table;
 use super::watch::run_watch;
-use crate::preset;
+use crate::preset::{self, Preset};
 use crate::profile::{Profile, ProfileStore, check_profile, parse_profile};
 use crate::secrets::SecretStore;
 use crate::tomlfile::render_path;
@@ -39,24 +39,14 @@ pub const WATCH_INTERVAL: Duration = Duration::from_secs(60);
 pub const WATCH_UNTIL: Duration = Duration::from_secs(2 * 3600 + 15 * 60);
 
 fn load_profile(args: &CheckArgs, profiles: &ProfileStore) -> Result<Profile, String> {
-    let p = match (&args.profile, &args.profile_file) {
-        (Some(name), None) => profiles.load(name).map_err(|e| e.to_string())?,
+    match (&args.profile, &args.profile_file) {
+        (Some(name), None) => profiles.load(name).map_err(|e| e.to_string()),
         (None, Some(file)) => {
             let text = std::fs::read_to_string(file)
                 .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            parse_profile(&text, &file.display().to_string()).map_err(|e| e.to_string())?
+            parse_profile(&text, &file.display().to_string()).map_err(|e| e.to_string())
         }
-        _ => return Err("give exactly one of --profile NAME or --profile-file FILE".into()),
-    };
-    let problems = check_profile(&p);
-    if problems.is_empty() {
-        Ok(p)
-    } else {
-        Err(problems
-            .iter()
-            .map(|f| format!("{}: {}", render_path(&f.path), f.problem.0))
-            .collect::<Vec<_>>()
-            .join("\n"))
+        _ => Err("give exactly one of --profile NAME or --profile-file FILE".into()),
     }
 }
 
@@ -83,8 +73,8 @@ pub fn cancel_on_ctrl_c(cancel: &Cancel) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Runs `mailscope check`. Returns the exit code (0 all pass, 1 not all pass, 2 usage or
-/// profile, 3 could not run).
+/// Runs `mailscope check`, loading the profile named by `args`. Returns the exit code (0 all
+/// pass, 1 not all pass, 2 usage or profile, 3 could not run).
 pub async fn run_check(
     args: &CheckArgs,
     profiles: &ProfileStore,
@@ -93,24 +83,48 @@ pub async fn run_check(
     err: &mut dyn Write,
     cancel: Cancel,
 ) -> i32 {
-    let profile = match load_profile(args, profiles) {
-        Ok(p) => p,
+    let loaded = load_profile(args, profiles).and_then(|p| {
+        let preset = preset::preset(p.preset).map_err(|e| e.to_string())?;
+        Ok((p, preset))
+    });
+    match loaded {
+        Ok((profile, preset)) => {
+            run_check_for(&profile, &preset, args, store, out, err, cancel).await
+        }
         Err(e) => {
             let _ = writeln!(err, "mailscope check: {e}");
-            return exit::USAGE;
+            exit::USAGE
         }
-    };
+    }
+}
+
+/// Runs `mailscope check` for a profile the caller already loaded (the command line's
+/// `--profile`/`--profile-file` handling); `args.profile*` are ignored.
+pub async fn run_check_for(
+    profile: &Profile,
+    preset: &Preset,
+    args: &CheckArgs,
+    store: &dyn SecretStore,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    cancel: Cancel,
+) -> i32 {
+    let problems = check_profile(profile);
+    if !problems.is_empty() {
+        for f in problems {
+            let _ = writeln!(
+                err,
+                "mailscope check: {}: {}",
+                render_path(&f.path),
+                f.problem.0
+            );
+        }
+        return exit::USAGE;
+    }
     if args.concurrency == Some(0) {
         let _ = writeln!(err, "mailscope check: --concurrency must be at least 1");
         return exit::USAGE;
     }
-    let preset = match preset::preset(profile.preset) {
-        Ok(p) => p,
-        Err(e) => {
-            let _ = writeln!(err, "mailscope check: {e}");
-            return exit::USAGE;
-        }
-    };
     let options = CheckOptions {
         concurrency: args.concurrency.unwrap_or(DEFAULT_CONCURRENCY),
         batch: !args.no_batch,
@@ -121,14 +135,14 @@ pub async fn run_check(
         }),
         ..CheckOptions::default()
     };
-    let session = match Session::from_profile(&profile, store, options.per_request_timeout) {
+    let session = match Session::from_profile(profile, store, options.per_request_timeout) {
         Ok(s) => Arc::new(s),
         Err(e) => {
             let _ = writeln!(err, "mailscope check: {e}");
             return exit::USAGE;
         }
     };
-    let plan = CheckPlan::new(&profile, &preset, options.send_to.as_deref());
+    let plan = CheckPlan::new(profile, preset, options.send_to.as_deref());
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let bar = tokio::spawn(show_progress(
         rx,
