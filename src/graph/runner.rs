@@ -1,6 +1,7 @@
 //! The check engine: token and consent first, then every cell with bounded concurrency,
 //! at most 4 requests in flight per mailbox, batching, retries, a deadline and cancellation.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -232,6 +233,16 @@ async fn run_cells(
         .map(|m| m.capabilities.len())
         .sum();
     report.counts.not_checked = skipped;
+    // Cells finish in any order; report them in the profile's order.
+    let order: HashMap<&str, usize> = plan
+        .mailboxes
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.address.as_str(), i))
+        .collect();
+    report
+        .cells
+        .sort_by_key(|c| (order.get(c.mailbox.as_str()).copied(), c.capability));
     if deadline.is_some_and(|d| Instant::now() >= d) {
         report.deadline_reached = true;
     }
