@@ -222,6 +222,7 @@ async fn run_cells(
             None => break,
             Some(Ok(o)) => {
                 report.cells.extend(o.cells);
+                report.counts.not_checked += o.not_checked;
                 report.drafts_left.extend(o.drafts_left);
                 report.deadline_reached |= o.deadline_reached;
             }
@@ -232,7 +233,7 @@ async fn run_cells(
         .flat_map(|u| u.iter())
         .map(|m| m.capabilities.len())
         .sum();
-    report.counts.not_checked = skipped;
+    report.counts.not_checked += skipped;
     // Cells finish in any order; report them in the profile's order.
     let order: HashMap<&str, usize> = plan
         .mailboxes

@@ -42,6 +42,8 @@ pub struct UnitCtx {
 #[derive(Default)]
 pub struct UnitOutcome {
     pub cells: Vec<CellResult>,
+    /// Cells never sent (cancelled or out of time first).
+    pub not_checked: usize,
     pub drafts_left: Vec<LeftoverDraft>,
     pub deadline_reached: bool,
 }
@@ -87,11 +89,16 @@ pub async fn run_unit(ctx: Arc<UnitCtx>, mailboxes: Vec<PlannedMailbox>) -> Unit
         if stop {
             out.deadline_reached |= late;
             let why = if late {
-                "the overall deadline passed"
+                "the overall deadline passed while waiting to retry"
             } else {
-                "the check was cancelled"
+                "the check was cancelled while waiting to retry"
             };
             queue.retain(|t| match &t.op {
+                // Never sent: not checked. Sent and waiting to retry: undecided.
+                Op::Check(_) if t.attempts == 0 => {
+                    out.not_checked += 1;
+                    false
+                }
                 Op::Check(cap) => {
                     let cell = not_checked(&mailboxes[t.mb], *cap, why, t.attempts);
                     out.cells.push(cell);
