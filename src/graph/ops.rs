@@ -17,6 +17,16 @@ pub enum Op {
     Check(Capability),
     /// Delete the draft the write check created.
     DeleteDraft(String),
+    /// List the Drafts folder for this run's subject: a create whose answer was lost (timeout,
+    /// broken connection) may still have made a draft.
+    SweepDrafts,
+}
+
+impl Op {
+    /// Cleanup continues after cancel and deadline.
+    pub fn is_cleanup(&self) -> bool {
+        matches!(self, Op::DeleteDraft(_) | Op::SweepDrafts)
+    }
 }
 
 /// What the requests of one run share.
@@ -93,6 +103,11 @@ pub fn request(op: &Op, mailbox: &str, meta: &RunMeta) -> BatchRequest {
                 "saveToSentItems": false
             })),
         },
+        Op::SweepDrafts => BatchRequest {
+            method: "GET",
+            url: format!("{user}/mailFolders/drafts/messages?$top=100&$select=id,subject"),
+            body: None,
+        },
         Op::DeleteDraft(id) => BatchRequest {
             method: "DELETE",
             url: format!("{user}/messages/{}", path_segment(id)),
@@ -120,6 +135,30 @@ pub fn created_id(r: &Result<RawResponse, Diagnosis>) -> Option<String> {
     let resp = r.as_ref().ok()?;
     let v: Value = serde_json::from_slice(&resp.body).ok()?;
     v.get("id")?.as_str().map(str::to_string)
+}
+
+/// Ids of the messages in a Drafts listing that carry `subject`.
+pub fn drafts_with_subject(
+    r: &Result<RawResponse, Diagnosis>,
+    subject: &str,
+) -> Option<Vec<String>> {
+    let resp = r.as_ref().ok().filter(|r| r.is_success())?;
+    let v: Value = serde_json::from_slice(&resp.body).ok()?;
+    let ids = v
+        .get("value")?
+        .as_array()?
+        .iter()
+        .filter(|m| m.get("subject").and_then(Value::as_str) == Some(subject))
+        .filter_map(|m| m.get("id").and_then(Value::as_str).map(str::to_string))
+        .collect();
+    Some(ids)
+}
+
+/// Whether a failure leaves it open if the server acted on the request (it was sent, and the
+/// answer never came).
+pub fn ambiguous(d: &Diagnosis) -> bool {
+    d.cause == super::diagnosis::Cause::Network
+        && matches!(d.error_code.as_deref(), Some("timeout") | Some("io"))
 }
 
 /// The cell result for a finished check.
@@ -213,10 +252,50 @@ mod tests {
                 .map(|b| b["message"]["toRecipients"][0]["emailAddress"]["address"].clone()),
             Some(json!("x@y.z"))
         );
+        let sweep = request(&Op::SweepDrafts, "a@b.c", &meta);
+        assert_eq!(
+            sweep.url,
+            "/users/a@b.c/mailFolders/drafts/messages?$top=100&$select=id,subject"
+        );
         let d = request(&Op::DeleteDraft("AA/kk=".into()), "a@b.c", &meta);
         assert_eq!(
             (d.method, d.url.as_str()),
             ("DELETE", "/users/a@b.c/messages/AA%2Fkk%3D")
         );
+    }
+
+    #[test]
+    fn sweep_finds_only_this_runs_drafts() {
+        let body = serde_json::to_vec(&json!({"value": [
+            {"id": "a", "subject": "mailscope check X — safe to delete"},
+            {"id": "b", "subject": "Quarterly numbers"},
+            {"id": "c", "subject": "mailscope check Y — safe to delete"},
+        ]}))
+        .unwrap_or_default();
+        let ok = Ok(RawResponse {
+            status: 200,
+            headers: vec![],
+            body,
+        });
+        assert_eq!(
+            drafts_with_subject(&ok, "mailscope check X — safe to delete"),
+            Some(vec!["a".to_string()])
+        );
+        let failed = Ok(RawResponse {
+            status: 503,
+            headers: vec![],
+            body: vec![],
+        });
+        assert_eq!(drafts_with_subject(&failed, "x"), None);
+        let lost = crate::graph::diagnosis::network(
+            crate::graph::diagnosis::NetworkErrorKind::Timeout,
+            "h",
+        );
+        assert!(ambiguous(&lost));
+        let refused = crate::graph::diagnosis::network(
+            crate::graph::diagnosis::NetworkErrorKind::Connect,
+            "h",
+        );
+        assert!(!ambiguous(&refused), "nothing was sent");
     }
 }

@@ -17,7 +17,10 @@ use super::cancel::Cancel;
 use super::client::RawResponse;
 use super::diagnosis::Diagnosis;
 use super::events::CheckEvent;
-use super::ops::{Op, RunMeta, cell_result, created_id, not_checked, outcome, request};
+use super::ops::{
+    Op, RunMeta, ambiguous, cell_result, created_id, drafts_with_subject, not_checked, outcome,
+    request,
+};
 use super::plan::{Capability, PlannedMailbox};
 use super::report::{CellResult, LeftoverDraft};
 use super::retry::RetryPolicy;
@@ -53,6 +56,20 @@ struct Task {
     op: Op,
     attempts: u32,
     ready_at: Instant,
+    /// A draft may exist that we have no id for (a create's answer was lost).
+    ambiguous: bool,
+}
+
+impl Task {
+    fn new(mb: usize, op: Op) -> Task {
+        Task {
+            mb,
+            op,
+            attempts: 0,
+            ready_at: Instant::now(),
+            ambiguous: false,
+        }
+    }
 }
 
 impl UnitCtx {
@@ -74,12 +91,7 @@ pub async fn run_unit(ctx: Arc<UnitCtx>, mailboxes: Vec<PlannedMailbox>) -> Unit
     let mut queue: Vec<Task> = Vec::new();
     for (i, m) in mailboxes.iter().enumerate() {
         for &cap in &m.capabilities {
-            queue.push(Task {
-                mb: i,
-                op: Op::Check(cap),
-                attempts: 0,
-                ready_at: start,
-            });
+            queue.push(Task::new(i, Op::Check(cap)));
         }
     }
     let mut out = UnitOutcome::default();
@@ -104,7 +116,7 @@ pub async fn run_unit(ctx: Arc<UnitCtx>, mailboxes: Vec<PlannedMailbox>) -> Unit
                     out.cells.push(cell);
                     false
                 }
-                Op::DeleteDraft(_) => true,
+                Op::DeleteDraft(_) | Op::SweepDrafts => true,
             });
             if queue.is_empty() {
                 break;
@@ -145,8 +157,8 @@ pub async fn run_unit(ctx: Arc<UnitCtx>, mailboxes: Vec<PlannedMailbox>) -> Unit
             let o = outcome(&result);
             let stop_now = ctx.stopping(Instant::now()).0;
             if let Err(d) = &o {
-                let deleting = matches!(task.op, Op::DeleteDraft(_));
-                if ctx.retry.should_retry(d, task.attempts) && (deleting || !stop_now) {
+                task.ambiguous |= task.op == Op::Check(Capability::Write) && ambiguous(d);
+                if ctx.retry.should_retry(d, task.attempts) && (task.op.is_cleanup() || !stop_now) {
                     let wait = ctx.retry.delay(task.attempts, d.retry_after_s);
                     let at = Instant::now() + wait;
                     // Throttling is per app and mailbox: hold every request for this mailbox.
@@ -176,18 +188,21 @@ fn finish(
     out: &mut UnitOutcome,
 ) {
     let mb = &mailboxes[task.mb];
+    let leftover = |message_id: String| LeftoverDraft {
+        mailbox: mb.address.clone(),
+        message_id,
+        subject: ctx.meta.subject.clone(),
+    };
     match task.op {
         Op::Check(cap) => {
             if cap == Capability::Write
                 && o.is_ok()
                 && let Some(id) = created_id(result)
             {
-                queue.push(Task {
-                    mb: task.mb,
-                    op: Op::DeleteDraft(id),
-                    attempts: 0,
-                    ready_at: Instant::now(),
-                });
+                queue.push(Task::new(task.mb, Op::DeleteDraft(id)));
+            }
+            if task.ambiguous {
+                queue.push(Task::new(task.mb, Op::SweepDrafts));
             }
             let cell = cell_result(mb, cap, o, task.attempts, &ctx.meta);
             ctx.emit(CheckEvent::Cell(Box::new(cell.clone())));
@@ -197,13 +212,19 @@ fn finish(
             // Deleted, or already gone (404): either way nothing is left behind.
             let gone = o.is_ok() || matches!(o, Err(d) if d.status == Some(404));
             if !gone {
-                out.drafts_left.push(LeftoverDraft {
-                    mailbox: mb.address.clone(),
-                    message_id: id,
-                    subject: ctx.meta.subject.clone(),
-                });
+                out.drafts_left.push(leftover(id));
             }
         }
+        Op::SweepDrafts => match drafts_with_subject(result, &ctx.meta.subject) {
+            Some(ids) => {
+                for id in ids {
+                    queue.push(Task::new(task.mb, Op::DeleteDraft(id)));
+                }
+            }
+            None => out.drafts_left.push(leftover(
+                "unknown: a create request's answer was lost".to_string(),
+            )),
+        },
     }
 }
 
