@@ -6,6 +6,8 @@
 //! - [`secrets`]: client secrets and private keys in the OS keyring, never on disk.
 //! - [`credential`]: self-signed certificates, PEM/PFX import, thumbprints, signing material.
 //! - [`expiry`]: how close a credential is to expiring.
+//! - [`sim`]: the simulated Microsoft 365 tenant (identity platform + Graph mail) used by tests and the demo.
+//! - [`powershell`], [`vendor_output`]: the scripts and vendor settings for a profile's exact values.
 //! - [`report`]: Markdown, JSON and HTML reports with a versioned schema.
 //! - [`tomlfile`], [`fsutil`], [`paths`]: located TOML errors, atomic owner-only writes, where files live.
 
@@ -19,5 +21,6 @@ pub mod preset;
 pub mod profile;
 pub mod report;
 pub mod secrets;
+pub mod sim;
 pub mod tomlfile;
 pub mod vendor_output;

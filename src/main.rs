@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         Command::Secret(cmd) => cli::secret_cmd::run(cmd),
         Command::Status(args) => cli::status_cmd::run(args),
         Command::Script(args) => cli::script_cmd::run(args),
+        Command::Sim(args) => cli::sim_cmd::run(args),
     };
     ExitCode::from(code)
 }

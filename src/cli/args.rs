@@ -50,6 +50,24 @@ pub enum Command {
     /// PowerShell. Scripts are idempotent (safe to run twice), run in Windows PowerShell 5.1,
     /// and take -WhatIf for a dry run. Every value is quoted so no input can become code.
     Script(ScriptArgs),
+    /// Run the simulated Microsoft 365 tenant (HTTPS) from a scenario file.
+    ///
+    /// Serves the token endpoint and Graph mail endpoints as Microsoft documents them,
+    /// errors included, with a fresh CA. Prints one JSON line when ready:
+    /// {"authority":…,"graph":…,"ca_file":…,"tenant_id":…}; point a profile with
+    /// cloud = "custom" at it. Serves until Ctrl-C / SIGTERM. Scenario format:
+    /// docs/scenario-format.md; the demo tenant: assets/scenarios/demo.toml.
+    Sim(SimArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// The scenario (TOML): tenant, apps, mailboxes, groups, policies, faults.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: PathBuf,
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
+    pub listen: std::net::SocketAddr,
 }
 
 #[derive(Debug, Args)]

@@ -6,4 +6,5 @@ pub mod profile_cmd;
 pub mod profile_source;
 pub mod script_cmd;
 pub mod secret_cmd;
+pub mod sim_cmd;
 pub mod status_cmd;

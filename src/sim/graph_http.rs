@@ -1,0 +1,119 @@
+//! The HTTP entry for Graph (`/v1.0/...`): connection faults, bearer token, then dispatch.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, Method, Uri, header};
+use axum::response::Response;
+
+use super::batch;
+use super::faults::ConnectionFault;
+use super::graph_dispatch::{Input, dispatch};
+use super::graph_reply::{GraphReply, ReplyBody, ReqCtx};
+use super::graph_routes::{Kind, Route};
+use super::state::{SimState, lock};
+use super::tokens_jwt::{AccessClaims, TokenProblem};
+
+/// Marks a response whose connection must be dropped instead (fault injection).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DropConnection;
+
+const PROXY_PAGE: &str = "<!DOCTYPE html>\r\n<html><head><title>502 Bad Gateway</title></head>\r\n<body><h1>502 Bad Gateway</h1><p>The proxy server received an invalid response from an upstream server.</p><hr><address>proxy</address></body></html>\r\n";
+
+/// `ANY /v1.0/{*rest}`.
+pub(crate) async fn graph(
+    State(st): State<Arc<SimState>>,
+    method: Method,
+    uri: Uri,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let ctx = ReqCtx::from_headers(&headers);
+    let path = uri.path();
+    let rel = path
+        .strip_prefix("/v1.0")
+        .or_else(|| path.strip_prefix("/beta"))
+        .unwrap_or(path);
+    let route = Route::parse(&method, rel);
+    let faults = &st.scenario.faults;
+    match st.faults.connection(faults) {
+        Some(ConnectionFault::Drop) => {
+            lock(&st.stats).dropped_connections += 1;
+            let mut r = Response::new(axum::body::Body::empty());
+            r.extensions_mut().insert(DropConnection);
+            return r;
+        }
+        Some(ConnectionFault::ProxyError) => {
+            st.record(route.name, 502);
+            let reply = GraphReply {
+                status: 502,
+                body: ReplyBody::Html(PROXY_PAGE.to_string()),
+                retry_after: None,
+                www_authenticate: false,
+            };
+            return reply.into_http(&ctx, &st.authority);
+        }
+        Some(ConnectionFault::Stall) => {
+            lock(&st.stats).stalled += 1;
+            tokio::time::sleep(Duration::from_secs_f64(faults.stall_s.max(0.0))).await;
+        }
+        None => {}
+    }
+    let reply = match authenticate(&st, &headers) {
+        Err(reply) => reply,
+        Ok(who) => {
+            let input = Input {
+                query,
+                body,
+                content_type: headers
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(String::from),
+            };
+            if route.kind == Kind::Batch {
+                batch::run(&st, &who, &ctx, &input).await
+            } else {
+                dispatch(&st, &who, &route, &input).await
+            }
+        }
+    };
+    st.record(route.name, reply.status);
+    reply.into_http(&ctx, &st.authority)
+}
+
+/// Validates the bearer token; the 401 reply Graph sends otherwise.
+fn authenticate(st: &SimState, headers: &HeaderMap) -> Result<AccessClaims, GraphReply> {
+    let raw = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let token = raw
+        .strip_prefix("Bearer ")
+        .or_else(|| raw.strip_prefix("bearer "))
+        .unwrap_or(if raw.trim().eq_ignore_ascii_case("bearer") {
+            ""
+        } else {
+            raw
+        });
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let verified = match st.signer_now() {
+        Some(signer) => signer.verify(token, &st.graph, now),
+        None => Err(TokenProblem::Invalid),
+    };
+    verified.map_err(|p| {
+        let message = match p {
+            TokenProblem::Empty => "Access token is empty.",
+            TokenProblem::Malformed => "CompactToken parsing failed with error code: 80049217",
+            TokenProblem::Invalid => "Access token validation failure.",
+            TokenProblem::Audience => "Access token validation failure. Invalid audience.",
+            TokenProblem::Expired => "Access token has expired or is not yet valid.",
+        };
+        let mut r = GraphReply::error(401, "InvalidAuthenticationToken", message);
+        r.www_authenticate = true;
+        r
+    })
+}

@@ -1,0 +1,45 @@
+//! The `{tenant}` path segment: GUID, domain, reserved names, or malformed.
+
+use super::scenario::Scenario;
+
+/// How a `{tenant}` segment resolves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TenantMatch {
+    /// This scenario's tenant.
+    Ours,
+    /// `common`, `organizations` or `consumers`.
+    Reserved,
+    /// Well formed but not this tenant (AADSTS90002).
+    NotFound,
+    /// Neither a GUID nor a DNS name (AADSTS900023).
+    Malformed,
+}
+
+/// Whether `s` is shaped like a DNS name (at least two labels of letters, digits and hyphens).
+pub(crate) fn looks_like_domain(s: &str) -> bool {
+    let labels: Vec<&str> = s.split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
+/// Classifies a tenant segment against the scenario.
+pub(crate) fn classify(s: &Scenario, segment: &str) -> TenantMatch {
+    let lower = segment.to_ascii_lowercase();
+    if matches!(lower.as_str(), "common" | "organizations" | "consumers") {
+        TenantMatch::Reserved
+    } else if s.names_tenant(&lower) {
+        TenantMatch::Ours
+    } else if (uuid::Uuid::try_parse(&lower).is_ok() && lower.len() == 36)
+        || looks_like_domain(&lower)
+    {
+        TenantMatch::NotFound
+    } else {
+        TenantMatch::Malformed
+    }
+}

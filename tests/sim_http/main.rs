@@ -1,0 +1,13 @@
+//! Tests of the simulated tenant, each talking HTTPS to a running sim.
+#![allow(clippy::unwrap_used)] // tests may unwrap: a panic is the failure report
+
+mod batch;
+mod faults;
+mod graph_authz;
+mod graph_mail;
+mod identity;
+mod load;
+mod scenario_file;
+mod support;
+mod token;
+mod token_cert;
