@@ -90,7 +90,8 @@ pub(super) fn diagnose(status: u16, json: Option<&Value>) -> Diagnosis {
         .and_then(|c| by_code(c, message, status))
         .or_else(|| message.contains(RAOP).then(policy_denied))
         .unwrap_or_else(|| match status {
-            401 if code.is_some() => by_code("InvalidAuthenticationToken", message, status)
+            // Graph answers 401 only about the bearer token, with or without a body.
+            401 => by_code("InvalidAuthenticationToken", message, status)
                 .unwrap_or_else(|| token_errors::by_status(status, true)),
             _ => token_errors::by_status(status, json.is_some()),
         });

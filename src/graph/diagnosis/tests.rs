@@ -291,6 +291,11 @@ fn non_json_bodies_and_headers() {
     );
     assert_eq!(token(502, html).cause, Cause::ServiceUnavailable);
     assert_eq!(graph(429, "").cause, Cause::Throttled);
+    assert_eq!(
+        graph(401, "").cause,
+        Cause::TokenInvalid,
+        "401 with only WWW-Authenticate"
+    );
     assert_eq!(token(200, "").cause, Cause::UnexpectedResponse);
     assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
     assert_eq!(parse_retry_after("-1"), None);
