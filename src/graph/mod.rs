@@ -35,7 +35,7 @@ pub mod watch;
 
 pub use cancel::Cancel;
 pub use diagnosis::{Cause, Diagnosis, EndpointKind, diagnose};
-pub use events::CheckEvent;
+pub use events::{CheckEvent, ProgressSnapshot};
 pub use plan::{Capability, CheckPlan};
 pub use report::{CellResult, CheckReport, Counts, TokenResult};
 pub use runner::{CheckOptions, DEFAULT_CONCURRENCY, WatchOptions, run};
