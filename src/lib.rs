@@ -14,6 +14,7 @@
 pub mod credential;
 pub mod expiry;
 pub mod fsutil;
+pub mod graph;
 pub mod paths;
 pub mod powershell;
 pub mod preset;

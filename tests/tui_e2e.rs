@@ -1,12 +1,17 @@
 //! End-to-end: the real binary in a pseudo-terminal, read through a vt100 screen model.
 //! Starts the wizard with no arguments, creates a profile, quits with Ctrl-C, and checks
-//! that the terminal was restored and the progress saved.
+//! that the terminal was restored and the progress saved; `mailscope demo` reaches a full
+//! check table; Ctrl-C in the middle of checks against a simulated tenant (run in this test
+//! process, so its counters can be read) restores the terminal and leaves no draft behind.
 
 use std::io::{Read, Write};
+use std::net::SocketAddr;
 use std::num::NonZeroU16;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use mailscope::sim::{self, Scenario};
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
 const ROWS: u16 = 30;
@@ -182,4 +187,153 @@ fn resizing_below_80x24_says_so_and_back_redraws() {
     s.wait_for("Start a new onboarding");
     s.send("\x03");
     s.wait_exit();
+}
+
+const DEMO: &str = include_str!("../assets/scenarios/demo.toml");
+
+#[test]
+fn the_demo_reaches_a_full_check_table() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut s = Session::start(home.path(), &["demo"], &[]);
+    s.wait_for("SIMULATION");
+    s.wait_for("Step 1 of 8");
+    // App registration (4 fields), credential (2 visible + expiry), permissions, branding,
+    // mailboxes, scoping (3 fields, then the script pane, then continue).
+    for _ in 0..4 {
+        s.send("\r");
+    }
+    s.wait_for("Step 2 of 8");
+    for _ in 0..3 {
+        s.send("\r");
+    }
+    s.wait_for("Step 3 of 8");
+    s.send("v");
+    s.wait_for("It carries: Mail.Send, Mail.ReadWrite");
+    s.send("\r");
+    s.wait_for("Step 4 of 8");
+    s.send("\r");
+    s.wait_for("Step 5 of 8");
+    s.send("\r");
+    s.wait_for("Step 6 of 8");
+    s.wait_for("# Exchange Online mailbox scoping for Kundo Mail");
+    for _ in 0..4 {
+        s.send("\r");
+    }
+    s.wait_for("Step 7 of 8");
+    s.wait_for("Done: 4 of 8 mailboxes with a problem");
+    let screen = s.contents();
+    for (mailbox, verdict) in [
+        ("support@contoso.com", "pass"),
+        ("billing@contoso.com", "pending"),
+        ("hybrid@contoso.com", "FAIL"),
+        ("nobody@contoso.com", "FAIL"),
+        ("ceo@contoso.com", "pass"),
+    ] {
+        let row = screen
+            .lines()
+            .find(|l| l.contains(mailbox))
+            .unwrap_or_else(|| panic!("{mailbox} row missing:\n{screen}"));
+        assert!(row.contains(verdict), "{mailbox}: {row}");
+    }
+    s.send("\x03");
+    s.wait_exit();
+    assert!(!s.alternate_screen());
+    assert!(!s.contents().contains("demo~secret~value"));
+    let left: Vec<_> = std::fs::read_dir(home.path())
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    assert!(
+        left.is_empty(),
+        "the demo writes nothing to the user's home: {left:?}"
+    );
+}
+
+/// A tenant where every request takes a while, so a check run is still going when Ctrl-C
+/// arrives.
+fn slow_scenario() -> Scenario {
+    let text = DEMO.replace("latency_ms = 40", "latency_ms = 250").replace(
+        "[[group]]\naddress = \"kundo-mailboxes@contoso.com\"",
+        "[[mailbox_range]]\npattern = \"agent{n}@contoso.com\"\ncount = 200\nmember_of = [\"kundo-mailboxes@contoso.com\"]\n\n[[group]]\naddress = \"kundo-mailboxes@contoso.com\"",
+    );
+    Scenario::from_toml(&text, Path::new("."), "slow demo").expect("scenario")
+}
+
+fn slow_profile(sim: &sim::SimHandle) -> String {
+    let mut p = format!(
+        r#"version = 1
+name = "slow"
+preset = "kundo"
+cloud = "custom"
+tenant = "{tenant}"
+client_id = "b1c2d3e4-0000-4000-8000-000000000001"
+step = "scoping"
+
+[credential]
+kind = "secret"
+expires = "2028-11-22"
+
+[endpoints]
+authority = "{authority}"
+graph = "{graph}"
+ca_file = "{ca}"
+"#,
+        tenant = sim.tenant_id,
+        authority = sim.authority,
+        graph = sim.graph,
+        ca = sim.ca_file.display(),
+    );
+    for n in 0..200 {
+        p.push_str(&format!(
+            "\n[[mailbox]]\naddress = \"agent{n}@contoso.com\"\nexpect = \"granted\"\n"
+        ));
+    }
+    p
+}
+
+#[test]
+fn ctrl_c_during_checks_restores_the_terminal_and_leaves_no_draft() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let listen = SocketAddr::from(([127, 0, 0, 1], 0));
+    let handle = rt
+        .block_on(sim::start(slow_scenario(), listen))
+        .expect("sim starts");
+    let home = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(home.path().join("profiles")).expect("profiles dir");
+    std::fs::write(
+        home.path().join("profiles/slow.toml"),
+        slow_profile(&handle),
+    )
+    .expect("profile");
+    let mut s = Session::start(
+        home.path(),
+        &[],
+        &[("MAILSCOPE_CLIENT_SECRET", "demo~secret~value")],
+    );
+    s.wait_for("slow");
+    s.send("\r");
+    s.wait_for("Step 7 of 8");
+    let start = Instant::now();
+    while !s.contents().contains("pass") {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no result arrived:\n{}",
+            s.contents()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        s.contents().contains("Checking…"),
+        "still running when Ctrl-C arrives"
+    );
+    s.send("\x03");
+    s.wait_exit();
+    assert!(!s.alternate_screen(), "terminal restored");
+    let stats = rt.block_on(handle.stats());
+    assert!(stats.drafts_created > 0, "the run had created drafts");
+    assert_eq!(stats.drafts_outstanding, 0, "no draft left behind");
+    rt.block_on(handle.shutdown());
 }

@@ -65,6 +65,58 @@ pub enum Command {
     /// cloud = "custom" at it. Serves until Ctrl-C / SIGTERM. Scenario format:
     /// docs/scenario-format.md; the demo tenant: assets/scenarios/demo.toml.
     Sim(SimArgs),
+    /// Prove, mailbox by mailbox, that the app reaches exactly the mailboxes it should.
+    ///
+    /// Gets a token (secret or certificate), compares its consented roles with the preset,
+    /// then checks each mailbox against its expectation with live Microsoft Graph calls:
+    /// read (list one message), write (create a draft and delete it), settings, and send
+    /// only with --send-to. Verdicts: pass, fail, pending (a recent scoping change may not
+    /// have propagated yet), error. Exit 0 all pass, 1 not all pass, 2 bad usage or
+    /// profile, 3 could not run (authentication, network). Ctrl-C stops, deletes the drafts
+    /// made so far and prints the results so far.
+    Check(CheckArgs),
+    /// Explain an answer from Microsoft: prints {"cause","summary","fix","retry_after_s"}.
+    ///
+    /// For what a customer pasted: the endpoint kind, the HTTP status, headers, and the
+    /// body (from --body-file, or standard input).
+    Diagnose(DiagnoseArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub source: ProfileSource,
+    /// One JSON document instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// HTTP requests in flight at once (a JSON batch counts as one).
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+    /// One request per check instead of JSON batches.
+    #[arg(long)]
+    pub no_batch: bool,
+    /// Re-check failing and pending cells every minute until they pass (up to 2 h 15 min).
+    #[arg(long)]
+    pub watch: bool,
+    /// Also prove Mail.Send by sending one message to ADDRESS (never by default).
+    #[arg(long, value_name = "ADDRESS")]
+    pub send_to: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiagnoseArgs {
+    /// Which endpoint answered: token or graph.
+    #[arg(long, value_name = "KIND")]
+    pub endpoint: String,
+    /// The HTTP status code.
+    #[arg(long, value_name = "CODE")]
+    pub status: u16,
+    /// A response header, 'Name: value' (repeatable).
+    #[arg(long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// The response body; standard input when absent.
+    #[arg(long, value_name = "FILE")]
+    pub body_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! Command-line subcommands: argument definitions and one module per command family.
 
 pub mod args;
+pub mod check_cmd;
 pub mod output;
 pub mod profile_cmd;
 pub mod profile_source;

@@ -4,7 +4,11 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use std::collections::HashMap;
+use std::time::Duration;
+
 use mailscope::credential;
+use mailscope::graph;
 use mailscope::powershell;
 use mailscope::preset;
 use mailscope::profile::Profile;
@@ -15,18 +19,43 @@ use tokio::sync::watch;
 use zeroize::Zeroizing;
 
 use super::msg::{CertInfo, Msg, Reply, RunId};
-use super::screens::checks::Capability;
+use super::screens::checks::{Capability, CellResult, Verdict};
 
-fn not_in_build(what: &str) -> String {
-    format!("{what} is not part of this build of mailscope yet.")
+/// Per-request timeout for the wizard's calls.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A diagnosis in one line: cause, what happened, what to do, and the request id.
+fn describe(d: &graph::Diagnosis) -> String {
+    let mut out = format!("{}: {} Fix: {}", d.cause.as_str(), d.summary, d.fix);
+    if let Some(id) = &d.request_id {
+        out.push_str(&format!(" (request-id {id})"));
+    }
+    out
+}
+
+/// Signs in as the app (keyring access is blocking, so off the async threads).
+async fn session(
+    profile: Profile,
+    secrets: Arc<dyn SecretStore>,
+) -> Result<graph::Session, String> {
+    tokio::task::spawn_blocking(move || {
+        graph::Session::from_profile(&profile, secrets.as_ref(), REQUEST_TIMEOUT)
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())?
 }
 
 /// Gets a token with the profile's credential; Ok: the `roles` it carries.
 pub async fn verify_token(
-    _profile: Profile,
-    _secrets: Arc<dyn SecretStore>,
+    profile: Profile,
+    secrets: Arc<dyn SecretStore>,
 ) -> Result<Vec<String>, String> {
-    Err(not_in_build("Token verification"))
+    let session = session(profile, secrets).await?;
+    match session.tokens.token_with_claims().await {
+        Ok(t) => Ok(t.claims.roles.unwrap_or_default()),
+        Err(d) => Err(describe(&d)),
+    }
 }
 
 /// The Exchange Online PowerShell (group, members, scoping) for the profile.
@@ -112,19 +141,103 @@ pub fn import_certificate(
     keep(profile, &cert, cer_path, secrets)
 }
 
-/// Runs the checks, sending a `Reply` per cell, until done or `cancel` turns true.
+/// One engine result as the table shows it.
+fn cell(c: &graph::CellResult) -> CellResult {
+    let verdict = match c.verdict {
+        graph::Verdict::Pass => Verdict::Pass,
+        graph::Verdict::Fail => Verdict::Fail,
+        graph::Verdict::Pending => Verdict::Pending,
+        graph::Verdict::Error => Verdict::Error,
+    };
+    let observed = match c.status {
+        Some(s) if (200..300).contains(&s) => format!("{s} (granted)"),
+        Some(s) => s.to_string(),
+        None => "no answer".to_string(),
+    };
+    CellResult {
+        verdict,
+        observed,
+        cause: c.cause.map(|x| x.as_str().to_string()),
+        summary: c.summary.clone(),
+        fix: c.fix.clone().unwrap_or_default(),
+        request_id: c.request_id.clone(),
+    }
+}
+
+/// Runs the checks, sending a `Reply` per cell, until done or `cancel` turns true; the
+/// engine deletes its drafts before it returns, cancelled or not.
 pub async fn run_checks(
     run: RunId,
-    _profile: Profile,
-    _cells: Option<Vec<(usize, Capability)>>,
-    _secrets: Arc<dyn SecretStore>,
+    profile: Profile,
+    cells: Option<Vec<(usize, Capability)>>,
+    secrets: Arc<dyn SecretStore>,
     tx: UnboundedSender<Msg>,
-    _cancel: watch::Receiver<bool>,
+    mut cancel: watch::Receiver<bool>,
 ) {
-    let _ = tx.send(Msg::Reply(Reply::ChecksFinished(
-        run,
-        Err(not_in_build("The live-check engine")),
-    )));
+    let send = |r: Reply| {
+        let _ = tx.send(Msg::Reply(r));
+    };
+    let preset = match preset::preset(profile.preset) {
+        Ok(p) => p,
+        Err(e) => return send(Reply::ChecksFinished(run, Err(e.to_string()))),
+    };
+    let mut plan = graph::CheckPlan::new(&profile, &preset, None);
+    if let Some(cells) = &cells {
+        let keep: Vec<(String, Capability)> = cells
+            .iter()
+            .filter_map(|(row, cap)| {
+                Some((
+                    profile.mailboxes.get(*row)?.address.trim().to_string(),
+                    *cap,
+                ))
+            })
+            .collect();
+        plan = plan.only(&keep);
+    }
+    let rows: HashMap<String, usize> = profile
+        .mailboxes
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.address.trim().to_string(), i))
+        .collect();
+    let session = match session(profile, secrets).await {
+        Ok(s) => Arc::new(s),
+        Err(e) => return send(Reply::ChecksFinished(run, Err(e))),
+    };
+    let (ptx, mut events) = tokio::sync::mpsc::unbounded_channel();
+    let stop = graph::Cancel::new();
+    let options = graph::CheckOptions::default();
+    let engine = graph::run(&plan, session, &options, ptx, stop.clone());
+    tokio::pin!(engine);
+    let forward = |ev: graph::CheckEvent| match ev {
+        graph::CheckEvent::Planned { cells, .. } => send(Reply::ChecksStarted(run, cells)),
+        graph::CheckEvent::Cell(c) => {
+            if let Some(row) = rows.get(&c.mailbox) {
+                send(Reply::CheckCell(run, *row, c.capability, cell(&c)));
+            }
+        }
+        _ => {}
+    };
+    let report = loop {
+        tokio::select! {
+            report = &mut engine => break report,
+            Some(ev) = events.recv() => forward(ev),
+            changed = cancel.changed() => {
+                if changed.is_err() || *cancel.borrow() {
+                    stop.cancel();
+                }
+            }
+        }
+    };
+    while let Ok(ev) = events.try_recv() {
+        forward(ev);
+    }
+    let outcome = match (&report.token.diagnosis, report.token.ok) {
+        (_, true) => Ok(()),
+        (Some(d), false) => Err(describe(d)),
+        (None, false) => Err("No token could be had for the checks.".to_string()),
+    };
+    send(Reply::ChecksFinished(run, outcome));
 }
 
 #[cfg(test)]
@@ -161,5 +274,84 @@ mod tests {
         )
         .expect_err("a .cer has no key");
         assert!(!no_key.is_empty());
+    }
+
+    /// The demo tenant in this process, the demo profile and its in-memory secret.
+    async fn demo_tenant() -> (mailscope::sim::SimHandle, Profile, Arc<dyn SecretStore>) {
+        let text = include_str!("../../assets/scenarios/demo.toml");
+        let scenario =
+            mailscope::sim::Scenario::from_toml(text, std::path::Path::new("."), "demo.toml")
+                .expect("scenario");
+        let sim = mailscope::sim::start(scenario, ([127, 0, 0, 1], 0).into())
+            .await
+            .expect("sim");
+        let endpoints = crate::tui::demo::SimEndpoints {
+            authority: sim.authority.clone(),
+            graph: sim.graph.clone(),
+            ca_file: sim.ca_file.display().to_string(),
+            tenant_id: sim.tenant_id.clone(),
+        };
+        let profile = crate::tui::demo::demo_profile(&endpoints, OffsetDateTime::now_utc());
+        (sim, profile, crate::tui::demo::demo_secrets())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn verify_and_checks_against_the_demo_tenant() {
+        let (sim, profile, secrets) = demo_tenant().await;
+        let roles = verify_token(profile.clone(), secrets.clone())
+            .await
+            .expect("token");
+        assert_eq!(roles, ["Mail.Send", "Mail.ReadWrite"]);
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let (_cancel_tx, cancel) = watch::channel(false);
+        run_checks(7, profile.clone(), None, secrets.clone(), tx, cancel).await;
+        let mut cells = HashMap::new();
+        let mut finished = None;
+        while let Ok(Msg::Reply(r)) = rx.try_recv() {
+            match r {
+                Reply::CheckCell(7, row, cap, c) => {
+                    cells.insert((row, cap), c);
+                }
+                Reply::ChecksFinished(7, res) => finished = Some(res),
+                _ => {}
+            }
+        }
+        assert_eq!(finished, Some(Ok(())));
+        let verdict = |addr: &str| {
+            let row = profile
+                .mailboxes
+                .iter()
+                .position(|m| m.address == addr)
+                .expect("row");
+            cells
+                .get(&(row, Capability::Read))
+                .map(|c| (c.verdict, c.cause.clone()))
+        };
+        assert_eq!(verdict("support@contoso.com"), Some((Verdict::Pass, None)));
+        assert_eq!(
+            verdict("billing@contoso.com"),
+            Some((Verdict::Pending, Some("policy-denied".into())))
+        );
+        assert_eq!(
+            verdict("hybrid@contoso.com"),
+            Some((Verdict::Fail, Some("mailbox-not-rest-enabled".into())))
+        );
+        assert_eq!(
+            verdict("ceo@contoso.com").map(|v| v.0),
+            Some(Verdict::Pass),
+            "refused, as expected"
+        );
+        // A wrong secret is diagnosed, not a crash.
+        let wrong: Arc<dyn SecretStore> = Arc::new(MemoryStore::new());
+        wrong
+            .set(
+                &profile.name,
+                SecretSlot::ClientSecret,
+                b"wrong~secret~value~0123456789",
+            )
+            .expect("set");
+        let e = verify_token(profile, wrong).await.expect_err("refused");
+        assert!(e.starts_with("secret-invalid"), "{e}");
+        sim.shutdown().await;
     }
 }

@@ -109,7 +109,6 @@ pub struct CertInfo {
 }
 
 /// Results from the effect runner.
-#[allow(dead_code)]
 #[derive(Debug)]
 pub enum Reply {
     ProfilesLoaded(Result<Vec<ListedProfile>, String>),

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeSet;
 
+use mailscope::graph::CheckPlan;
 use mailscope::preset::Preset;
+use mailscope::profile::Profile;
 
 use crate::tui::effect::Effect;
 use crate::tui::keys::Binding;
@@ -15,51 +17,23 @@ use crate::tui::step::Step;
 /// Seconds between re-checks in watch mode.
 pub const WATCH_INTERVAL_S: u32 = 30;
 
-/// What is checked per mailbox.
-// Built by the check engine's adapter (`integrations::run_checks`) and the tests.
-#[allow(dead_code)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Capability {
-    Read,
-    Write,
-    Settings,
-    Send,
-}
+pub use mailscope::graph::Capability;
 
-impl Capability {
-    pub fn label(self) -> &'static str {
-        match self {
-            Capability::Read => "read",
-            Capability::Write => "write",
-            Capability::Settings => "settings",
-            Capability::Send => "send",
-        }
-    }
-
-    /// The capabilities a preset's application permissions imply (send only on request).
-    pub fn for_preset(preset: &Preset) -> Vec<Capability> {
-        let has = |n: &str| preset.has_application_permission(n);
-        let mut caps = Vec::new();
-        if has("Mail.Read") || has("Mail.ReadWrite") || has("Mail.ReadBasic") {
-            caps.push(Capability::Read);
-        }
-        if has("Mail.ReadWrite") {
-            caps.push(Capability::Write);
-        }
-        if has("MailboxSettings.Read") || has("MailboxSettings.ReadWrite") {
-            caps.push(Capability::Settings);
-        }
-        if caps.is_empty() && has("Mail.Send") {
-            // Send-only apps: reading is what can be checked without sending mail.
-            caps.push(Capability::Read);
-        }
-        caps
-    }
+/// The columns of the table: the capabilities the engine's plan checks for this profile,
+/// and what the plan says it leaves out (send without opt-in, delegated-only presets).
+pub fn plan_columns(profile: &Profile, preset: &Preset) -> (Vec<Capability>, Vec<String>) {
+    let plan = CheckPlan::new(profile, preset, None);
+    let mut caps: Vec<Capability> = plan
+        .mailboxes
+        .iter()
+        .flat_map(|m| m.capabilities.iter().copied())
+        .collect();
+    caps.sort();
+    caps.dedup();
+    (caps, plan.notes)
 }
 
 /// The verdict of one cell.
-// Built by the check engine's adapter (`integrations::run_checks`) and the tests.
-#[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
     Pass,
@@ -105,6 +79,8 @@ pub enum Phase {
 pub struct ChecksState {
     pub phase: Phase,
     pub caps: Vec<Capability>,
+    /// What the plan does not check, in words.
+    pub notes: Vec<String>,
     /// rows × caps, in the profile's mailbox order.
     pub cells: Vec<Vec<Option<CellResult>>>,
     pub total: usize,
@@ -128,6 +104,7 @@ impl Default for ChecksState {
         ChecksState {
             phase: Phase::Idle,
             caps: Vec::new(),
+            notes: Vec::new(),
             cells: Vec::new(),
             total: 0,
             done: 0,
@@ -234,7 +211,9 @@ fn start(model: &mut Model, cells: Option<Vec<(usize, Capability)>>) -> Vec<Effe
     };
     let st = &mut w.checks;
     if cells.is_none() {
-        st.caps = Capability::for_preset(&w.preset);
+        let (caps, notes) = plan_columns(&w.profile, &w.preset);
+        st.caps = caps;
+        st.notes = notes;
         st.cells = vec![vec![None; st.caps.len()]; w.profile.mailboxes.len()];
         st.problems.clear();
         st.done = 0;

@@ -47,7 +47,7 @@ fn check(model: &Model, st: &ChecksState) -> Option<ReportCheck> {
             };
             cells.push(ReportCell {
                 mailbox: mb.address.clone(),
-                capability: cap.label().to_string(),
+                capability: cap.as_str().to_string(),
                 expected: mb.expect.as_str().to_string(),
                 status: c.observed.parse().ok(),
                 verdict: c.verdict.label().to_lowercase(),

@@ -70,7 +70,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
     );
     let mut header = format!("  {:<ADDR_W$}{:<10}", "mailbox", "expected");
     for c in &st.caps {
-        header.push_str(&format!("{:<CELL_W$}", c.label()));
+        header.push_str(&format!("{:<CELL_W$}", c.as_str()));
     }
     frame.render_widget(Paragraph::new(Span::styled(header, t.dim())), head);
     if let Phase::Failed(e) = &st.phase {
@@ -79,6 +79,28 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
             table,
         );
         return;
+    }
+    let mut table = table;
+    if st.caps.is_empty() && !st.notes.is_empty() {
+        let lines: Vec<Line> = st
+            .notes
+            .iter()
+            .map(|n| {
+                let n = n.replace(
+                    "Pass --send-to ADDRESS to opt in.",
+                    "`mailscope check --send-to ADDRESS` opts in.",
+                );
+                Line::from(Span::styled(n, t.dim()))
+            })
+            .collect();
+        let n = u16::try_from(lines.len())
+            .unwrap_or(1)
+            .saturating_mul(2)
+            .min(4);
+        let [notes, rest] =
+            Layout::vertical([Constraint::Length(n), Constraint::Fill(1)]).areas(table);
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), notes);
+        table = rest;
     }
     let h = usize::from(table.height);
     let first = super::mailboxes::window_start(st.selected, h);
@@ -123,7 +145,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
                 .mailboxes
                 .get(row)
                 .map_or("", |m| m.address.as_str()),
-            cap.label()
+            cap.as_str()
         ))],
         Some((row, cap, Some(c))) => {
             let mut l = vec![Line::from(vec![
@@ -133,7 +155,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
                         .mailboxes
                         .get(row)
                         .map_or("", |m| m.address.as_str()),
-                    cap.label(),
+                    cap.as_str(),
                     c.observed
                 )),
                 Span::styled(c.verdict.label(), verdict_style(c.verdict, t)),

@@ -1,0 +1,296 @@
+//! The `check` and `diagnose` commands as library functions: parsed options and writers in,
+//! exit code out. `src/main.rs` only parses the command line and calls these.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::cancel::Cancel;
+use super::diagnosis::{EndpointKind, diagnose};
+use super::events::CheckEvent;
+use super::plan::CheckPlan;
+use super::report::exit;
+use super::runner::{CheckOptions, DEFAULT_CONCURRENCY, WatchOptions};
+use super::session::Session;
+use super::table::write_table;
+use super::watch::run_watch;
+use crate::preset::{self, Preset};
+use crate::profile::{Profile, ProfileStore, check_profile, parse_profile};
+use crate::secrets::SecretStore;
+use crate::tomlfile::render_path;
+
+/// `mailscope check` options.
+#[derive(Debug, Clone, Default)]
+pub struct CheckArgs {
+    pub profile: Option<String>,
+    pub profile_file: Option<PathBuf>,
+    pub json: bool,
+    pub concurrency: Option<usize>,
+    pub no_batch: bool,
+    pub watch: bool,
+    pub send_to: Option<String>,
+    /// No progress bar (otherwise one is drawn on standard error when it is a terminal).
+    pub no_progress: bool,
+}
+
+/// Watch mode defaults: every minute, for the longest documented propagation (2 h) and a bit.
+pub const WATCH_INTERVAL: Duration = Duration::from_secs(60);
+pub const WATCH_UNTIL: Duration = Duration::from_secs(2 * 3600 + 15 * 60);
+
+fn load_profile(args: &CheckArgs, profiles: &ProfileStore) -> Result<Profile, String> {
+    match (&args.profile, &args.profile_file) {
+        (Some(name), None) => profiles.load(name).map_err(|e| e.to_string()),
+        (None, Some(file)) => {
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            parse_profile(&text, &file.display().to_string()).map_err(|e| e.to_string())
+        }
+        _ => Err("give exactly one of --profile NAME or --profile-file FILE".into()),
+    }
+}
+
+/// Cancels `cancel` on Ctrl-C (SIGINT); the run then deletes its drafts and returns what it
+/// has. On Unix the handler is in place when this returns. Call inside a Tokio runtime.
+pub fn cancel_on_ctrl_c(cancel: &Cancel) -> std::io::Result<()> {
+    let c = cancel.clone();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut sigint = signal(SignalKind::interrupt())?;
+        tokio::spawn(async move {
+            if sigint.recv().await.is_some() {
+                c.cancel();
+            }
+        });
+    }
+    #[cfg(not(unix))]
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            c.cancel();
+        }
+    });
+    Ok(())
+}
+
+/// Runs `mailscope check`, loading the profile named by `args`. Returns the exit code (0 all
+/// pass, 1 not all pass, 2 usage or profile, 3 could not run).
+pub async fn run_check(
+    args: &CheckArgs,
+    profiles: &ProfileStore,
+    store: &dyn SecretStore,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    cancel: Cancel,
+) -> i32 {
+    let loaded = load_profile(args, profiles).and_then(|p| {
+        let preset = preset::preset(p.preset).map_err(|e| e.to_string())?;
+        Ok((p, preset))
+    });
+    match loaded {
+        Ok((profile, preset)) => {
+            run_check_for(&profile, &preset, args, store, out, err, cancel).await
+        }
+        Err(e) => {
+            let _ = writeln!(err, "mailscope check: {e}");
+            exit::USAGE
+        }
+    }
+}
+
+/// Runs `mailscope check` for a profile the caller already loaded (the command line's
+/// `--profile`/`--profile-file` handling); `args.profile*` are ignored.
+pub async fn run_check_for(
+    profile: &Profile,
+    preset: &Preset,
+    args: &CheckArgs,
+    store: &dyn SecretStore,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    cancel: Cancel,
+) -> i32 {
+    let problems = check_profile(profile);
+    if !problems.is_empty() {
+        for f in problems {
+            let _ = writeln!(
+                err,
+                "mailscope check: {}: {}",
+                render_path(&f.path),
+                f.problem.0
+            );
+        }
+        return exit::USAGE;
+    }
+    if args.concurrency == Some(0) {
+        let _ = writeln!(err, "mailscope check: --concurrency must be at least 1");
+        return exit::USAGE;
+    }
+    let options = CheckOptions {
+        concurrency: args.concurrency.unwrap_or(DEFAULT_CONCURRENCY),
+        batch: !args.no_batch,
+        send_to: args.send_to.clone(),
+        watch: args.watch.then_some(WatchOptions {
+            interval: WATCH_INTERVAL,
+            until: WATCH_UNTIL,
+        }),
+        ..CheckOptions::default()
+    };
+    let session = match Session::from_profile(profile, store, options.per_request_timeout) {
+        Ok(s) => Arc::new(s),
+        Err(e) => {
+            let _ = writeln!(err, "mailscope check: {e}");
+            return exit::USAGE;
+        }
+    };
+    let plan = CheckPlan::new(profile, preset, options.send_to.as_deref());
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let bar = tokio::spawn(show_progress(
+        rx,
+        !args.no_progress && std::io::stderr().is_terminal(),
+    ));
+    let report = run_watch(&plan, session, &options, tx, cancel).await;
+    let _ = bar.await;
+    let written = if args.json {
+        serde_json::to_writer_pretty(&mut *out, &report)
+            .map_err(std::io::Error::from)
+            .and_then(|_| writeln!(out))
+    } else {
+        write_table(&report, out)
+    };
+    if let Err(e) = written {
+        let _ = writeln!(err, "mailscope check: cannot write the result: {e}");
+    }
+    report.exit_code()
+}
+
+/// Drains progress events; draws a bar on standard error when asked to.
+async fn show_progress(mut rx: tokio::sync::mpsc::UnboundedReceiver<CheckEvent>, draw: bool) {
+    let bar = draw.then(|| {
+        let b = indicatif::ProgressBar::new(0);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} {bar:30} {pos}/{len} cells {msg} ({elapsed})",
+        ) {
+            b.set_style(style);
+        }
+        b
+    });
+    while let Some(e) = rx.recv().await {
+        let Some(b) = &bar else { continue };
+        match e {
+            CheckEvent::Planned { cells, .. } => {
+                b.set_length(cells as u64);
+                b.set_position(0);
+            }
+            CheckEvent::Cell(_) => b.inc(1),
+            CheckEvent::Retrying { mailbox, after_s } => {
+                b.set_message(format!("throttled: {mailbox} in {after_s:.1}s"))
+            }
+            CheckEvent::Stopping => b.set_message("stopping: deleting drafts"),
+            CheckEvent::WatchRound {
+                unsettled,
+                next_in_s,
+                ..
+            } => b.set_message(format!("{unsettled} unsettled; again in {next_in_s:.0}s")),
+            CheckEvent::Token(_) | CheckEvent::Finished(_) => {}
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+}
+
+/// `mailscope diagnose` options.
+#[derive(Debug, Clone, Default)]
+pub struct DiagnoseArgs {
+    /// `token` or `graph`.
+    pub endpoint: String,
+    pub status: u16,
+    /// `Name: value` lines.
+    pub headers: Vec<String>,
+    /// Body file; standard input when absent.
+    pub body_file: Option<PathBuf>,
+}
+
+/// Runs `mailscope diagnose`: prints one JSON object. Exit 0, or 2 on bad usage.
+pub fn run_diagnose(
+    args: &DiagnoseArgs,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let Some(kind) = EndpointKind::parse(&args.endpoint) else {
+        let _ = writeln!(err, "mailscope diagnose: --endpoint must be token or graph");
+        return exit::USAGE;
+    };
+    let mut headers = Vec::new();
+    for h in &args.headers {
+        match h.split_once(':') {
+            Some((n, v)) if !n.trim().is_empty() => {
+                headers.push((n.trim().to_string(), v.trim().to_string()))
+            }
+            _ => {
+                let _ = writeln!(
+                    err,
+                    "mailscope diagnose: --header must look like 'Name: value', got {h:?}"
+                );
+                return exit::USAGE;
+            }
+        }
+    }
+    let mut body = Vec::new();
+    let read = match &args.body_file {
+        Some(f) => std::fs::read(f).map(|b| body = b),
+        None => stdin.read_to_end(&mut body).map(|_| ()),
+    };
+    if let Err(e) = read {
+        let _ = writeln!(err, "mailscope diagnose: cannot read the body: {e}");
+        return exit::USAGE;
+    }
+    let d = diagnose(kind, args.status, &headers, &body);
+    match writeln!(out, "{}", d.brief_json()) {
+        Ok(()) => exit::PASS,
+        Err(_) => exit::COULD_NOT_RUN,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diagnose_reads_stdin_and_headers() {
+        let args = DiagnoseArgs {
+            endpoint: "graph".into(),
+            status: 429,
+            headers: vec!["Retry-After: 2.5".into()],
+            body_file: None,
+        };
+        let mut stdin: &[u8] = br#"{"error":{"code":"ApplicationThrottled","message":"Application is over its MailboxConcurrency limit."}}"#;
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        assert_eq!(run_diagnose(&args, &mut stdin, &mut out, &mut err), 0);
+        let v: serde_json::Value = serde_json::from_slice(&out).expect("json");
+        assert_eq!(v["cause"], "throttled");
+        assert_eq!(v["retry_after_s"], 2.5);
+        assert!(v["summary"].as_str().is_some_and(|s| !s.is_empty()));
+        assert!(v["fix"].as_str().is_some_and(|s| !s.is_empty()));
+    }
+
+    #[test]
+    fn diagnose_usage_errors() {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let bad = DiagnoseArgs {
+            endpoint: "smtp".into(),
+            status: 400,
+            ..Default::default()
+        };
+        assert_eq!(run_diagnose(&bad, &mut &b""[..], &mut out, &mut err), 2);
+        let bad = DiagnoseArgs {
+            endpoint: "token".into(),
+            status: 400,
+            headers: vec!["nocolon".into()],
+            body_file: None,
+        };
+        assert_eq!(run_diagnose(&bad, &mut &b""[..], &mut out, &mut err), 2);
+        assert!(String::from_utf8_lossy(&err).contains("Name: value"));
+    }
+}

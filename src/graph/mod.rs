@@ -1,0 +1,44 @@
+//! Live Graph access checks: clouds and endpoints, app-only tokens, the per-mailbox check
+//! engine, and the diagnosis of every answer Microsoft gives.
+//!
+//! - [`cloud`]: endpoints per cloud; a token only goes to its own cloud's Graph host.
+//! - [`auth`]: client credentials (secret or PS256 certificate assertion), token cache,
+//!   consent (`roles`) check.
+//! - [`session`]: one app signed in to one cloud; Graph calls and `$batch`.
+//! - [`diagnosis`]: status + headers + body → stable cause, summary, fix.
+//! - [`plan`] → [`runner`] (with [`unit`], [`ops`], [`retry`], [`batch`]) → [`report`], with
+//!   [`verdict`] deciding each cell; [`watch`] repeats unsettled cells.
+//! - [`cli`]: the `check` and `diagnose` commands as library functions.
+
+// A `Diagnosis` is the error value of every request by design (it is what gets reported), and
+// requests are far costlier than moving 170 bytes.
+#![allow(clippy::result_large_err)]
+
+pub mod auth;
+pub mod batch;
+pub mod cancel;
+pub mod cli;
+pub mod client;
+pub mod cloud;
+pub mod diagnosis;
+pub mod events;
+pub mod ops;
+pub mod plan;
+pub mod report;
+pub mod retry;
+pub mod runner;
+pub mod session;
+mod table;
+pub mod unit;
+pub mod verdict;
+pub mod watch;
+
+pub use cancel::Cancel;
+pub use diagnosis::{Cause, Diagnosis, EndpointKind, diagnose};
+pub use events::{CheckEvent, ProgressSnapshot};
+pub use plan::{Capability, CheckPlan};
+pub use report::{CellResult, CheckReport, Counts, TokenResult};
+pub use runner::{CheckOptions, DEFAULT_CONCURRENCY, WatchOptions, run};
+pub use session::Session;
+pub use verdict::Verdict;
+pub use watch::run_watch;
