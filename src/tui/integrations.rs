@@ -19,7 +19,7 @@ use tokio::sync::watch;
 use zeroize::Zeroizing;
 
 use super::msg::{CertInfo, Msg, Reply, RunId};
-use super::screens::checks::{Capability, CellResult, Verdict};
+use super::screens::checks::{Capability, CellResult};
 
 /// Per-request timeout for the wizard's calls.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -143,19 +143,13 @@ pub fn import_certificate(
 
 /// One engine result as the table shows it.
 fn cell(c: &graph::CellResult) -> CellResult {
-    let verdict = match c.verdict {
-        graph::Verdict::Pass => Verdict::Pass,
-        graph::Verdict::Fail => Verdict::Fail,
-        graph::Verdict::Pending => Verdict::Pending,
-        graph::Verdict::Error => Verdict::Error,
-    };
     let observed = match c.status {
         Some(s) if (200..300).contains(&s) => format!("{s} (granted)"),
         Some(s) => s.to_string(),
         None => "no answer".to_string(),
     };
     CellResult {
-        verdict,
+        verdict: c.verdict,
         observed,
         cause: c.cause.map(|x| x.as_str().to_string()),
         summary: c.summary.clone(),
@@ -243,6 +237,7 @@ pub async fn run_checks(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mailscope::graph::Verdict;
     use mailscope::profile::{Cloud, PresetId};
     use mailscope::secrets::{MemoryStore, SecretSlot};
 

@@ -33,23 +33,13 @@ pub fn plan_columns(profile: &Profile, preset: &Preset) -> (Vec<Capability>, Vec
     (caps, plan.notes)
 }
 
-/// The verdict of one cell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    Pass,
-    Fail,
-    Pending,
-    Error,
-}
+pub use mailscope::graph::Verdict;
 
-impl Verdict {
-    pub fn label(self) -> &'static str {
-        match self {
-            Verdict::Pass => "pass",
-            Verdict::Fail => "FAIL",
-            Verdict::Pending => "pending",
-            Verdict::Error => "error",
-        }
+/// How the table writes a verdict: failures in capitals so they stand out without colour.
+pub fn verdict_label(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Fail => "FAIL",
+        other => other.as_str(),
     }
 }
 

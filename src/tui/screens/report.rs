@@ -50,7 +50,7 @@ fn check(model: &Model, st: &ChecksState) -> Option<ReportCheck> {
                 capability: cap.as_str().to_string(),
                 expected: mb.expect.as_str().to_string(),
                 status: c.observed.parse().ok(),
-                verdict: c.verdict.label().to_lowercase(),
+                verdict: c.verdict.as_str().to_string(),
                 diagnosis: c.cause.as_ref().map(|cause| ReportDiagnosis {
                     cause: cause.clone(),
                     summary: c.summary.clone(),

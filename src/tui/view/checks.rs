@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph, Wrap};
 
 use crate::tui::model::{Model, Wizard};
-use crate::tui::screens::checks::{Phase, Verdict};
+use crate::tui::screens::checks::{Phase, Verdict, verdict_label};
 use crate::tui::theme::Theme;
 
 const ADDR_W: usize = 34;
@@ -121,7 +121,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
         ];
         for (col, cell) in st.cells.get(row).into_iter().flatten().enumerate() {
             let (text, style) = match cell {
-                Some(c) => (c.verdict.label(), verdict_style(c.verdict, t)),
+                Some(c) => (verdict_label(c.verdict), verdict_style(c.verdict, t)),
                 None => ("·", t.dim()),
             };
             let style = if n == st.selected && col == st.column {
@@ -158,7 +158,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
                     cap.as_str(),
                     c.observed
                 )),
-                Span::styled(c.verdict.label(), verdict_style(c.verdict, t)),
+                Span::styled(verdict_label(c.verdict), verdict_style(c.verdict, t)),
                 Span::raw(
                     c.cause
                         .as_ref()
