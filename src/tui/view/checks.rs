@@ -28,11 +28,12 @@ fn verdict_style(v: Verdict, t: &Theme) -> Style {
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
     let t = &model.theme;
     let st = &w.checks;
+    let text = detail_lines(model, w);
     let [gauge, head, table, detail] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(1),
         Constraint::Fill(1),
-        Constraint::Length(DETAIL_H),
+        Constraint::Length(detail_height(&text, area.width)),
     ])
     .areas(area);
     let ratio = if st.total == 0 {
@@ -137,7 +138,14 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
     let block = super::pane("Selected cell", model, false);
     let inner = block.inner(detail);
     frame.render_widget(block, detail);
-    let text = match st.selected_cell() {
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
+}
+
+/// The selected cell: mailbox, capability, what was observed, the verdict and cause, the
+/// diagnosis, the fix, and the request-id for a support ticket.
+fn detail_lines(model: &Model, w: &Wizard) -> Vec<Line<'static>> {
+    let t = &model.theme;
+    match w.checks.selected_cell() {
         None => vec![Line::from("Nothing selected.")],
         Some((row, cap, None)) => vec![Line::from(format!(
             "{} · {}: waiting for a result",
@@ -167,12 +175,12 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
                 ),
             ])];
             if !c.summary.is_empty() {
-                l.push(Line::from(c.summary.as_str()));
+                l.push(Line::from(c.summary.clone()));
             }
             if !c.fix.is_empty() {
                 l.push(Line::from(vec![
                     Span::styled("Fix: ", t.title()),
-                    Span::raw(c.fix.as_str()),
+                    Span::raw(c.fix.clone()),
                 ]));
             }
             if let Some(id) = &c.request_id {
@@ -183,6 +191,14 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
             }
             l
         }
-    };
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
+    }
+}
+
+/// Rows the detail pane needs at this width (borders included), within its limit.
+fn detail_height(lines: &[Line], width: u16) -> u16 {
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    u16::try_from(rows + 2)
+        .unwrap_or(DETAIL_H)
+        .clamp(3, DETAIL_H)
 }

@@ -51,7 +51,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
     draw_header(frame, header, model);
     if let Some(d) = &model.demo {
         let text = format!(
-            " SIMULATION · simulated tenant at {} · nothing reaches Microsoft",
+            " SIMULATION · tenant at {} · nothing reaches Microsoft",
             d.authority
         );
         frame.render_widget(Paragraph::new(text).style(model.theme.banner()), demo);
