@@ -177,6 +177,21 @@ fn wizard_creates_a_profile_and_ctrl_c_restores_the_terminal() {
 }
 
 #[test]
+fn sigterm_quits_cleanly_and_restores_the_terminal() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut s = Session::start(home.path(), &[], &[]);
+    s.wait_for("Start a new onboarding");
+    let pid = s.child.process_id().expect("pid");
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    s.wait_exit();
+    assert!(!s.alternate_screen(), "terminal restored after SIGTERM");
+}
+
+#[test]
 fn resizing_below_80x24_says_so_and_back_redraws() {
     let home = tempfile::tempdir().expect("tempdir");
     let mut s = Session::start(home.path(), &[], &[]);

@@ -12,7 +12,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::keys;
 use super::model::Model;
-use super::msg::Msg;
+use super::msg::{Action, Msg};
 use super::runner::Runner;
 use super::update::update;
 use super::view;
@@ -46,6 +46,7 @@ where
 {
     let size = terminal.size().map_err(|e| e.to_string())?;
     model.size = (size.width, size.height);
+    let mut terminate = Terminate::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     terminal
@@ -60,6 +61,7 @@ where
             },
             Some(m) = replies.recv() => Some(m),
             _ = tick.tick() => Some(Msg::Tick(OffsetDateTime::now_utc())),
+            () = terminate.recv() => Some(Msg::Action(Action::Quit)),
         };
         let Some(msg) = msg else { continue };
         let quiet_tick = matches!(msg, Msg::Tick(_)) && !ticks_show(model);
@@ -81,4 +83,39 @@ where
 /// Whether a tick changes what is on screen (the watch countdown).
 fn ticks_show(model: &Model) -> bool {
     model.wizard.as_ref().is_some_and(|w| w.checks.watch)
+}
+
+/// SIGTERM and SIGHUP quit like Ctrl-C: checks are cancelled, drafts cleaned up, the terminal
+/// restored.
+struct Terminate {
+    #[cfg(unix)]
+    signals: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl Terminate {
+    fn new() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Terminate {
+                signals: signal(SignalKind::terminate())
+                    .and_then(|t| Ok((t, signal(SignalKind::hangup())?)))
+                    .ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        Terminate {}
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        if let Some((term, hup)) = self.signals.as_mut() {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+            }
+            return;
+        }
+        std::future::pending::<()>().await
+    }
 }
