@@ -1,10 +1,14 @@
 //! App registration: where to click in the Entra admin center, and the IDs to copy back.
 
+use std::path::PathBuf;
+
+use mailscope::powershell;
 use mailscope::preset::Preset;
 use mailscope::profile::{Profile, validate};
 
 use crate::tui::effect::Effect;
 use crate::tui::form::{Field, Form};
+use crate::tui::keys::Binding;
 use crate::tui::model::Model;
 use crate::tui::msg::{Action, Msg};
 use crate::tui::nav;
@@ -77,7 +81,50 @@ fn check(i: usize, value: &str) -> Option<Result<String, validate::Invalid>> {
     }
 }
 
+pub fn bindings(_model: &Model) -> Vec<Binding> {
+    vec![Binding::ctrl(
+        's',
+        Action::Save,
+        "save Entra script",
+        "Ctrl-S",
+    )]
+}
+
+/// For admins who prefer a script to portal clicks: the Microsoft Graph PowerShell that
+/// registers the app with these values, saved as a .ps1 file.
+fn save_entra_script(model: &mut Model) -> Vec<Effect> {
+    let Some(w) = model.wizard.as_ref() else {
+        return Vec::new();
+    };
+    let form = &w.app.form;
+    let mut profile = w.profile.clone();
+    if let Ok(name) = validate::display_name(form.value(F_NAME), "app name", 120) {
+        profile.app_name = Some(name);
+    }
+    profile.account_type = w
+        .preset
+        .account_types
+        .get(form.value_index(F_ACCOUNT))
+        .copied();
+    if let Ok(uri) = validate::redirect_uri(form.value(F_REDIRECT)) {
+        profile.redirect_uri = Some(uri);
+    }
+    match powershell::script_for(&profile, &w.preset, powershell::Part::Entra, None) {
+        Ok(contents) => vec![Effect::WriteFile {
+            path: PathBuf::from(format!("{}-entra.ps1", profile.name)),
+            contents,
+        }],
+        Err(e) => {
+            model.error(format!("No Entra script yet: {e}."));
+            Vec::new()
+        }
+    }
+}
+
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
+    if matches!(msg, Msg::Action(Action::Save)) {
+        return save_entra_script(model);
+    }
     let Some(w) = model.wizard.as_mut() else {
         return Vec::new();
     };

@@ -32,7 +32,7 @@ pub fn bindings(model: &Model) -> Vec<Binding> {
         Screen::Step(Step::Scoping) => scoping::bindings(model),
         Screen::Step(Step::Checks) => checks::bindings(model),
         Screen::Step(Step::Summary) => summary::bindings(model),
-        Screen::Step(Step::AppRegistration) => Vec::new(),
+        Screen::Step(Step::AppRegistration) => app_reg::bindings(model),
     }
 }
 

@@ -353,3 +353,16 @@ fn every_preset_draws_every_step_at_80x24_and_larger() {
         }
     }
 }
+
+#[test]
+fn the_entra_script_is_saved_from_the_registration_step() {
+    let mut h = opened(kundo(None));
+    h.ctrl('s');
+    match h.take().as_slice() {
+        [Effect::WriteFile { path, contents }] => {
+            assert_eq!(path.display().to_string(), "contoso-kundo-entra.ps1");
+            assert!(contents.contains("New-MgApplication"), "{contents}");
+        }
+        other => panic!("expected the script, got {other:?}"),
+    }
+}

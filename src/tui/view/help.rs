@@ -19,6 +19,7 @@ fn about(screen: Screen) -> &'static [&'static str] {
             "Register the app in the Microsoft Entra admin center (entra.microsoft.com). Older guides call it Azure Active Directory.",
             "Identity > Applications > App registrations > New registration. Use the name and account type shown; add the redirect URI only when one is listed.",
             "After Register, the Overview page shows the Application (client) ID and the Directory (tenant) ID: paste them here. Each is checked as you type.",
+            "Prefer a script to portal clicks? Ctrl-S saves the Microsoft Graph PowerShell that registers the app with these values.",
         ],
         Screen::Step(Step::Credential) => &[
             "Client secret: Certificates & secrets > Client secrets > New client secret. Copy the Value column right away (it is shown once), not the Secret ID.",
