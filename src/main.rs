@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         Command::Script(args) => cli::script_cmd::run(args),
         Command::Sim(args) => cli::sim_cmd::run(args),
         Command::Report(args) => cli::report_cmd::run(args),
+        Command::Replay(args) => cli::replay_cmd::run(args),
         Command::Check(args) => cli::check_cmd::run_check(args),
         Command::Diagnose(args) => cli::check_cmd::run_diagnose(args),
     };

@@ -81,6 +81,25 @@ pub enum Command {
     /// verdicts, causes, fixes and request-ids. Never a secret, token or private key. The
     /// JSON follows docs/report-schema.json (schema mailscope-report/1).
     Report(ReportArgs),
+    /// Reproduce a customer's report (JSON) on a simulated tenant and re-run its checks.
+    ///
+    /// Builds a scenario in which the same mailboxes are reachable, refused by policy,
+    /// on-premises, missing or still propagating, and the same token refusal happens; then
+    /// runs the checks against it, so support can see and explain the failure without access
+    /// to the customer's tenant. Outcomes it cannot reproduce are listed.
+    Replay(ReplayArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// A report written by `mailscope report --format json`.
+    pub report: PathBuf,
+    /// Also save the generated scenario, to run it with `mailscope sim --scenario`.
+    #[arg(long, value_name = "FILE")]
+    pub scenario_out: Option<PathBuf>,
+    /// One JSON document instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

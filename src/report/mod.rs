@@ -6,6 +6,7 @@ pub mod from_check;
 pub mod html;
 pub mod markdown;
 mod model;
+pub mod replay;
 mod text;
 
 pub use build::{build, rfc3339, script_hash};
