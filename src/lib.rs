@@ -5,6 +5,8 @@
 //! - [`preset`]: the five vendor guides (plus `custom`) as data.
 //! - [`secrets`]: client secrets and private keys in the OS keyring, never on disk.
 //! - [`credential`]: self-signed certificates, PEM/PFX import, thumbprints, signing material.
+//! - [`graph`]: clouds, app-only tokens, live per-mailbox checks, diagnosis of Microsoft's errors.
+//! - [`last_check`]: the last check result kept beside each profile.
 //! - [`expiry`]: how close a credential is to expiring.
 //! - [`sim`]: the simulated Microsoft 365 tenant (identity platform + Graph mail) used by tests and the demo.
 //! - [`powershell`], [`vendor_output`]: the scripts and vendor settings for a profile's exact values.
@@ -15,6 +17,7 @@ pub mod credential;
 pub mod expiry;
 pub mod fsutil;
 pub mod graph;
+pub mod last_check;
 pub mod paths;
 pub mod powershell;
 pub mod preset;

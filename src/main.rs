@@ -19,6 +19,8 @@ fn main() -> ExitCode {
         Some(Command::Status(args)) => cli::status_cmd::run(args),
         Some(Command::Script(args)) => cli::script_cmd::run(args),
         Some(Command::Sim(args)) => cli::sim_cmd::run(args),
+        Some(Command::Report(args)) => cli::report_cmd::run(args),
+        Some(Command::Replay(args)) => cli::replay_cmd::run(args),
         Some(Command::Check(args)) => cli::check_cmd::run_check(args),
         Some(Command::Diagnose(args)) => cli::check_cmd::run_diagnose(args),
     };

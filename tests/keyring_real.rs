@@ -316,3 +316,102 @@ fn no_session_bus_is_reported_not_hung() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("not available"), "{}", text(&out));
 }
+
+/// The whole headless flow with a recognisable secret: stored in the real keyring, used for a
+/// live check against the simulated tenant, then every report format and `status`. The
+/// secret must appear in no file written and in nothing printed.
+#[test]
+fn a_full_check_and_report_flow_never_writes_or_prints_the_secret() {
+    if tools_or_skip().is_none() {
+        return;
+    }
+    const MARK: &str = "Redact~Me.0123456789abcdefghijklmnopqrstu";
+    let session = start_session(true);
+    let work = session.root.path().join("work");
+    std::fs::create_dir_all(&work).expect("work dir");
+    let demo = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/scenarios/demo.toml"
+    ))
+    .expect("demo scenario");
+    assert!(demo.contains("demo~secret~value"));
+    let scenario_dir = tempfile::tempdir().expect("scenario dir");
+    let scenario = scenario_dir.path().join("scenario.toml");
+    std::fs::write(&scenario, demo.replace("demo~secret~value", MARK)).expect("scenario");
+
+    let mut sim = Command::new(env!("CARGO_BIN_EXE_mailscope"))
+        .args(["sim", "--scenario", scenario.to_str().expect("utf8")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("sim starts");
+    let mut ready = String::new();
+    BufReader::new(sim.stdout.take().expect("stdout"))
+        .read_line(&mut ready)
+        .expect("ready line");
+    let ready: serde_json::Value = serde_json::from_str(&ready).expect("ready JSON");
+    let profile = format!(
+        "version = 1\nname = \"redaction\"\npreset = \"kundo\"\ncloud = \"custom\"\ntenant = \"contoso.com\"\nclient_id = \"b1c2d3e4-0000-4000-8000-000000000001\"\n\n[credential]\nkind = \"secret\"\nsecret_id = \"5e1c0a77-1111-4222-8333-944445555666\"\n\n[endpoints]\nauthority = \"{}\"\ngraph = \"{}\"\nca_file = \"{}\"\n\n[[mailbox]]\naddress = \"support@contoso.com\"\nexpect = \"granted\"\n\n[[mailbox]]\naddress = \"ceo@contoso.com\"\nexpect = \"denied\"\n",
+        ready["authority"].as_str().expect("authority"),
+        ready["graph"].as_str().expect("graph"),
+        ready["ca_file"].as_str().expect("ca_file"),
+    );
+    let profile_file = work.join("redaction.toml");
+    std::fs::write(&profile_file, profile).expect("profile");
+
+    let mut printed = String::new();
+    let mut step = |args: &[&str], stdin: Option<&str>| {
+        let out = mailscope(&session, args, stdin);
+        printed.push_str(&text(&out));
+        out
+    };
+    assert!(
+        step(
+            &["profile", "import", profile_file.to_str().expect("utf8")],
+            None
+        )
+        .status
+        .success()
+    );
+    let set = step(
+        &["secret", "set", "--profile", "redaction"],
+        Some(&format!("{MARK}\n")),
+    );
+    assert!(set.status.success(), "{}", text(&set));
+    let check = step(&["check", "--profile", "redaction"], None);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+    step(&["check", "--profile", "redaction", "--json"], None);
+    for format in ["md", "json", "html"] {
+        let out = work.join(format!("report.{format}"));
+        let r = step(
+            &[
+                "report",
+                "--profile",
+                "redaction",
+                "--format",
+                format,
+                "--out",
+                out.to_str().expect("utf8"),
+            ],
+            None,
+        );
+        assert!(r.status.success(), "{}", text(&r));
+        step(
+            &["report", "--profile", "redaction", "--format", format],
+            None,
+        );
+    }
+    step(&["status"], None);
+    step(&["profile", "show", "redaction"], None);
+    let _ = sim.kill();
+    let _ = sim.wait();
+
+    let report = std::fs::read_to_string(work.join("report.json")).expect("report");
+    assert!(
+        report.contains("\"verdict\": \"pass\""),
+        "the flow did not really check: {report}"
+    );
+    assert!(!printed.contains(MARK), "the secret was printed");
+    let hits = files_containing(session.root.path(), MARK.as_bytes());
+    assert!(hits.is_empty(), "secret found in {hits:?}");
+}

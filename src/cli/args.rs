@@ -80,6 +80,45 @@ pub enum Command {
     /// For what a customer pasted: the endpoint kind, the HTTP status, headers, and the
     /// body (from --body-file, or standard input).
     Diagnose(DiagnoseArgs),
+    /// A report to leave behind or attach to a ticket: Markdown, JSON or HTML.
+    ///
+    /// Holds the profile (tenant, client ID, cloud, preset, credential kind with its Secret
+    /// ID or thumbprints and expiry), the permissions required and those the last token
+    /// carried, the scoping and a hash of its script, and the last check matrix with
+    /// verdicts, causes, fixes and request-ids. Never a secret, token or private key. The
+    /// JSON follows docs/report-schema.json (schema mailscope-report/1).
+    Report(ReportArgs),
+    /// Reproduce a customer's report (JSON) on a simulated tenant and re-run its checks.
+    ///
+    /// Builds a scenario in which the same mailboxes are reachable, refused by policy,
+    /// on-premises, missing or still propagating, and the same token refusal happens; then
+    /// runs the checks against it, so support can see and explain the failure without access
+    /// to the customer's tenant. Outcomes it cannot reproduce are listed.
+    Replay(ReplayArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// A report written by `mailscope report --format json`.
+    pub report: PathBuf,
+    /// Also save the generated scenario, to run it with `mailscope sim --scenario`.
+    #[arg(long, value_name = "FILE")]
+    pub scenario_out: Option<PathBuf>,
+    /// One JSON document instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub source: ProfileSource,
+    /// md (for tickets), json (for tools and `mailscope open`) or html (one printable file).
+    #[arg(long, default_value = "md", value_name = "FORMAT")]
+    pub format: String,
+    /// Write to FILE (owner-only) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -33,10 +33,19 @@ pub fn run_check(args: CheckArgs) -> u8 {
         }
         let store = KeyringStore::open();
         let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
-        graph::run_check_for(
+        let (code, report) = graph::run_check_for(
             &profile, &preset, &options, &store, &mut out, &mut err, cancel,
         )
-        .await
+        .await;
+        if let (Some(report), Some(name)) = (report, &args.source.profile) {
+            let recorded = mailscope::profile::ProfileStore::open_default()
+                .map_err(|e| e.to_string())
+                .and_then(|s| mailscope::last_check::save(&s, name, &report));
+            if let Err(e) = recorded {
+                eprintln!("mailscope: could not record the result beside the profile: {e}");
+            }
+        }
+        code
     });
     u8::try_from(code).unwrap_or(EXIT_CANNOT_RUN)
 }

@@ -5,6 +5,8 @@ pub mod check_cmd;
 pub mod output;
 pub mod profile_cmd;
 pub mod profile_source;
+pub mod replay_cmd;
+pub mod report_cmd;
 pub mod script_cmd;
 pub mod secret_cmd;
 pub mod sim_cmd;

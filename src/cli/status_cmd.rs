@@ -12,7 +12,32 @@ struct Row {
     preset: String,
     credential: String,
     expiry: Expiry,
+    last_check: Option<String>,
     problem: Option<String>,
+}
+
+/// "6 pass, 4 fail, 2 pending, 0 error on 2026-11-22 12:29 UTC", or why there is none.
+fn last_check_line(store: &ProfileStore, name: &str) -> Option<String> {
+    match mailscope::last_check::load(store, name) {
+        Ok(Some(r)) => {
+            let c = r.counts;
+            let when = r.finished_at;
+            Some(format!(
+                "{} pass, {} fail, {} pending, {} error on {}-{:02}-{:02} {:02}:{:02} UTC",
+                c.pass,
+                c.fail,
+                c.pending,
+                c.error,
+                when.year(),
+                u8::from(when.month()),
+                when.day(),
+                when.hour(),
+                when.minute()
+            ))
+        }
+        Ok(None) => None,
+        Err(e) => Some(format!("unreadable ({e})")),
+    }
 }
 
 pub fn run(args: StatusArgs) -> u8 {
@@ -35,6 +60,7 @@ pub fn run(args: StatusArgs) -> u8 {
                     .as_ref()
                     .map_or("-".to_string(), |c| c.kind.as_str().to_string()),
                 expiry: expiry::of_profile(&p, today),
+                last_check: last_check_line(&store, &name),
                 name,
                 problem: None,
             },
@@ -43,6 +69,7 @@ pub fn run(args: StatusArgs) -> u8 {
                 preset: "?".into(),
                 credential: "?".into(),
                 expiry: expiry::classify(None, today),
+                last_check: None,
                 problem: Some(e.to_string()),
             },
         })
@@ -82,6 +109,13 @@ fn print_table(rows: &[Row], dir: &std::path::Path) {
             r.credential,
             r.expiry.describe()
         );
+        println!(
+            "{:<width$}  last check: {}",
+            "",
+            r.last_check
+                .as_deref()
+                .unwrap_or("never run (mailscope check --profile NAME)")
+        );
         if let Some(p) = &r.problem {
             println!("{:<width$}  cannot read: {p}", "");
         }
@@ -100,6 +134,7 @@ fn print_json(rows: &[Row], warn_days: i64) {
                 "days_left": r.expiry.days_left,
                 "level": r.expiry.level,
                 "needs_attention": r.expiry.needs_attention(warn_days),
+                "last_check": r.last_check,
                 "error": r.problem,
             })
         })

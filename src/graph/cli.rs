@@ -10,7 +10,7 @@ use super::cancel::Cancel;
 use super::diagnosis::{EndpointKind, diagnose};
 use super::events::CheckEvent;
 use super::plan::CheckPlan;
-use super::report::exit;
+use super::report::{CheckReport, exit};
 use super::runner::{CheckOptions, DEFAULT_CONCURRENCY, WatchOptions};
 use super::session::Session;
 use super::table::write_table;
@@ -89,7 +89,14 @@ pub async fn run_check(
     });
     match loaded {
         Ok((profile, preset)) => {
-            run_check_for(&profile, &preset, args, store, out, err, cancel).await
+            let (code, report) =
+                run_check_for(&profile, &preset, args, store, out, err, cancel).await;
+            if let (Some(report), Some(name)) = (report, &args.profile)
+                && let Err(e) = crate::last_check::save(profiles, name, &report)
+            {
+                let _ = writeln!(err, "mailscope check: could not record the result: {e}");
+            }
+            code
         }
         Err(e) => {
             let _ = writeln!(err, "mailscope check: {e}");
@@ -108,7 +115,7 @@ pub async fn run_check_for(
     out: &mut dyn Write,
     err: &mut dyn Write,
     cancel: Cancel,
-) -> i32 {
+) -> (i32, Option<CheckReport>) {
     let problems = check_profile(profile);
     if !problems.is_empty() {
         for f in problems {
@@ -119,11 +126,11 @@ pub async fn run_check_for(
                 f.problem.0
             );
         }
-        return exit::USAGE;
+        return (exit::USAGE, None);
     }
     if args.concurrency == Some(0) {
         let _ = writeln!(err, "mailscope check: --concurrency must be at least 1");
-        return exit::USAGE;
+        return (exit::USAGE, None);
     }
     let options = CheckOptions {
         concurrency: args.concurrency.unwrap_or(DEFAULT_CONCURRENCY),
@@ -139,7 +146,7 @@ pub async fn run_check_for(
         Ok(s) => Arc::new(s),
         Err(e) => {
             let _ = writeln!(err, "mailscope check: {e}");
-            return exit::USAGE;
+            return (exit::USAGE, None);
         }
     };
     let plan = CheckPlan::new(profile, preset, options.send_to.as_deref());
@@ -160,7 +167,7 @@ pub async fn run_check_for(
     if let Err(e) = written {
         let _ = writeln!(err, "mailscope check: cannot write the result: {e}");
     }
-    report.exit_code()
+    (report.exit_code(), Some(report))
 }
 
 /// Drains progress events; draws a bar on standard error when asked to.

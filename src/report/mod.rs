@@ -2,9 +2,11 @@
 //! and one self-contained HTML file. Built only from data that holds no secrets.
 
 mod build;
+pub mod from_check;
 pub mod html;
 pub mod markdown;
 mod model;
+pub mod replay;
 mod text;
 
 pub use build::{build, rfc3339, script_hash};
@@ -25,6 +27,16 @@ impl Format {
             "json" => Some(Format::Json),
             "html" => Some(Format::Html),
             _ => None,
+        }
+    }
+}
+
+impl Report {
+    /// Adds a recorded check run (token, consent and matrix) to the report.
+    pub fn with_check_run(self, run: Option<&crate::graph::CheckReport>) -> Self {
+        match run {
+            Some(r) => self.with_results(Some(from_check::token(r)), Some(from_check::check(r))),
+            None => self,
         }
     }
 }

@@ -11,7 +11,7 @@ use mailscope::credential;
 use mailscope::graph;
 use mailscope::powershell;
 use mailscope::preset;
-use mailscope::profile::Profile;
+use mailscope::profile::{Profile, ProfileStore};
 use mailscope::secrets::{Secret, SecretStore};
 use time::OffsetDateTime;
 use tokio::sync::mpsc::UnboundedSender;
@@ -165,9 +165,12 @@ pub async fn run_checks(
     profile: Profile,
     cells: Option<Vec<(usize, Capability)>>,
     secrets: Arc<dyn SecretStore>,
+    profiles: ProfileStore,
     tx: UnboundedSender<Msg>,
     mut cancel: watch::Receiver<bool>,
 ) {
+    let full_run = cells.is_none();
+    let name = profile.name.clone();
     let send = |r: Reply| {
         let _ = tx.send(Msg::Reply(r));
     };
@@ -226,6 +229,28 @@ pub async fn run_checks(
     while let Ok(ev) = events.try_recv() {
         forward(ev);
     }
+    // A full run is recorded beside the profile for `status`, `report` and the start screen.
+    let mut report = report;
+    report.profile.clone_from(&name);
+    if full_run {
+        let copy = report.clone();
+        let saved = tokio::task::spawn_blocking(move || {
+            mailscope::last_check::save(&profiles, &name, &copy)
+        })
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r);
+        if let Err(e) = saved {
+            send(Reply::FileWritten(Err(format!(
+                "The check result was not recorded: {e}"
+            ))));
+        }
+    }
+    finish(run, &report, &send);
+}
+
+/// Tells the screen the run is over: fine, or why no token could be had.
+fn finish(run: RunId, report: &graph::CheckReport, send: &dyn Fn(Reply)) {
     let outcome = match (&report.token.diagnosis, report.token.ok) {
         (_, true) => Ok(()),
         (Some(d), false) => Err(describe(d)),
@@ -299,7 +324,23 @@ mod tests {
         assert_eq!(roles, ["Mail.Send", "Mail.ReadWrite"]);
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let (_cancel_tx, cancel) = watch::channel(false);
-        run_checks(7, profile.clone(), None, secrets.clone(), tx, cancel).await;
+        let home = tempfile::tempdir().expect("tempdir");
+        let store = ProfileStore::at(home.path());
+        run_checks(
+            7,
+            profile.clone(),
+            None,
+            secrets.clone(),
+            store.clone(),
+            tx,
+            cancel,
+        )
+        .await;
+        let last = mailscope::last_check::load(&store, &profile.name)
+            .expect("load")
+            .expect("the run was recorded beside the profile");
+        assert_eq!(last.profile, profile.name);
+        assert_eq!(last.counts.pending, 2, "billing read and write");
         let mut cells = HashMap::new();
         let mut finished = None;
         while let Ok(Msg::Reply(r)) = rx.try_recv() {

@@ -97,6 +97,8 @@ pub enum Msg {
 pub struct ListedProfile {
     pub name: String,
     pub profile: Result<Profile, String>,
+    /// The last recorded check run, in one line.
+    pub last_check: Option<String>,
 }
 
 /// A certificate made or imported for the app.

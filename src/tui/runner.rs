@@ -210,6 +210,7 @@ impl Runner {
                     profile,
                     cells,
                     self.secrets.clone(),
+                    self.profiles.clone(),
                     self.tx.clone(),
                     cancel_rx,
                 ));
@@ -257,12 +258,35 @@ impl Runner {
     }
 }
 
+/// "last check 2026-11-22 10:00 UTC: 6 pass, 2 fail", or why it cannot be read.
+fn last_check_line(store: &ProfileStore, name: &str) -> Option<String> {
+    match mailscope::last_check::load(store, name) {
+        Ok(Some(r)) => {
+            let t = r.finished_at;
+            let c = r.counts;
+            Some(format!(
+                "last check {} {:02}:{:02} UTC: {} pass, {} fail, {} pending, {} error",
+                t.date(),
+                t.hour(),
+                t.minute(),
+                c.pass,
+                c.fail,
+                c.pending,
+                c.error
+            ))
+        }
+        Ok(None) => None,
+        Err(e) => Some(format!("last check unreadable: {e}")),
+    }
+}
+
 fn load_all(store: &ProfileStore) -> Result<Vec<ListedProfile>, String> {
     let names = store.list().map_err(|e| e.to_string())?;
     Ok(names
         .into_iter()
         .map(|name| ListedProfile {
             profile: store.load(&name).map_err(|e| e.to_string()),
+            last_check: last_check_line(store, &name),
             name,
         })
         .collect())

@@ -134,6 +134,7 @@ fn list_update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 Some(ListedProfile {
                     name,
                     profile: Err(e),
+                    ..
                 }) => model.error(format!("Cannot open '{name}': {e}")),
             }
         }

@@ -16,6 +16,7 @@ pub fn opened(profile: Profile) -> Harness {
     h.model.start.profiles = Some(vec![ListedProfile {
         name: profile.name.clone(),
         profile: Ok(profile),
+        last_check: None,
     }]);
     h.enter();
     h

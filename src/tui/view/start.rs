@@ -48,6 +48,9 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
                             ExpiryLevel::Urgent | ExpiryLevel::Expired => Some(t.error()),
                             ExpiryLevel::Ok | ExpiryLevel::Unknown => None,
                         };
+                        if let Some(last) = &p.last_check {
+                            lines.push(Line::from(Span::styled(format!("    {last}"), t.dim())));
+                        }
                         if let Some(style) = style {
                             lines.push(Line::from(Span::styled(
                                 format!("    ⚠ The credential {}.", exp.describe()),

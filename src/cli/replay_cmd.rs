@@ -1,0 +1,80 @@
+//! `mailscope replay REPORT.json`: reproduce a customer's outcomes on the simulated tenant.
+
+use std::net::SocketAddr;
+
+use mailscope::graph::{Cancel, cli as graph};
+use mailscope::preset;
+use mailscope::profile::Endpoints;
+use mailscope::report::{self, replay};
+use mailscope::secrets::{MemoryStore, Secret, store_client_secret};
+use mailscope::sim;
+
+use super::args::ReplayArgs;
+use super::output::{EXIT_CANNOT_RUN, EXIT_USAGE, fail};
+
+pub fn run(args: ReplayArgs) -> u8 {
+    let text = match std::fs::read_to_string(&args.report) {
+        Ok(t) => t,
+        Err(e) => return fail(EXIT_USAGE, format!("{}: {e}", args.report.display())),
+    };
+    let doc = match report::parse_json(&text) {
+        Ok(d) => d,
+        Err(e) => return fail(EXIT_USAGE, format!("{}: {e}", args.report.display())),
+    };
+    let plan = replay::scenario_for(&doc);
+    if let Some(path) = &args.scenario_out {
+        if let Err(e) = mailscope::fsutil::write_private(path, plan.scenario.as_bytes()) {
+            return fail(EXIT_CANNOT_RUN, format!("{}: {e}", path.display()));
+        }
+        eprintln!(
+            "Scenario written to {} (run it with `mailscope sim --scenario`).",
+            path.display()
+        );
+    }
+    for n in &plan.not_reproduced {
+        eprintln!("Not reproduced: {n}");
+    }
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => return fail(EXIT_CANNOT_RUN, format!("cannot start: {e}")),
+    };
+    let code = runtime.block_on(async {
+        let here = std::env::current_dir().unwrap_or_default();
+        let scenario = sim::Scenario::from_toml(&plan.scenario, &here, "replay scenario")
+            .map_err(|e| e.to_string())?;
+        let handle = sim::start(scenario, SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .map_err(|e| e.to_string())?;
+        let endpoints = Endpoints {
+            authority: handle.authority.clone(),
+            graph: handle.graph.clone(),
+            ca_file: Some(handle.ca_file.display().to_string()),
+        };
+        let profile = plan.profile(&doc, endpoints)?;
+        let preset = preset::preset(profile.preset).map_err(|e| e.to_string())?;
+        let store = MemoryStore::new();
+        store_client_secret(&store, &profile.name, &Secret::new(plan.secret()))
+            .map_err(|e| e.to_string())?;
+        println!(
+            "Replaying the report of '{}' ({}) on a simulated tenant.\n",
+            doc.profile.name, doc.generated_at
+        );
+        let options = graph::CheckArgs {
+            json: args.json,
+            ..graph::CheckArgs::default()
+        };
+        let cancel = Cancel::new();
+        graph::cancel_on_ctrl_c(&cancel).map_err(|e| e.to_string())?;
+        let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+        let (code, _) = graph::run_check_for(
+            &profile, &preset, &options, &store, &mut out, &mut err, cancel,
+        )
+        .await;
+        handle.shutdown().await;
+        Ok::<i32, String>(code)
+    });
+    match code {
+        Ok(c) => u8::try_from(c).unwrap_or(EXIT_CANNOT_RUN),
+        Err(e) => fail(EXIT_CANNOT_RUN, format!("replay: {e}")),
+    }
+}

@@ -1,0 +1,32 @@
+//! The last check result of each profile, kept beside it (`<name>.last-check.json`), so
+//! `status`, `report` and the wizard's start screen can show it. Holds no secrets.
+
+use std::path::PathBuf;
+
+use crate::graph::CheckReport;
+use crate::profile::{ProfileError, ProfileStore};
+
+fn path(store: &ProfileStore, name: &str) -> Result<PathBuf, ProfileError> {
+    let profile = store.path_of(name)?;
+    Ok(profile.with_extension("last-check.json"))
+}
+
+/// Records a check run (atomic, owner-only).
+pub fn save(store: &ProfileStore, name: &str, report: &CheckReport) -> Result<(), String> {
+    let path = path(store, name).map_err(|e| e.to_string())?;
+    let json = serde_json::to_vec_pretty(report).map_err(|e| e.to_string())?;
+    crate::fsutil::create_private_dir(store.dir()).map_err(|e| e.to_string())?;
+    crate::fsutil::write_private(&path, &json).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The last recorded run, if any. A damaged file reads as an error, not as "never ran".
+pub fn load(store: &ProfileStore, name: &str) -> Result<Option<CheckReport>, String> {
+    let path = path(store, name).map_err(|e| e.to_string())?;
+    match std::fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| format!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
