@@ -1,6 +1,8 @@
 //! API permissions and consent: the exact list with reasons, and Verify, which gets a token
 //! and shows which application permissions it really carries.
 
+use crossterm::event::KeyCode;
+
 use crate::tui::effect::Effect;
 use crate::tui::keys::Binding;
 use crate::tui::model::Model;
@@ -34,7 +36,10 @@ impl Default for PermsState {
 }
 
 pub fn bindings(_model: &Model) -> Vec<Binding> {
-    vec![Binding::key('v', Action::Verify, "verify token", "v")]
+    vec![
+        Binding::key('v', Action::Verify, "verify token", "v"),
+        Binding::code(KeyCode::Down, Action::Down, "scroll", "↑↓"),
+    ]
 }
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {

@@ -279,6 +279,14 @@ fn summary_screens() {
     l.redirect_uri =
         Some("https://lexzur.contoso.com/api/v2/core/user_authorization_callback".into());
     l.step = Some("branding".into());
+    let mut perms = l.clone();
+    perms.step = Some("credential".into());
+    perms.tenant = Some("contoso.onmicrosoft.com".into());
+    let mut p = opened(perms);
+    p.key(KeyCode::Char('v'));
+    let run = run_of(&p.take());
+    p.reply(Reply::Verified(run, Ok(Vec::new())));
+    insta::assert_snapshot!("permissions_lexzur_delegated_verified", p.screen());
     let mut h = opened(l);
     h.key(KeyCode::Char('S'));
     let run = run_of(&h.take());

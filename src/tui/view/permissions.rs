@@ -9,8 +9,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 use crate::tui::model::{Model, Wizard};
 use crate::tui::screens::permissions::{Verification, missing};
 
-/// Column where the reasons start.
-const REASON_AT: usize = 38;
+/// Width of the permission-type column ("application", "delegated").
+const KIND_W: usize = 12;
 
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
     let t = &model.theme;
@@ -36,13 +36,23 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
         ]),
         Line::from("Add exactly these, nothing more:"),
     ];
+    let name_w = w
+        .preset
+        .permissions
+        .iter()
+        .map(|p| p.name.chars().count() + 2)
+        .max()
+        .unwrap_or(0)
+        .max(16);
     for p in &w.preset.permissions {
         let kind = match p.kind {
             PermissionKind::Application => "application",
             PermissionKind::Delegated => "delegated",
         };
         let opt = if p.optional { " (optional)" } else { "" };
-        let reason_w = usize::from(area.width).saturating_sub(REASON_AT).max(20);
+        let reason_w = usize::from(area.width)
+            .saturating_sub(2 + name_w + KIND_W)
+            .max(20);
         for (i, part) in super::wrap(&format!("{}{opt}", p.reason), reason_w)
             .into_iter()
             .enumerate()
@@ -53,7 +63,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
                 ("", "")
             };
             lines.push(Line::from(vec![
-                Span::styled(format!("  {name:<24}"), t.title()),
+                Span::styled(format!("  {name:<name_w$}"), t.title()),
                 Span::styled(format!("{kind:<12}"), t.dim()),
                 Span::raw(part),
             ]));
@@ -94,7 +104,12 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
                 Span::styled("✓ Token received. ", t.ok()),
                 Span::raw(format!("It carries: {carried}")),
             ])];
-            if lack.is_empty() {
+            if !app_only {
+                l.push(Line::from(Span::styled(
+                    "The credential works. Delegated permissions are consented when users sign in; an app-only token cannot show them.",
+                    t.ok(),
+                )));
+            } else if lack.is_empty() {
                 l.push(Line::from(Span::styled(
                     "Every required application permission is consented.",
                     t.ok(),
