@@ -208,6 +208,12 @@ pub async fn run_checks(
     tokio::pin!(engine);
     let forward = |ev: graph::CheckEvent| match ev {
         graph::CheckEvent::Planned { cells, .. } => send(Reply::ChecksStarted(run, cells)),
+        graph::CheckEvent::Token(t) => {
+            if let Some(c) = t.consent.as_ref().filter(|_| t.ok) {
+                let roles = c.granted.iter().chain(&c.extra).cloned().collect();
+                send(Reply::TokenSeen(roles));
+            }
+        }
         graph::CheckEvent::Cell(c) => {
             if let Some(row) = rows.get(&c.mailbox) {
                 send(Reply::CheckCell(run, *row, c.capability, cell(&c)));
@@ -343,8 +349,10 @@ mod tests {
         assert_eq!(last.counts.pending, 2, "billing read and write");
         let mut cells = HashMap::new();
         let mut finished = None;
+        let mut seen = Vec::new();
         while let Ok(Msg::Reply(r)) = rx.try_recv() {
             match r {
+                Reply::TokenSeen(roles) => seen = roles,
                 Reply::CheckCell(7, row, cap, c) => {
                     cells.insert((row, cap), c);
                 }
@@ -353,6 +361,12 @@ mod tests {
             }
         }
         assert_eq!(finished, Some(Ok(())));
+        seen.sort();
+        assert_eq!(
+            seen,
+            ["Mail.ReadWrite", "Mail.Send"],
+            "the run's token roles"
+        );
         let verdict = |addr: &str| {
             let row = profile
                 .mailboxes

@@ -124,6 +124,8 @@ pub enum Reply {
     Certificate(RunId, Result<CertInfo, String>),
     /// Application permissions the token carries.
     Verified(RunId, Result<Vec<String>, String>),
+    /// The roles of the token a check run got (fills Verify's result when it was not run).
+    TokenSeen(Vec<String>),
     Script(RunId, Result<String, String>),
     FileRead(RunId, Result<String, String>),
     /// A file was written (Ok: its path).

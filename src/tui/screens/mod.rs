@@ -76,7 +76,7 @@ pub fn reply(model: &mut Model, r: Reply) -> Vec<Effect> {
         Reply::SecretPresence(..) | Reply::SecretStored(..) | Reply::Certificate(..) => {
             credential::update
         }
-        Reply::Verified(..) => permissions::update,
+        Reply::Verified(..) | Reply::TokenSeen(..) => permissions::update,
         Reply::Script(..) => scoping::update,
         Reply::FileRead(..) => mailboxes::update,
         Reply::ChecksStarted(..) | Reply::CheckCell(..) | Reply::ChecksFinished(..) => {

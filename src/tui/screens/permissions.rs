@@ -66,6 +66,9 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Action(Action::Down) => st.scroll = st.scroll.saturating_add(1),
         Msg::Scroll(d) => st.scroll = (i32::from(st.scroll) + d).clamp(0, 200) as u16,
         Msg::Action(Action::Submit) => return nav::complete(model, Step::Permissions),
+        Msg::Reply(Reply::TokenSeen(roles)) if st.verification == Verification::NotRun => {
+            st.verification = Verification::Roles(roles);
+        }
         Msg::Reply(Reply::Verified(id, res)) if st.verification == Verification::Running(id) => {
             st.verification = match res {
                 Ok(roles) => Verification::Roles(roles),
