@@ -1,0 +1,177 @@
+//! Tokens and live checks through `mailscope::graph`: Verify's roles, and a check run whose
+//! events become table cells, recorded beside the profile when complete.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use mailscope::graph;
+use mailscope::preset;
+use mailscope::profile::{Profile, ProfileStore};
+use mailscope::secrets::SecretStore;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::watch;
+
+use crate::tui::msg::{Msg, Reply, RunId};
+use crate::tui::screens::checks::{Capability, CellResult};
+
+/// Per-request timeout for the wizard's calls.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A diagnosis in one line: cause, what happened, what to do, and the request id.
+fn describe(d: &graph::Diagnosis) -> String {
+    let mut out = format!("{}: {} Fix: {}", d.cause.as_str(), d.summary, d.fix);
+    if let Some(id) = &d.request_id {
+        out.push_str(&format!(" (request-id {id})"));
+    }
+    out
+}
+
+/// Signs in as the app (keyring access is blocking, so off the async threads).
+async fn session(
+    profile: Profile,
+    secrets: Arc<dyn SecretStore>,
+) -> Result<graph::Session, String> {
+    tokio::task::spawn_blocking(move || {
+        graph::Session::from_profile(&profile, secrets.as_ref(), REQUEST_TIMEOUT)
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+/// Gets a token with the profile's credential; Ok: the `roles` it carries.
+pub async fn verify_token(
+    profile: Profile,
+    secrets: Arc<dyn SecretStore>,
+) -> Result<Vec<String>, String> {
+    let session = session(profile, secrets).await?;
+    match session.tokens.token_with_claims().await {
+        Ok(t) => Ok(t.claims.roles.unwrap_or_default()),
+        Err(d) => Err(describe(&d)),
+    }
+}
+
+/// One engine result as the table shows it.
+fn cell(c: &graph::CellResult) -> CellResult {
+    let observed = match c.status {
+        Some(s) if (200..300).contains(&s) => format!("{s} (granted)"),
+        Some(s) => s.to_string(),
+        None => "no answer".to_string(),
+    };
+    CellResult {
+        verdict: c.verdict,
+        observed,
+        cause: c.cause.map(|x| x.as_str().to_string()),
+        summary: c.summary.clone(),
+        fix: c.fix.clone().unwrap_or_default(),
+        request_id: c.request_id.clone(),
+    }
+}
+
+/// Runs the checks, sending a `Reply` per cell, until done or `cancel` turns true; the
+/// engine deletes its drafts before it returns, cancelled or not.
+pub async fn run_checks(
+    run: RunId,
+    profile: Profile,
+    cells: Option<Vec<(usize, Capability)>>,
+    secrets: Arc<dyn SecretStore>,
+    profiles: ProfileStore,
+    tx: UnboundedSender<Msg>,
+    mut cancel: watch::Receiver<bool>,
+) {
+    let full_run = cells.is_none();
+    let name = profile.name.clone();
+    let send = |r: Reply| {
+        let _ = tx.send(Msg::Reply(r));
+    };
+    let preset = match preset::preset(profile.preset) {
+        Ok(p) => p,
+        Err(e) => return send(Reply::ChecksFinished(run, Err(e.to_string()))),
+    };
+    let mut plan = graph::CheckPlan::new(&profile, &preset, None);
+    if let Some(cells) = &cells {
+        let keep: Vec<(String, Capability)> = cells
+            .iter()
+            .filter_map(|(row, cap)| {
+                Some((
+                    profile.mailboxes.get(*row)?.address.trim().to_string(),
+                    *cap,
+                ))
+            })
+            .collect();
+        plan = plan.only(&keep);
+    }
+    let rows: HashMap<String, usize> = profile
+        .mailboxes
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.address.trim().to_string(), i))
+        .collect();
+    let session = match session(profile, secrets).await {
+        Ok(s) => Arc::new(s),
+        Err(e) => return send(Reply::ChecksFinished(run, Err(e))),
+    };
+    let (ptx, mut events) = tokio::sync::mpsc::unbounded_channel();
+    let stop = graph::Cancel::new();
+    let options = graph::CheckOptions::default();
+    let engine = graph::run(&plan, session, &options, ptx, stop.clone());
+    tokio::pin!(engine);
+    let forward = |ev: graph::CheckEvent| match ev {
+        graph::CheckEvent::Planned { cells, .. } => send(Reply::ChecksStarted(run, cells)),
+        graph::CheckEvent::Token(t) => {
+            if let Some(c) = t.consent.as_ref().filter(|_| t.ok) {
+                let roles = c.granted.iter().chain(&c.extra).cloned().collect();
+                send(Reply::TokenSeen(roles));
+            }
+        }
+        graph::CheckEvent::Cell(c) => {
+            if let Some(row) = rows.get(&c.mailbox) {
+                send(Reply::CheckCell(run, *row, c.capability, cell(&c)));
+            }
+        }
+        _ => {}
+    };
+    let report = loop {
+        tokio::select! {
+            report = &mut engine => break report,
+            Some(ev) = events.recv() => forward(ev),
+            changed = cancel.changed() => {
+                if changed.is_err() || *cancel.borrow() {
+                    stop.cancel();
+                }
+            }
+        }
+    };
+    while let Ok(ev) = events.try_recv() {
+        forward(ev);
+    }
+    // A full run is recorded beside the profile for `status`, `report` and the start screen.
+    let mut report = report;
+    report.profile.clone_from(&name);
+    if full_run {
+        let copy = report.clone();
+        let saved = tokio::task::spawn_blocking(move || {
+            mailscope::last_check::save(&profiles, &name, &copy)
+        })
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r);
+        if let Err(e) = saved {
+            send(Reply::FileWritten(Err(format!(
+                "The check result was not recorded: {e}"
+            ))));
+        }
+    }
+    finish(run, &report, &send);
+}
+
+/// Tells the screen the run is over: fine, or why no token could be had.
+fn finish(run: RunId, report: &graph::CheckReport, send: &dyn Fn(Reply)) {
+    let outcome = match (&report.token.diagnosis, report.token.ok) {
+        (_, true) => Ok(()),
+        (Some(d), false) => Err(describe(d)),
+        (None, false) => Err("No token could be had for the checks.".to_string()),
+    };
+    send(Reply::ChecksFinished(run, outcome));
+}

@@ -1,0 +1,148 @@
+//! The engines as the wizard calls them: certificates on disk and in a store, Verify and a
+//! check run against the demo tenant in this process.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use mailscope::graph::Verdict;
+use mailscope::profile::{Cloud, PresetId, Profile, ProfileStore};
+use mailscope::secrets::{MemoryStore, Secret, SecretSlot, SecretStore};
+use time::OffsetDateTime;
+use tokio::sync::watch;
+
+use super::*;
+use crate::tui::msg::{Msg, Reply};
+use crate::tui::screens::checks::Capability;
+
+#[test]
+fn a_generated_certificate_keeps_its_key_in_the_store_and_only_the_public_part_on_disk() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cer = dir.path().join("elegere.cer");
+    let store = MemoryStore::new();
+    let profile = Profile::new("contoso-elegere", PresetId::Elegere, Cloud::Global);
+    let info = generate_certificate(&profile, &cer, &store).expect("generated");
+    assert_eq!(info.sha1.len(), 40);
+    assert_eq!(info.sha256.len(), 64);
+    let text = std::fs::read_to_string(&cer).expect("cer written");
+    assert!(text.contains("BEGIN CERTIFICATE") && !text.contains("PRIVATE KEY"));
+    assert!(
+        store
+            .get("contoso-elegere", SecretSlot::PrivateKey)
+            .expect("get")
+            .is_some()
+    );
+    let again = generate_certificate(&profile, &cer, &store).expect_err("no overwrite");
+    assert!(again.contains("already exists"), "{again}");
+    let no_key = import_certificate(
+        &profile,
+        &cer,
+        &Secret::new(""),
+        &dir.path().join("x.cer"),
+        &store,
+    )
+    .expect_err("a .cer has no key");
+    assert!(!no_key.is_empty());
+}
+
+/// The demo tenant in this process, the demo profile and its in-memory secret.
+async fn demo_tenant() -> (mailscope::sim::SimHandle, Profile, Arc<dyn SecretStore>) {
+    let text = include_str!("../../../assets/scenarios/demo.toml");
+    let scenario =
+        mailscope::sim::Scenario::from_toml(text, std::path::Path::new("."), "demo.toml")
+            .expect("scenario");
+    let sim = mailscope::sim::start(scenario, ([127, 0, 0, 1], 0).into())
+        .await
+        .expect("sim");
+    let endpoints = crate::tui::demo::SimEndpoints {
+        authority: sim.authority.clone(),
+        graph: sim.graph.clone(),
+        ca_file: sim.ca_file.display().to_string(),
+        tenant_id: sim.tenant_id.clone(),
+    };
+    let profile = crate::tui::demo::demo_profile(&endpoints, OffsetDateTime::now_utc());
+    (sim, profile, crate::tui::demo::demo_secrets())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verify_and_checks_against_the_demo_tenant() {
+    let (sim, profile, secrets) = demo_tenant().await;
+    let roles = verify_token(profile.clone(), secrets.clone())
+        .await
+        .expect("token");
+    assert_eq!(roles, ["Mail.Send", "Mail.ReadWrite"]);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (_cancel_tx, cancel) = watch::channel(false);
+    let home = tempfile::tempdir().expect("tempdir");
+    let store = ProfileStore::at(home.path());
+    run_checks(
+        7,
+        profile.clone(),
+        None,
+        secrets.clone(),
+        store.clone(),
+        tx,
+        cancel,
+    )
+    .await;
+    let last = mailscope::last_check::load(&store, &profile.name)
+        .expect("load")
+        .expect("the run was recorded beside the profile");
+    assert_eq!(last.profile, profile.name);
+    assert_eq!(last.counts.pending, 2, "billing read and write");
+    let mut cells = HashMap::new();
+    let mut finished = None;
+    let mut seen = Vec::new();
+    while let Ok(Msg::Reply(r)) = rx.try_recv() {
+        match r {
+            Reply::TokenSeen(roles) => seen = roles,
+            Reply::CheckCell(7, row, cap, c) => {
+                cells.insert((row, cap), c);
+            }
+            Reply::ChecksFinished(7, res) => finished = Some(res),
+            _ => {}
+        }
+    }
+    assert_eq!(finished, Some(Ok(())));
+    seen.sort();
+    assert_eq!(
+        seen,
+        ["Mail.ReadWrite", "Mail.Send"],
+        "the run's token roles"
+    );
+    let verdict = |addr: &str| {
+        let row = profile
+            .mailboxes
+            .iter()
+            .position(|m| m.address == addr)
+            .expect("row");
+        cells
+            .get(&(row, Capability::Read))
+            .map(|c| (c.verdict, c.cause.clone()))
+    };
+    assert_eq!(verdict("support@contoso.com"), Some((Verdict::Pass, None)));
+    assert_eq!(
+        verdict("billing@contoso.com"),
+        Some((Verdict::Pending, Some("policy-denied".into())))
+    );
+    assert_eq!(
+        verdict("hybrid@contoso.com"),
+        Some((Verdict::Fail, Some("mailbox-not-rest-enabled".into())))
+    );
+    assert_eq!(
+        verdict("ceo@contoso.com").map(|v| v.0),
+        Some(Verdict::Pass),
+        "refused, as expected"
+    );
+    // A wrong secret is diagnosed, not a crash.
+    let wrong: Arc<dyn SecretStore> = Arc::new(MemoryStore::new());
+    wrong
+        .set(
+            &profile.name,
+            SecretSlot::ClientSecret,
+            b"wrong~secret~value~0123456789",
+        )
+        .expect("set");
+    let e = verify_token(profile, wrong).await.expect_err("refused");
+    assert!(e.starts_with("secret-invalid"), "{e}");
+    sim.shutdown().await;
+}
