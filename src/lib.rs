@@ -12,6 +12,17 @@
 //! - [`powershell`], [`vendor_output`]: the scripts and vendor settings for a profile's exact values.
 //! - [`report`]: Markdown, JSON and HTML reports with a versioned schema.
 //! - [`tomlfile`], [`fsutil`], [`paths`]: located TOML errors, atomic owner-only writes, where files live.
+//!
+//! Every value that reaches PowerShell goes through one quoting function:
+//!
+//! ```
+//! use mailscope::powershell::quote::quote;
+//! assert_eq!(quote("Kundo Mail"), "'Kundo Mail'");
+//! assert_eq!(quote("it's $(evil)"), "'it''s $(evil)'");
+//! // Non-ASCII characters (the Unicode quotes PowerShell also honours among them) are spelled
+//! // out as [char] codes, so no code page can turn a byte of them into a quote.
+//! assert_eq!(quote("a\u{2019}b"), "('a' + [char]0x2019 + 'b')");
+//! ```
 
 pub mod credential;
 pub mod expiry;

@@ -169,6 +169,11 @@ fn files_containing(dir: &Path, needle: &[u8]) -> Vec<String> {
     hits
 }
 
+/// What `secret status` prints for the example profile.
+fn secret_status(session: &Session) -> String {
+    text(&mailscope(session, &["secret", "status", "--profile", "contoso-kundo"], None))
+}
+
 fn import_example(session: &Session) {
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/example-profile.toml");
     let out = mailscope(
@@ -223,15 +228,10 @@ fn secret_round_trip_through_gnome_keyring_and_never_on_disk() {
     assert!(text(&out).contains("1 keyring entry"), "{}", text(&out));
 
     import_example(&session);
-    let out = mailscope(
-        &session,
-        &["secret", "status", "--profile", "contoso-kundo"],
-        None,
-    );
+    let status = secret_status(&session);
     assert!(
-        text(&out).contains("client secret: not stored"),
-        "deleting the profile left its secret: {}",
-        text(&out)
+        status.contains("client secret: not stored"),
+        "deleting the profile left its secret: {status}"
     );
 }
 
@@ -249,16 +249,8 @@ fn the_secret_id_is_refused_and_nothing_is_stored() {
     );
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("Value column"), "{}", text(&out));
-    let out = mailscope(
-        &session,
-        &["secret", "status", "--profile", "contoso-kundo"],
-        None,
-    );
-    assert!(
-        text(&out).contains("client secret: not stored"),
-        "{}",
-        text(&out)
-    );
+    let status = secret_status(&session);
+    assert!(status.contains("client secret: not stored"), "{status}");
 }
 
 #[test]

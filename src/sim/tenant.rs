@@ -17,15 +17,7 @@ pub(crate) enum TenantMatch {
 
 /// Whether `s` is shaped like a DNS name (at least two labels of letters, digits and hyphens).
 pub(crate) fn looks_like_domain(s: &str) -> bool {
-    let labels: Vec<&str> = s.split('.').collect();
-    labels.len() >= 2
-        && labels.iter().all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        })
+    crate::profile::validate::domain(s).is_ok()
 }
 
 /// Classifies a tenant segment against the scenario.
