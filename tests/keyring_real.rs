@@ -171,7 +171,11 @@ fn files_containing(dir: &Path, needle: &[u8]) -> Vec<String> {
 
 /// What `secret status` prints for the example profile.
 fn secret_status(session: &Session) -> String {
-    text(&mailscope(session, &["secret", "status", "--profile", "contoso-kundo"], None))
+    text(&mailscope(
+        session,
+        &["secret", "status", "--profile", "contoso-kundo"],
+        None,
+    ))
 }
 
 fn import_example(session: &Session) {

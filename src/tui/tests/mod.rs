@@ -1,6 +1,7 @@
 //! Tests of the wizard without a terminal: update, snapshots, a scripted walk.
 
 pub mod harness;
+mod mailboxes;
 mod screens_snap;
 mod timing;
 mod update_tests;
