@@ -13,7 +13,8 @@ use super::profile_source::ProfileSource;
 /// the app to the right mailboxes, and proves the result mailbox by mailbox with live
 /// Microsoft Graph checks.
 ///
-/// Start with `mailscope demo` to try the whole flow against a built-in simulated tenant.
+/// Run `mailscope` without a command to start the onboarding wizard (or resume one), or
+/// `mailscope demo` to try the whole flow against a built-in simulated tenant.
 #[derive(Debug, Parser)]
 #[command(name = "mailscope", version, propagate_version = true)]
 pub struct Cli {
