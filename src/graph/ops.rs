@@ -182,8 +182,7 @@ pub fn cell_result(
     if let (Verdict::Pending, Some(at)) = (decision.verdict, decision.recheck_after) {
         summary.push_str(&format!(
             " Scoping changed recently and Microsoft documents up to 2 hours before Graph applies it: re-check after {} (mailscope check --watch).",
-            at.format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default()
+            crate::report::rfc3339(at)
         ));
     }
     let fix = match decision.verdict {
