@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Some(Command::Sim(args)) => cli::sim_cmd::run(args),
         Some(Command::Report(args)) => cli::report_cmd::run(args),
         Some(Command::Replay(args)) => cli::replay_cmd::run(args),
+        Some(Command::Open(args)) => tui::support::open(&args.report),
         Some(Command::Check(args)) => cli::check_cmd::run_check(args),
         Some(Command::Diagnose(args)) => cli::check_cmd::run_diagnose(args),
     };

@@ -93,9 +93,22 @@ pub enum Command {
     ///
     /// Builds a scenario in which the same mailboxes are reachable, refused by policy,
     /// on-premises, missing or still propagating, and the same token refusal happens; then
-    /// runs the checks against it, so support can see and explain the failure without access
-    /// to the customer's tenant. Outcomes it cannot reproduce are listed.
+    /// opens the wizard on its live checks, so support can see and explain the failure
+    /// without access to the customer's tenant. With --headless, prints the check table
+    /// instead. Outcomes it cannot reproduce are listed.
     Replay(ReplayArgs),
+    /// Show a customer's report (JSON) in the wizard's screens, read-only.
+    ///
+    /// The same check table, diagnoses, fixes and request-ids, the token's permissions and
+    /// the summary values the customer saw. Nothing can be changed or run; nothing is
+    /// contacted.
+    Open(OpenArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OpenArgs {
+    /// A report written by `mailscope report --format json`.
+    pub report: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -105,8 +118,11 @@ pub struct ReplayArgs {
     /// Also save the generated scenario, to run it with `mailscope sim --scenario`.
     #[arg(long, value_name = "FILE")]
     pub scenario_out: Option<PathBuf>,
-    /// One JSON document instead of a table.
+    /// Run the checks without the wizard and print the table.
     #[arg(long)]
+    pub headless: bool,
+    /// With --headless: one JSON document instead of a table.
+    #[arg(long, requires = "headless")]
     pub json: bool,
 }
 

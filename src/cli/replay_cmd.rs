@@ -1,4 +1,5 @@
-//! `mailscope replay REPORT.json`: reproduce a customer's outcomes on the simulated tenant.
+//! `mailscope replay REPORT.json`: reproduce a customer's outcomes on the simulated tenant,
+//! in the wizard or, with `--headless`, as a printed check table.
 
 use std::net::SocketAddr;
 
@@ -33,6 +34,9 @@ pub fn run(args: ReplayArgs) -> u8 {
     }
     for n in &plan.not_reproduced {
         eprintln!("Not reproduced: {n}");
+    }
+    if !args.headless {
+        return crate::tui::support::replay(doc);
     }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,

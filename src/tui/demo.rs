@@ -87,11 +87,11 @@ pub fn demo_secrets() -> Arc<dyn SecretStore> {
     Arc::new(store)
 }
 
-/// A private folder for the demo's profile, removed on exit.
-struct DemoHome(PathBuf);
+/// A private folder for a temporary profile, removed on exit.
+pub(crate) struct PrivateHome(PathBuf);
 
-impl DemoHome {
-    fn create() -> Result<DemoHome, String> {
+impl PrivateHome {
+    pub(crate) fn create() -> Result<PrivateHome, String> {
         let dir = std::env::temp_dir().join(format!(
             "mailscope-demo-{}-{}",
             std::process::id(),
@@ -99,11 +99,15 @@ impl DemoHome {
         ));
         mailscope::fsutil::create_private_dir(&dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        Ok(DemoHome(dir))
+        Ok(PrivateHome(dir))
+    }
+
+    pub(crate) fn store(&self) -> ProfileStore {
+        ProfileStore::at(&self.0)
     }
 }
 
-impl Drop for DemoHome {
+impl Drop for PrivateHome {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
@@ -122,6 +126,25 @@ pub fn run() -> u8 {
 async fn demo() -> Result<(), String> {
     let scenario = Scenario::from_toml(DEMO_SCENARIO, Path::new("."), "assets/scenarios/demo.toml")
         .map_err(|e| e.to_string())?;
+    on_simulated_tenant(scenario, |endpoints, now| {
+        let mut model = Model::new(now, Theme::from_env());
+        model.demo = Some(Demo {
+            authority: endpoints.authority.clone(),
+        });
+        Ok((model, demo_profile(endpoints, now), demo_secrets()))
+    })
+    .await
+}
+
+/// What a launch on the simulated tenant shows: the model, the profile to open, its secrets.
+pub(crate) type Launch = (Model, Profile, Arc<dyn SecretStore>);
+
+/// Starts `scenario` as a simulated tenant in this process, lets `setup` make the wizard for
+/// it, and runs the wizard on that profile in a temporary home until it quits.
+pub(crate) async fn on_simulated_tenant(
+    scenario: Scenario,
+    setup: impl FnOnce(&SimEndpoints, OffsetDateTime) -> Result<Launch, String>,
+) -> Result<(), String> {
     let listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
     let tenant = sim::start(scenario, listen)
         .await
@@ -132,16 +155,17 @@ async fn demo() -> Result<(), String> {
         ca_file: tenant.ca_file.display().to_string(),
         tenant_id: tenant.tenant_id.clone(),
     };
-    let home = DemoHome::create()?;
-    let now = OffsetDateTime::now_utc();
-    let mut model = Model::new(now, Theme::from_env());
-    model.demo = Some(Demo {
-        authority: endpoints.authority.clone(),
-    });
-    let profile = demo_profile(&endpoints, now);
-    let mut first = vec![Effect::SaveProfile(profile.clone())];
-    first.extend(super::nav::open(&mut model, profile));
-    let result = super::drive(model, ProfileStore::at(&home.0), demo_secrets(), first).await;
+    let result = match (
+        PrivateHome::create(),
+        setup(&endpoints, OffsetDateTime::now_utc()),
+    ) {
+        (Ok(home), Ok((mut model, profile, secrets))) => {
+            let mut first = vec![Effect::SaveProfile(profile.clone())];
+            first.extend(super::nav::open(&mut model, profile));
+            super::drive(model, home.store(), secrets, first).await
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    };
     tenant.shutdown().await;
     result
 }

@@ -15,6 +15,7 @@ mod nav;
 mod runner;
 mod screens;
 mod step;
+pub mod support;
 mod terminal;
 mod theme;
 mod update;

@@ -45,6 +45,21 @@ pub struct Demo {
     pub authority: String,
 }
 
+/// Where the wizard's data came from when it is not the admin's own onboarding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// `mailscope open`: a customer's report, shown read-only.
+    Report {
+        profile: String,
+        generated_at: String,
+    },
+    /// `mailscope replay`: a report reproduced on the simulated tenant.
+    Replay {
+        profile: String,
+        generated_at: String,
+    },
+}
+
 /// The onboarding being worked on: its profile, preset and each screen's state.
 #[derive(Debug)]
 pub struct Wizard {
@@ -91,6 +106,8 @@ pub struct Model {
     pub now: OffsetDateTime,
     pub theme: Theme,
     pub demo: Option<Demo>,
+    /// Set when showing or replaying a report instead of an onboarding.
+    pub source: Option<Source>,
 }
 
 impl Model {
@@ -107,6 +124,7 @@ impl Model {
             now,
             theme,
             demo: None,
+            source: None,
         }
     }
 
@@ -119,6 +137,11 @@ impl Model {
 
     pub fn today(&self) -> Date {
         self.now.date()
+    }
+
+    /// Whether nothing may be changed or run: a report opened with `mailscope open`.
+    pub fn read_only(&self) -> bool {
+        matches!(self.source, Some(Source::Report { .. }))
     }
 
     pub fn too_small(&self) -> bool {

@@ -31,6 +31,9 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             if matches!(other, Msg::Action(_) | Msg::Edit(_) | Msg::Paste(_)) {
                 model.status = None;
             }
+            if model.read_only() {
+                return super::support::readonly::update(model, other);
+            }
             screens::update(model, other)
         }
     }

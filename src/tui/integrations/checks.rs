@@ -52,16 +52,20 @@ pub async fn verify_token(
     }
 }
 
-/// One engine result as the table shows it.
-fn cell(c: &graph::CellResult) -> CellResult {
-    let observed = match c.status {
+/// What Graph answered, as the detail pane writes it.
+pub fn observed(status: Option<u16>) -> String {
+    match status {
         Some(s) if (200..300).contains(&s) => format!("{s} (granted)"),
         Some(s) => s.to_string(),
         None => "no answer".to_string(),
-    };
+    }
+}
+
+/// One engine result as the table shows it.
+fn cell(c: &graph::CellResult) -> CellResult {
     CellResult {
         verdict: c.verdict,
-        observed,
+        observed: observed(c.status),
         cause: c.cause.map(|x| x.as_str().to_string()),
         summary: c.summary.clone(),
         fix: c.fix.clone().unwrap_or_default(),

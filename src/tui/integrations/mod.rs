@@ -2,7 +2,7 @@
 //! screen meets its engine (Graph checks and tokens, certificates, PowerShell).
 
 mod cert;
-mod checks;
+pub(crate) mod checks;
 
 pub use cert::{generate_certificate, import_certificate};
 pub use checks::{run_checks, verify_token};

@@ -27,7 +27,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::keys::{Binding, FocusKind};
-use super::model::{MIN_HEIGHT, MIN_WIDTH, Model, Overlay, Screen, Status};
+use super::model::{MIN_HEIGHT, MIN_WIDTH, Model, Overlay, Screen, Source, Status};
 use super::screens;
 use super::step::Step;
 
@@ -37,7 +37,8 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         too_small(frame, area);
         return;
     }
-    let banner = u16::from(model.demo.is_some());
+    let banner_text = banner(model);
+    let banner = u16::from(banner_text.is_some());
     let footer_text = footer_lines(model, area.width);
     let footer_h = u16::try_from(footer_text.len()).unwrap_or(1);
     let [header, demo, body, status, footer] = Layout::vertical([
@@ -49,11 +50,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
     ])
     .areas(area);
     draw_header(frame, header, model);
-    if let Some(d) = &model.demo {
-        let text = format!(
-            " SIMULATION · tenant at {} · nothing reaches Microsoft",
-            d.authority
-        );
+    if let Some(text) = banner_text {
         frame.render_widget(Paragraph::new(text).style(model.theme.banner()), demo);
     }
     let body = body.inner(ratatui::layout::Margin::new(1, 0));
@@ -78,6 +75,35 @@ pub fn draw(frame: &mut Frame, model: &Model) {
     frame.render_widget(Paragraph::new(footer_text), footer);
     if model.overlay == Overlay::Help {
         help::draw(frame, area, model);
+    }
+}
+
+/// The line under the header saying where the data comes from, when it is not a live tenant.
+fn banner(model: &Model) -> Option<String> {
+    match (&model.source, &model.demo) {
+        (
+            Some(Source::Report {
+                profile,
+                generated_at,
+            }),
+            _,
+        ) => Some(format!(
+            " read-only: from a report · {profile} · made {generated_at} · nothing can be changed or run"
+        )),
+        (
+            Some(Source::Replay {
+                profile,
+                generated_at,
+            }),
+            _,
+        ) => Some(format!(
+            " REPLAY of {profile} from {generated_at} · simulated tenant"
+        )),
+        (None, Some(d)) => Some(format!(
+            " SIMULATION · tenant at {} · nothing reaches Microsoft",
+            d.authority
+        )),
+        (None, None) => None,
     }
 }
 
@@ -129,10 +155,12 @@ pub fn footer_keys(model: &Model) -> Vec<(&'static str, &'static str)> {
     let mut keys: Vec<(&'static str, &'static str)> = Vec::new();
     let focus = screens::focus_kind(model);
     keys.push(("Enter", enter_hint(model)));
+    let read_only = model.read_only();
     keys.extend(
         screens::bindings(model)
             .iter()
             .filter(|b| b.keys != "Del")
+            .filter(|b| !read_only || super::support::readonly::allowed(b.action))
             .map(|b: &Binding| (b.keys, b.hint)),
     );
     if matches!(focus, FocusKind::Text | FocusKind::Choice) {
@@ -149,6 +177,9 @@ pub fn footer_keys(model: &Model) -> Vec<(&'static str, &'static str)> {
 
 fn enter_hint(model: &Model) -> &'static str {
     use screens::mailboxes::MbMode;
+    if model.read_only() {
+        return "next screen";
+    }
     match model.screen {
         Screen::Start => match model.start.mode {
             screens::start::StartMode::List => "open",

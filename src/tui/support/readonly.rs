@@ -1,0 +1,81 @@
+//! Read-only mode (`mailscope open`): which keys still work, and moving between the three
+//! screens a report fills (token, check table, summary) without saving anything.
+
+use crate::tui::effect::Effect;
+use crate::tui::model::{Model, Screen};
+use crate::tui::msg::{Action, Msg};
+use crate::tui::screens;
+use crate::tui::step::Step;
+
+/// The status line shown when a disabled key is pressed.
+pub const REFUSED: &str = "read-only: from a report. Nothing can be changed or run here.";
+
+/// The screens a report fills, in order.
+pub fn steps(model: &Model) -> Vec<Step> {
+    let checks = model
+        .wizard
+        .as_ref()
+        .is_some_and(|w| Step::Checks.applies(&w.preset));
+    [Step::Permissions, Step::Checks, Step::Summary]
+        .into_iter()
+        .filter(|s| *s != Step::Checks || checks)
+        .collect()
+}
+
+/// Whether an action only looks (moves, filters, scrolls, leaves) rather than changes or runs.
+pub fn allowed(a: Action) -> bool {
+    use Action::*;
+    matches!(
+        a,
+        Quit | Back
+            | Help
+            | Submit
+            | FocusNext
+            | FocusPrev
+            | Up
+            | Down
+            | PageUp
+            | PageDown
+            | Top
+            | Bottom
+            | Left
+            | Right
+            | Filter
+    )
+}
+
+/// `update` for a read-only model: looking keys go to the screen, Enter and Esc move between
+/// the report's screens, everything else is refused with a visible message.
+pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Action(Action::Submit) => step_by(model, 1),
+        Msg::Action(Action::Back) => step_by(model, -1),
+        Msg::Action(a) if !allowed(a) => {
+            model.error(REFUSED);
+            Vec::new()
+        }
+        Msg::Edit(_) | Msg::Paste(_) => {
+            model.error(REFUSED);
+            Vec::new()
+        }
+        // Navigation and filtering change only what is shown; the screens start no work for them.
+        other => {
+            screens::update(model, other);
+            Vec::new()
+        }
+    }
+}
+
+fn step_by(model: &mut Model, by: isize) -> Vec<Effect> {
+    let seq = steps(model);
+    let Screen::Step(now) = model.screen else {
+        return Vec::new();
+    };
+    let at = seq.iter().position(|s| *s == now).unwrap_or(0);
+    match at.checked_add_signed(by).and_then(|i| seq.get(i)) {
+        Some(next) => model.screen = Screen::Step(*next),
+        None if by < 0 => model.info("This is the first screen of the report. q quits."),
+        None => model.info("This is the last screen of the report. q quits."),
+    }
+    Vec::new()
+}
