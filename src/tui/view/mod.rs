@@ -88,7 +88,7 @@ fn banner(model: &Model) -> Option<String> {
             }),
             _,
         ) => Some(format!(
-            " read-only: from a report · {profile} · made {generated_at} · nothing can be changed or run"
+            " read-only: from a report · {profile} · made {generated_at}"
         )),
         (
             Some(Source::Replay {
