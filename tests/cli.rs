@@ -1,4 +1,5 @@
-//! The `mailscope` binary as a user runs it: profile management and `status` exit codes.
+//! The `mailscope` binary as a user runs it: profile management, `status` exit codes, and
+//! the support commands refusing bad input or running headless.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -209,4 +210,33 @@ fn script_writes_the_exchange_part_for_a_profile_file() {
         out(&o)
     );
     assert!(out(&o).contains("Enterprise applications"));
+}
+
+const REPORT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/sample-report.json");
+
+#[test]
+fn open_refuses_a_file_that_is_not_a_report_with_exit_2_and_no_terminal_output() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let bad = home.path().join("bad.json");
+    std::fs::write(&bad, "{\"schema\": \"something-else/9\"}").expect("write");
+    let o = run(home.path(), &["open", bad.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty(), "nothing drawn: {:?}", o.stdout);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("bad.json") && err.contains("not supported"),
+        "{err}"
+    );
+    assert!(!err.contains('\x1b'), "no escape sequences: {err:?}");
+}
+
+#[test]
+fn replay_headless_prints_the_table_and_json_needs_headless() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let o = run(home.path(), &["replay", "--headless", REPORT]);
+    let text = out(&o);
+    assert!(text.contains("4 pass, 2 fail, 2 pending"), "{text}");
+    assert!(text.contains("hybrid@contoso.com"), "{text}");
+    let o = run(home.path(), &["replay", "--json", REPORT]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
 }

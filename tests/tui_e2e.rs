@@ -2,7 +2,8 @@
 //! Starts the wizard with no arguments, creates a profile, quits with Ctrl-C, and checks
 //! that the terminal was restored and the progress saved; `mailscope demo` reaches a full
 //! check table; Ctrl-C in the middle of checks against a simulated tenant (run in this test
-//! process, so its counters can be read) restores the terminal and leaves no draft behind.
+//! process, so its counters can be read) restores the terminal and leaves no draft behind;
+//! `mailscope open` shows a report read-only and `mailscope replay` re-runs it in the wizard.
 
 use std::io::{Read, Write};
 use std::net::SocketAddr;
@@ -120,6 +121,16 @@ impl Session {
             .expect("parser")
             .screen()
             .alternate_screen()
+    }
+
+    /// The screen line naming `text` (empty when none does).
+    fn row(&self, text: &str) -> String {
+        let screen = self.contents();
+        screen
+            .lines()
+            .find(|l| l.contains(text))
+            .unwrap_or_default()
+            .to_string()
     }
 
     fn send(&mut self, bytes: &str) {
@@ -261,6 +272,39 @@ fn the_demo_reaches_a_full_check_table() {
         left.is_empty(),
         "the demo writes nothing to the user's home: {left:?}"
     );
+}
+
+const REPORT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/sample-report.json");
+
+#[test]
+fn open_shows_a_report_read_only_and_quits_cleanly() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut s = Session::start(home.path(), &["open", REPORT], &[]);
+    s.wait_for("read-only: from a report");
+    s.wait_for("Done: 2 of 4 mailboxes with a problem");
+    assert!(s.row("hybrid@contoso.com").contains("FAIL"));
+    s.send("r");
+    s.wait_for("Nothing can be changed or run here.");
+    s.send("jj");
+    s.wait_for("request-id cac7eea6-e19b-4168-ac8d-d0245395d3d2");
+    s.send("q");
+    s.wait_exit();
+    assert!(!s.alternate_screen(), "terminal restored");
+    let written = std::fs::read_dir(home.path()).map_or(0, |d| d.count());
+    assert_eq!(written, 0, "open writes nothing");
+}
+
+#[test]
+fn replay_reaches_a_check_table_in_the_wizard() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut s = Session::start(home.path(), &["replay", REPORT], &[]);
+    s.wait_for("REPLAY of demo from 2026-11-22");
+    s.wait_for("Done: 2 of 4 mailboxes with a problem");
+    assert!(s.row("billing@contoso.com").contains("pending"));
+    assert!(s.row("hybrid@contoso.com").contains("FAIL"));
+    s.send("\x03");
+    s.wait_exit();
+    assert!(!s.alternate_screen(), "terminal restored");
 }
 
 /// A tenant where every request takes a while, so a check run is still going when Ctrl-C
