@@ -161,7 +161,12 @@ pub(crate) async fn on_simulated_tenant(
     ) {
         (Ok(home), Ok((mut model, profile, secrets))) => {
             let mut first = vec![Effect::SaveProfile(profile.clone())];
+            // A message `setup` left (what a replay cannot reproduce) stays over "Opened".
+            let note = model.status.take();
             first.extend(super::nav::open(&mut model, profile));
+            if note.is_some() {
+                model.status = note;
+            }
             super::drive(model, home.store(), secrets, first).await
         }
         (Err(e), _) | (_, Err(e)) => Err(e),

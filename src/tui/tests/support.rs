@@ -220,6 +220,11 @@ fn editing_and_running_keys_do_nothing_in_read_only_mode() {
         !screen.contains("re-run") && !screen.contains("show secret"),
         "{screen}"
     );
+    h.key(KeyCode::Char('?'));
+    let help = h.screen();
+    assert!(help.contains("A customer's report, read-only"), "{help}");
+    h.key(KeyCode::Esc);
+    assert_eq!(h.model.overlay, crate::tui::model::Overlay::None);
 }
 
 #[test]

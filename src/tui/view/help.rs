@@ -64,6 +64,13 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let mut lines: Vec<Line> = Vec::new();
+    if model.read_only() {
+        lines.push(Line::from(Span::styled(
+            "A customer's report, read-only: it shows what they saw when it was made. Enter and Esc move between the token, the check table and the summary; f shows only problems. Nothing here can be changed or run; `mailscope replay` re-runs the report on a simulated tenant.",
+            model.theme.warn(),
+        )));
+        lines.push(Line::default());
+    }
     for p in about(model.screen) {
         lines.push(Line::from(*p));
         lines.push(Line::default());

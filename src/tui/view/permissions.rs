@@ -116,10 +116,14 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
                 )));
             } else {
                 l.push(Line::from(Span::styled(
-                    format!(
-                        "Missing: {}. Add them and grant admin consent, then press v again.",
-                        lack.join(", ")
-                    ),
+                    if model.read_only() {
+                        format!("Missing: {}.", lack.join(", "))
+                    } else {
+                        format!(
+                            "Missing: {}. Add them and grant admin consent, then press v again.",
+                            lack.join(", ")
+                        )
+                    },
                     t.error(),
                 )));
                 l.push(Line::from(Span::styled(
