@@ -5,6 +5,9 @@ use mailscope::profile::parse_profile;
 use mailscope::report::{self, Format, ReportCell, ReportCheck, ReportDiagnosis, ReportToken};
 use serde_json::Value;
 
+#[path = "common/demo.rs"]
+mod demo;
+
 /// A small validator for the JSON Schema subset `docs/report-schema.json` uses: type (one or
 /// several), enum, required, properties, additionalProperties: false, items, and local $ref.
 fn validate(schema: &Value, root: &Value, v: &Value, path: &str, errors: &mut Vec<String>) {
@@ -192,4 +195,57 @@ fn html_snapshot_is_self_contained_and_escaped() {
     );
     assert!(html.contains("must not | &lt;reach&gt;."));
     insta::assert_snapshot!(html);
+}
+
+/// The report of a real check run on the demo tenant, with the values that change from run to
+/// run (times, request ids, the simulator's port) made stable for snapshots.
+async fn demo_report() -> report::Report {
+    let sim = demo::sim(demo::DEMO).await;
+    let profile = demo::demo_profile(&sim);
+    let run = demo::check(&profile, "demo~secret~value").await;
+    sim.shutdown().await;
+    let preset = preset::preset(profile.preset).expect("preset");
+    let now = time::macros::datetime!(2026-11-22 12:00:00 UTC);
+    let mut r = report::build(&profile, &preset, now, None).with_check_run(Some(&run));
+    r.scoping.changed_at = Some("2026-11-22T12:00:00Z".into());
+    if let Some(c) = r.check.as_mut() {
+        c.started_at = "2026-11-22T12:00:01Z".into();
+        c.finished_at = "2026-11-22T12:00:02Z".into();
+        for cell in &mut c.cells {
+            cell.at = Some("2026-11-22T12:00:01Z".into());
+            if let Some(d) = cell.diagnosis.as_mut() {
+                d.request_id = d.request_id.as_ref().map(|_| "request-id".into());
+                if let Some(i) = d.summary.find("re-check after ") {
+                    d.summary.truncate(i);
+                }
+            }
+        }
+    }
+    r
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_report_in_every_format() {
+    let r = demo_report().await;
+    let totals = r.check.as_ref().expect("check").totals;
+    assert!(
+        totals.pass > 0 && totals.fail > 0 && totals.pending > 0,
+        "{totals:?}"
+    );
+    let json = report::render(&r, Format::Json).expect("json");
+    let schema = schema();
+    let mut errors = Vec::new();
+    validate(
+        &schema,
+        &schema,
+        &serde_json::from_str(&json).expect("json"),
+        "$",
+        &mut errors,
+    );
+    assert!(errors.is_empty(), "{errors:#?}");
+    insta::assert_snapshot!(
+        "demo_markdown",
+        report::render(&r, Format::Markdown).expect("md")
+    );
+    insta::assert_snapshot!("demo_html", report::render(&r, Format::Html).expect("html"));
 }

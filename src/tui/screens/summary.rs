@@ -171,7 +171,7 @@ fn merge_update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Writes the report as Markdown and HTML into the current directory.
+/// Writes the report as Markdown, HTML and JSON (for `mailscope open`) into the current directory.
 fn export(model: &mut Model) -> Vec<Effect> {
     let Some(r) = super::report::build(model) else {
         return Vec::new();
@@ -181,6 +181,7 @@ fn export(model: &mut Model) -> Vec<Effect> {
     for (format, ext) in [
         (report::Format::Markdown, "md"),
         (report::Format::Html, "html"),
+        (report::Format::Json, "json"),
     ] {
         match report::render(&r, format) {
             Ok(contents) => fx.push(Effect::WriteFile {

@@ -238,7 +238,7 @@ fn the_whole_wizard_from_nothing_to_the_summary() {
         Ok(Secret::new("demo~secret~value~0123456789abcdef")),
     ));
     assert!(h.screen().contains("demo~secret~value"));
-    // Export: Markdown and HTML reports with the matrix, and never the secret.
+    // Export: Markdown, HTML and JSON reports with the matrix, and never the secret.
     h.key(KeyCode::Char('e'));
     let files: Vec<(String, String)> = h
         .take()
@@ -248,8 +248,13 @@ fn the_whole_wizard_from_nothing_to_the_summary() {
             _ => None,
         })
         .collect();
-    assert_eq!(files.len(), 2);
+    assert_eq!(files.len(), 3);
     assert_eq!(files[0].0, "contoso-kundo-report.md");
+    assert_eq!(files[2].0, "contoso-kundo-report.json");
+    assert!(
+        mailscope::report::parse_json(&files[2].1).is_ok(),
+        "the JSON export reads back"
+    );
     for (_, text) in &files {
         assert!(text.contains("agent1@contoso.com") && text.contains("policy-denied"));
         assert!(!text.contains("demo~secret"), "the secret is in no report");
