@@ -1,5 +1,5 @@
 //! The demo tenant in-process, a profile for it, and a check run: shared by report tests.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)] // test support: a panic is the failure report
 
 use std::net::SocketAddr;
 
