@@ -261,6 +261,16 @@ fn the_demo_reaches_a_full_check_table() {
             .unwrap_or_else(|| panic!("{mailbox} row missing:\n{screen}"));
         assert!(row.contains(verdict), "{mailbox}: {row}");
     }
+    // The send check only on request: m, a recipient, Enter re-runs with a send column.
+    let head = s.row("expected");
+    assert!(!head.contains("send"), "not by default: {head}");
+    s.send("m");
+    s.wait_for("Opt in to the send check");
+    s.send("ops@fabrikam.example\r");
+    s.wait_for("every run mails ops@fabrikam.example");
+    s.wait_for("Done: 4 of 8 mailboxes with a problem");
+    assert!(s.row("expected").contains("send"), "{}", s.contents());
+    assert_eq!(s.row("support@contoso.com").matches("pass").count(), 3);
     s.send("\x03");
     s.wait_exit();
     assert!(!s.alternate_screen());

@@ -68,6 +68,8 @@ pub enum Effect {
         run: RunId,
         profile: Profile,
         cells: Option<Vec<(usize, super::screens::checks::Capability)>>,
+        /// The recipient of the send check, when the admin opted in (None: nothing is sent).
+        send_to: Option<String>,
     },
     CancelChecks,
     Quit,

@@ -66,6 +66,8 @@ pub enum Action {
     Filter,
     /// Keep re-checking pending and failing cells.
     Watch,
+    /// Opt in to the send check: name the recipient of the test messages.
+    SendTest,
     /// Show the client secret on the summary (explicit request).
     ShowSecret,
     /// Export a report of this onboarding.

@@ -202,13 +202,17 @@ impl Runner {
                 run,
                 profile,
                 cells,
+                send_to,
             } => {
                 self.cancel_checks();
                 let (cancel_tx, cancel_rx) = watch::channel(false);
                 let task = tokio::spawn(integrations::run_checks(
                     run,
-                    profile,
-                    cells,
+                    integrations::CheckRun {
+                        profile,
+                        cells,
+                        send_to,
+                    },
                     self.secrets.clone(),
                     self.profiles.clone(),
                     self.tx.clone(),

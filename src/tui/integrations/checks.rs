@@ -73,17 +73,30 @@ fn cell(c: &graph::CellResult) -> CellResult {
     }
 }
 
-/// Runs the checks, sending a `Reply` per cell, until done or `cancel` turns true; the
+/// What one run checks: the profile, optionally only some (row, capability) cells, and the
+/// recipient of the send check when the admin opted in.
+#[derive(Debug)]
+pub struct CheckRun {
+    pub profile: Profile,
+    pub cells: Option<Vec<(usize, Capability)>>,
+    pub send_to: Option<String>,
+}
+
+/// Runs the checks (with the send column when `send_to` names a recipient), sending a `Reply` per cell, until done or `cancel` turns true; the
 /// engine deletes its drafts before it returns, cancelled or not.
 pub async fn run_checks(
     run: RunId,
-    profile: Profile,
-    cells: Option<Vec<(usize, Capability)>>,
+    what: CheckRun,
     secrets: Arc<dyn SecretStore>,
     profiles: ProfileStore,
     tx: UnboundedSender<Msg>,
     mut cancel: watch::Receiver<bool>,
 ) {
+    let CheckRun {
+        profile,
+        cells,
+        send_to,
+    } = what;
     let full_run = cells.is_none();
     let name = profile.name.clone();
     let send = |r: Reply| {
@@ -93,7 +106,7 @@ pub async fn run_checks(
         Ok(p) => p,
         Err(e) => return send(Reply::ChecksFinished(run, Err(e.to_string()))),
     };
-    let mut plan = graph::CheckPlan::new(&profile, &preset, None);
+    let mut plan = graph::CheckPlan::new(&profile, &preset, send_to.as_deref());
     if let Some(cells) = &cells {
         let keep: Vec<(String, Capability)> = cells
             .iter()

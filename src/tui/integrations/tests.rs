@@ -76,8 +76,11 @@ async fn verify_and_checks_against_the_demo_tenant() {
     let store = ProfileStore::at(home.path());
     run_checks(
         7,
-        profile.clone(),
-        None,
+        CheckRun {
+            profile: profile.clone(),
+            cells: None,
+            send_to: None,
+        },
         secrets.clone(),
         store.clone(),
         tx,
@@ -144,5 +147,83 @@ async fn verify_and_checks_against_the_demo_tenant() {
         .expect("set");
     let e = verify_token(profile, wrong).await.expect_err("refused");
     assert!(e.starts_with("secret-invalid"), "{e}");
+    assert_eq!(
+        sim.stats().await.mails_sent,
+        0,
+        "nothing is sent without the opt-in"
+    );
+    sim.shutdown().await;
+}
+
+/// Runs the checks on the demo tenant, returning every cell by (row, capability).
+async fn checks_on(
+    profile: &Profile,
+    secrets: Arc<dyn SecretStore>,
+    send_to: Option<&str>,
+) -> HashMap<(usize, Capability), crate::tui::screens::checks::CellResult> {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (_cancel_tx, cancel) = watch::channel(false);
+    let home = tempfile::tempdir().expect("tempdir");
+    let what = CheckRun {
+        profile: profile.clone(),
+        cells: None,
+        send_to: send_to.map(str::to_string),
+    };
+    run_checks(3, what, secrets, ProfileStore::at(home.path()), tx, cancel).await;
+    let mut cells = HashMap::new();
+    while let Ok(Msg::Reply(r)) = rx.try_recv() {
+        if let Reply::CheckCell(3, row, cap, c) = r {
+            cells.insert((row, cap), c);
+        }
+    }
+    cells
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_send_column_mails_the_recipient_only_after_the_opt_in() {
+    let (sim, profile, secrets) = demo_tenant().await;
+    let without = checks_on(&profile, secrets.clone(), None).await;
+    assert!(!without.is_empty());
+    assert!(without.keys().all(|(_, cap)| *cap != Capability::Send));
+    assert_eq!(sim.stats().await.mails_sent, 0, "no opt-in, no mail");
+
+    let with = checks_on(&profile, secrets, Some("ops@fabrikam.example")).await;
+    let row = |addr: &str| {
+        profile
+            .mailboxes
+            .iter()
+            .position(|m| m.address == addr)
+            .expect("row")
+    };
+    let send = |addr: &str| with.get(&(row(addr), Capability::Send)).map(|c| c.verdict);
+    assert_eq!(send("support@contoso.com"), Some(Verdict::Pass));
+    assert_eq!(send("sales@contoso.com"), Some(Verdict::Pass));
+    assert_eq!(
+        send("ceo@contoso.com"),
+        Some(Verdict::Pass),
+        "refused, as expected"
+    );
+    let granted = with
+        .iter()
+        .filter(|((_, cap), c)| *cap == Capability::Send && c.observed.contains("granted"))
+        .count();
+    assert!(granted >= 2, "{with:?}");
+    let stats = sim.stats().await;
+    assert_eq!(
+        stats.mails_sent, granted as u64,
+        "one mail per mailbox that could send"
+    );
+    assert!(
+        stats
+            .sent_mail
+            .iter()
+            .all(|m| m.to == ["ops@fabrikam.example"]),
+        "{:?}",
+        stats.sent_mail
+    );
+    assert!(
+        stats.sent_mail.iter().all(|m| m.from != "ceo@contoso.com"),
+        "the must-not-reach mailbox sent nothing"
+    );
     sim.shutdown().await;
 }

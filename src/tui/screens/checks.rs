@@ -7,8 +7,9 @@ use mailscope::graph::CheckPlan;
 use mailscope::preset::Preset;
 use mailscope::profile::Profile;
 
+use super::send_prompt::{self, SendPrompt};
 use crate::tui::effect::Effect;
-use crate::tui::keys::Binding;
+use crate::tui::keys::{Binding, FocusKind};
 use crate::tui::model::Model;
 use crate::tui::msg::{Action, Msg, Reply, RunId};
 use crate::tui::nav;
@@ -21,8 +22,12 @@ pub use mailscope::graph::Capability;
 
 /// The columns of the table: the capabilities the engine's plan checks for this profile,
 /// and what the plan says it leaves out (send without opt-in, delegated-only presets).
-pub fn plan_columns(profile: &Profile, preset: &Preset) -> (Vec<Capability>, Vec<String>) {
-    let plan = CheckPlan::new(profile, preset, None);
+pub fn plan_columns(
+    profile: &Profile,
+    preset: &Preset,
+    send_to: Option<&str>,
+) -> (Vec<Capability>, Vec<String>) {
+    let plan = CheckPlan::new(profile, preset, send_to);
     let mut caps: Vec<Capability> = plan
         .mailboxes
         .iter()
@@ -87,6 +92,9 @@ pub struct ChecksState {
     /// When the last full run started and finished (for the report).
     pub started_at: Option<time::OffsetDateTime>,
     pub finished_at: Option<time::OffsetDateTime>,
+    /// Where the send check mails to: set only through the prompt, for this session only.
+    pub send_to: Option<String>,
+    pub send: SendPrompt,
 }
 
 impl Default for ChecksState {
@@ -106,6 +114,8 @@ impl Default for ChecksState {
             watch_in: WATCH_INTERVAL_S,
             started_at: None,
             finished_at: None,
+            send_to: None,
+            send: SendPrompt::default(),
         }
     }
 }
@@ -184,12 +194,36 @@ impl ChecksState {
     }
 }
 
-pub fn bindings(_model: &Model) -> Vec<Binding> {
-    vec![
+/// Whether the send prompt has the keyboard.
+pub fn prompting(model: &Model) -> bool {
+    model.wizard.as_ref().is_some_and(|w| w.checks.send.open)
+}
+
+pub fn bindings(model: &Model) -> Vec<Binding> {
+    if prompting(model) {
+        return Vec::new();
+    }
+    let mut b = vec![
         Binding::key('r', Action::Rerun, "re-run", "r"),
         Binding::key('f', Action::Filter, "problems only", "f"),
         Binding::key('w', Action::Watch, "watch", "w"),
-    ]
+    ];
+    if model
+        .wizard
+        .as_ref()
+        .is_some_and(|w| send_prompt::offered(&w.preset))
+    {
+        b.push(Binding::key('m', Action::SendTest, "send test mail", "m"));
+    }
+    b
+}
+
+pub fn focus_kind(model: &Model) -> FocusKind {
+    if prompting(model) {
+        FocusKind::Text
+    } else {
+        FocusKind::Other
+    }
 }
 
 /// Starts checks: all cells, or only `cells` (watch mode and re-runs of problems).
@@ -201,7 +235,7 @@ fn start(model: &mut Model, cells: Option<Vec<(usize, Capability)>>) -> Vec<Effe
     };
     let st = &mut w.checks;
     if cells.is_none() {
-        let (caps, notes) = plan_columns(&w.profile, &w.preset);
+        let (caps, notes) = plan_columns(&w.profile, &w.preset, st.send_to.as_deref());
         st.caps = caps;
         st.notes = notes;
         st.cells = vec![vec![None; st.caps.len()]; w.profile.mailboxes.len()];
@@ -220,6 +254,7 @@ fn start(model: &mut Model, cells: Option<Vec<(usize, Capability)>>) -> Vec<Effe
         run,
         profile: w.profile.clone(),
         cells,
+        send_to: st.send_to.clone(),
     }]
 }
 
@@ -254,6 +289,9 @@ pub fn tick(model: &mut Model) -> Vec<Effect> {
 }
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
+    if prompting(model) && !matches!(msg, Msg::Reply(_)) {
+        return send_prompt::handle(model, msg, |m| start(m, None));
+    }
     let height = usize::from(model.size.1.saturating_sub(14)).max(1);
     let Some(w) = model.wizard.as_mut() else {
         return Vec::new();
@@ -285,6 +323,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             }
             Action::Rerun if !st.running() => return start(model, None),
             Action::Rerun => model.info("The checks are still running."),
+            Action::SendTest => send_prompt::open(model),
             Action::Submit => return nav::complete(model, Step::Checks),
             _ => {}
         },

@@ -10,6 +10,7 @@ pub mod mailboxes;
 pub mod permissions;
 pub mod report;
 pub mod scoping;
+pub mod send_prompt;
 pub mod start;
 pub mod summary;
 
@@ -56,6 +57,7 @@ pub fn focus_kind(model: &Model) -> FocusKind {
         Screen::Step(Step::Mailboxes) => mailboxes::focus_kind(model),
         Screen::Step(Step::Scoping) => scoping::focus_kind(model),
         Screen::Step(Step::Summary) => summary::focus_kind(model),
+        Screen::Step(Step::Checks) => checks::focus_kind(model),
         Screen::Step(_) => FocusKind::Other,
     }
 }
@@ -99,6 +101,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     let screen = model.screen;
     let own_back = |s| match s {
         Step::Mailboxes => true,
+        Step::Checks => checks::prompting(model),
         Step::Summary => model
             .wizard
             .as_ref()

@@ -3,6 +3,7 @@
 pub mod harness;
 mod mailboxes;
 mod screens_snap;
+mod send;
 mod support;
 mod timing;
 mod update_tests;

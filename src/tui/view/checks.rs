@@ -9,7 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph, Wrap};
 
 use crate::tui::model::{Model, Wizard};
-use crate::tui::screens::checks::{Phase, Verdict, verdict_label};
+use crate::tui::screens::checks::{Capability, Phase, Verdict, verdict_label};
+use crate::tui::screens::send_prompt;
 use crate::tui::theme::Theme;
 
 const ADDR_W: usize = 34;
@@ -29,8 +30,13 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
     let t = &model.theme;
     let st = &w.checks;
     let text = detail_lines(model, w);
-    let [gauge, head, table, detail] = Layout::vertical([
-        Constraint::Length(2),
+    let notes = note_lines(model, w);
+    let width = usize::from(area.width.max(1));
+    let rows: usize = notes.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
+    let notes_h = u16::try_from(rows).unwrap_or(4).clamp(1, 4);
+    let [g, notes_area, head, table, detail] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(notes_h),
         Constraint::Length(1),
         Constraint::Fill(1),
         Constraint::Length(detail_height(&text, area.width)),
@@ -61,7 +67,6 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
         ),
         Phase::Failed(_) => "The checks could not run".to_string(),
     };
-    let [g, _] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(gauge);
     frame.render_widget(
         Gauge::default()
             .ratio(ratio.clamp(0.0, 1.0))
@@ -69,6 +74,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
             .gauge_style(t.ok()),
         g,
     );
+    frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: true }), notes_area);
     let mut header = format!("  {:<ADDR_W$}{:<10}", "mailbox", "expected");
     for c in &st.caps {
         header.push_str(&format!("{:<CELL_W$}", c.as_str()));
@@ -82,26 +88,8 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
         return;
     }
     let mut table = table;
-    if st.caps.is_empty() && !st.notes.is_empty() {
-        let lines: Vec<Line> = st
-            .notes
-            .iter()
-            .map(|n| {
-                let n = n.replace(
-                    "Pass --send-to ADDRESS to opt in.",
-                    "`mailscope check --send-to ADDRESS` opts in.",
-                );
-                Line::from(Span::styled(n, t.dim()))
-            })
-            .collect();
-        let n = u16::try_from(lines.len())
-            .unwrap_or(1)
-            .saturating_mul(2)
-            .min(4);
-        let [notes, rest] =
-            Layout::vertical([Constraint::Length(n), Constraint::Fill(1)]).areas(table);
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), notes);
-        table = rest;
+    if st.send.open {
+        table = super::send_prompt::draw(frame, table, model, &st.send);
     }
     let h = usize::from(table.height);
     let first = super::mailboxes::window_start(st.selected, h);
@@ -139,6 +127,38 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
     let inner = block.inner(detail);
     frame.render_widget(block, detail);
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
+}
+
+/// What the table leaves out or adds, in words: the send opt-in (when the preset can send)
+/// and, when nothing can be checked per mailbox, the engine's reasons.
+fn note_lines(model: &Model, w: &Wizard) -> Vec<Line<'static>> {
+    let t = &model.theme;
+    let st = &w.checks;
+    let mut lines = Vec::new();
+    let sent = st.caps.contains(&Capability::Send);
+    let text = match (&st.send_to, model.read_only()) {
+        _ if !send_prompt::offered(&w.preset) => None,
+        (_, true) if sent => None,
+        (_, true) => {
+            Some("Mail.Send was not checked in this report: sending is opt-in.".to_string())
+        }
+        (Some(to), false) => Some(format!(
+            "Send check on: every run mails {to} once per must-reach mailbox."
+        )),
+        (None, false) => {
+            Some("Mail.Send is not checked: that sends real mail. Press m to opt in.".to_string())
+        }
+    };
+    lines.extend(text.map(|x| Line::from(Span::styled(x, t.dim()))));
+    if st.caps.is_empty() {
+        lines.extend(
+            st.notes
+                .iter()
+                .filter(|n| !n.starts_with("Mail.Send is not checked"))
+                .map(|n| Line::from(Span::styled(n.clone(), t.dim()))),
+        );
+    }
+    lines
 }
 
 /// The selected cell: mailbox, capability, what was observed, the verdict and cause, the

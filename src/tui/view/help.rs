@@ -6,7 +6,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::tui::model::{Model, Screen};
+use crate::tui::screens::send_prompt;
 use crate::tui::step::Step;
+
+/// The send opt-in, on the checks screen of presets with Mail.Send.
+const SEND_HELP: &str = "Sending is proven only on request: m asks for a recipient, and every run then mails one test message per must-reach mailbox to it (must-not-reach mailboxes should refuse). The address is kept until you quit, never saved; empty the field to stop sending.";
 
 fn about(screen: Screen) -> &'static [&'static str] {
     match screen {
@@ -73,6 +77,14 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
     }
     for p in about(model.screen) {
         lines.push(Line::from(*p));
+        lines.push(Line::default());
+    }
+    let sends = model
+        .wizard
+        .as_ref()
+        .is_some_and(|w| send_prompt::offered(&w.preset));
+    if model.screen == Screen::Step(Step::Checks) && sends && !model.read_only() {
+        lines.push(Line::from(SEND_HELP));
         lines.push(Line::default());
     }
     lines.push(Line::from(Span::styled("Keys here", model.theme.title())));

@@ -18,6 +18,7 @@ mod help;
 mod mailboxes;
 mod permissions;
 mod scoping;
+mod send_prompt;
 mod start;
 mod summary;
 
@@ -190,6 +191,7 @@ fn enter_hint(model: &Model) -> &'static str {
             Some(MbMode::Import) => "import",
             _ => "continue",
         },
+        Screen::Step(Step::Checks) if screens::checks::prompting(model) => "send and re-run",
         Screen::Step(Step::Summary) => {
             match model.wizard.as_ref().map(|w| w.summary.merge.is_some()) {
                 Some(true) => "write",
