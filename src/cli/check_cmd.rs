@@ -1,15 +1,16 @@
 //! `mailscope check` and `mailscope diagnose`: thin wrappers over [`mailscope::graph::cli`].
 
 use mailscope::graph::{Cancel, cli as graph};
+use mailscope::profile::ProfileStore;
 use mailscope::secrets::KeyringStore;
 
 use super::args::{CheckArgs, DiagnoseArgs};
-use super::output::{EXIT_CANNOT_RUN, EXIT_USAGE, fail};
+use super::output::{EXIT_CANNOT_RUN, fail};
 
 pub fn run_check(args: CheckArgs) -> u8 {
-    let (profile, preset) = match args.source.load() {
-        Ok(x) => x,
-        Err(e) => return fail(EXIT_USAGE, e),
+    let profiles = match ProfileStore::open_default() {
+        Ok(p) => p,
+        Err(e) => return fail(EXIT_CANNOT_RUN, e),
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
@@ -21,6 +22,8 @@ pub fn run_check(args: CheckArgs) -> u8 {
         no_batch: args.no_batch,
         watch: args.watch,
         send_to: args.send_to,
+        profile: args.source.profile,
+        profile_file: args.source.profile_file,
         ..graph::CheckArgs::default()
     };
     let code = runtime.block_on(async {
@@ -33,19 +36,8 @@ pub fn run_check(args: CheckArgs) -> u8 {
         }
         let store = KeyringStore::open();
         let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
-        let (code, report) = graph::run_check_for(
-            &profile, &preset, &options, &store, &mut out, &mut err, cancel,
-        )
-        .await;
-        if let (Some(report), Some(name)) = (report, &args.source.profile) {
-            let recorded = mailscope::profile::ProfileStore::open_default()
-                .map_err(|e| e.to_string())
-                .and_then(|s| mailscope::last_check::save(&s, name, &report));
-            if let Err(e) = recorded {
-                eprintln!("mailscope: could not record the result beside the profile: {e}");
-            }
-        }
-        code
+        // Loads the profile, runs the checks and records the result beside a stored profile.
+        graph::run_check(&options, &profiles, &store, &mut out, &mut err, cancel).await
     });
     u8::try_from(code).unwrap_or(EXIT_CANNOT_RUN)
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use mailscope::preset::{self, Preset};
-use mailscope::profile::{Profile, ProfileStore, parse_profile};
+use mailscope::profile::{Profile, ProfileStore};
 
 #[derive(Debug, Args)]
 #[group(required = true, multiple = false)]
@@ -20,19 +20,9 @@ pub struct ProfileSource {
 impl ProfileSource {
     /// Loads and validates the profile and its preset; the error is a sentence for people.
     pub fn load(&self) -> Result<(Profile, Preset), String> {
-        let profile = match (&self.profile, &self.profile_file) {
-            (Some(name), _) => ProfileStore::open_default()
-                .and_then(|s| s.load(name))
-                .map_err(|e| e.to_string())?,
-            (None, Some(file)) => {
-                let text = std::fs::read_to_string(file)
-                    .map_err(|e| format!("{}: {e}", file.display()))?;
-                parse_profile(&text, &file.display().to_string()).map_err(|e| e.to_string())?
-            }
-            (None, None) => {
-                return Err("name a profile with --profile NAME or --profile-file FILE".into());
-            }
-        };
+        let store = ProfileStore::open_default().map_err(|e| e.to_string())?;
+        let profile =
+            store.load_named_or_file(self.profile.as_deref(), self.profile_file.as_deref())?;
         let preset = preset::preset(profile.preset).map_err(|e| e.to_string())?;
         Ok((profile, preset))
     }

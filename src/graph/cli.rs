@@ -16,7 +16,7 @@ use super::session::Session;
 use super::table::write_table;
 use super::watch::run_watch;
 use crate::preset::{self, Preset};
-use crate::profile::{Profile, ProfileStore, check_profile, parse_profile};
+use crate::profile::{Profile, ProfileStore, check_profile};
 use crate::secrets::SecretStore;
 use crate::tomlfile::render_path;
 
@@ -39,15 +39,7 @@ pub const WATCH_INTERVAL: Duration = Duration::from_secs(60);
 pub const WATCH_UNTIL: Duration = Duration::from_secs(2 * 3600 + 15 * 60);
 
 fn load_profile(args: &CheckArgs, profiles: &ProfileStore) -> Result<Profile, String> {
-    match (&args.profile, &args.profile_file) {
-        (Some(name), None) => profiles.load(name).map_err(|e| e.to_string()),
-        (None, Some(file)) => {
-            let text = std::fs::read_to_string(file)
-                .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            parse_profile(&text, &file.display().to_string()).map_err(|e| e.to_string())
-        }
-        _ => Err("give exactly one of --profile NAME or --profile-file FILE".into()),
-    }
+    profiles.load_named_or_file(args.profile.as_deref(), args.profile_file.as_deref())
 }
 
 /// Cancels `cancel` on Ctrl-C (SIGINT); the run then deletes its drafts and returns what it

@@ -183,6 +183,23 @@ impl ProfileStore {
         Ok(profile)
     }
 
+    /// The profile named on a command line: a stored one by name, or a file (not stored).
+    pub fn load_named_or_file(
+        &self,
+        name: Option<&str>,
+        file: Option<&Path>,
+    ) -> Result<Profile, String> {
+        match (name, file) {
+            (Some(name), None) => self.load(name).map_err(|e| e.to_string()),
+            (None, Some(file)) => {
+                let text = fs::read_to_string(file)
+                    .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+                parse_profile(&text, &file.display().to_string()).map_err(|e| e.to_string())
+            }
+            _ => Err("give exactly one of --profile NAME or --profile-file FILE".into()),
+        }
+    }
+
     /// The profile in its file format, for `export`.
     pub fn export(&self, name: &str) -> Result<String, ProfileError> {
         render_profile(&self.load(name)?)

@@ -93,22 +93,18 @@ pub fn integrations_entry(w: &Wizard) -> Option<String> {
 }
 
 pub fn bindings(model: &Model) -> Vec<Binding> {
-    let json = model
-        .wizard
-        .as_ref()
-        .is_some_and(|w| w.preset.vendor_output.is_some());
+    let Some(w) = model.wizard.as_ref() else {
+        return Vec::new();
+    };
+    if w.summary.merge.is_some() {
+        return Vec::new();
+    }
+    let json = w.preset.vendor_output.is_some();
     let mut b = vec![
         Binding::key('c', Action::Copy, "copy value", "c"),
         Binding::key('S', Action::ShowSecret, "show secret", "S"),
         Binding::key('e', Action::Export, "export report", "e"),
     ];
-    if model
-        .wizard
-        .as_ref()
-        .is_some_and(|w| w.summary.merge.is_some())
-    {
-        return Vec::new();
-    }
     if json {
         b.push(Binding::key('j', Action::CopyEntry, "copy JSON entry", "j"));
         b.push(Binding::key(
