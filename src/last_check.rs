@@ -4,11 +4,10 @@
 use std::path::PathBuf;
 
 use crate::graph::CheckReport;
-use crate::profile::{ProfileError, ProfileStore};
+use crate::profile::{Companion, ProfileError, ProfileStore};
 
 fn path(store: &ProfileStore, name: &str) -> Result<PathBuf, ProfileError> {
-    let profile = store.path_of(name)?;
-    Ok(profile.with_extension("last-check.json"))
+    store.companion_path(name, Companion::LastCheck)
 }
 
 /// Records a check run (atomic, owner-only).

@@ -2,9 +2,11 @@
 
 mod consistency;
 mod model;
+pub mod names;
 mod store;
 pub mod validate;
 
 pub use consistency::{FieldProblem, check_profile, mailbox_list};
 pub use model::*;
+pub use names::Companion;
 pub use store::{ProfileError, ProfileStore, parse_profile, render_profile};

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::consistency::check_profile;
 use super::model::Profile;
+use super::names::Companion;
 use super::validate;
 use crate::fsutil;
 use crate::tomlfile::{self, FileError};
@@ -28,6 +29,18 @@ pub enum ProfileError {
     },
     #[error("cannot write the profile: {0}")]
     Serialize(String),
+    #[error(
+        "{path} holds the profile named '{inside}', not '{expected}'. A stored profile's name must match its file name: rename the file to {inside}.toml or set name = \"{expected}\" in it."
+    )]
+    NameMismatch {
+        path: String,
+        expected: String,
+        inside: String,
+    },
+    #[error(
+        "a profile named '{existing}' already exists, and '{wanted}' differs from it only in upper/lower case: Windows and macOS would store both in one file. Choose another name."
+    )]
+    CaseCollision { wanted: String, existing: String },
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ProfileError + '_ {
@@ -92,6 +105,12 @@ impl ProfileStore {
         Ok(self.dir.join(format!("{name}.toml")))
     }
 
+    /// The file of one of a profile's companions (exactly `<name>.<suffix>`, never a prefix match).
+    pub fn companion_path(&self, name: &str, which: Companion) -> Result<PathBuf, ProfileError> {
+        let name = validate::profile_name(name).map_err(ProfileError::Name)?;
+        Ok(self.dir.join(which.file_name(&name)))
+    }
+
     /// Names of all stored profiles, sorted.
     pub fn list(&self) -> Result<Vec<String>, ProfileError> {
         let entries = match fs::read_dir(&self.dir) {
@@ -125,19 +144,40 @@ impl ProfileStore {
             }
             Err(e) => return Err(io_err(&path)(e)),
         };
-        parse_profile(&text, &path.display().to_string()).map_err(ProfileError::Invalid)
+        let profile =
+            parse_profile(&text, &path.display().to_string()).map_err(ProfileError::Invalid)?;
+        if profile.name != name {
+            return Err(ProfileError::NameMismatch {
+                path: path.display().to_string(),
+                expected: name.to_string(),
+                inside: profile.name,
+            });
+        }
+        Ok(profile)
     }
 
     /// Saves atomically, owner-only; the file name follows the profile's `name`.
     pub fn save(&self, p: &Profile) -> Result<PathBuf, ProfileError> {
         let path = self.path_of(&p.name)?;
+        if let Some(existing) = self
+            .list()?
+            .into_iter()
+            .find(|n| *n != p.name && n.eq_ignore_ascii_case(&p.name))
+        {
+            return Err(ProfileError::CaseCollision {
+                wanted: p.name.clone(),
+                existing,
+            });
+        }
         fsutil::create_private_dir(&self.dir).map_err(io_err(&self.dir))?;
         fsutil::write_private(&path, render_profile(p)?.as_bytes()).map_err(io_err(&path))?;
         Ok(path)
     }
 
-    /// Removes the profile file and the files recorded beside it. Keyring entries are the
-    /// caller's to delete (see `secrets::delete_all_for`), because the store may be absent.
+    /// Removes the profile file and the companions it owns that go with it (the last check);
+    /// its change records stay. Only files named exactly for this profile are touched, so
+    /// `contoso` never reaches `contoso.prod`. Keyring entries are the caller's to delete (see
+    /// `secrets::delete_all_for`), because the keyring may be absent.
     pub fn delete(&self, name: &str) -> Result<(), ProfileError> {
         let path = self.path_of(name)?;
         match fs::remove_file(&path) {
@@ -147,28 +187,27 @@ impl ProfileStore {
             }
             Err(e) => return Err(io_err(&path)(e)),
         }
-        for sibling in self.companion_files(name) {
-            let _ = fs::remove_file(sibling);
+        for which in Companion::ALL
+            .into_iter()
+            .filter(|c| c.deleted_with_profile())
+        {
+            let file = self.companion_path(name, which)?;
+            match fs::remove_file(&file) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io_err(&file)(e)),
+            }
         }
         Ok(())
     }
 
-    /// Files stored beside a profile (the last check result and the like).
+    /// The companion files that exist for a profile.
     pub fn companion_files(&self, name: &str) -> Vec<PathBuf> {
-        let prefix = format!("{name}.");
-        fs::read_dir(&self.dir)
-            .map(|rd| {
-                rd.filter_map(Result::ok)
-                    .map(|e| e.path())
-                    .filter(|p| {
-                        p.file_name().is_some_and(|f| {
-                            let f = f.to_string_lossy();
-                            f.starts_with(&prefix) && f != format!("{name}.toml")
-                        })
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+        Companion::ALL
+            .into_iter()
+            .filter_map(|c| self.companion_path(name, c).ok())
+            .filter(|p| p.is_file())
+            .collect()
     }
 
     /// Imports a profile file (validated); refuses to overwrite an existing profile.

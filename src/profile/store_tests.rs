@@ -124,3 +124,93 @@ fn names_that_are_not_file_names_are_refused() {
     ));
     assert!(matches!(store.load("nope"), Err(ProfileError::NotFound(_))));
 }
+
+#[test]
+fn deleting_a_profile_leaves_every_other_profile_and_its_files() {
+    let (_dir, store) = store();
+    for name in ["contoso", "contoso.prod", "contoso.last"] {
+        store
+            .save(&Profile::new(name, PresetId::Kundo, Cloud::Global))
+            .expect("save");
+        for c in Companion::ALL {
+            let f = store.companion_path(name, c).expect("path");
+            std::fs::write(f, "{}").expect("companion");
+        }
+    }
+    store.delete("contoso").expect("delete");
+    assert_eq!(
+        store.list().expect("list"),
+        ["contoso.last", "contoso.prod"]
+    );
+    for name in ["contoso.prod", "contoso.last"] {
+        assert!(store.load(name).is_ok(), "{name} survives");
+        assert_eq!(
+            store.companion_files(name).len(),
+            Companion::ALL.len(),
+            "{name}"
+        );
+    }
+    // The deleted profile's change record is kept; its last check is gone.
+    assert!(
+        store
+            .companion_path("contoso", Companion::Changes)
+            .expect("p")
+            .is_file()
+    );
+    assert!(
+        !store
+            .companion_path("contoso", Companion::LastCheck)
+            .expect("p")
+            .is_file()
+    );
+}
+
+#[test]
+fn a_stored_file_whose_name_differs_from_its_file_name_is_refused() {
+    let (_dir, store) = store();
+    store
+        .save(&Profile::new("victim", PresetId::Kundo, Cloud::Global))
+        .expect("save");
+    let text = std::fs::read_to_string(store.path_of("victim").expect("p")).expect("read");
+    std::fs::write(store.dir().join("other.toml"), text).expect("write");
+    match store.load("other") {
+        Err(ProfileError::NameMismatch {
+            inside, expected, ..
+        }) => {
+            assert_eq!((inside.as_str(), expected.as_str()), ("victim", "other"));
+        }
+        other => panic!("expected a name mismatch, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_name_differing_only_in_case_is_refused_at_creation() {
+    let (_dir, store) = store();
+    store
+        .save(&Profile::new("contoso", PresetId::Kundo, Cloud::Global))
+        .expect("save");
+    let e = store
+        .save(&Profile::new("Contoso", PresetId::Kundo, Cloud::Global))
+        .expect_err("case collision");
+    assert!(matches!(e, ProfileError::CaseCollision { .. }), "{e}");
+    // Saving the profile itself again is fine.
+    store
+        .save(&Profile::new("contoso", PresetId::Sinch, Cloud::Global))
+        .expect("resave");
+}
+
+#[test]
+fn import_refuses_a_name_with_surrounding_spaces_with_its_line() {
+    let (dir, store) = store();
+    let file = dir.path().join("in.toml");
+    let text = EXAMPLE.replace("name = \"contoso-kundo\"", "name = \" contoso-kundo \"");
+    assert_ne!(text, EXAMPLE);
+    std::fs::write(&file, text).expect("write");
+    let e = store.import(&file).expect_err("spaces");
+    let msg = e.to_string();
+    assert!(
+        msg.contains("spaces around") && msg.contains("in.toml:2"),
+        "{msg}"
+    );
+    assert!(store.list().expect("list").is_empty());
+}

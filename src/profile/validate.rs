@@ -267,22 +267,8 @@ pub fn client_secret(value: &str, known_secret_id: Option<&str>) -> Result<(), I
     Ok(())
 }
 
-/// A profile name: it becomes a file name, so letters, digits, '-', '_' and '.' only.
-pub fn profile_name(s: &str) -> Result<String, Invalid> {
-    let t = s.trim();
-    let ok = !t.is_empty()
-        && t.len() <= 64
-        && !t.starts_with('.')
-        && t.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
-    if ok {
-        Ok(t.to_string())
-    } else {
-        invalid(
-            "Use 1 to 64 letters, digits, '-', '_' or '.', not starting with '.', e.g. contoso-kundo.",
-        )
-    }
-}
+/// A profile name: it becomes a file name and keys the keyring (see [`super::names`]).
+pub use super::names::profile_name;
 
 /// A display name (app or group): not empty, within Microsoft's length limit.
 pub fn display_name(s: &str, what: &str, max: usize) -> Result<String, Invalid> {
