@@ -10,6 +10,8 @@ use clap::Parser;
 use cli::args::{Cli, Command};
 
 fn main() -> ExitCode {
+    // Secrets pass through this process's memory: never into a core dump.
+    let _ = mailscope::secrets::disable_core_dumps();
     let cli = Cli::parse();
     let code = match cli.command {
         None => tui::run(),

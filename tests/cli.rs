@@ -240,3 +240,33 @@ fn replay_headless_prints_the_table_and_json_needs_headless() {
     let o = run(home.path(), &["replay", "--json", REPORT]);
     assert_eq!(o.status.code(), Some(2), "{}", out(&o));
 }
+
+/// The process that holds secrets asks the OS for no core dump (and, on Linux, not to be
+/// dumpable): read back from /proc while a long-running `mailscope sim` is up.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_process_writes_no_core_dump() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenarios/demo.toml");
+    let mut sim = Command::new(env!("CARGO_BIN_EXE_mailscope"))
+        .args(["sim", "--scenario", scenario.to_str().expect("utf8")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("sim starts");
+    let mut ready = String::new();
+    BufReader::new(sim.stdout.take().expect("stdout"))
+        .read_line(&mut ready)
+        .expect("ready line");
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", sim.id()));
+    let _ = sim.kill();
+    let _ = sim.wait();
+    let limits = limits.expect("limits");
+    let core = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .expect("core line");
+    let fields: Vec<&str> = core.split_whitespace().collect();
+    assert_eq!(&fields[4..6], ["0", "0"], "{core}");
+}

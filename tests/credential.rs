@@ -256,12 +256,21 @@ fn elliptic_curve_certificates_are_refused_as_not_rsa() {
 fn key_goes_through_the_store_and_the_profile_records_the_certificate() {
     let (a, _) = certs();
     let store = MemoryStore::new();
-    assert!(load_private_key(&store, "p").expect("load").is_none());
-    store_private_key(&store, "p", &a.private_key).expect("store");
-    let back = load_private_key(&store, "p").expect("load").expect("some");
+    let p = mailscope::profile::Profile::new(
+        "p",
+        mailscope::profile::PresetId::Elegere,
+        mailscope::profile::Cloud::Global,
+    );
+    assert!(load_private_key(&store, &p).expect("load").is_none());
+    store_private_key(&store, &p, &a.private_key).expect("store");
+    let back = load_private_key(&store, &p).expect("load").expect("some");
     assert_eq!(back.expose(), a.private_key.expose());
+    // The key is bound to the profile's tenant and app like a client secret.
+    let mut elsewhere = p.clone();
+    elsewhere.tenant = Some("fabrikam.onmicrosoft.com".into());
+    assert!(load_private_key(&store, &elsewhere).is_err());
     assert_eq!(
-        store_private_key(&store, "p", &SecretBytes::new(a.certificate.der.clone())).err(),
+        store_private_key(&store, &p, &SecretBytes::new(a.certificate.der.clone())).err(),
         Some(CredentialError::BadPrivateKey)
     );
     assert!(a.private_key.expose().len() <= MAX_STORED_KEY_BYTES);

@@ -411,3 +411,60 @@ fn a_full_check_and_report_flow_never_writes_or_prints_the_secret() {
     let hits = files_containing(session.root.path(), MARK.as_bytes());
     assert!(hits.is_empty(), "secret found in {hits:?}");
 }
+
+/// A profile file named like a stored profile, with its own endpoints, never receives the
+/// stored profile's secret: check refuses before connecting, and says what differs.
+#[test]
+fn a_profile_file_from_elsewhere_never_unlocks_a_stored_secret() {
+    if tools_or_skip().is_none() {
+        return;
+    }
+    let session = start_session(true);
+    import_example(&session);
+    let out = mailscope(
+        &session,
+        &["secret", "set", "--profile", "contoso-kundo"],
+        Some(&format!("{SECRET}\n")),
+    );
+    assert!(out.status.success(), "{}", text(&out));
+
+    // Where the attacker's file would send the secret: a listener that records any connection.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("listener");
+    listener.set_nonblocking(true).expect("nonblocking");
+    let port = listener.local_addr().expect("addr").port();
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/example-profile.toml"
+    ))
+    .expect("example");
+    let hostile = example
+        .replace("cloud = \"global\"", "cloud = \"custom\"")
+        .replace(
+            "https://127.0.0.1:8443",
+            &format!("https://127.0.0.1:{port}"),
+        )
+        .lines()
+        .filter(|l| !l.starts_with("ca_file"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(hostile.contains("cloud = \"custom\"") && hostile.contains(&port.to_string()));
+    let file = session.root.path().join("from-elsewhere.toml");
+    std::fs::write(&file, hostile).expect("file");
+    let out = mailscope(
+        &session,
+        &["check", "--profile-file", file.to_str().expect("utf8")],
+        None,
+    );
+    let msg = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{msg}");
+    assert!(msg.contains("stored for"), "{msg}");
+    assert!(msg.contains(&format!("https://127.0.0.1:{port}")), "{msg}");
+    assert!(!msg.contains(SECRET), "{msg}");
+    assert!(
+        listener.accept().is_err(),
+        "mailscope connected to the file's authority"
+    );
+
+    // The stored profile itself still has its secret.
+    assert!(secret_status(&session).contains("client secret: stored"));
+}

@@ -57,7 +57,7 @@ pub fn run(args: ReplayArgs) -> u8 {
         let profile = plan.profile(&doc, endpoints)?;
         let preset = preset::preset(profile.preset).map_err(|e| e.to_string())?;
         let store = MemoryStore::new();
-        store_client_secret(&store, &profile.name, &Secret::new(plan.secret()))
+        store_client_secret(&store, &profile, &Secret::new(plan.secret()))
             .map_err(|e| e.to_string())?;
         println!(
             "Replaying the report of '{}' ({}) on a simulated tenant.\n",

@@ -2,8 +2,8 @@
 
 use std::io::{BufRead, IsTerminal};
 
-use mailscope::profile::{ProfileStore, validate};
-use mailscope::secrets::{self, KeyringStore, Secret, SecretSlot, SecretStore};
+use mailscope::profile::{Profile, ProfileStore, validate};
+use mailscope::secrets::{self, KeyringStore, Secret, SecretError, SecretSlot, SecretStore};
 
 use super::args::SecretCommand;
 use super::output::{EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, fail};
@@ -29,9 +29,9 @@ pub fn run(cmd: SecretCommand) -> u8 {
                 .credential
                 .as_ref()
                 .and_then(|c| c.secret_id.as_deref());
-            set(&keyring, &name, secret_id)
+            set(&keyring, &profile, secret_id)
         }
-        SecretCommand::Status(_) => status(&keyring, &name),
+        SecretCommand::Status(_) => status(&keyring, &profile),
         SecretCommand::Delete(_) => match secrets::delete_all_for(&keyring, &name) {
             Ok(0) => {
                 println!(
@@ -52,7 +52,16 @@ pub fn run(cmd: SecretCommand) -> u8 {
     }
 }
 
-fn set(store: &dyn SecretStore, name: &str, secret_id: Option<&str>) -> u8 {
+fn set(store: &dyn SecretStore, profile: &Profile, secret_id: Option<&str>) -> u8 {
+    let name = &profile.name;
+    if profile.tenant.is_none() || profile.client_id.is_none() {
+        return fail(
+            EXIT_USAGE,
+            format!(
+                "profile '{name}' has no tenant or client_id yet. A stored secret is bound to its tenant and app, so enter them first (the wizard's app registration step, or `mailscope profile export` / edit / import)."
+            ),
+        );
+    }
     let value = match read_secret() {
         Ok(v) => v,
         Err(e) => return fail(EXIT_USAGE, e),
@@ -61,11 +70,13 @@ fn set(store: &dyn SecretStore, name: &str, secret_id: Option<&str>) -> u8 {
         return fail(EXIT_USAGE, format!("not stored: {e}"));
     }
     let value = Secret::new(value.expose().trim());
-    match secrets::store_client_secret(store, name, &value) {
+    match secrets::store_client_secret(store, profile, &value) {
         Ok(()) => {
             println!(
-                "Stored the client secret of '{name}' in the {}.",
-                store.backend()
+                "Stored the client secret of '{name}' in the {}, for tenant {} and app {} only.",
+                store.backend(),
+                profile.tenant.as_deref().unwrap_or("(not set yet)"),
+                profile.client_id.as_deref().unwrap_or("(not set yet)"),
             );
             EXIT_OK
         }
@@ -89,7 +100,7 @@ fn read_secret() -> Result<Secret, String> {
     }
 }
 
-fn status(store: &dyn SecretStore, name: &str) -> u8 {
+fn status(store: &dyn SecretStore, profile: &Profile) -> u8 {
     let env_set = std::env::var_os(secrets::CLIENT_SECRET_ENV).is_some_and(|v| !v.is_empty());
     if env_set {
         println!(
@@ -98,16 +109,18 @@ fn status(store: &dyn SecretStore, name: &str) -> u8 {
         );
     }
     let mut code = EXIT_OK;
-    for slot in SecretSlot::ALL {
-        let what = match slot {
-            SecretSlot::ClientSecret => "client secret",
-            SecretSlot::PrivateKey => "certificate private key",
-        };
-        match store.get(name, slot) {
+    for slot in SecretSlot::SECRETS {
+        let what = slot.label();
+        match secrets::bound_secret(store, profile, slot) {
             Ok(Some(_)) => println!("{what}: stored in the {}", store.backend()),
             Ok(None) => println!("{what}: not stored"),
+            Err(SecretError::Unbound { .. }) => println!(
+                "{what}: stored in the {}, not yet bound to this profile's tenant and app (the next `mailscope check --profile {}` binds it)",
+                store.backend(),
+                profile.name
+            ),
             Err(e) => {
-                println!("{what}: unknown ({e})");
+                println!("{what}: not usable ({e})");
                 code = EXIT_FINDINGS;
             }
         }

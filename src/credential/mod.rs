@@ -41,7 +41,7 @@ pub use signing::{SigningMaterial, load_signing_material, signing_material};
 pub use thumbprint::{Thumbprints, sha1_hex, sha256_hex, x5t, x5t_s256};
 
 use crate::profile::validate::Invalid;
-use crate::profile::{CredentialInfo, CredentialKind};
+use crate::profile::{CredentialInfo, CredentialKind, Profile};
 use crate::secrets::{SecretBytes, SecretError, SecretSlot, SecretStore};
 
 /// Largest private key the keyring may hold: the Windows Credential Manager's blob limit.
@@ -133,7 +133,7 @@ pub enum CredentialError {
 /// Stores a certificate's private key (PKCS#8 DER) for a profile in the keyring.
 pub fn store_private_key(
     store: &dyn SecretStore,
-    profile: &str,
+    profile: &Profile,
     private_key: &SecretBytes,
 ) -> Result<(), CredentialError> {
     let key = private_key.expose();
@@ -143,16 +143,22 @@ pub fn store_private_key(
     if key.len() > MAX_STORED_KEY_BYTES {
         return Err(CredentialError::KeyTooLarge(key.len()));
     }
-    store.set(profile, SecretSlot::PrivateKey, key)?;
+    crate::secrets::bind(store, profile)?;
+    store.set(&profile.name, SecretSlot::PrivateKey, key)?;
     Ok(())
 }
 
-/// The private key stored for a profile, if any.
+/// The private key stored for a profile, if any, when it was stored for this profile's
+/// tenant, app and endpoints.
 pub fn load_private_key(
     store: &dyn SecretStore,
-    profile: &str,
+    profile: &Profile,
 ) -> Result<Option<SecretBytes>, CredentialError> {
-    Ok(store.get(profile, SecretSlot::PrivateKey)?)
+    Ok(crate::secrets::bound_secret(
+        store,
+        profile,
+        SecretSlot::PrivateKey,
+    )?)
 }
 
 /// Records a certificate credential in the profile: kind, thumbprints, expiry and where the
@@ -174,9 +180,14 @@ mod tests {
     #[test]
     fn store_refuses_keys_the_windows_credential_manager_cannot_hold() {
         let store = MemoryStore::new();
+        let p = Profile::new(
+            "p",
+            crate::profile::PresetId::Elegere,
+            crate::profile::Cloud::Global,
+        );
         let huge = der::pkcs1_to_pkcs8(&vec![0u8; MAX_STORED_KEY_BYTES]);
-        let e = store_private_key(&store, "p", &huge).expect_err("too large");
+        let e = store_private_key(&store, &p, &huge).expect_err("too large");
         assert!(matches!(e, CredentialError::KeyTooLarge(n) if n > MAX_STORED_KEY_BYTES));
-        assert!(load_private_key(&store, "p").expect("load").is_none());
+        assert!(load_private_key(&store, &p).expect("load").is_none());
     }
 }

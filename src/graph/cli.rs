@@ -81,6 +81,11 @@ pub async fn run_check(
     });
     match loaded {
         Ok((profile, preset)) => {
+            if args.profile.is_some() {
+                // A stored profile, loaded by its own name: bind a secret stored before
+                // bindings existed to it. A --profile-file never does this.
+                let _ = crate::secrets::adopt_unbound(store, &profile);
+            }
             let (code, report) =
                 run_check_for(&profile, &preset, args, store, out, err, cancel).await;
             if let (Some(report), Some(name)) = (report, &args.profile)
@@ -141,6 +146,17 @@ pub async fn run_check_for(
             return (exit::USAGE, None);
         }
     };
+    // Say where the credential goes before it goes there.
+    let _ = writeln!(
+        err,
+        "mailscope check: signing in as app {} at {} ({} from {})",
+        profile.client_id.as_deref().unwrap_or_default(),
+        session
+            .endpoints
+            .token_url(profile.tenant.as_deref().unwrap_or_default()),
+        session.tokens.credential_kind(),
+        credential_origin(profile),
+    );
     let plan = CheckPlan::new(profile, preset, options.send_to.as_deref());
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let bar = tokio::spawn(show_progress(
@@ -160,6 +176,15 @@ pub async fn run_check_for(
         let _ = writeln!(err, "mailscope check: cannot write the result: {e}");
     }
     (report.exit_code(), Some(report))
+}
+
+/// Where the credential of this run comes from, in words.
+fn credential_origin(profile: &Profile) -> &'static str {
+    let env = std::env::var_os(crate::secrets::CLIENT_SECRET_ENV).is_some_and(|v| !v.is_empty());
+    match profile.credential.as_ref().map(|c| c.kind) {
+        Some(crate::profile::CredentialKind::Secret) if env => crate::secrets::CLIENT_SECRET_ENV,
+        _ => "the keyring",
+    }
 }
 
 /// Drains progress events; draws a bar on standard error when asked to.

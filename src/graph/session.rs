@@ -101,10 +101,10 @@ impl Session {
         let mut renewed = false;
         loop {
             let token = self.tokens.token().await?;
-            let mut req = self
-                .http
-                .request(method.clone(), &url)
-                .bearer_auth(token.expose());
+            let mut req = self.http.request(method.clone(), &url);
+            if let Some(auth) = crate::secrets::wipe::bearer_header(&token) {
+                req = req.header(reqwest::header::AUTHORIZATION, auth);
+            }
             if let Some(b) = body {
                 req = req.json(b);
             }

@@ -50,7 +50,12 @@ mod tests {
     #[test]
     fn set_get_delete() {
         let s = MemoryStore::new();
-        store_client_secret(&s, "p", &Secret::new("v~1")).expect("set");
+        let p = crate::profile::Profile::new(
+            "p",
+            crate::profile::PresetId::Kundo,
+            crate::profile::Cloud::Global,
+        );
+        store_client_secret(&s, &p, &Secret::new("v~1")).expect("set");
         s.set("p", SecretSlot::PrivateKey, &[1, 2])
             .expect("set key");
         let got = s

@@ -4,13 +4,20 @@
 //! as text; private keys as PKCS#8 DER bytes (Windows caps a credential at 2560 bytes and
 //! stores text as UTF-16, so PEM would not fit).
 
+mod binding;
 mod memory;
+mod no_core_dumps;
 mod os_keyring;
 mod value;
+pub mod wipe;
 
+pub use binding::Binding;
 pub use memory::MemoryStore;
+pub use no_core_dumps::{CoreDumpGuard, disable_core_dumps};
 pub use os_keyring::KeyringStore;
 pub use value::{Secret, SecretBytes};
+
+use crate::profile::Profile;
 
 /// Environment variable whose value is used as the client secret for a run, never stored.
 pub const CLIENT_SECRET_ENV: &str = "MAILSCOPE_CLIENT_SECRET";
@@ -21,15 +28,34 @@ pub enum SecretSlot {
     ClientSecret,
     /// The certificate's private key, PKCS#8 DER.
     PrivateKey,
+    /// What the secrets above were stored for ([`Binding`], JSON; not secret itself).
+    Binding,
 }
 
 impl SecretSlot {
-    pub const ALL: [SecretSlot; 2] = [SecretSlot::ClientSecret, SecretSlot::PrivateKey];
+    /// Every entry a profile can have in the keyring.
+    pub const ALL: [SecretSlot; 3] = [
+        SecretSlot::ClientSecret,
+        SecretSlot::PrivateKey,
+        SecretSlot::Binding,
+    ];
+    /// The entries that hold secret material.
+    pub const SECRETS: [SecretSlot; 2] = [SecretSlot::ClientSecret, SecretSlot::PrivateKey];
 
     pub fn as_str(self) -> &'static str {
         match self {
             SecretSlot::ClientSecret => "client-secret",
             SecretSlot::PrivateKey => "private-key",
+            SecretSlot::Binding => "binding",
+        }
+    }
+
+    /// A name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            SecretSlot::ClientSecret => "client secret",
+            SecretSlot::PrivateKey => "certificate private key",
+            SecretSlot::Binding => "binding (tenant, app and endpoints)",
         }
     }
 }
@@ -55,9 +81,22 @@ pub enum SecretError {
     #[error("the {backend} could not store this secret: {detail}")]
     Rejected { backend: String, detail: String },
     #[error(
-        "the stored secret is damaged (not what mailscope wrote); store it again with `mailscope secret set`"
+        "the stored secret is damaged (not what mailscope wrote); store it again with `mailscope secret set --profile NAME`"
     )]
     Corrupt,
+    #[error(
+        "the {what} stored for profile '{profile}' was stored for other values, so mailscope does not send it ({}). Store it for these values with `mailscope secret set --profile {profile}`, or set {CLIENT_SECRET_ENV} for this run.",
+        differences.join("; ")
+    )]
+    BindingMismatch {
+        profile: String,
+        what: &'static str,
+        differences: Vec<String>,
+    },
+    #[error(
+        "the {what} stored for profile '{profile}' is not yet bound to a tenant and endpoints (it was stored by an earlier mailscope), so a profile file cannot use it. Run `mailscope check --profile {profile}` once to bind it to the stored profile, or set {CLIENT_SECRET_ENV} for this run."
+    )]
+    Unbound { profile: String, what: &'static str },
 }
 
 /// Where secrets are kept. Implementations: the OS keyring, and memory (tests).
@@ -77,19 +116,80 @@ pub enum SecretSource {
     Keyring,
 }
 
-/// Stores a client secret value for a profile.
+/// Stores a client secret value for a profile, bound to the profile's tenant, app and
+/// endpoints (see [`Binding`]).
 pub fn store_client_secret(
     store: &dyn SecretStore,
-    profile: &str,
+    profile: &Profile,
     value: &Secret,
 ) -> Result<(), SecretError> {
-    store.set(profile, SecretSlot::ClientSecret, value.expose().as_bytes())
+    bind(store, profile)?;
+    store.set(
+        &profile.name,
+        SecretSlot::ClientSecret,
+        value.expose().as_bytes(),
+    )
 }
 
-/// The client secret for a profile: `MAILSCOPE_CLIENT_SECRET` when set, else the keyring.
+/// Records what the profile's secrets are for. Called whenever a secret or key is stored.
+pub fn bind(store: &dyn SecretStore, profile: &Profile) -> Result<(), SecretError> {
+    store.set(
+        &profile.name,
+        SecretSlot::Binding,
+        &Binding::of(profile).to_json(),
+    )
+}
+
+/// For a profile loaded from the profile store by its own name: binds secrets stored before
+/// bindings existed to it. Returns whether it bound anything. Never called for profile files
+/// from elsewhere, which therefore cannot unlock such secrets.
+pub fn adopt_unbound(store: &dyn SecretStore, profile: &Profile) -> Result<bool, SecretError> {
+    if store.get(&profile.name, SecretSlot::Binding)?.is_some() {
+        return Ok(false);
+    }
+    for slot in SecretSlot::SECRETS {
+        if store.get(&profile.name, slot)?.is_some() {
+            bind(store, profile)?;
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// A stored secret of the profile, handed out only if it was stored for the profile's
+/// tenant, app and endpoints.
+pub fn bound_secret(
+    store: &dyn SecretStore,
+    profile: &Profile,
+    slot: SecretSlot,
+) -> Result<Option<SecretBytes>, SecretError> {
+    let Some(value) = store.get(&profile.name, slot)? else {
+        return Ok(None);
+    };
+    let stored = store
+        .get(&profile.name, SecretSlot::Binding)?
+        .ok_or_else(|| SecretError::Unbound {
+            profile: profile.name.clone(),
+            what: slot.label(),
+        })?;
+    let stored = Binding::from_json(stored.expose()).ok_or(SecretError::Corrupt)?;
+    let differences = stored.differences(&Binding::of(profile));
+    if differences.is_empty() {
+        Ok(Some(value))
+    } else {
+        Err(SecretError::BindingMismatch {
+            profile: profile.name.clone(),
+            what: slot.label(),
+            differences,
+        })
+    }
+}
+
+/// The client secret for a profile: `MAILSCOPE_CLIENT_SECRET` when set, else the keyring
+/// (only when bound to this profile's values).
 pub fn client_secret(
     store: &dyn SecretStore,
-    profile: &str,
+    profile: &Profile,
 ) -> Result<Option<(Secret, SecretSource)>, SecretError> {
     if let Some(v) = std::env::var_os(CLIENT_SECRET_ENV).filter(|v| !v.is_empty()) {
         return Ok(Some((
@@ -97,7 +197,7 @@ pub fn client_secret(
             SecretSource::Environment,
         )));
     }
-    match store.get(profile, SecretSlot::ClientSecret)? {
+    match bound_secret(store, profile, SecretSlot::ClientSecret)? {
         None => Ok(None),
         Some(bytes) => {
             let text = std::str::from_utf8(bytes.expose()).map_err(|_| SecretError::Corrupt)?;
@@ -106,13 +206,19 @@ pub fn client_secret(
     }
 }
 
-/// Deletes every secret of a profile (when the profile is deleted). Returns how many existed.
+/// Deletes every keyring entry of a profile (when the profile is deleted): its secrets and
+/// their binding. Returns how many secrets existed.
 pub fn delete_all_for(store: &dyn SecretStore, profile: &str) -> Result<usize, SecretError> {
     let mut n = 0;
-    for slot in SecretSlot::ALL {
+    for slot in SecretSlot::SECRETS {
         if store.delete(profile, slot)? {
             n += 1;
         }
     }
+    store.delete(profile, SecretSlot::Binding)?;
     Ok(n)
 }
+
+#[cfg(test)]
+#[path = "bound_tests.rs"]
+mod bound_tests;

@@ -63,7 +63,7 @@ impl SecretStore for KeyringStore {
         let entry = self.entry(profile, slot)?;
         let value = SecretBytes::new(value.to_vec());
         match slot {
-            SecretSlot::ClientSecret => {
+            SecretSlot::ClientSecret | SecretSlot::Binding => {
                 let text = std::str::from_utf8(value.expose())
                     .map_err(|_| SecretError::Corrupt)?
                     .to_string();

@@ -80,10 +80,10 @@ pub fn demo_profile(sim: &SimEndpoints, now: OffsetDateTime) -> Profile {
 }
 
 /// A memory-only secret store holding the demo app's secret (never the user's keyring).
-pub fn demo_secrets() -> Arc<dyn SecretStore> {
+pub fn demo_secrets(profile: &Profile) -> Arc<dyn SecretStore> {
     let store = MemoryStore::new();
     // The in-memory store cannot fail.
-    let _ = store_client_secret(&store, DEMO_PROFILE, &Secret::new(DEMO_SECRET));
+    let _ = store_client_secret(&store, profile, &Secret::new(DEMO_SECRET));
     Arc::new(store)
 }
 
@@ -131,7 +131,9 @@ async fn demo() -> Result<(), String> {
         model.demo = Some(Demo {
             authority: endpoints.authority.clone(),
         });
-        Ok((model, demo_profile(endpoints, now), demo_secrets()))
+        let profile = demo_profile(endpoints, now);
+        let secrets = demo_secrets(&profile);
+        Ok((model, profile, secrets))
     })
     .await
 }
@@ -191,9 +193,9 @@ mod tests {
         assert!(mailscope::profile::check_profile(&p).is_empty());
         let text = mailscope::profile::render_profile(&p).expect("render");
         assert!(!text.contains(DEMO_SECRET));
-        let store = demo_secrets();
+        let store = demo_secrets(&p);
         assert!(store.backend().contains("in-memory"));
-        let got = mailscope::secrets::client_secret(store.as_ref(), DEMO_PROFILE)
+        let got = mailscope::secrets::client_secret(store.as_ref(), &p)
             .expect("get")
             .expect("stored");
         assert_eq!(got.0.expose(), DEMO_SECRET);

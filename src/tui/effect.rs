@@ -14,16 +14,19 @@ pub enum Effect {
     SaveProfile(Profile),
     StoreSecret {
         run: RunId,
-        profile: String,
+        /// The secret is bound to this profile's tenant, app and endpoints.
+        profile: Box<Profile>,
         value: Secret,
     },
+    /// Is a client secret stored for this profile's current tenant, app and endpoints?
     ProbeSecret {
         run: RunId,
-        profile: String,
+        profile: Box<Profile>,
     },
     LoadSecret {
         run: RunId,
-        profile: String,
+        /// Handed out only when the stored binding matches this profile.
+        profile: Box<Profile>,
     },
     GenerateCertificate {
         run: RunId,

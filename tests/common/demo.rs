@@ -31,7 +31,7 @@ pub fn endpoints(s: &SimHandle) -> Endpoints {
 
 pub async fn check(profile: &Profile, secret: &str) -> CheckReport {
     let store = MemoryStore::new();
-    store_client_secret(&store, &profile.name, &Secret::new(secret)).unwrap();
+    store_client_secret(&store, profile, &Secret::new(secret)).unwrap();
     let preset = preset::preset(profile.preset).unwrap();
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let (_, report) = run_check_for(

@@ -43,7 +43,9 @@ async fn check_command_exit_codes_and_outputs() {
     let dir = tempfile::tempdir().unwrap();
     let sim = start(&scenario(), &dir).await;
     let store = MemoryStore::new();
-    store_client_secret(&store, "simtest", &Secret::new(KUNDO_SECRET)).unwrap();
+    // Stored for the sim's tenant, app and endpoints: the profile files below match it.
+    let bound_to = profile(&sim, KUNDO, &[], None);
+    store_client_secret(&store, &bound_to, &Secret::new(KUNDO_SECRET)).unwrap();
     let write = |mailboxes: &[(&str, mailscope::profile::Expectation)], name: &str| {
         let p = profile(&sim, KUNDO, mailboxes, None);
         let path = dir.path().join(name);
@@ -93,7 +95,7 @@ async fn check_command_exit_codes_and_outputs() {
     assert!(out.contains("To do:"), "{out}");
 
     let wrong = MemoryStore::new();
-    store_client_secret(&wrong, "simtest", &Secret::new("not-it")).unwrap();
+    store_client_secret(&wrong, &bound_to, &Secret::new("not-it")).unwrap();
     let (code, out, _) = run(&args(&good, false), &wrong, dir.path()).await;
     assert_eq!(code, 3);
     assert!(out.contains("secret-invalid"), "{out}");

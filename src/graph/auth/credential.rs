@@ -30,10 +30,10 @@ pub fn load_credential(
         ))
     })?;
     match info.kind {
-        CredentialKind::Secret => match secrets::client_secret(store, &profile.name)? {
+        CredentialKind::Secret => match secrets::client_secret(store, profile)? {
             Some((s, _)) => Ok(Credential::Secret(s)),
             None => Err(SetupError::Incomplete(format!(
-                "no client secret stored for profile {}: run `mailscope secret set {}` or set {}",
+                "no client secret stored for profile {}: run `mailscope secret set --profile {}` or set {}",
                 profile.name,
                 profile.name,
                 secrets::CLIENT_SECRET_ENV
@@ -46,8 +46,7 @@ pub fn load_credential(
                     profile.name
                 ))
             })?;
-            let key = store
-                .get(&profile.name, SecretSlot::PrivateKey)?
+            let key = secrets::bound_secret(store, profile, SecretSlot::PrivateKey)?
                 .ok_or_else(|| {
                     SetupError::Incomplete(format!(
                         "no private key stored for profile {}; import the certificate with its key again",

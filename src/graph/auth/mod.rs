@@ -109,18 +109,27 @@ impl TokenSource {
                     "Import the certificate and its private key again with mailscope.",
                 )
             })?;
-        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.expose())).collect();
-        let req = self.http.post(&url).form(&pairs);
-        let resp = send(req, self.timeout, self.endpoints.authority_host()).await?;
+        let pairs: Vec<(&str, &Secret)> = form.iter().map(|(k, v)| (*k, v)).collect();
+        let req = self
+            .http
+            .post(&url)
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(crate::secrets::wipe::form_body(&pairs));
+        let mut resp = send(req, self.timeout, self.endpoints.authority_host()).await?;
+        // The answer holds the access token: wipe it once parsed.
+        let body = zeroize::Zeroizing::new(std::mem::take(&mut resp.body));
         if resp.status != 200 {
             return Err(diagnose(
                 EndpointKind::Token,
                 resp.status,
                 &resp.headers,
-                &resp.body,
+                &body,
             ));
         }
-        let parsed: TokenResponse = serde_json::from_slice(&resp.body).map_err(|_| {
+        let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|_| {
             diagnose(
                 EndpointKind::Token,
                 200,

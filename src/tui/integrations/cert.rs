@@ -40,7 +40,7 @@ fn keep(
             credential::CredentialError::FileExists(cer_path.display().to_string()).to_string(),
         );
     }
-    credential::store_private_key(secrets, &profile.name, &cert.private_key)
+    credential::store_private_key(secrets, profile, &cert.private_key)
         .map_err(|e| e.to_string())?;
     credential::write_public_certificate(cer_path, &cert.certificate.der, false)
         .map_err(|e| e.to_string())?;

@@ -154,7 +154,7 @@ pub fn on_enter(model: &mut Model) -> Vec<Effect> {
     w.cred.pending = Pending::Probe(run);
     vec![Effect::ProbeSecret {
         run,
-        profile: w.profile.name.clone(),
+        profile: Box::new(w.profile.clone()),
     }]
 }
 
@@ -286,7 +286,7 @@ fn submit(model: &mut Model, run: RunId) -> Vec<Effect> {
     st.pending = Pending::Store(run);
     let fx = vec![Effect::StoreSecret {
         run,
-        profile: w.profile.name.clone(),
+        profile: Box::new(w.profile.clone()),
         value: Secret::new(value),
     }];
     model.info("Storing the secret in the keyring…");

@@ -94,7 +94,7 @@ fn replay_launch(
     // Completed up to scoping: the wizard opens on the live checks and runs them.
     profile.step = Some(Step::Scoping.as_str().into());
     let store = MemoryStore::new();
-    store_client_secret(&store, &profile.name, &Secret::new(plan.secret()))
+    store_client_secret(&store, &profile, &Secret::new(plan.secret()))
         .map_err(|e| e.to_string())?;
     let mut model = Model::new(now, Theme::from_env());
     model.source = Some(Source::Replay {
