@@ -1,12 +1,31 @@
 //! `mailscope report`: the profile, permissions, scoping and last check as Markdown, JSON or HTML.
 
 use mailscope::last_check;
-use mailscope::powershell::{self, Part};
-use mailscope::profile::ProfileStore;
+use mailscope::preset::Preset;
+use mailscope::profile::{Profile, ProfileStore};
 use mailscope::report::{self, Format};
 
 use super::args::ReportArgs;
 use super::output::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_USAGE, fail};
+
+/// The report of a profile: with the check run recorded beside it when it is stored.
+pub fn document(
+    profile: &Profile,
+    preset: &Preset,
+    stored_in: Option<&ProfileStore>,
+    now: time::OffsetDateTime,
+) -> report::Report {
+    let last = stored_in.and_then(|s| match last_check::load(s, &profile.name) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!(
+                "mailscope: the last check result could not be read, so the report has none: {e}"
+            );
+            None
+        }
+    });
+    report::for_profile(profile, preset, last.as_ref(), now)
+}
 
 pub fn run(args: ReportArgs) -> u8 {
     let Some(format) = Format::parse(&args.format) else {
@@ -20,12 +39,9 @@ pub fn run(args: ReportArgs) -> u8 {
         Err(e) => return fail(EXIT_USAGE, e),
     };
     // The last check run is recorded beside stored profiles only.
-    let last = match &args.source.profile {
-        Some(name) => match ProfileStore::open_default()
-            .map_err(|e| e.to_string())
-            .and_then(|s| last_check::load(&s, name))
-        {
-            Ok(r) => r,
+    let stored = match &args.source.profile {
+        Some(_) => match ProfileStore::open_default() {
+            Ok(s) => Some(s),
             Err(e) => {
                 eprintln!(
                     "mailscope: the last check result could not be read, so the report has none: {e}"
@@ -35,16 +51,12 @@ pub fn run(args: ReportArgs) -> u8 {
         },
         None => None,
     };
-    let script_hash = powershell::script_for(&profile, &preset, Part::Exchange, None)
-        .ok()
-        .map(|s| report::script_hash(&s));
-    let doc = report::build(
+    let doc = document(
         &profile,
         &preset,
+        stored.as_ref(),
         time::OffsetDateTime::now_utc(),
-        script_hash,
-    )
-    .with_check_run(last.as_ref());
+    );
     let text = match report::render(&doc, format) {
         Ok(t) => t,
         Err(e) => return fail(EXIT_CANNOT_RUN, e),

@@ -1,6 +1,7 @@
 //! Reports a consultant leaves behind and support reads: JSON (versioned schema), Markdown
 //! and one self-contained HTML file. Built only from data that holds no secrets.
 
+mod assemble;
 mod build;
 pub mod from_check;
 pub mod html;
@@ -9,6 +10,7 @@ mod model;
 pub mod replay;
 mod text;
 
+pub use assemble::for_profile;
 pub use build::{build, rfc3339, script_hash};
 pub use model::*;
 

@@ -1,6 +1,7 @@
 //! Messages: what happened (a key mapped to an action, a paste, a resize, a worker's reply).
 //! Replies carry the run id of the request so that a reply to an abandoned run is ignored.
 
+use mailscope::graph::CheckReport;
 use mailscope::profile::Profile;
 use mailscope::secrets::Secret;
 use tui_input::InputRequest;
@@ -101,6 +102,8 @@ pub struct ListedProfile {
     pub profile: Result<Profile, String>,
     /// The last recorded check run, in one line.
     pub last_check: Option<String>,
+    /// The last recorded check run itself (what reports are built from).
+    pub last_run: Option<Box<CheckReport>>,
 }
 
 /// A certificate made or imported for the app.
@@ -138,4 +141,6 @@ pub enum Reply {
     ChecksStarted(RunId, usize),
     CheckCell(RunId, usize, Capability, CellResult),
     ChecksFinished(RunId, Result<(), String>),
+    /// The check run as recorded beside the profile (a partial run merged into the last one).
+    RunRecorded(Box<CheckReport>),
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crossterm::clipboard::CopyToClipboard;
 use mailscope::profile::ProfileStore;
-use mailscope::secrets::{self, Secret, SecretSlot, SecretStore};
+use mailscope::secrets::{self, Secret, SecretError, SecretSlot, SecretStore};
 use mailscope::vendor_output;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::watch;
@@ -93,19 +93,29 @@ impl Runner {
             Effect::ProbeSecret { run, profile } => {
                 let s = self.secrets.clone();
                 self.blocking(move || {
-                    let r = s
-                        .get(&profile, SecretSlot::ClientSecret)
-                        .map(|v| v.is_some())
-                        .map_err(|e| e.to_string());
+                    // The wizard edits stored profiles only, so a secret stored before
+                    // bindings existed is bound to it; one stored for other values is absent.
+                    let _ = secrets::adopt_unbound(s.as_ref(), &profile);
+                    let r =
+                        match secrets::bound_secret(s.as_ref(), &profile, SecretSlot::ClientSecret)
+                        {
+                            Ok(v) => Ok(v.is_some()),
+                            Err(SecretError::BindingMismatch { .. }) => Ok(false),
+                            Err(e) => Err(e.to_string()),
+                        };
                     Reply::SecretPresence(run, r)
                 });
             }
             Effect::LoadSecret { run, profile } => {
                 let s = self.secrets.clone();
                 self.blocking(move || {
+                    let _ = secrets::adopt_unbound(s.as_ref(), &profile);
                     let r = match secrets::client_secret(s.as_ref(), &profile) {
                         Ok(Some((v, _))) => Ok(v),
-                        Ok(None) => Err(format!("No client secret is stored for '{profile}'.")),
+                        Ok(None) => Err(format!(
+                            "No client secret is stored for '{}'.",
+                            profile.name
+                        )),
                         Err(e) => Err(e.to_string()),
                     };
                     Reply::SecretLoaded(run, r)
@@ -262,36 +272,46 @@ impl Runner {
     }
 }
 
-/// "last check 2026-11-22 10:00 UTC: 6 pass, 2 fail", or why it cannot be read.
-fn last_check_line(store: &ProfileStore, name: &str) -> Option<String> {
+/// The last recorded run, and "last check 2026-11-22 10:00 UTC: 6 pass, 2 fail" or why it
+/// cannot be read.
+fn last_check(
+    store: &ProfileStore,
+    name: &str,
+) -> (Option<Box<mailscope::graph::CheckReport>>, Option<String>) {
     match mailscope::last_check::load(store, name) {
-        Ok(Some(r)) => {
-            let t = r.finished_at;
-            let c = r.counts;
-            Some(format!(
-                "last check {} {:02}:{:02} UTC: {} pass, {} fail, {} pending, {} error",
-                t.date(),
-                t.hour(),
-                t.minute(),
-                c.pass,
-                c.fail,
-                c.pending,
-                c.error
-            ))
-        }
-        Ok(None) => None,
-        Err(e) => Some(format!("last check unreadable: {e}")),
+        Ok(Some(r)) => (Some(Box::new(r.clone())), last_check_line(&r)),
+        Ok(None) => (None, None),
+        Err(e) => (None, Some(format!("last check unreadable: {e}"))),
     }
+}
+
+fn last_check_line(r: &mailscope::graph::CheckReport) -> Option<String> {
+    let t = r.finished_at;
+    let c = r.counts;
+    Some(format!(
+        "last check {} {:02}:{:02} UTC: {} pass, {} fail, {} pending, {} error",
+        t.date(),
+        t.hour(),
+        t.minute(),
+        c.pass,
+        c.fail,
+        c.pending,
+        c.error
+    ))
 }
 
 fn load_all(store: &ProfileStore) -> Result<Vec<ListedProfile>, String> {
     let names = store.list().map_err(|e| e.to_string())?;
     Ok(names
         .into_iter()
-        .map(|name| ListedProfile {
-            profile: store.load(&name).map_err(|e| e.to_string()),
-            last_check: last_check_line(store, &name),
-            name,
+        .map(|name| {
+            let (last_run, last_check) = last_check(store, &name);
+            ListedProfile {
+                profile: store.load(&name).map_err(|e| e.to_string()),
+                last_check,
+                last_run,
+                name,
+            }
         })
         .collect())
 }

@@ -33,6 +33,8 @@ async fn session(
     secrets: Arc<dyn SecretStore>,
 ) -> Result<graph::Session, String> {
     tokio::task::spawn_blocking(move || {
+        // The wizard works on stored profiles: bind a secret stored before bindings existed.
+        let _ = mailscope::secrets::adopt_unbound(secrets.as_ref(), &profile);
         graph::Session::from_profile(&profile, secrets.as_ref(), REQUEST_TIMEOUT)
             .map_err(|e| e.to_string())
     })
@@ -163,24 +165,43 @@ pub async fn run_checks(
     while let Ok(ev) = events.try_recv() {
         forward(ev);
     }
-    // A full run is recorded beside the profile for `status`, `report` and the start screen.
+    // Recorded beside the profile for `status`, `report`, the start screen and the export: a
+    // full run as it is, a re-check of some cells merged into the last run.
     let mut report = report;
     report.profile.clone_from(&name);
-    if full_run {
-        let copy = report.clone();
-        let saved = tokio::task::spawn_blocking(move || {
-            mailscope::last_check::save(&profiles, &name, &copy)
-        })
-        .await
-        .map_err(|e| e.to_string())
-        .and_then(|r| r);
-        if let Err(e) = saved {
-            send(Reply::FileWritten(Err(format!(
-                "The check result was not recorded: {e}"
-            ))));
-        }
+    let recorded = tokio::task::spawn_blocking({
+        let report = report.clone();
+        move || record(&profiles, &name, report, full_run)
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|r| r);
+    match recorded {
+        Ok(r) => send(Reply::RunRecorded(Box::new(r))),
+        Err(e) => send(Reply::FileWritten(Err(format!(
+            "The check result was not recorded: {e}"
+        )))),
     }
     finish(run, &report, &send);
+}
+
+/// Saves a run beside the profile (a partial one merged into the last recorded run) and
+/// returns what was recorded.
+fn record(
+    profiles: &ProfileStore,
+    name: &str,
+    run: graph::CheckReport,
+    full_run: bool,
+) -> Result<graph::CheckReport, String> {
+    let recorded = match mailscope::last_check::load(profiles, name)? {
+        Some(mut last) if !full_run => {
+            last.merge(run);
+            last
+        }
+        _ => run,
+    };
+    mailscope::last_check::save(profiles, name, &recorded)?;
+    Ok(recorded)
 }
 
 /// Tells the screen the run is over: fine, or why no token could be had.

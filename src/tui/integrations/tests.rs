@@ -60,7 +60,8 @@ async fn demo_tenant() -> (mailscope::sim::SimHandle, Profile, Arc<dyn SecretSto
         tenant_id: sim.tenant_id.clone(),
     };
     let profile = crate::tui::demo::demo_profile(&endpoints, OffsetDateTime::now_utc());
-    (sim, profile, crate::tui::demo::demo_secrets())
+    let secrets = crate::tui::demo::demo_secrets(&profile);
+    (sim, profile, secrets)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -226,4 +227,77 @@ async fn the_send_column_mails_the_recipient_only_after_the_opt_in() {
         "the must-not-reach mailbox sent nothing"
     );
     sim.shutdown().await;
+}
+
+/// One run on the demo tenant, recorded beside a stored profile: the wizard's export (Summary,
+/// `e`) and `mailscope report --format json` for that profile are the same report apart from
+/// the time it was generated.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wizards_export_and_mailscope_report_agree() {
+    use crate::tui::effect::Effect;
+    use crate::tui::model::Wizard;
+    use crate::tui::tests::harness::Harness;
+
+    let (sim, profile, secrets) = demo_tenant().await;
+    let home = tempfile::tempdir().expect("tempdir");
+    let store = ProfileStore::at(home.path().join("profiles-home"));
+    store.save(&profile).expect("save");
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (_cancel_tx, cancel) = watch::channel(false);
+    let what = CheckRun {
+        profile: profile.clone(),
+        cells: None,
+        send_to: None,
+    };
+    run_checks(5, what, secrets, store.clone(), tx, cancel).await;
+    sim.shutdown().await;
+    let mut recorded = None;
+    while let Ok(Msg::Reply(r)) = rx.try_recv() {
+        if let Reply::RunRecorded(run) = r {
+            recorded = Some(run);
+        }
+    }
+    let recorded = recorded.expect("the run was recorded");
+    assert!(recorded.cells.iter().any(|c| c.status == Some(200)));
+
+    // The wizard, at the summary, with what the run recorded.
+    let mut h = Harness::new();
+    let preset = mailscope::preset::preset(profile.preset).expect("preset");
+    let mut w = Wizard::new(profile.clone(), preset, h.model.today());
+    w.checks.recorded = Some(recorded);
+    h.model.wizard = Some(w);
+    h.model.screen = crate::tui::model::Screen::Step(crate::tui::step::Step::Summary);
+    h.key(crossterm::event::KeyCode::Char('e'));
+    let exported = h
+        .take()
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::WriteFile { path, contents } if path.to_string_lossy().ends_with(".json") => {
+                Some(contents)
+            }
+            _ => None,
+        })
+        .expect("a JSON export");
+
+    // What `mailscope report --profile NAME --format json` writes for the stored profile.
+    let stored = store.load(&profile.name).expect("stored profile");
+    let preset = mailscope::preset::preset(stored.preset).expect("preset");
+    let doc = crate::cli::report_cmd::document(&stored, &preset, Some(&store), h.model.now);
+    let cli = mailscope::report::render(&doc, mailscope::report::Format::Json).expect("render");
+    let strip = |text: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(text).expect("JSON");
+        v["generated_at"] = serde_json::Value::Null;
+        v
+    };
+    let (wizard, command) = (strip(&exported), strip(&cli));
+    assert_eq!(wizard, command);
+    // What the old conversion lost: statuses, times and causes of granted cells.
+    let cells = wizard["check"]["cells"].as_array().expect("cells");
+    assert!(cells.iter().all(|c| c["at"].is_string()), "{cells:?}");
+    assert!(
+        cells
+            .iter()
+            .any(|c| c["status"] == 200 && c["verdict"] == "pass"),
+        "{cells:?}"
+    );
 }

@@ -95,6 +95,8 @@ pub struct ChecksState {
     /// Where the send check mails to: set only through the prompt, for this session only.
     pub send_to: Option<String>,
     pub send: SendPrompt,
+    /// The check run as recorded beside the profile: what the report is built from.
+    pub recorded: Option<Box<mailscope::graph::CheckReport>>,
 }
 
 impl Default for ChecksState {
@@ -116,6 +118,7 @@ impl Default for ChecksState {
             finished_at: None,
             send_to: None,
             send: SendPrompt::default(),
+            recorded: None,
         }
     }
 }
@@ -333,6 +336,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
 }
 
 fn reply(st: &mut ChecksState, r: Reply, now: time::OffsetDateTime) {
+    if let Reply::RunRecorded(run) = r {
+        st.recorded = Some(run);
+        return;
+    }
     let current = match st.phase {
         Phase::Running(id) => id,
         _ => return,

@@ -8,7 +8,6 @@ pub mod listnav;
 pub mod mailbox_input;
 pub mod mailboxes;
 pub mod permissions;
-pub mod report;
 pub mod scoping;
 pub mod send_prompt;
 pub mod start;
@@ -81,9 +80,10 @@ pub fn reply(model: &mut Model, r: Reply) -> Vec<Effect> {
         Reply::Verified(..) | Reply::TokenSeen(..) => permissions::update,
         Reply::Script(..) => scoping::update,
         Reply::FileRead(..) => mailboxes::update,
-        Reply::ChecksStarted(..) | Reply::CheckCell(..) | Reply::ChecksFinished(..) => {
-            checks::update
-        }
+        Reply::ChecksStarted(..)
+        | Reply::CheckCell(..)
+        | Reply::ChecksFinished(..)
+        | Reply::RunRecorded(..) => checks::update,
         Reply::SecretLoaded(..) => summary::update,
         Reply::ProfilesLoaded(..)
         | Reply::Saved(..)

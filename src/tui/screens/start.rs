@@ -130,7 +130,17 @@ fn list_update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 .cloned();
             match chosen {
                 None => st.mode = StartMode::New,
-                Some(ListedProfile { profile: Ok(p), .. }) => return nav::open(model, p),
+                Some(ListedProfile {
+                    profile: Ok(p),
+                    last_run,
+                    ..
+                }) => {
+                    let fx = nav::open(model, p);
+                    if let Some(w) = model.wizard.as_mut() {
+                        w.checks.recorded = last_run;
+                    }
+                    return fx;
+                }
                 Some(ListedProfile {
                     name,
                     profile: Err(e),

@@ -34,6 +34,8 @@ pub struct SummaryState {
     pub secret: SecretView,
     /// While typing the path of LEXZUR's integrations.json to merge the entry into.
     pub merge: Option<Form>,
+    /// A report opened read-only (`mailscope open`): exported as it is.
+    pub opened: Option<Box<mailscope::report::Report>>,
 }
 
 /// One row of the vendor values: its label and the value to show / to copy.
@@ -167,10 +169,21 @@ fn merge_update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Writes the report as Markdown, HTML and JSON (for `mailscope open`) into the current directory.
+/// Writes the report as Markdown, HTML and JSON (for `mailscope open`) into the current
+/// directory: the report `mailscope report` writes (built from the profile and its recorded
+/// check run), or, for a report opened read-only, that report itself.
 fn export(model: &mut Model) -> Vec<Effect> {
-    let Some(r) = super::report::build(model) else {
+    let Some(w) = model.wizard.as_ref() else {
         return Vec::new();
+    };
+    let r = match &w.summary.opened {
+        Some(doc) => (**doc).clone(),
+        None => report::for_profile(
+            &w.profile,
+            &w.preset,
+            w.checks.recorded.as_deref(),
+            model.now,
+        ),
     };
     let name = r.profile.name.clone();
     let mut fx = Vec::new();
@@ -215,7 +228,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             w.summary.secret = SecretView::Loading(run);
             return vec![Effect::LoadSecret {
                 run,
-                profile: w.profile.name.clone(),
+                profile: Box::new(w.profile.clone()),
             }];
         }
         Msg::Action(Action::Copy) => {

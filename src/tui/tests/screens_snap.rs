@@ -60,16 +60,19 @@ fn start_screens() {
             last_check: Some(
                 "last check 2026-11-21 16:02 UTC: 6 pass, 2 fail, 0 pending, 0 error".into(),
             ),
+            last_run: None,
         },
         crate::tui::msg::ListedProfile {
             name: "fabrikam-kundo".into(),
             profile: Ok(expiring),
             last_check: None,
+            last_run: None,
         },
         crate::tui::msg::ListedProfile {
             name: "broken".into(),
             profile: Err("profiles/broken.toml: line 3: unknown key `colud`".into()),
             last_check: None,
+            last_run: None,
         },
     ]);
     insta::assert_snapshot!("start_list", h.screen());

@@ -17,6 +17,7 @@ pub fn opened(profile: Profile) -> Harness {
         name: profile.name.clone(),
         profile: Ok(profile),
         last_check: None,
+        last_run: None,
     }]);
     h.enter();
     h

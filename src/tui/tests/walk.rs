@@ -18,6 +18,39 @@ fn saved(fx: &[Effect]) -> Option<Profile> {
     })
 }
 
+/// The recorded run matching the replies the walk sends.
+fn recorded_run() -> mailscope::graph::CheckReport {
+    let cell = |mailbox: &str, cap: &str, expected: &str, status: u16, verdict: &str| {
+        let denied = status == 403;
+        serde_json::json!({
+            "mailbox": mailbox, "capability": cap, "expected": expected,
+            "status": status, "verdict": verdict,
+            "cause": if denied { serde_json::json!("policy-denied") } else { serde_json::Value::Null },
+            "summary": if denied { "Refused by the application access policy." } else { "Reached." },
+            "fix": if denied { "Fix for policy-denied." } else { "" },
+            "timestamp": "2026-11-22T10:00:05Z", "attempts": 1
+        })
+    };
+    serde_json::from_value(serde_json::json!({
+        "profile": "contoso-kundo",
+        "started_at": "2026-11-22T10:00:00Z", "finished_at": "2026-11-22T10:00:06Z",
+        "elapsed_ms": 6000,
+        "token": {"ok": true, "credential": "secret", "authority": "https://login.example",
+                  "graph": "https://graph.example"},
+        "counts": {"pass": 4, "fail": 0, "pending": 2, "error": 0, "not_checked": 0},
+        "cells": [
+            cell("support@contoso.com", "read", "granted", 200, "pass"),
+            cell("support@contoso.com", "write", "granted", 201, "pass"),
+            cell("agent1@contoso.com", "read", "granted", 403, "pending"),
+            cell("agent1@contoso.com", "write", "granted", 403, "pending"),
+            cell("ceo@contoso.com", "read", "denied", 403, "pass"),
+            cell("ceo@contoso.com", "write", "denied", 403, "pass"),
+        ],
+        "cancelled": false, "deadline_reached": false
+    }))
+    .expect("a check report")
+}
+
 pub fn cell(verdict: Verdict, cause: Option<&str>) -> CellResult {
     CellResult {
         verdict,
@@ -92,7 +125,7 @@ fn the_whole_wizard_from_nothing_to_the_summary() {
             _ => None,
         })
         .expect("the secret is stored at once");
-    assert_eq!(store.1, "contoso-kundo");
+    assert_eq!(store.1.name, "contoso-kundo");
     assert_eq!(store.2, Secret::new("demo~secret~value~0123456789abcdef"));
     assert!(
         !h.screen().contains("demo~secret"),
@@ -205,6 +238,8 @@ fn the_whole_wizard_from_nothing_to_the_summary() {
     ] {
         h.reply(Reply::CheckCell(run, row, cap, cell(v, cause)));
     }
+    // The engine's run as recorded beside the profile: what the export is built from.
+    h.reply(Reply::RunRecorded(Box::new(recorded_run())));
     h.reply(Reply::ChecksFinished(run, Ok(())));
     let checks = &h.model.wizard.as_ref().expect("wizard").checks;
     assert_eq!(checks.done, 6);
