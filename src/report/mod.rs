@@ -7,6 +7,7 @@ pub mod html;
 pub mod markdown;
 mod model;
 pub mod replay;
+mod replay_scenario;
 mod text;
 
 pub use build::{build, rfc3339, script_hash};
