@@ -88,6 +88,7 @@ pub fn json_terminal_safe(json: &str) -> Cow<'_, str> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a panic is the failure report
 mod tests {
     use super::*;
     use proptest::prelude::*;

@@ -316,6 +316,7 @@ impl Replay {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a panic is the failure report
 mod tests {
     use super::*;
 
