@@ -6,13 +6,16 @@ use mailscope::profile::ProfileStore;
 use mailscope::report::{self, Format};
 
 use super::args::ReportArgs;
-use super::output::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_USAGE, fail};
+use super::output::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_USAGE, fail, safe, safe_json, safe_text};
 
 pub fn run(args: ReportArgs) -> u8 {
     let Some(format) = Format::parse(&args.format) else {
         return fail(
             EXIT_USAGE,
-            format!("--format must be md, json or html, not '{}'", args.format),
+            format!(
+                "--format must be md, json or html, not '{}'",
+                safe(&args.format)
+            ),
         );
     };
     let (profile, preset) = match args.source.load() {
@@ -28,7 +31,8 @@ pub fn run(args: ReportArgs) -> u8 {
             Ok(r) => r,
             Err(e) => {
                 eprintln!(
-                    "mailscope: the last check result could not be read, so the report has none: {e}"
+                    "mailscope: the last check result could not be read, so the report has none: {}",
+                    safe_text(&e)
                 );
                 None
             }
@@ -51,12 +55,20 @@ pub fn run(args: ReportArgs) -> u8 {
     };
     match args.out {
         None => {
-            print!("{text}");
+            // To a terminal or a pipe alike: JSON keeps its meaning, documents their lines.
+            let shown = match format {
+                Format::Json => safe_json(&text),
+                Format::Markdown | Format::Html => safe_text(&text),
+            };
+            print!("{shown}");
             EXIT_OK
         }
         Some(path) => match mailscope::fsutil::write_private(&path, text.as_bytes()) {
             Ok(()) => {
-                eprintln!("Wrote {} (it holds no secrets).", path.display());
+                eprintln!(
+                    "Wrote {} (it holds no secrets).",
+                    safe(&path.display().to_string())
+                );
                 EXIT_OK
             }
             Err(e) => fail(EXIT_CANNOT_RUN, format!("{}: {e}", path.display())),

@@ -6,7 +6,7 @@ use mailscope::profile::{ProfileStore, validate};
 use mailscope::secrets::{self, KeyringStore, Secret, SecretSlot, SecretStore};
 
 use super::args::SecretCommand;
-use super::output::{EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, fail};
+use super::output::{EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, fail, safe};
 
 pub fn run(cmd: SecretCommand) -> u8 {
     let profiles = match ProfileStore::open_default() {
@@ -35,14 +35,16 @@ pub fn run(cmd: SecretCommand) -> u8 {
         SecretCommand::Delete(_) => match secrets::delete_all_for(&keyring, &name) {
             Ok(0) => {
                 println!(
-                    "No secret was stored for '{name}' in the {}.",
+                    "No secret was stored for '{}' in the {}.",
+                    safe(&name),
                     keyring.backend()
                 );
                 EXIT_OK
             }
             Ok(n) => {
                 println!(
-                    "Deleted {n} secret(s) of '{name}' from the {}.",
+                    "Deleted {n} secret(s) of '{}' from the {}.",
+                    safe(&name),
                     keyring.backend()
                 );
                 EXIT_OK
@@ -64,7 +66,8 @@ fn set(store: &dyn SecretStore, name: &str, secret_id: Option<&str>) -> u8 {
     match secrets::store_client_secret(store, name, &value) {
         Ok(()) => {
             println!(
-                "Stored the client secret of '{name}' in the {}.",
+                "Stored the client secret of '{}' in the {}.",
+                safe(name),
                 store.backend()
             );
             EXIT_OK
@@ -107,7 +110,7 @@ fn status(store: &dyn SecretStore, name: &str) -> u8 {
             Ok(Some(_)) => println!("{what}: stored in the {}", store.backend()),
             Ok(None) => println!("{what}: not stored"),
             Err(e) => {
-                println!("{what}: unknown ({e})");
+                println!("{what}: unknown ({})", safe(&e.to_string()));
                 code = EXIT_FINDINGS;
             }
         }
