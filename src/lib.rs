@@ -12,6 +12,7 @@
 //! - [`powershell`], [`vendor_output`]: the scripts and vendor settings for a profile's exact values.
 //! - [`report`]: Markdown, JSON and HTML reports with a versioned schema.
 //! - [`tomlfile`], [`fsutil`], [`paths`]: located TOML errors, atomic owner-only writes, where files live.
+//! - [`text`]: the one function every printed value passes, so control characters stay inert.
 //!
 //! Every value that reaches PowerShell goes through one quoting function:
 //!
@@ -36,5 +37,6 @@ pub mod profile;
 pub mod report;
 pub mod secrets;
 pub mod sim;
+pub mod text;
 pub mod tomlfile;
 pub mod vendor_output;

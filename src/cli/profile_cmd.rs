@@ -4,7 +4,7 @@ use mailscope::profile::{ProfileError, ProfileStore};
 use mailscope::secrets::{self, KeyringStore};
 
 use super::args::ProfileCommand;
-use super::output::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_USAGE, fail};
+use super::output::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_USAGE, fail, safe, safe_text};
 
 pub fn run(cmd: ProfileCommand) -> u8 {
     let store = match ProfileStore::open_default() {
@@ -15,14 +15,18 @@ pub fn run(cmd: ProfileCommand) -> u8 {
         ProfileCommand::List => list(&store),
         ProfileCommand::Show { name } => match store.export(&name) {
             Ok(text) => {
-                print!("{text}");
+                print!("{}", safe_text(&text));
                 EXIT_OK
             }
             Err(e) => fail(code_for(&e), e),
         },
         ProfileCommand::Import { file } => match store.import(&file) {
             Ok(p) => {
-                println!("Imported profile '{}' ({}).", p.name, p.preset.as_str());
+                println!(
+                    "Imported profile '{}' ({}).",
+                    safe(&p.name),
+                    p.preset.as_str()
+                );
                 EXIT_OK
             }
             Err(e) => fail(code_for(&e), e),
@@ -37,13 +41,13 @@ fn list(store: &ProfileStore) -> u8 {
         Ok(names) if names.is_empty() => {
             eprintln!(
                 "No profiles yet in {}. Run `mailscope` to start an onboarding, or `mailscope profile import FILE`.",
-                store.dir().display()
+                safe(&store.dir().display().to_string())
             );
             EXIT_OK
         }
         Ok(names) => {
             for n in names {
-                println!("{n}");
+                println!("{}", safe(&n));
             }
             EXIT_OK
         }
@@ -58,14 +62,15 @@ fn export(store: &ProfileStore, name: &str, file: Option<&std::path::Path>) -> u
     };
     match file {
         None => {
-            print!("{text}");
+            print!("{}", safe_text(&text));
             EXIT_OK
         }
         Some(path) => match mailscope::fsutil::write_private(path, text.as_bytes()) {
             Ok(()) => {
                 eprintln!(
-                    "Exported '{name}' to {} (no secrets are included).",
-                    path.display()
+                    "Exported '{}' to {} (no secrets are included).",
+                    safe(name),
+                    safe(&path.display().to_string())
                 );
                 EXIT_OK
             }
@@ -82,7 +87,10 @@ fn delete(store: &ProfileStore, name: &str, force: bool) -> u8 {
     let removed = match secrets::delete_all_for(&keyring, name) {
         Ok(n) => n,
         Err(e) if force => {
-            eprintln!("mailscope: warning: could not remove this profile's keyring entries: {e}");
+            eprintln!(
+                "mailscope: warning: could not remove this profile's keyring entries: {}",
+                safe_text(&e.to_string())
+            );
             0
         }
         Err(e) => {
@@ -97,7 +105,8 @@ fn delete(store: &ProfileStore, name: &str, force: bool) -> u8 {
     match store.delete(name) {
         Ok(()) => {
             println!(
-                "Deleted profile '{name}' and {removed} keyring entr{}.",
+                "Deleted profile '{}' and {removed} keyring entr{}.",
+                safe(name),
                 if removed == 1 { "y" } else { "ies" }
             );
             EXIT_OK

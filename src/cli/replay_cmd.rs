@@ -11,7 +11,7 @@ use mailscope::secrets::{MemoryStore, Secret, store_client_secret};
 use mailscope::sim;
 
 use super::args::ReplayArgs;
-use super::output::{EXIT_CANNOT_RUN, EXIT_USAGE, fail};
+use super::output::{EXIT_CANNOT_RUN, EXIT_USAGE, fail, safe};
 
 pub fn run(args: ReplayArgs) -> u8 {
     let text = match std::fs::read_to_string(&args.report) {
@@ -29,11 +29,11 @@ pub fn run(args: ReplayArgs) -> u8 {
         }
         eprintln!(
             "Scenario written to {} (run it with `mailscope sim --scenario`).",
-            path.display()
+            safe(&path.display().to_string())
         );
     }
     for n in &plan.not_reproduced {
-        eprintln!("Not reproduced: {n}");
+        eprintln!("Not reproduced: {}", safe(n));
     }
     if !args.headless {
         return crate::tui::support::replay(doc);
@@ -61,7 +61,8 @@ pub fn run(args: ReplayArgs) -> u8 {
             .map_err(|e| e.to_string())?;
         println!(
             "Replaying the report of '{}' ({}) on a simulated tenant.\n",
-            doc.profile.name, doc.generated_at
+            safe(&doc.profile.name),
+            safe(&doc.generated_at)
         );
         let options = graph::CheckArgs {
             json: args.json,

@@ -6,7 +6,7 @@ use mailscope::profile::{Profile, ProfileStore};
 use mailscope::report::{self, Format};
 
 use super::args::ReportArgs;
-use super::output::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_USAGE, fail};
+use super::output::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_USAGE, fail, safe, safe_json, safe_text};
 
 /// The report of a profile: with the check run recorded beside it when it is stored.
 pub fn document(
@@ -19,7 +19,8 @@ pub fn document(
         Ok(r) => r,
         Err(e) => {
             eprintln!(
-                "mailscope: the last check result could not be read, so the report has none: {e}"
+                "mailscope: the last check result could not be read, so the report has none: {}",
+                safe_text(&e)
             );
             None
         }
@@ -31,7 +32,10 @@ pub fn run(args: ReportArgs) -> u8 {
     let Some(format) = Format::parse(&args.format) else {
         return fail(
             EXIT_USAGE,
-            format!("--format must be md, json or html, not '{}'", args.format),
+            format!(
+                "--format must be md, json or html, not '{}'",
+                safe(&args.format)
+            ),
         );
     };
     let (profile, preset) = match args.source.load() {
@@ -44,7 +48,8 @@ pub fn run(args: ReportArgs) -> u8 {
             Ok(s) => Some(s),
             Err(e) => {
                 eprintln!(
-                    "mailscope: the last check result could not be read, so the report has none: {e}"
+                    "mailscope: the last check result could not be read, so the report has none: {}",
+                    safe_text(&e.to_string())
                 );
                 None
             }
@@ -63,12 +68,20 @@ pub fn run(args: ReportArgs) -> u8 {
     };
     match args.out {
         None => {
-            print!("{text}");
+            // To a terminal or a pipe alike: JSON keeps its meaning, documents their lines.
+            let shown = match format {
+                Format::Json => safe_json(&text),
+                Format::Markdown | Format::Html => safe_text(&text),
+            };
+            print!("{shown}");
             EXIT_OK
         }
         Some(path) => match mailscope::fsutil::write_private(&path, text.as_bytes()) {
             Ok(()) => {
-                eprintln!("Wrote {} (it holds no secrets).", path.display());
+                eprintln!(
+                    "Wrote {} (it holds no secrets).",
+                    safe(&path.display().to_string())
+                );
                 EXIT_OK
             }
             Err(e) => fail(EXIT_CANNOT_RUN, format!("{}: {e}", path.display())),

@@ -4,7 +4,7 @@ use mailscope::powershell::{self, Part};
 use mailscope::profile::ScopeMechanism;
 
 use super::args::ScriptArgs;
-use super::output::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_USAGE, fail};
+use super::output::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_USAGE, fail, safe, safe_text};
 
 pub fn run(args: ScriptArgs) -> u8 {
     let (profile, preset) = match args.source.load() {
@@ -37,14 +37,15 @@ pub fn run(args: ScriptArgs) -> u8 {
     };
     match args.out {
         None => {
-            print!("{text}");
+            // ASCII already (every value passes powershell::quote); comments too, from here.
+            print!("{}", safe_text(&text));
             EXIT_OK
         }
         Some(path) => match powershell::write_script(&path, &text) {
             Ok(()) => {
                 eprintln!(
                     "Wrote {}. Run it in PowerShell; add -WhatIf first to see what it would change.",
-                    path.display()
+                    safe(&path.display().to_string())
                 );
                 EXIT_OK
             }

@@ -6,7 +6,7 @@ use mailscope::profile::{Profile, ProfileStore, validate};
 use mailscope::secrets::{self, KeyringStore, Secret, SecretError, SecretSlot, SecretStore};
 
 use super::args::SecretCommand;
-use super::output::{EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, fail};
+use super::output::{EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, fail, safe};
 
 pub fn run(cmd: SecretCommand) -> u8 {
     let profiles = match ProfileStore::open_default() {
@@ -35,14 +35,16 @@ pub fn run(cmd: SecretCommand) -> u8 {
         SecretCommand::Delete(_) => match secrets::delete_all_for(&keyring, &name) {
             Ok(0) => {
                 println!(
-                    "No secret was stored for '{name}' in the {}.",
+                    "No secret was stored for '{}' in the {}.",
+                    safe(&name),
                     keyring.backend()
                 );
                 EXIT_OK
             }
             Ok(n) => {
                 println!(
-                    "Deleted {n} secret(s) of '{name}' from the {}.",
+                    "Deleted {n} secret(s) of '{}' from the {}.",
+                    safe(&name),
                     keyring.backend()
                 );
                 EXIT_OK
@@ -73,10 +75,11 @@ fn set(store: &dyn SecretStore, profile: &Profile, secret_id: Option<&str>) -> u
     match secrets::store_client_secret(store, profile, &value) {
         Ok(()) => {
             println!(
-                "Stored the client secret of '{name}' in the {}, for tenant {} and app {} only.",
+                "Stored the client secret of '{}' in the {}, for tenant {} and app {} only.",
+                safe(name),
                 store.backend(),
-                profile.tenant.as_deref().unwrap_or("(not set yet)"),
-                profile.client_id.as_deref().unwrap_or("(not set yet)"),
+                safe(profile.tenant.as_deref().unwrap_or("(not set yet)")),
+                safe(profile.client_id.as_deref().unwrap_or("(not set yet)")),
             );
             EXIT_OK
         }
@@ -117,10 +120,10 @@ fn status(store: &dyn SecretStore, profile: &Profile) -> u8 {
             Err(SecretError::Unbound { .. }) => println!(
                 "{what}: stored in the {}, not yet bound to this profile's tenant and app (the next `mailscope check --profile {}` binds it)",
                 store.backend(),
-                profile.name
+                safe(&profile.name)
             ),
             Err(e) => {
-                println!("{what}: not usable ({e})");
+                println!("{what}: not usable ({})", safe(&e.to_string()));
                 code = EXIT_FINDINGS;
             }
         }

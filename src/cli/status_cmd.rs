@@ -5,7 +5,7 @@ use mailscope::expiry::{self, Expiry, ExpiryLevel};
 use mailscope::profile::ProfileStore;
 
 use super::args::StatusArgs;
-use super::output::{EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, fail};
+use super::output::{EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, fail, safe, safe_json};
 
 struct Row {
     name: String,
@@ -87,10 +87,15 @@ pub fn run(args: StatusArgs) -> u8 {
 
 fn print_table(rows: &[Row], dir: &std::path::Path) {
     if rows.is_empty() {
-        println!("No profiles in {}.", dir.display());
+        println!("No profiles in {}.", safe(&dir.display().to_string()));
         return;
     }
-    let width = rows.iter().map(|r| r.name.len()).max().unwrap_or(7).max(7);
+    let width = rows
+        .iter()
+        .map(|r| safe(&r.name).chars().count())
+        .max()
+        .unwrap_or(7)
+        .max(7);
     println!(
         "{:<width$}  {:<8}  {:<11}  CREDENTIAL EXPIRY",
         "PROFILE", "PRESET", "CREDENTIAL"
@@ -104,20 +109,22 @@ fn print_table(rows: &[Row], dir: &std::path::Path) {
         };
         println!(
             "{:<width$}  {:<8}  {:<11}  {}{mark}",
-            r.name,
-            r.preset,
-            r.credential,
-            r.expiry.describe()
+            safe(&r.name),
+            safe(&r.preset),
+            safe(&r.credential),
+            safe(&r.expiry.describe())
         );
         println!(
             "{:<width$}  last check: {}",
             "",
-            r.last_check
-                .as_deref()
-                .unwrap_or("never run (mailscope check --profile NAME)")
+            safe(
+                r.last_check
+                    .as_deref()
+                    .unwrap_or("never run (mailscope check --profile NAME)")
+            )
         );
         if let Some(p) = &r.problem {
-            println!("{:<width$}  cannot read: {p}", "");
+            println!("{:<width$}  cannot read: {}", "", safe(p));
         }
     }
 }
@@ -139,8 +146,6 @@ fn print_json(rows: &[Row], warn_days: i64) {
             })
         })
         .collect();
-    println!(
-        "{}",
-        serde_json::json!({ "warn_days": warn_days, "profiles": profiles })
-    );
+    let json = serde_json::json!({ "warn_days": warn_days, "profiles": profiles }).to_string();
+    println!("{}", safe_json(&json));
 }

@@ -18,6 +18,7 @@ use super::watch::run_watch;
 use crate::preset::{self, Preset};
 use crate::profile::{Profile, ProfileStore, check_profile};
 use crate::secrets::SecretStore;
+use crate::text::{json_terminal_safe, terminal_safe as safe, terminal_safe_text};
 use crate::tomlfile::render_path;
 
 /// `mailscope check` options.
@@ -91,12 +92,16 @@ pub async fn run_check(
             if let (Some(report), Some(name)) = (report, &args.profile)
                 && let Err(e) = crate::last_check::save(profiles, name, &report)
             {
-                let _ = writeln!(err, "mailscope check: could not record the result: {e}");
+                let _ = writeln!(
+                    err,
+                    "mailscope check: could not record the result: {}",
+                    safe(&e)
+                );
             }
             code
         }
         Err(e) => {
-            let _ = writeln!(err, "mailscope check: {e}");
+            let _ = writeln!(err, "mailscope check: {}", terminal_safe_text(&e));
             exit::USAGE
         }
     }
@@ -119,8 +124,8 @@ pub async fn run_check_for(
             let _ = writeln!(
                 err,
                 "mailscope check: {}: {}",
-                render_path(&f.path),
-                f.problem.0
+                safe(&render_path(&f.path)),
+                safe(&f.problem.0)
             );
         }
         return (exit::USAGE, None);
@@ -142,7 +147,11 @@ pub async fn run_check_for(
     let session = match Session::from_profile(profile, store, options.per_request_timeout) {
         Ok(s) => Arc::new(s),
         Err(e) => {
-            let _ = writeln!(err, "mailscope check: {e}");
+            let _ = writeln!(
+                err,
+                "mailscope check: {}",
+                terminal_safe_text(&e.to_string())
+            );
             return (exit::USAGE, None);
         }
     };
@@ -150,10 +159,12 @@ pub async fn run_check_for(
     let _ = writeln!(
         err,
         "mailscope check: signing in as app {} at {} ({} from {})",
-        profile.client_id.as_deref().unwrap_or_default(),
-        session
-            .endpoints
-            .token_url(profile.tenant.as_deref().unwrap_or_default()),
+        crate::text::terminal_safe(profile.client_id.as_deref().unwrap_or_default()),
+        crate::text::terminal_safe(
+            &session
+                .endpoints
+                .token_url(profile.tenant.as_deref().unwrap_or_default())
+        ),
         session.tokens.credential_kind(),
         credential_origin(profile),
     );
@@ -166,14 +177,18 @@ pub async fn run_check_for(
     let report = run_watch(&plan, session, &options, tx, cancel).await;
     let _ = bar.await;
     let written = if args.json {
-        serde_json::to_writer_pretty(&mut *out, &report)
+        serde_json::to_string_pretty(&report)
             .map_err(std::io::Error::from)
-            .and_then(|_| writeln!(out))
+            .and_then(|json| writeln!(out, "{}", json_terminal_safe(&json)))
     } else {
         write_table(&report, out)
     };
     if let Err(e) = written {
-        let _ = writeln!(err, "mailscope check: cannot write the result: {e}");
+        let _ = writeln!(
+            err,
+            "mailscope check: cannot write the result: {}",
+            safe(&e.to_string())
+        );
     }
     (report.exit_code(), Some(report))
 }
@@ -207,7 +222,7 @@ async fn show_progress(mut rx: tokio::sync::mpsc::UnboundedReceiver<CheckEvent>,
             }
             CheckEvent::Cell(_) => b.inc(1),
             CheckEvent::Retrying { mailbox, after_s } => {
-                b.set_message(format!("throttled: {mailbox} in {after_s:.1}s"))
+                b.set_message(format!("throttled: {} in {after_s:.1}s", safe(&mailbox)))
             }
             CheckEvent::Stopping => b.set_message("stopping: deleting drafts"),
             CheckEvent::WatchRound {
@@ -255,7 +270,8 @@ pub fn run_diagnose(
             _ => {
                 let _ = writeln!(
                     err,
-                    "mailscope diagnose: --header must look like 'Name: value', got {h:?}"
+                    "mailscope diagnose: --header must look like 'Name: value', got {}",
+                    safe(&format!("{h:?}"))
                 );
                 return exit::USAGE;
             }
@@ -267,11 +283,15 @@ pub fn run_diagnose(
         None => stdin.read_to_end(&mut body).map(|_| ()),
     };
     if let Err(e) = read {
-        let _ = writeln!(err, "mailscope diagnose: cannot read the body: {e}");
+        let _ = writeln!(
+            err,
+            "mailscope diagnose: cannot read the body: {}",
+            safe(&e.to_string())
+        );
         return exit::USAGE;
     }
     let d = diagnose(kind, args.status, &headers, &body);
-    match writeln!(out, "{}", d.brief_json()) {
+    match writeln!(out, "{}", json_terminal_safe(&d.brief_json().to_string())) {
         Ok(()) => exit::PASS,
         Err(_) => exit::COULD_NOT_RUN,
     }

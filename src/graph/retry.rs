@@ -39,10 +39,14 @@ impl RetryPolicy {
                 .is_none_or(|s| s <= self.max_retry_after.as_secs_f64())
     }
 
-    /// The wait before attempt `attempt + 1`.
+    /// The wait before attempt `attempt + 1`. A server's `Retry-After` counts up to
+    /// [`RetryPolicy::max_retry_after`]; beyond it (or not a number) it is that long.
     pub fn delay(&self, attempt: u32, retry_after_s: Option<f64>) -> Duration {
         if let Some(s) = retry_after_s {
-            return Duration::from_secs_f64(s) + RETRY_AFTER_MARGIN;
+            let wait = Duration::try_from_secs_f64(s)
+                .unwrap_or(self.max_retry_after)
+                .min(self.max_retry_after);
+            return wait + RETRY_AFTER_MARGIN;
         }
         let exp = self
             .base
@@ -86,6 +90,18 @@ mod tests {
             RETRY_AFTER_MARGIN,
             "attempt number does not matter"
         );
+    }
+
+    #[test]
+    fn a_huge_or_odd_retry_after_never_panics() {
+        let p = RetryPolicy::default();
+        let cap = p.max_retry_after + RETRY_AFTER_MARGIN;
+        for s in [1e300, f64::MAX, f64::INFINITY, f64::NAN, -1.0] {
+            assert!(p.delay(1, Some(s)) <= cap, "{s}");
+        }
+        assert_eq!(p.delay(1, Some(1e300)), cap);
+        let header = crate::graph::diagnosis::parse_retry_after("1e300");
+        assert!(!p.should_retry(&throttled(header), 1));
     }
 
     #[test]

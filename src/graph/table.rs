@@ -1,12 +1,16 @@
 //! The `check` command's human-readable output: token and consent, then one row per cell,
-//! then the fixes for the cells that did not pass.
+//! then the fixes for the cells that did not pass. Every value passes
+//! [`terminal_safe`](crate::text::terminal_safe): profiles and servers supply them.
 
 use std::io::{self, Write};
+
+use crate::text::terminal_safe as safe;
 
 use super::report::CheckReport;
 use super::verdict::Verdict;
 
 fn cell(s: &str, width: usize) -> String {
+    let s = safe(s);
     let n = s.chars().count();
     if n > width {
         let cut: String = s.chars().take(width.saturating_sub(1)).collect();
@@ -22,21 +26,21 @@ pub fn write_table(r: &CheckReport, w: &mut dyn Write) -> io::Result<()> {
     writeln!(
         w,
         "Token ({} via {}): {}",
-        t.credential,
-        t.authority,
+        safe(&t.credential),
+        safe(&t.authority),
         if t.ok { "acquired" } else { "FAILED" }
     )?;
     if let Some(d) = &t.diagnosis {
         writeln!(w, "  cause:   {}", d.cause.as_str())?;
-        writeln!(w, "  summary: {}", d.summary)?;
-        writeln!(w, "  fix:     {}", d.fix)?;
+        writeln!(w, "  summary: {}", safe(&d.summary))?;
+        writeln!(w, "  fix:     {}", safe(&d.fix))?;
         for (label, v) in [
             ("code", &d.error_code),
             ("request id", &d.request_id),
             ("timestamp", &d.timestamp),
         ] {
             if let Some(v) = v {
-                writeln!(w, "  {label}: {v}")?;
+                writeln!(w, "  {label}: {}", safe(v))?;
             }
         }
     }
@@ -45,7 +49,7 @@ pub fn write_table(r: &CheckReport, w: &mut dyn Write) -> io::Result<()> {
             if v.is_empty() {
                 "none".to_string()
             } else {
-                v.join(", ")
+                safe(&v.join(", ")).into_owned()
             }
         };
         writeln!(
@@ -56,14 +60,14 @@ pub fn write_table(r: &CheckReport, w: &mut dyn Write) -> io::Result<()> {
             list(&c.extra)
         )?;
         for n in &c.notes {
-            writeln!(w, "  note: {n}")?;
+            writeln!(w, "  note: {}", safe(n))?;
         }
     }
     if !r.cells.is_empty() {
         let mw = r
             .cells
             .iter()
-            .map(|c| c.mailbox.chars().count())
+            .map(|c| safe(&c.mailbox).chars().count())
             .max()
             .unwrap_or(7)
             .clamp(7, 40);
@@ -85,7 +89,7 @@ pub fn write_table(r: &CheckReport, w: &mut dyn Write) -> io::Result<()> {
                 cell(&status, 6),
                 cell(c.verdict.as_str(), 8),
                 cell(cause, 26),
-                c.summary
+                safe(&c.summary)
             )?;
         }
         let unsettled: Vec<_> = r
@@ -97,9 +101,15 @@ pub fn write_table(r: &CheckReport, w: &mut dyn Write) -> io::Result<()> {
             writeln!(w, "\nTo do:")?;
             for c in unsettled {
                 if let Some(fix) = &c.fix {
-                    write!(w, "- {} {}: {fix}", c.mailbox, c.capability.as_str())?;
+                    write!(
+                        w,
+                        "- {} {}: {}",
+                        safe(&c.mailbox),
+                        c.capability.as_str(),
+                        safe(fix)
+                    )?;
                     if let Some(id) = &c.request_id {
-                        write!(w, " (request-id {id})")?;
+                        write!(w, " (request-id {})", safe(id))?;
                     }
                     writeln!(w)?;
                 }
@@ -110,11 +120,12 @@ pub fn write_table(r: &CheckReport, w: &mut dyn Write) -> io::Result<()> {
         writeln!(
             w,
             "Draft left in {}: subject \"{}\" — delete it by hand.",
-            d.mailbox, d.subject
+            safe(&d.mailbox),
+            safe(&d.subject)
         )?;
     }
     for n in &r.notes {
-        writeln!(w, "Note: {n}")?;
+        writeln!(w, "Note: {}", safe(n))?;
     }
     let c = r.counts;
     writeln!(
@@ -138,4 +149,54 @@ pub fn write_table(r: &CheckReport, w: &mut dyn Write) -> io::Result<()> {
             ""
         }
     )
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // a panic is the failure report
+mod tests {
+    use super::*;
+
+    const EVIL: &str = "\u{1b}]0;t\u{7}\u{1b}[2J\u{9b}1m\u{202e}\n";
+
+    #[test]
+    fn every_value_in_the_table_is_inert() {
+        let report = serde_json::json!({
+            "profile": format!("p{EVIL}"),
+            "started_at": "2026-11-22T10:00:00Z", "finished_at": "2026-11-22T10:00:01Z",
+            "elapsed_ms": 1000, "cancelled": false, "deadline_reached": false,
+            "counts": { "pass": 0, "fail": 1, "pending": 0, "error": 0, "not_checked": 0 },
+            "token": {
+                "ok": true, "credential": format!("secret{EVIL}"),
+                "authority": format!("https://a{EVIL}"), "graph": "https://g",
+                "consent": { "roles_claim_present": true,
+                             "granted": [format!("Mail.Read{EVIL}")], "missing": [],
+                             "extra": [format!("X{EVIL}")], "notes": [format!("n{EVIL}")] }
+            },
+            "cells": [{
+                "mailbox": format!("a@b{EVIL}"), "capability": "read", "expected": "granted",
+                "status": 403, "verdict": "fail", "cause": "policy-denied",
+                "summary": format!("s{EVIL}"), "fix": format!("f{EVIL}"),
+                "request_id": format!("r{EVIL}"), "timestamp": "2026-11-22T10:00:01Z",
+                "attempts": 1
+            }],
+            "notes": [format!("note{EVIL}")],
+            "drafts_left": [{ "mailbox": format!("a@b{EVIL}"), "message_id": "m",
+                              "subject": format!("sub{EVIL}") }]
+        });
+        let report: CheckReport = serde_json::from_value(report).unwrap();
+        let mut out = Vec::new();
+        write_table(&report, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let bad: Vec<char> = text
+            .chars()
+            .filter(|c| crate::text::is_unsafe(*c) && *c != '\n')
+            .collect();
+        assert!(bad.is_empty(), "{bad:?} in\n{text}");
+        assert!(
+            text.contains(r"s\x1b]0;t\x07\x1b[2J\u{9b}1m\u{202e}\n"),
+            "{text}"
+        );
+        // A value's line break cannot forge a line of the table.
+        assert_eq!(text.lines().filter(|l| l.starts_with("Note: ")).count(), 1);
+    }
 }

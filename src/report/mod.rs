@@ -8,6 +8,7 @@ pub mod html;
 pub mod markdown;
 mod model;
 pub mod replay;
+mod replay_scenario;
 mod text;
 
 pub use assemble::for_profile;

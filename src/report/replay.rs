@@ -1,9 +1,8 @@
 //! Support mode: turn a customer's report into a simulated-tenant scenario that reproduces its
 //! outcomes, so support can see and explain a failure without access to the customer's tenant.
 
-use std::fmt::Write;
-
 use super::model::{Report, ReportCell};
+pub use super::replay_scenario::*;
 use crate::profile::validate::parse_guid;
 
 /// The secret the replayed app accepts (the customer's is never in a report).
@@ -18,8 +17,10 @@ const LATE_GROUP: &str = "replay-propagating@replay.onmicrosoft.com";
 /// A scenario and what it could not reproduce.
 #[derive(Debug, Clone)]
 pub struct Replay {
-    /// Scenario TOML for the simulated tenant.
+    /// Scenario TOML for the simulated tenant, serialised from [`Replay::data`].
     pub scenario: String,
+    /// The scenario as data.
+    pub data: ScenarioFile,
     /// The tenant (GUID or domain) the replayed profile must use.
     pub tenant: String,
     pub client_id: String,
@@ -72,10 +73,6 @@ fn outcome(cells: &[&ReportCell]) -> MailboxOutcome {
     } else {
         MailboxOutcome::Unknown
     }
-}
-
-fn quoted(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
 }
 
 /// Builds the scenario for a report.
@@ -143,7 +140,7 @@ pub fn scenario_for(report: &Report) -> Replay {
             .filter(|c| c.mailbox.eq_ignore_ascii_case(addr))
             .collect()
     };
-    let mut mailboxes = String::new();
+    let mut mailboxes = Vec::new();
     let (mut allowed, mut late) = (Vec::new(), Vec::new());
     let mut scoping_just_changed = false;
     for m in &p.mailboxes {
@@ -174,104 +171,81 @@ pub fn scenario_for(report: &Report) -> Replay {
         {
             not_reproduced.push(format!("throttling of {}", m.address));
         }
-        let _ = writeln!(
-            mailboxes,
-            "\n[[mailbox]]\naddress = {}\nkind = \"{kind}\"",
-            quoted(&m.address)
-        );
+        mailboxes.push(ScenarioMailbox {
+            address: m.address.clone(),
+            kind: kind.to_string(),
+        });
     }
 
     let rbac = report.scoping.mechanism.as_deref() == Some("rbac");
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "# Replay of the mailscope report for profile {}",
-        quoted(&p.name)
-    );
-    let _ = writeln!(
-        s,
-        "# generated {}; it reproduces the report's outcomes, not the customer's tenant.",
-        report.generated_at
-    );
-    let _ = writeln!(s, "tenant_id = {}", quoted(&tenant_id));
-    let _ = writeln!(
-        s,
-        "domains = [{}]",
-        domains
-            .iter()
-            .map(|d| quoted(d))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let _ = writeln!(s, "latency_ms = 20\njitter_ms = 10");
+    let mut data = ScenarioFile {
+        tenant_id,
+        domains,
+        latency_ms: 20,
+        jitter_ms: 10,
+        app: Vec::new(),
+        mailbox: mailboxes,
+        group: vec![
+            ScenarioGroup {
+                address: ALLOWED_GROUP.to_string(),
+                members: allowed,
+            },
+            ScenarioGroup {
+                address: LATE_GROUP.to_string(),
+                members: late,
+            },
+        ],
+        access_policy: Vec::new(),
+        rbac_assignment: Vec::new(),
+    };
     if app_present {
-        let entra_roles: Vec<&String> = if rbac {
-            roles.iter().filter(|r| !r.starts_with("Mail")).collect()
-        } else {
-            roles.iter().collect()
-        };
-        let _ = writeln!(
-            s,
-            "\n[[app]]\nclient_id = {}\nname = {}\nroles = [{}]\ndisabled = {disabled}\nsecrets = [{{ id = {}, value = {}, expires = {} }}]",
-            quoted(&client_id),
-            quoted(p.app_name.as_deref().unwrap_or(&p.product)),
-            entra_roles
+        data.app.push(ScenarioApp {
+            client_id: client_id.clone(),
+            name: p.app_name.clone().unwrap_or_else(|| p.product.clone()),
+            roles: roles
                 .iter()
-                .map(|r| quoted(r))
-                .collect::<Vec<_>>()
-                .join(", "),
-            quoted(
-                p.credential
+                .filter(|r| !rbac || !r.starts_with("Mail"))
+                .cloned()
+                .collect(),
+            disabled,
+            secrets: vec![ScenarioSecret {
+                id: p
+                    .credential
                     .secret_id
-                    .as_deref()
-                    .unwrap_or(REPLAY_SECRET_ID)
-            ),
-            quoted(REPLAY_SECRET),
-            quoted(&secret_expires),
-        );
+                    .clone()
+                    .unwrap_or_else(|| REPLAY_SECRET_ID.to_string()),
+                value: REPLAY_SECRET.to_string(),
+                expires: secret_expires,
+            }],
+        });
     }
-    s.push_str(&mailboxes);
-    let _ = writeln!(
-        s,
-        "\n[[group]]\naddress = {}\nmembers = [{}]\n\n[[group]]\naddress = {}\nmembers = [{}]",
-        quoted(ALLOWED_GROUP),
-        allowed
-            .iter()
-            .map(|a| quoted(a))
-            .collect::<Vec<_>>()
-            .join(", "),
-        quoted(LATE_GROUP),
-        late.iter()
-            .map(|a| quoted(a))
-            .collect::<Vec<_>>()
-            .join(", "),
-    );
+    let scoped = [(ALLOWED_GROUP, 0.0), (LATE_GROUP, 7200.0)];
     if app_present && report.scoping.applies {
         if rbac {
             for r in roles.iter().filter(|r| r.starts_with("Mail")) {
-                for (group, delay) in [(ALLOWED_GROUP, 0), (LATE_GROUP, 7200)] {
-                    let _ = writeln!(
-                        s,
-                        "\n[[rbac_assignment]]\napp = {}\nrole = {}\ngroup = {}\neffective_after_s = {delay}",
-                        quoted(&client_id),
-                        quoted(&format!("Application {r}")),
-                        quoted(group)
-                    );
+                for (group, delay) in scoped {
+                    data.rbac_assignment.push(ScenarioRbac {
+                        app: client_id.clone(),
+                        role: format!("Application {r}"),
+                        group: group.to_string(),
+                        effective_after_s: delay,
+                    });
                 }
             }
         } else {
-            for (group, delay) in [(ALLOWED_GROUP, 0), (LATE_GROUP, 7200)] {
-                let _ = writeln!(
-                    s,
-                    "\n[[access_policy]]\napp = {}\ngroup = {}\naccess = \"RestrictAccess\"\neffective_after_s = {delay}",
-                    quoted(&client_id),
-                    quoted(group)
-                );
+            for (group, delay) in scoped {
+                data.access_policy.push(ScenarioPolicy {
+                    app: client_id.clone(),
+                    group: group.to_string(),
+                    access: "RestrictAccess".to_string(),
+                    effective_after_s: delay,
+                });
             }
         }
     }
     Replay {
-        scenario: s,
+        scenario: data.to_toml(),
+        data,
         tenant,
         client_id,
         use_wrong_secret,
@@ -337,6 +311,107 @@ impl Replay {
             "replay~wrong~secret~value~0123456789"
         } else {
             REPLAY_SECRET
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // a panic is the failure report
+mod tests {
+    use super::*;
+
+    /// Quotes, brackets, newlines and TOML syntax: anything that could end a string or a line.
+    const HOSTILE: &str = "\"]\n[x]\nlatency_ms = 99\n[[mailbox_range]]\ncount = 4000000000\n'''\"\"\"\\\u{0}\u{1b}[2J";
+    /// Values that select behaviour; the rest of the report's strings are made hostile.
+    const ENUMS: &[&str] = &[
+        "schema",
+        "preset",
+        "cloud",
+        "kind",
+        "expect",
+        "capability",
+        "expected",
+        "verdict",
+        "cause",
+        "mechanism",
+    ];
+
+    fn poison(v: &mut serde_json::Value, key: &str) {
+        match v {
+            serde_json::Value::String(s) if !ENUMS.contains(&key) => s.push_str(HOSTILE),
+            serde_json::Value::Array(a) => a.iter_mut().for_each(|x| poison(x, key)),
+            serde_json::Value::Object(o) => o.iter_mut().for_each(|(k, x)| poison(x, k)),
+            _ => {}
+        }
+    }
+
+    fn hostile_report(mechanism: &str) -> Report {
+        let mut v: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/data/sample-report.json")).unwrap();
+        poison(&mut v, "");
+        v["scoping"]["mechanism"] = mechanism.into();
+        crate::report::parse_json(&v.to_string()).unwrap()
+    }
+
+    #[test]
+    fn hostile_report_values_stay_values_in_the_scenario() {
+        for mechanism in ["application-access-policy", "rbac"] {
+            let doc = hostile_report(mechanism);
+            assert!(doc.generated_at.ends_with(HOSTILE));
+            let r = scenario_for(&doc);
+            // The text parses to exactly the data it was written from.
+            let back: ScenarioFile = toml::from_str(&r.scenario).unwrap();
+            assert_eq!(back, r.data, "{}", r.scenario);
+            let table: toml::Table = toml::from_str(&r.scenario).unwrap();
+            let keys: Vec<&str> = table.keys().map(String::as_str).collect();
+            let scoping = if mechanism == "rbac" {
+                "rbac_assignment"
+            } else {
+                "access_policy"
+            };
+            let mut want = vec![
+                "app",
+                "domains",
+                "group",
+                "jitter_ms",
+                "latency_ms",
+                "mailbox",
+                "tenant_id",
+                scoping,
+            ];
+            want.sort();
+            assert_eq!(keys, want, "{}", r.scenario);
+            // And the data holds the report's values unchanged.
+            let p = &doc.profile;
+            assert_eq!(r.data.latency_ms, 20);
+            assert_eq!(Some(&r.data.domains[0]), p.tenant.as_ref());
+            assert_eq!(Some(&r.data.app[0].client_id), p.client_id.as_ref());
+            assert_eq!(Some(&r.data.app[0].name), p.app_name.as_ref());
+            assert_eq!(
+                Some(&r.data.app[0].secrets[0].id),
+                p.credential.secret_id.as_ref()
+            );
+            let addresses: Vec<&String> = r.data.mailbox.iter().map(|m| &m.address).collect();
+            let reported: Vec<&String> = p.mailboxes.iter().map(|m| &m.address).collect();
+            assert_eq!(addresses, reported);
+            assert!(addresses.iter().all(|a| a.ends_with(HOSTILE)));
+            let roles = &doc.token.as_ref().unwrap().roles;
+            if mechanism == "rbac" {
+                assert!(r.data.app[0].roles.is_empty());
+                let assigned: Vec<String> = r
+                    .data
+                    .rbac_assignment
+                    .iter()
+                    .map(|a| a.role.clone())
+                    .collect();
+                assert!(
+                    roles
+                        .iter()
+                        .all(|x| assigned.contains(&format!("Application {x}")))
+                );
+            } else {
+                assert_eq!(&r.data.app[0].roles, roles);
+            }
         }
     }
 }

@@ -30,6 +30,7 @@ mod limits;
 mod mailstore;
 mod run;
 mod scenario;
+mod scenario_bounds;
 mod scenario_load;
 mod scenario_raw;
 mod server;

@@ -13,12 +13,22 @@ use super::scenario::{
 use super::scenario_raw::{RawApp, RawScenario};
 
 /// Locates errors in the source text.
-struct Ctx<'a> {
-    text: &'a str,
+pub(crate) struct Ctx<'a> {
+    pub(crate) text: &'a str,
     origin: &'a str,
 }
 
 impl Ctx<'_> {
+    /// An error at a byte offset of the text.
+    pub(crate) fn err_at(&self, offset: usize, key: &str, message: String) -> ScenarioError {
+        ScenarioError::Invalid {
+            file: self.origin.to_string(),
+            line: self.line_of(offset),
+            key: key.to_string(),
+            message,
+        }
+    }
+
     fn line_of(&self, offset: usize) -> usize {
         let end = offset.min(self.text.len());
         self.text.as_bytes()[..end]
@@ -29,12 +39,7 @@ impl Ctx<'_> {
     }
 
     fn err<T>(&self, at: &Spanned<T>, key: &str, message: impl Into<String>) -> ScenarioError {
-        ScenarioError::Invalid {
-            file: self.origin.to_string(),
-            line: self.line_of(at.span().start),
-            key: key.to_string(),
-            message: message.into(),
-        }
+        self.err_at(at.span().start, key, message.into())
     }
 
     /// Maps a toml/serde error to file, line and the key written on that line.
@@ -65,6 +70,7 @@ impl Ctx<'_> {
 pub(crate) fn load(text: &str, base_dir: &Path, origin: &str) -> Result<Scenario, ScenarioError> {
     let cx = Ctx { text, origin };
     let raw: RawScenario = toml::from_str(text).map_err(|e| cx.toml_error(&e))?;
+    super::scenario_bounds::check(&cx, &raw)?;
     let tenant_id = raw.tenant_id.get_ref().to_ascii_lowercase();
     if uuid::Uuid::parse_str(&tenant_id).is_err() {
         return Err(cx.err(&raw.tenant_id, "tenant_id", "must be a GUID"));
@@ -110,7 +116,7 @@ pub(crate) fn load(text: &str, base_dir: &Path, origin: &str) -> Result<Scenario
             app: check_app(&p.app, "access_policy.app")?,
             group: check_group(&p.group, "access_policy.group")?,
             access: p.access,
-            effective_after_s: p.effective_after_s.max(0.0),
+            effective_after_s: p.effective_after_s,
         });
     }
     let mut rbac_assignments = Vec::new();
@@ -130,7 +136,7 @@ pub(crate) fn load(text: &str, base_dir: &Path, origin: &str) -> Result<Scenario
             app: check_app(&r.app, "rbac_assignment.app")?,
             role: r.role.get_ref().clone(),
             group,
-            effective_after_s: r.effective_after_s.max(0.0),
+            effective_after_s: r.effective_after_s,
         });
     }
     Ok(Scenario {

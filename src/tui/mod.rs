@@ -29,6 +29,7 @@ use std::sync::Arc;
 use crossterm::event::EventStream;
 use mailscope::profile::ProfileStore;
 use mailscope::secrets::{KeyringStore, SecretStore};
+use mailscope::text::terminal_safe_text as safe_text;
 use time::OffsetDateTime;
 
 use effect::Effect;
@@ -40,7 +41,7 @@ pub fn run() -> u8 {
     let profiles = match ProfileStore::open_default() {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("mailscope: {e}");
+            eprintln!("mailscope: {}", safe_text(&e.to_string()));
             return crate::cli::output::EXIT_CANNOT_RUN;
         }
     };
@@ -68,7 +69,7 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, u8> {
         .enable_all()
         .build()
         .map_err(|e| {
-            eprintln!("mailscope: cannot start: {e}");
+            eprintln!("mailscope: cannot start: {}", safe_text(&e.to_string()));
             crate::cli::output::EXIT_CANNOT_RUN
         })
 }
@@ -77,7 +78,7 @@ pub(crate) fn exit_code(result: Result<(), String>) -> u8 {
     match result {
         Ok(()) => crate::cli::output::EXIT_OK,
         Err(e) => {
-            eprintln!("mailscope: {e}");
+            eprintln!("mailscope: {}", safe_text(&e.to_string()));
             crate::cli::output::EXIT_CANNOT_RUN
         }
     }

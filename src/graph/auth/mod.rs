@@ -17,7 +17,7 @@ pub use assertion::{ASSERTION_LIFETIME_S, ASSERTION_TYPE, CertificateCredential}
 pub use consent::{ConsentReport, TokenClaims, compare, decode_claims};
 pub use credential::{SetupError, load_credential};
 pub use secret::Credential;
-pub use token_cache::{RENEW_BEFORE, TokenCache};
+pub use token_cache::{MAX_LIFETIME, RENEW_BEFORE, TokenCache};
 
 use super::client::send;
 use super::cloud::CloudEndpoints;
@@ -137,7 +137,9 @@ impl TokenSource {
                 b"not a token response",
             )
         })?;
-        let expires_in = Duration::from_secs(parsed.expires_in.unwrap_or(3599));
+        // Checked where it enters: a lifetime beyond a day (or beyond what an Instant can
+        // hold) counts as a day.
+        let expires_in = token_cache::lifetime(parsed.expires_in);
         Ok((Secret::new(parsed.access_token), expires_in))
     }
 }

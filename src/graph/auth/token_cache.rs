@@ -7,6 +7,16 @@ use crate::secrets::Secret;
 /// Tokens are renewed this long before they expire.
 pub const RENEW_BEFORE: Duration = Duration::from_secs(300);
 
+/// The longest lifetime believed from a token endpoint's `expires_in` (Entra's access tokens
+/// last at most a day); a larger value, however large, counts as this.
+pub const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// A token's lifetime from the endpoint's `expires_in` (seconds), bounded by [`MAX_LIFETIME`];
+/// absent means Entra's usual 3599 s.
+pub fn lifetime(expires_in: Option<u64>) -> Duration {
+    Duration::from_secs(expires_in.unwrap_or(3599)).min(MAX_LIFETIME)
+}
+
 /// One cached token.
 #[derive(Debug, Clone)]
 pub struct CachedToken {
@@ -28,10 +38,12 @@ impl TokenCache {
             .filter(|t| t.expires_at.saturating_duration_since(now) > RENEW_BEFORE)
     }
 
+    /// Keeps `token` for `expires_in` (at most [`MAX_LIFETIME`]) from `now`.
     pub fn put(&mut self, token: Secret, expires_in: Duration, now: Instant) {
+        let lifetime = expires_in.min(MAX_LIFETIME);
         self.slot = Some(CachedToken {
             token,
-            expires_at: now + expires_in,
+            expires_at: now.checked_add(lifetime).unwrap_or(now),
         });
     }
 
@@ -60,5 +72,19 @@ mod tests {
         assert!(c.get(now).is_some());
         c.invalidate(&Secret::new("t1"));
         assert!(c.get(now).is_none());
+    }
+
+    #[test]
+    fn a_huge_expires_in_is_a_day_and_never_panics() {
+        let now = Instant::now();
+        assert_eq!(lifetime(Some(u64::MAX)), MAX_LIFETIME);
+        assert_eq!(lifetime(Some(3599)), Duration::from_secs(3599));
+        assert_eq!(lifetime(None), Duration::from_secs(3599));
+        let mut c = TokenCache::default();
+        c.put(Secret::new("t"), Duration::MAX, now);
+        assert!(c.get(now).is_some());
+        assert!(c.get(now + MAX_LIFETIME).is_none(), "renewed within a day");
+        c.put(Secret::new("t"), lifetime(Some(u64::MAX)), now);
+        assert!(c.get(now + MAX_LIFETIME - RENEW_BEFORE * 2).is_some());
     }
 }

@@ -29,6 +29,7 @@ pub fn read_report(path: &Path) -> Result<Report, String> {
 /// The wizard showing `report` read-only, on its check table (or its token result when the
 /// preset has no app-only checks).
 pub fn open_model(report: &Report, now: OffsetDateTime, theme: Theme) -> Result<Model, String> {
+    let report = &shown(report);
     let mut model = Model::new(now, theme);
     let w = from_report::wizard(report, model.today())?;
     model.source = Some(Source::Report {
@@ -42,6 +43,30 @@ pub fn open_model(report: &Report, now: OffsetDateTime, theme: Theme) -> Result<
         .unwrap_or(Step::Permissions);
     model.screen = Screen::Step(first);
     Ok(model)
+}
+
+/// The report as the screens show it: every string passes
+/// [`terminal_safe`](mailscope::text::terminal_safe), so escape sequences a customer's file
+/// holds are seen for what they are (ratatui would drop them silently) and never reach the
+/// terminal. Only for showing: replays use the report as it is.
+fn shown(report: &Report) -> Report {
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::String(s) => {
+                if let std::borrow::Cow::Owned(safe) = mailscope::text::terminal_safe(s) {
+                    *s = safe;
+                }
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(walk),
+            serde_json::Value::Object(o) => o.values_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let Ok(mut v) = serde_json::to_value(report) else {
+        return report.clone();
+    };
+    walk(&mut v);
+    serde_json::from_value(v).unwrap_or_else(|_| report.clone())
 }
 
 /// `mailscope open REPORT.json`.

@@ -235,3 +235,58 @@ fn a_report_without_a_check_run_says_so() {
     let w = h.model.wizard.as_ref().expect("w");
     assert!(matches!(&w.checks.phase, Phase::Failed(e) if e.contains("no check run")));
 }
+
+/// Escape sequences a customer's report may carry: window title, screen clear, clipboard
+/// write, an 8-bit CSI and a bidi override.
+const HOSTILE: &str = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}\u{9b}31m\u{202e}x";
+
+#[test]
+fn a_hostile_report_reaches_the_terminal_inert() {
+    let mut r = sample_report();
+    r.generated_at.push_str(HOSTILE);
+    r.profile.name.push_str(HOSTILE);
+    r.profile.app_name = Some(format!("Kundo{HOSTILE}"));
+    r.profile.tenant = Some(format!("fabrikam.onmicrosoft.com{HOSTILE}"));
+    r.scoping.group_name = Some(format!("group{HOSTILE}"));
+    r.scoping.group_address = Some(format!("kundo@fabrikam.com{HOSTILE}"));
+    for m in &mut r.profile.mailboxes {
+        m.address.push_str(HOSTILE);
+    }
+    if let Some(c) = &mut r.check {
+        for cell in &mut c.cells {
+            cell.mailbox.push_str(HOSTILE);
+            if let Some(d) = &mut cell.diagnosis {
+                d.summary.push_str(HOSTILE);
+                d.fix.push_str(HOSTILE);
+                d.request_id = Some(format!("req{HOSTILE}"));
+            }
+        }
+    }
+    let mut h = opened_report(&r);
+    let mut screens = Vec::new();
+    h.key(KeyCode::Down);
+    screens.push(h.screen());
+    for _ in 0..4 {
+        h.key(KeyCode::Esc);
+        screens.push(h.screen());
+    }
+    h.enter();
+    screens.push(h.screen());
+    h.enter();
+    screens.push(h.screen());
+    for screen in &screens {
+        let bad: Vec<char> = screen
+            .chars()
+            .filter(|c| mailscope::text::is_unsafe(*c) && *c != '\n')
+            .collect();
+        assert!(bad.is_empty(), "{bad:?} on\n{screen}");
+    }
+    // Visible as what they are: ratatui alone would drop the controls silently.
+    for shown in [r"\x1b]0;pwned\x07\x1b[2J", r"\u{9b}31m\u{202e}x"] {
+        assert!(
+            screens.iter().any(|s| s.contains(shown)),
+            "{shown} on\n{}",
+            screens[0]
+        );
+    }
+}
