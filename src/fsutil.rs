@@ -1,4 +1,9 @@
-//! Crash-safe, owner-only file writes: temp file in the same directory, fsync, rename.
+//! Files: crash-safe, owner-only writes (temp file in the same directory, fsync, rename) and
+//! bounded reads of regular files only ([`read_regular`]).
+
+mod read;
+
+pub use read::{MAX_CREDENTIAL_BYTES, MAX_DOCUMENT_BYTES, read_regular, read_regular_to_string};
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};

@@ -238,7 +238,9 @@ pub fn run_diagnose(
     }
     let mut body = Vec::new();
     let read = match &args.body_file {
-        Some(f) => std::fs::read(f).map(|b| body = b),
+        Some(f) => crate::fsutil::read_regular(f, crate::fsutil::MAX_DOCUMENT_BYTES)
+            .map(|b| body = b)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", f.display()))),
         None => stdin.read_to_end(&mut body).map(|_| ()),
     };
     if let Err(e) = read {
