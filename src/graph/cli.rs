@@ -6,13 +6,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::auth::SetupError;
 use super::cancel::Cancel;
 use super::diagnosis::{EndpointKind, diagnose};
 use super::events::CheckEvent;
 use super::plan::CheckPlan;
 use super::report::{CheckReport, exit};
 use super::runner::{CheckOptions, DEFAULT_CONCURRENCY, WatchOptions};
-use super::session::Session;
+use super::session::{Session, SessionError};
 use super::table::write_table;
 use super::watch::run_watch;
 use crate::preset::{self, Preset};
@@ -138,7 +139,7 @@ pub async fn run_check_for(
         Ok(s) => Arc::new(s),
         Err(e) => {
             let _ = writeln!(err, "mailscope check: {e}");
-            return (exit::USAGE, None);
+            return (setup_exit_code(&e), None);
         }
     };
     let plan = CheckPlan::new(profile, preset, options.send_to.as_deref());
@@ -160,6 +161,15 @@ pub async fn run_check_for(
         let _ = writeln!(err, "mailscope check: cannot write the result: {e}");
     }
     (report.exit_code(), Some(report))
+}
+
+/// A keyring that is missing, locked or silent means the check could not run (3); everything
+/// else that stops a session being set up is in the profile (2).
+fn setup_exit_code(e: &SessionError) -> i32 {
+    match e {
+        SessionError::Setup(SetupError::Secret(_)) => exit::COULD_NOT_RUN,
+        _ => exit::USAGE,
+    }
 }
 
 /// Drains progress events; draws a bar on standard error when asked to.

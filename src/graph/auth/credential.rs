@@ -33,7 +33,7 @@ pub fn load_credential(
         CredentialKind::Secret => match secrets::client_secret(store, &profile.name)? {
             Some((s, _)) => Ok(Credential::Secret(s)),
             None => Err(SetupError::Incomplete(format!(
-                "no client secret stored for profile {}: run `mailscope secret set {}` or set {}",
+                "no client secret stored for profile {}: run `mailscope secret set --profile {}` or set {}",
                 profile.name,
                 profile.name,
                 secrets::CLIENT_SECRET_ENV
