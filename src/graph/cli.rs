@@ -15,6 +15,7 @@ use super::report::{CheckReport, exit};
 use super::runner::{CheckOptions, DEFAULT_CONCURRENCY, WatchOptions};
 use super::session::{Session, SessionError};
 use super::table::write_table;
+use super::timeout::DEFAULT_REQUEST_TIMEOUT;
 use super::watch::run_watch;
 use crate::preset::{self, Preset};
 use crate::profile::{Profile, ProfileStore, check_profile};
@@ -33,6 +34,9 @@ pub struct CheckArgs {
     pub send_to: Option<String>,
     /// No progress bar (otherwise one is drawn on standard error when it is a terminal).
     pub no_progress: bool,
+    /// The limit for each request (connecting and the whole answer); the default is
+    /// [`DEFAULT_REQUEST_TIMEOUT`].
+    pub timeout: Option<Duration>,
 }
 
 /// Watch mode defaults: every minute, for the longest documented propagation (2 h) and a bit.
@@ -129,6 +133,7 @@ pub async fn run_check_for(
         concurrency: args.concurrency.unwrap_or(DEFAULT_CONCURRENCY),
         batch: !args.no_batch,
         send_to: args.send_to.clone(),
+        per_request_timeout: args.timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT),
         watch: args.watch.then_some(WatchOptions {
             interval: WATCH_INTERVAL,
             until: WATCH_UNTIL,
@@ -144,12 +149,11 @@ pub async fn run_check_for(
     };
     let plan = CheckPlan::new(profile, preset, options.send_to.as_deref());
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let bar = tokio::spawn(show_progress(
-        rx,
-        !args.no_progress && std::io::stderr().is_terminal(),
-    ));
-    let report = run_watch(&plan, session, &options, tx, cancel).await;
-    let _ = bar.await;
+    let draw = !args.no_progress && std::io::stderr().is_terminal();
+    let (report, ()) = tokio::join!(
+        run_watch(&plan, session, &options, tx, cancel),
+        show_progress(rx, draw, &mut *err)
+    );
     let written = if args.json {
         serde_json::to_writer_pretty(&mut *out, &report)
             .map_err(std::io::Error::from)
@@ -172,8 +176,24 @@ fn setup_exit_code(e: &SessionError) -> i32 {
     }
 }
 
-/// Drains progress events; draws a bar on standard error when asked to.
-async fn show_progress(mut rx: tokio::sync::mpsc::UnboundedReceiver<CheckEvent>, draw: bool) {
+/// Without a progress bar, silence is reported after this long...
+const QUIET_FOR: Duration = Duration::from_secs(5);
+/// ...and then at most this often.
+const LINE_EVERY: Duration = Duration::from_secs(15);
+
+/// "waiting for the token endpoint at login.microsoftonline.com (12 s)".
+pub fn waiting_message(label: &str, waited: Duration) -> String {
+    format!("waiting for {label} ({} s)", waited.as_secs())
+}
+
+/// Drains progress events; draws a bar on standard error when asked to. While nothing is
+/// heard from a server, says which one is awaited and for how long (on the bar, or as a line
+/// on `err` every few seconds when there is no bar).
+async fn show_progress(
+    mut rx: tokio::sync::mpsc::UnboundedReceiver<CheckEvent>,
+    draw: bool,
+    err: &mut dyn Write,
+) {
     let bar = draw.then(|| {
         let b = indicatif::ProgressBar::new(0);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
@@ -183,14 +203,59 @@ async fn show_progress(mut rx: tokio::sync::mpsc::UnboundedReceiver<CheckEvent>,
         }
         b
     });
-    while let Some(e) = rx.recv().await {
+    // What is awaited, and since when nothing was heard.
+    let mut waiting: Option<(String, tokio::time::Instant)> = None;
+    let mut last_line: Option<tokio::time::Instant> = None;
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        let e = tokio::select! {
+            e = rx.recv() => match e {
+                Some(e) => e,
+                None => break,
+            },
+            _ = tick.tick() => {
+                let Some((label, since)) = &waiting else { continue };
+                let waited = since.elapsed();
+                match &bar {
+                    Some(b) if waited >= Duration::from_secs(1) => {
+                        b.set_message(waiting_message(label, waited));
+                    }
+                    None if waited >= QUIET_FOR
+                        && last_line.is_none_or(|t| t.elapsed() >= LINE_EVERY) =>
+                    {
+                        let _ = writeln!(err, "mailscope check: {}", waiting_message(label, waited));
+                        last_line = Some(tokio::time::Instant::now());
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+        };
+        match &e {
+            CheckEvent::Waiting { what, host } => {
+                waiting = Some((format!("{what} at {host}"), tokio::time::Instant::now()));
+            }
+            CheckEvent::Token(_) | CheckEvent::Cell(_) | CheckEvent::Retrying { .. } => {
+                if let Some((_, since)) = waiting.as_mut() {
+                    *since = tokio::time::Instant::now();
+                }
+            }
+            CheckEvent::Finished(_) | CheckEvent::Stopping | CheckEvent::WatchRound { .. } => {
+                waiting = None
+            }
+            _ => {}
+        }
         let Some(b) = &bar else { continue };
         match e {
             CheckEvent::Planned { cells, .. } => {
                 b.set_length(cells as u64);
                 b.set_position(0);
             }
-            CheckEvent::Cell(_) => b.inc(1),
+            CheckEvent::Cell(_) => {
+                b.inc(1);
+                b.set_message("");
+            }
             CheckEvent::Retrying { mailbox, after_s } => {
                 b.set_message(format!("throttled: {mailbox} in {after_s:.1}s"))
             }
@@ -200,7 +265,7 @@ async fn show_progress(mut rx: tokio::sync::mpsc::UnboundedReceiver<CheckEvent>,
                 next_in_s,
                 ..
             } => b.set_message(format!("{unsettled} unsettled; again in {next_in_s:.0}s")),
-            CheckEvent::Token(_) | CheckEvent::Finished(_) => {}
+            CheckEvent::Waiting { .. } | CheckEvent::Token(_) | CheckEvent::Finished(_) => {}
         }
     }
     if let Some(b) = bar {

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::diagnosis::{Diagnosis, NetworkErrorKind, network};
+use super::diagnosis::{Diagnosis, NetworkErrorKind, network, timed_out};
 
 /// Headers kept from a response; everything else is dropped to keep memory small.
 const KEPT_HEADERS: [&str; 4] = ["retry-after", "request-id", "client-request-id", "date"];
@@ -110,8 +110,12 @@ pub async fn send(
         })
     };
     match tokio::time::timeout(timeout, exchange).await {
-        Err(_) => Err(network(NetworkErrorKind::Timeout, host)),
-        Ok(Err(e)) => Err(network(classify(&e), host)),
+        Err(_) => Err(timed_out(host, timeout)),
+        Ok(Err(e)) => match classify(&e) {
+            // The connect limit is the same limit.
+            NetworkErrorKind::Timeout => Err(timed_out(host, timeout)),
+            kind => Err(network(kind, host)),
+        },
         Ok(Ok(r)) => Ok(r),
     }
 }

@@ -188,3 +188,132 @@ async fn a_missing_keyring_is_exit_3_and_a_missing_secret_names_the_real_command
         "{err_text}"
     );
 }
+
+/// A TCP listener on 127.0.0.1 that accepts connections and never sends a byte; counts them.
+async fn silent_listener() -> (SocketAddr, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((s, _)) = listener.accept().await {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            open.push(s);
+        }
+    });
+    (addr, accepted)
+}
+
+#[tokio::test]
+async fn an_authority_that_never_answers_ends_the_check_after_the_configured_timeout() {
+    let (addr, accepted) = silent_listener().await;
+    let base = format!("https://{addr}");
+    let mut p = mailscope::profile::Profile::new(
+        "silent",
+        mailscope::profile::PresetId::Kundo,
+        mailscope::profile::Cloud::Custom,
+    );
+    p.tenant = Some(TENANT.into());
+    p.client_id = Some(KUNDO.into());
+    p.credential = Some(mailscope::profile::CredentialInfo::new(
+        mailscope::profile::CredentialKind::Secret,
+    ));
+    p.endpoints = Some(mailscope::profile::Endpoints {
+        authority: base.clone(),
+        graph: base,
+        ca_file: None,
+    });
+    p.mailboxes = vec![mailscope::profile::Mailbox {
+        address: "m0@contoso.com".into(),
+        kind: mailscope::profile::MailboxKind::User,
+        expect: Granted,
+    }];
+    let store = mailscope::secrets::MemoryStore::new();
+    mailscope::secrets::store_client_secret(
+        &store,
+        "silent",
+        &mailscope::secrets::Secret::new(KUNDO_SECRET),
+    )
+    .unwrap();
+    let args = CheckArgs {
+        json: true,
+        timeout: Some(Duration::from_millis(300)),
+        ..CheckArgs::default()
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let preset = preset::preset(p.preset).unwrap();
+    let (code, report) = run_check_for(
+        &p,
+        &preset,
+        &args,
+        &store,
+        &mut out,
+        &mut err,
+        Cancel::new(),
+    )
+    .await;
+    let report = report.unwrap();
+    assert_eq!(code, 3, "{}", String::from_utf8_lossy(&err));
+    let d = report.token.diagnosis.unwrap();
+    assert!(
+        d.summary
+            .starts_with(&format!("{addr} did not answer within 0.3 s.")),
+        "{}",
+        d.summary
+    );
+    assert!(
+        d.fix.contains("mailscope check --timeout SECONDS"),
+        "{}",
+        d.fix
+    );
+    assert!(d.fix.contains("MAILSCOPE_TIMEOUT"), "{}", d.fix);
+    // The default policy allows six attempts; a host that never answered gets two.
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_graph_host_that_never_answers_is_given_up_after_two_rounds() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("{}[faults]\nstall_rate = 1.0\nstall_s = 30\n", scenario(0));
+    let sim = start(&text, &dir).await;
+    sim.sign_claims(&serde_json::json!({})).await.unwrap();
+    let mailboxes: Vec<(String, _)> = (0..8)
+        .map(|i| (format!("m{i}@contoso.com"), Granted))
+        .collect();
+    let refs: Vec<(&str, _)> = mailboxes.iter().map(|(a, e)| (a.as_str(), *e)).collect();
+    let p = profile(&sim, KUNDO, &refs, None);
+    let session = session_timeout(
+        &sim,
+        TENANT,
+        KUNDO,
+        secret(KUNDO_SECRET),
+        Duration::from_millis(300),
+    );
+    let opts = mailscope::graph::CheckOptions {
+        retry: RetryPolicy {
+            base: Duration::from_millis(10),
+            ..RetryPolicy::default()
+        },
+        ..options(false)
+    };
+    let (report, events) = check(&plan(&p, None), session, &opts).await;
+    assert!(report.token.ok);
+    assert!(events.iter().any(|e| matches!(
+        e,
+        CheckEvent::Waiting { what: "Graph", host } if *host == sim.addr.to_string()
+    )));
+    assert!(!report.cells.is_empty());
+    for c in &report.cells {
+        assert!(
+            c.summary.contains("did not answer within 0.3 s."),
+            "{}",
+            c.summary
+        );
+    }
+    assert_eq!(report.exit_code(), 3);
+    // One request per mailbox in flight: two rounds of 8 waited out the limit, and no more
+    // (without giving up: up to six attempts for each of the 24 cells, and draft sweeps).
+    let stalled = sim.stats().await.stalled;
+    assert!(stalled <= 16, "{stalled} requests waited out the limit");
+}

@@ -22,6 +22,7 @@ pub use token_cache::{RENEW_BEFORE, TokenCache};
 use super::client::send;
 use super::cloud::CloudEndpoints;
 use super::diagnosis::{Cause, Diagnosis, EndpointKind, diagnose};
+use super::timeout::Silence;
 use crate::secrets::Secret;
 
 /// A token and what it says.
@@ -46,6 +47,8 @@ pub struct TokenSource {
     client_id: String,
     credential: Credential,
     timeout: Duration,
+    /// Whether the token endpoint answered in this run.
+    silence: Silence,
     cache: Mutex<TokenCache>,
 }
 
@@ -65,6 +68,7 @@ impl TokenSource {
             client_id: client_id.to_string(),
             credential,
             timeout,
+            silence: Silence::default(),
             cache: Mutex::new(TokenCache::default()),
         }
     }
@@ -111,7 +115,13 @@ impl TokenSource {
             })?;
         let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.expose())).collect();
         let req = self.http.post(&url).form(&pairs);
-        let resp = send(req, self.timeout, self.endpoints.authority_host()).await?;
+        if let Some(d) = self.silence.gave_up() {
+            return Err(d);
+        }
+        let sent_at = Instant::now();
+        let resp = send(req, self.timeout, self.endpoints.authority_host()).await;
+        self.silence.record(sent_at, &resp);
+        let resp = resp?;
         if resp.status != 200 {
             return Err(diagnose(
                 EndpointKind::Token,
