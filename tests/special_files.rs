@@ -123,3 +123,27 @@ fn a_ca_file_that_is_a_device_is_refused_before_any_request() {
         "{err}"
     );
 }
+
+#[test]
+fn invalid_utf8_and_over_deep_keys_are_reported_at_their_line() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let latin1 = home.path().join("latin1.toml");
+    let mut bytes = b"version = 1\nname = \"caf".to_vec();
+    bytes.extend([0xe9, b'"', b'\n']);
+    std::fs::write(&latin1, bytes).expect("write");
+    let o = run(home.path(), &["profile", "import", s(&latin1)]);
+    let err = stderr(&o);
+    assert!(!o.status.success());
+    assert!(
+        err.contains(&format!("{}: line 2, column 12: not UTF-8", s(&latin1))),
+        "{err}"
+    );
+
+    let deep = home.path().join("deep.toml");
+    let key: Vec<String> = (0..200).map(|i| format!("k{i}")).collect();
+    std::fs::write(&deep, format!("version = 1\n{} = 1\n", key.join("."))).expect("write");
+    let o = run(home.path(), &["profile", "import", s(&deep)]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains(&format!("{}:2: ", s(&deep))), "{err}");
+}

@@ -45,11 +45,28 @@ pub fn read_regular_to_string(path: &Path, max_bytes: u64) -> io::Result<String>
     let bytes = read_regular(path, max_bytes)?;
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("not UTF-8 text (invalid byte at offset {at}); save the file as UTF-8"),
-        )
+        io::Error::new(io::ErrorKind::InvalidData, not_utf8(e.as_bytes(), at))
     })
+}
+
+/// "line 3, column 7: not UTF-8 text (byte 0xFF at offset 20); save the file as UTF-8".
+fn not_utf8(bytes: &[u8], at: usize) -> String {
+    let before = &bytes[..at.min(bytes.len())];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    let byte = bytes
+        .get(at)
+        .map_or(String::new(), |b| format!("byte 0x{b:02X} "));
+    format!(
+        "line {line}, column {column}: not UTF-8 text ({byte}at offset {at}); save the file as UTF-8"
+    )
 }
 
 fn refuse_special(meta: &fs::Metadata) -> io::Result<()> {
@@ -147,10 +164,21 @@ mod tests {
     fn invalid_utf8_says_where() {
         let dir = tempfile::tempdir().expect("tempdir");
         let p = dir.path().join("b.txt");
-        fs::write(&p, b"ok\xff").expect("write");
+        fs::write(
+            &p,
+            "a = 1\nb = \"é"
+                .bytes()
+                .chain([0xff, b'"'])
+                .collect::<Vec<_>>(),
+        )
+        .expect("write");
         let e = read_regular_to_string(&p, 64).expect_err("not utf-8");
         assert_eq!(e.kind(), io::ErrorKind::InvalidData);
-        assert!(e.to_string().contains("offset 2"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("line 2, column 7: not UTF-8 text (byte 0xFF at offset 13)"),
+            "{e}"
+        );
     }
 
     #[cfg(unix)]
