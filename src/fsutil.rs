@@ -1,4 +1,12 @@
-//! Crash-safe, owner-only file writes: temp file in the same directory, fsync, rename.
+//! Files: crash-safe, owner-only writes (temp file in the same directory, fsync, rename; temp
+//! files left by an interrupted save are removed by the next save) and bounded reads of
+//! regular files only ([`read_regular`]).
+
+mod read;
+mod stale;
+
+pub use read::{MAX_CREDENTIAL_BYTES, MAX_DOCUMENT_BYTES, read_regular, read_regular_to_string};
+pub use stale::{TEMP_SUFFIX, remove_stale_temp_files};
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -27,13 +35,12 @@ fn write_atomic(path: &Path, bytes: &[u8], perms: Option<fs::Permissions>) -> io
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no file name"))?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        uuid::Uuid::new_v4().simple()
-    ));
+    stale::remove_stale_temp_files(dir);
+    let tmp = dir.join(stale::temp_name(&name.to_string_lossy()));
     let result = (|| {
         let mut f = open_private(&tmp)?;
+        // Held until the file is renamed and closed: a locked temp file is never stale.
+        f.lock()?;
         f.write_all(bytes)?;
         if let Some(p) = perms {
             f.set_permissions(p)?;

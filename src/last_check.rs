@@ -21,7 +21,7 @@ pub fn save(store: &ProfileStore, name: &str, report: &CheckReport) -> Result<()
 /// The last recorded run, if any. A damaged file reads as an error, not as "never ran".
 pub fn load(store: &ProfileStore, name: &str) -> Result<Option<CheckReport>, String> {
     let path = path(store, name).map_err(|e| e.to_string())?;
-    match std::fs::read(&path) {
+    match crate::fsutil::read_regular(&path, crate::fsutil::MAX_DOCUMENT_BYTES) {
         Ok(bytes) => serde_json::from_slice(&bytes)
             .map(Some)
             .map_err(|e| format!("{}: {e}", path.display())),

@@ -82,13 +82,68 @@ pub fn parse<T: DeserializeOwned>(text: &str, origin: &str) -> Result<T, FileErr
             ),
             None => (None, None),
         };
+        let mut message = e.message().trim().to_string();
+        // The parser's depth limit comes without a location: point at the deepest key.
+        let line = if line.is_none() && message.contains("recursion") {
+            message = format!("{message}: keys or values are nested too deeply");
+            deepest_line(text)
+        } else {
+            line
+        };
         FileError {
             origin: origin.to_string(),
             line,
             key,
-            message: e.message().trim().to_string(),
+            message,
         }
     })
+}
+
+/// Nesting no mailscope file comes near; the parser's own limit is higher.
+const DEEP: usize = 64;
+
+/// The 1-based line where nesting first gets deep (at least [`DEEP`]), else the deepest:
+/// table headers' segments, plus the segments of a dotted key under them, plus open brackets
+/// of inline arrays and tables.
+fn deepest_line(text: &str) -> Option<usize> {
+    let mut header = 0usize;
+    let mut best: Option<(usize, usize)> = None;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_start();
+        if t.starts_with('#') || t.is_empty() {
+            continue;
+        }
+        let depth = if t.starts_with('[') && !t.contains('=') {
+            header = key_segments(t.trim_start_matches('[').split(']').next().unwrap_or(""));
+            header
+        } else {
+            let (key, value) = t.split_once('=').unwrap_or((t, ""));
+            let nesting = value.chars().filter(|c| matches!(c, '[' | '{')).count();
+            header + key_segments(key) + nesting
+        };
+        if depth >= DEEP {
+            return Some(i + 1);
+        }
+        if best.is_none_or(|(d, _)| depth > d) {
+            best = Some((depth, i + 1));
+        }
+    }
+    best.map(|(_, line)| line)
+}
+
+/// Segments of a dotted key (`a."b.c".d` has three).
+fn key_segments(key: &str) -> usize {
+    let mut n = 1;
+    let mut quote: Option<char> = None;
+    for c in key.chars() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '.') => n += 1,
+            _ => {}
+        }
+    }
+    n
 }
 
 /// An error about the value at `path` (found after parsing, e.g. by validation).
@@ -231,6 +286,26 @@ mod tests {
         assert_eq!(e.line, Some(2));
         assert_eq!(e.key.as_deref(), Some("colour"));
         assert!(e.message.contains("unknown field"), "{}", e.message);
+    }
+
+    #[test]
+    fn over_deep_keys_and_values_are_reported_at_their_line() {
+        let segments: Vec<String> = (0..300).map(|i| format!("k{i}")).collect();
+        let dotted = format!("name = \"x\"\n\n{} = 1\nother = 2\n", segments.join("."));
+        let header = format!("name = \"x\"\n[{}]\nz = 1\n", segments.join("."));
+        let array = format!(
+            "name = \"x\"\n\nv = {}1{}\n",
+            "[".repeat(300),
+            "]".repeat(300)
+        );
+        for (text, line) in [(dotted, 3), (header, 2), (array, 3)] {
+            let e = parse::<Doc>(&text, "deep.toml").expect_err("too deep");
+            assert_eq!(e.line, Some(line), "{e}");
+            assert!(
+                e.to_string().starts_with(&format!("deep.toml:{line}: ")),
+                "{e}"
+            );
+        }
     }
 
     #[test]

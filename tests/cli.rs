@@ -270,3 +270,21 @@ fn the_process_writes_no_core_dump() {
     let fields: Vec<&str> = core.split_whitespace().collect();
     assert_eq!(&fields[4..6], ["0", "0"], "{core}");
 }
+
+#[test]
+fn the_timeout_the_fix_text_names_exists_and_is_checked() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let help = run(home.path(), &["check", "--help"]);
+    let help = out(&help);
+    assert!(
+        help.contains("--timeout <SECONDS>") && help.contains("MAILSCOPE_TIMEOUT"),
+        "{help}"
+    );
+    let fix = mailscope::graph::diagnosis::timed_out("h", std::time::Duration::from_secs(20)).fix;
+    assert!(fix.contains("mailscope check --timeout SECONDS") && fix.contains("MAILSCOPE_TIMEOUT"));
+    for bad in ["0", "nan", "100000"] {
+        let o = run(home.path(), &["check", "--profile", "x", "--timeout", bad]);
+        assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+        assert!(out(&o).contains("--timeout"), "{}", out(&o));
+    }
+}

@@ -22,6 +22,7 @@ pub fn run_check(args: CheckArgs) -> u8 {
         no_batch: args.no_batch,
         watch: args.watch,
         send_to: args.send_to,
+        timeout: args.timeout,
         profile: args.source.profile,
         profile_file: args.source.profile_file,
         ..graph::CheckArgs::default()

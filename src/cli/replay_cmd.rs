@@ -14,7 +14,10 @@ use super::args::ReplayArgs;
 use super::output::{EXIT_CANNOT_RUN, EXIT_USAGE, fail, safe};
 
 pub fn run(args: ReplayArgs) -> u8 {
-    let text = match std::fs::read_to_string(&args.report) {
+    let text = match mailscope::fsutil::read_regular_to_string(
+        &args.report,
+        mailscope::fsutil::MAX_DOCUMENT_BYTES,
+    ) {
         Ok(t) => t,
         Err(e) => return fail(EXIT_USAGE, format!("{}: {e}", args.report.display())),
     };

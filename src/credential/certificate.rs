@@ -115,7 +115,8 @@ fn bit_length(magnitude: &[u8]) -> usize {
 /// Reads a certificate file (PEM or DER), e.g. the `.cer` recorded in the profile's
 /// `cert_file`. With several certificates in one PEM file, the first is taken.
 pub fn read_certificate_file(path: &Path) -> Result<PublicCertificate, CredentialError> {
-    let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+    let bytes = crate::fsutil::read_regular(path, crate::fsutil::MAX_CREDENTIAL_BYTES)
+        .map_err(|e| io_error(path, e))?;
     match std::str::from_utf8(&bytes).ok().filter(|t| pem::has_pem(t)) {
         None => PublicCertificate::from_der(&bytes),
         Some(text) => {

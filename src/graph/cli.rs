@@ -6,14 +6,16 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::auth::SetupError;
 use super::cancel::Cancel;
 use super::diagnosis::{EndpointKind, diagnose};
 use super::events::CheckEvent;
 use super::plan::CheckPlan;
 use super::report::{CheckReport, exit};
 use super::runner::{CheckOptions, DEFAULT_CONCURRENCY, WatchOptions};
-use super::session::Session;
+use super::session::{Session, SessionError};
 use super::table::write_table;
+use super::timeout::DEFAULT_REQUEST_TIMEOUT;
 use super::watch::run_watch;
 use crate::preset::{self, Preset};
 use crate::profile::{Profile, ProfileStore, check_profile};
@@ -33,6 +35,9 @@ pub struct CheckArgs {
     pub send_to: Option<String>,
     /// No progress bar (otherwise one is drawn on standard error when it is a terminal).
     pub no_progress: bool,
+    /// The limit for each request (connecting and the whole answer); the default is
+    /// [`DEFAULT_REQUEST_TIMEOUT`].
+    pub timeout: Option<Duration>,
 }
 
 /// Watch mode defaults: every minute, for the longest documented propagation (2 h) and a bit.
@@ -138,6 +143,7 @@ pub async fn run_check_for(
         concurrency: args.concurrency.unwrap_or(DEFAULT_CONCURRENCY),
         batch: !args.no_batch,
         send_to: args.send_to.clone(),
+        per_request_timeout: args.timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT),
         watch: args.watch.then_some(WatchOptions {
             interval: WATCH_INTERVAL,
             until: WATCH_UNTIL,
@@ -152,7 +158,7 @@ pub async fn run_check_for(
                 "mailscope check: {}",
                 terminal_safe_text(&e.to_string())
             );
-            return (exit::USAGE, None);
+            return (setup_exit_code(&e), None);
         }
     };
     // Say where the credential goes before it goes there.
@@ -170,12 +176,11 @@ pub async fn run_check_for(
     );
     let plan = CheckPlan::new(profile, preset, options.send_to.as_deref());
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let bar = tokio::spawn(show_progress(
-        rx,
-        !args.no_progress && std::io::stderr().is_terminal(),
-    ));
-    let report = run_watch(&plan, session, &options, tx, cancel).await;
-    let _ = bar.await;
+    let draw = !args.no_progress && std::io::stderr().is_terminal();
+    let (report, ()) = tokio::join!(
+        run_watch(&plan, session, &options, tx, cancel),
+        show_progress(rx, draw, &mut *err)
+    );
     let written = if args.json {
         serde_json::to_string_pretty(&report)
             .map_err(std::io::Error::from)
@@ -202,8 +207,38 @@ fn credential_origin(profile: &Profile) -> &'static str {
     }
 }
 
-/// Drains progress events; draws a bar on standard error when asked to.
-async fn show_progress(mut rx: tokio::sync::mpsc::UnboundedReceiver<CheckEvent>, draw: bool) {
+/// A keyring that is missing, locked or silent means the check could not run (3); everything
+/// else that stops a session being set up is in the profile (2).
+fn setup_exit_code(e: &SessionError) -> i32 {
+    match e {
+        // A secret stored for other values is a profile problem, not an outage.
+        SessionError::Setup(SetupError::Secret(
+            crate::secrets::SecretError::BindingMismatch { .. }
+            | crate::secrets::SecretError::Unbound { .. },
+        )) => exit::USAGE,
+        SessionError::Setup(SetupError::Secret(_)) => exit::COULD_NOT_RUN,
+        _ => exit::USAGE,
+    }
+}
+
+/// Without a progress bar, silence is reported after this long...
+const QUIET_FOR: Duration = Duration::from_secs(5);
+/// ...and then at most this often.
+const LINE_EVERY: Duration = Duration::from_secs(15);
+
+/// "waiting for the token endpoint at login.microsoftonline.com (12 s)".
+pub fn waiting_message(label: &str, waited: Duration) -> String {
+    format!("waiting for {label} ({} s)", waited.as_secs())
+}
+
+/// Drains progress events; draws a bar on standard error when asked to. While nothing is
+/// heard from a server, says which one is awaited and for how long (on the bar, or as a line
+/// on `err` every few seconds when there is no bar).
+async fn show_progress(
+    mut rx: tokio::sync::mpsc::UnboundedReceiver<CheckEvent>,
+    draw: bool,
+    err: &mut dyn Write,
+) {
     let bar = draw.then(|| {
         let b = indicatif::ProgressBar::new(0);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
@@ -213,14 +248,59 @@ async fn show_progress(mut rx: tokio::sync::mpsc::UnboundedReceiver<CheckEvent>,
         }
         b
     });
-    while let Some(e) = rx.recv().await {
+    // What is awaited, and since when nothing was heard.
+    let mut waiting: Option<(String, tokio::time::Instant)> = None;
+    let mut last_line: Option<tokio::time::Instant> = None;
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        let e = tokio::select! {
+            e = rx.recv() => match e {
+                Some(e) => e,
+                None => break,
+            },
+            _ = tick.tick() => {
+                let Some((label, since)) = &waiting else { continue };
+                let waited = since.elapsed();
+                match &bar {
+                    Some(b) if waited >= Duration::from_secs(1) => {
+                        b.set_message(waiting_message(label, waited));
+                    }
+                    None if waited >= QUIET_FOR
+                        && last_line.is_none_or(|t| t.elapsed() >= LINE_EVERY) =>
+                    {
+                        let _ = writeln!(err, "mailscope check: {}", waiting_message(label, waited));
+                        last_line = Some(tokio::time::Instant::now());
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+        };
+        match &e {
+            CheckEvent::Waiting { what, host } => {
+                waiting = Some((format!("{what} at {host}"), tokio::time::Instant::now()));
+            }
+            CheckEvent::Token(_) | CheckEvent::Cell(_) | CheckEvent::Retrying { .. } => {
+                if let Some((_, since)) = waiting.as_mut() {
+                    *since = tokio::time::Instant::now();
+                }
+            }
+            CheckEvent::Finished(_) | CheckEvent::Stopping | CheckEvent::WatchRound { .. } => {
+                waiting = None
+            }
+            _ => {}
+        }
         let Some(b) = &bar else { continue };
         match e {
             CheckEvent::Planned { cells, .. } => {
                 b.set_length(cells as u64);
                 b.set_position(0);
             }
-            CheckEvent::Cell(_) => b.inc(1),
+            CheckEvent::Cell(_) => {
+                b.inc(1);
+                b.set_message("");
+            }
             CheckEvent::Retrying { mailbox, after_s } => {
                 b.set_message(format!("throttled: {} in {after_s:.1}s", safe(&mailbox)))
             }
@@ -230,7 +310,7 @@ async fn show_progress(mut rx: tokio::sync::mpsc::UnboundedReceiver<CheckEvent>,
                 next_in_s,
                 ..
             } => b.set_message(format!("{unsettled} unsettled; again in {next_in_s:.0}s")),
-            CheckEvent::Token(_) | CheckEvent::Finished(_) => {}
+            CheckEvent::Waiting { .. } | CheckEvent::Token(_) | CheckEvent::Finished(_) => {}
         }
     }
     if let Some(b) = bar {
@@ -279,7 +359,9 @@ pub fn run_diagnose(
     }
     let mut body = Vec::new();
     let read = match &args.body_file {
-        Some(f) => std::fs::read(f).map(|b| body = b),
+        Some(f) => crate::fsutil::read_regular(f, crate::fsutil::MAX_DOCUMENT_BYTES)
+            .map(|b| body = b)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", f.display()))),
         None => stdin.read_to_end(&mut body).map(|_| ()),
     };
     if let Err(e) = read {

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::diagnosis::{Diagnosis, NetworkErrorKind, network};
+use super::diagnosis::{Diagnosis, NetworkErrorKind, network, timed_out};
 
 /// Headers kept from a response; everything else is dropped to keep memory small.
 const KEPT_HEADERS: [&str; 4] = ["retry-after", "request-id", "client-request-id", "date"];
@@ -22,28 +22,64 @@ impl RawResponse {
     }
 }
 
-/// What kind of network failure a reqwest error is.
+/// What kind of network failure a reqwest error is, from the typed errors in its source chain
+/// (I/O error kinds, rustls errors), not from words in messages: a server that dies mid-exchange
+/// makes rustls say "peer closed connection without sending TLS close_notify", which is a
+/// broken connection, not an untrusted certificate.
 pub fn classify(err: &reqwest::Error) -> NetworkErrorKind {
     if err.is_timeout() {
         return NetworkErrorKind::Timeout;
     }
-    let mut chain = String::new();
-    let mut src: Option<&dyn std::error::Error> = Some(err);
-    while let Some(e) = src {
-        chain.push_str(&e.to_string().to_ascii_lowercase());
-        chain.push(' ');
-        src = e.source();
+    let mut dns = false;
+    let mut io_kind = None;
+    for e in causes(err) {
+        if e.downcast_ref::<rustls::Error>().is_some() {
+            return NetworkErrorKind::Tls;
+        }
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            io_kind = io_kind.or(Some(io.kind()));
+        }
+        // hyper-util's resolver error has no public type; its message is stable ("dns error").
+        let text = e.to_string().to_ascii_lowercase();
+        dns |= text.starts_with("dns error") || text.contains("failed to lookup address");
     }
-    if chain.contains("dns") || chain.contains("resolve") || chain.contains("lookup") {
-        NetworkErrorKind::Dns
-    } else if chain.contains("certificate") || chain.contains("tls") || chain.contains("handshake")
-    {
-        NetworkErrorKind::Tls
-    } else if err.is_connect() {
-        NetworkErrorKind::Connect
-    } else {
-        NetworkErrorKind::Io
+    if dns {
+        return NetworkErrorKind::Dns;
     }
+    match io_kind {
+        Some(std::io::ErrorKind::TimedOut) => NetworkErrorKind::Timeout,
+        Some(
+            std::io::ErrorKind::ConnectionRefused
+            | std::io::ErrorKind::HostUnreachable
+            | std::io::ErrorKind::NetworkUnreachable
+            | std::io::ErrorKind::AddrNotAvailable,
+        ) => NetworkErrorKind::Connect,
+        _ if err.is_connect() => NetworkErrorKind::Connect,
+        _ => NetworkErrorKind::Io,
+    }
+}
+
+/// Every error under `err`: its sources, and what an `io::Error` wraps (whose `source()`
+/// skips the wrapped error itself).
+fn causes<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> Vec<&'a (dyn std::error::Error + 'static)> {
+    let mut out = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        out.push(e);
+        next = match e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
+        if out.len() > 32 {
+            break;
+        }
+    }
+    out
 }
 
 /// Sends `req` with a timeout covering the whole exchange (headers and body).
@@ -74,8 +110,12 @@ pub async fn send(
         })
     };
     match tokio::time::timeout(timeout, exchange).await {
-        Err(_) => Err(network(NetworkErrorKind::Timeout, host)),
-        Ok(Err(e)) => Err(network(classify(&e), host)),
+        Err(_) => Err(timed_out(host, timeout)),
+        Ok(Err(e)) => match classify(&e) {
+            // The connect limit is the same limit.
+            NetworkErrorKind::Timeout => Err(timed_out(host, timeout)),
+            kind => Err(network(kind, host)),
+        },
         Ok(Ok(r)) => Ok(r),
     }
 }

@@ -79,7 +79,11 @@ impl CloudEndpoints {
         let ca_pem = match &ep.ca_file {
             None => None,
             Some(path) => {
-                let bytes = std::fs::read(path).map_err(|e| CloudError::CaFile {
+                let bytes = crate::fsutil::read_regular(
+                    std::path::Path::new(path),
+                    crate::fsutil::MAX_CREDENTIAL_BYTES,
+                )
+                .map_err(|e| CloudError::CaFile {
                     path: path.clone(),
                     reason: e.to_string(),
                 })?;

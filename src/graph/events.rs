@@ -8,6 +8,9 @@ use super::verdict::Verdict;
 pub enum CheckEvent {
     /// The run starts with this many mailboxes and cells.
     Planned { mailboxes: usize, cells: usize },
+    /// Requests to `host` start; nothing else is heard until they answer. `what` names the
+    /// endpoint for people: "the token endpoint", "Graph".
+    Waiting { what: &'static str, host: String },
     /// Token acquired (or not) and the consent compared.
     Token(Box<TokenResult>),
     /// One cell was decided.
@@ -66,7 +69,7 @@ impl ProgressSnapshot {
                 self.last_retry = Some((mailbox.clone(), *after_s));
             }
             CheckEvent::Stopping => self.stopping = true,
-            CheckEvent::WatchRound { .. } => {}
+            CheckEvent::WatchRound { .. } | CheckEvent::Waiting { .. } => {}
             CheckEvent::Finished(c) => {
                 self.done = *c;
                 self.finished = true;

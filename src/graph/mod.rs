@@ -29,6 +29,7 @@ pub mod retry;
 pub mod runner;
 pub mod session;
 mod table;
+pub mod timeout;
 pub mod unit;
 pub mod verdict;
 pub mod watch;

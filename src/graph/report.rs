@@ -136,6 +136,16 @@ impl CheckReport {
             return exit::COULD_NOT_RUN;
         }
         let c = self.counts;
+        if c.fail == 0
+            && self
+                .cells
+                .iter()
+                .any(|cell| cell.cause == Some(Cause::Network))
+        {
+            // A server that cannot be reached leaves cells undecided: the run could not
+            // finish, which is not a finding about the app (a failed cell still is one).
+            return exit::COULD_NOT_RUN;
+        }
         if c.fail + c.pending + c.error + c.not_checked == 0 && self.drafts_left.is_empty() {
             exit::PASS
         } else {

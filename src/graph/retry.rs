@@ -58,11 +58,15 @@ impl RetryPolicy {
     }
 }
 
-/// Throttling, 503/504 and network failures other than DNS and TLS (those do not heal).
+/// Throttling, 503/504 and network failures other than DNS and TLS (those do not heal) and
+/// requests to a host that never answered (see [`crate::graph::timeout::Silence`]).
 pub fn retryable(d: &Diagnosis) -> bool {
     match d.cause {
         Cause::Throttled | Cause::ServiceUnavailable => true,
-        Cause::Network => !matches!(d.error_code.as_deref(), Some("dns") | Some("tls")),
+        Cause::Network => !matches!(
+            d.error_code.as_deref(),
+            Some("dns") | Some("tls") | Some(crate::graph::timeout::NO_ANSWER)
+        ),
         _ => false,
     }
 }

@@ -21,6 +21,7 @@ use super::plan::CheckPlan;
 use super::report::{CheckReport, Counts, TokenResult};
 use super::retry::RetryPolicy;
 use super::session::Session;
+use super::timeout::DEFAULT_REQUEST_TIMEOUT;
 use super::unit::{UnitCtx, UnitOutcome, run_unit};
 
 /// HTTP requests in flight at once when not told otherwise. Measured against the simulated
@@ -68,7 +69,7 @@ impl Default for CheckOptions {
             batch: true,
             per_mailbox: DEFAULT_PER_MAILBOX,
             send_to: None,
-            per_request_timeout: Duration::from_secs(30),
+            per_request_timeout: DEFAULT_REQUEST_TIMEOUT,
             deadline: Some(Duration::from_secs(600)),
             retry: RetryPolicy::default(),
             watch: None,
@@ -141,6 +142,10 @@ pub async fn run(
         mailboxes: plan.mailboxes.len(),
         cells: plan.cells(),
     });
+    let _ = progress.send(CheckEvent::Waiting {
+        what: "the token endpoint",
+        host: session.endpoints.authority_host().to_string(),
+    });
     let token = token_result(plan, &session, &options.retry, &cancel).await;
     let _ = progress.send(CheckEvent::Token(Box::new(token.clone())));
     let mut report = CheckReport {
@@ -157,6 +162,10 @@ pub async fn run(
         drafts_left: Vec::new(),
     };
     if report.token.ok {
+        let _ = progress.send(CheckEvent::Waiting {
+            what: "Graph",
+            host: session.endpoints.graph_host().to_string(),
+        });
         run_cells(
             plan,
             session,

@@ -11,6 +11,7 @@ use super::batch::{self, BatchRequest};
 use super::client::{RawResponse, send};
 use super::cloud::{CloudEndpoints, CloudError};
 use super::diagnosis::{Cause, Diagnosis, EndpointKind, diagnose, header};
+use super::timeout::Silence;
 use crate::profile::Profile;
 use crate::secrets::SecretStore;
 
@@ -31,6 +32,8 @@ pub struct Session {
     pub tokens: TokenSource,
     http: reqwest::Client,
     timeout: Duration,
+    /// Whether the Graph host answered in this session.
+    silence: Silence,
 }
 
 impl Session {
@@ -57,6 +60,7 @@ impl Session {
             tokens,
             http,
             timeout,
+            silence: Silence::default(),
         })
     }
 
@@ -108,7 +112,13 @@ impl Session {
             if let Some(b) = body {
                 req = req.json(b);
             }
-            let resp = send(req, self.timeout, self.endpoints.graph_host()).await?;
+            if let Some(d) = self.silence.gave_up() {
+                return Err(d);
+            }
+            let sent_at = std::time::Instant::now();
+            let resp = send(req, self.timeout, self.endpoints.graph_host()).await;
+            self.silence.record(sent_at, &resp);
+            let resp = resp?;
             if resp.status == 401 && !renewed {
                 let d = diagnose(EndpointKind::Graph, 401, &resp.headers, &resp.body);
                 if d.cause == Cause::TokenExpired {

@@ -137,7 +137,7 @@ impl ProfileStore {
 
     pub fn load(&self, name: &str) -> Result<Profile, ProfileError> {
         let path = self.path_of(name)?;
-        let text = match fs::read_to_string(&path) {
+        let text = match fsutil::read_regular_to_string(&path, fsutil::MAX_DOCUMENT_BYTES) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(ProfileError::NotFound(name.to_string()));
@@ -212,7 +212,8 @@ impl ProfileStore {
 
     /// Imports a profile file (validated); refuses to overwrite an existing profile.
     pub fn import(&self, file: &Path) -> Result<Profile, ProfileError> {
-        let text = fs::read_to_string(file).map_err(io_err(file))?;
+        let text = fsutil::read_regular_to_string(file, fsutil::MAX_DOCUMENT_BYTES)
+            .map_err(io_err(file))?;
         let profile =
             parse_profile(&text, &file.display().to_string()).map_err(ProfileError::Invalid)?;
         if self.exists(&profile.name) {
@@ -231,7 +232,7 @@ impl ProfileStore {
         match (name, file) {
             (Some(name), None) => self.load(name).map_err(|e| e.to_string()),
             (None, Some(file)) => {
-                let text = fs::read_to_string(file)
+                let text = fsutil::read_regular_to_string(file, fsutil::MAX_DOCUMENT_BYTES)
                     .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
                 parse_profile(&text, &file.display().to_string()).map_err(|e| e.to_string())
             }

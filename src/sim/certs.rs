@@ -12,7 +12,8 @@ use super::scenario::AppCertificate;
 
 /// Reads a PEM (or DER) certificate file and extracts what the token endpoint needs.
 pub(crate) fn load_certificate(path: &Path) -> Result<AppCertificate, String> {
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let bytes = crate::fsutil::read_regular(path, crate::fsutil::MAX_CREDENTIAL_BYTES)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     let der = if bytes.starts_with(b"-----") {
         let (_, pem) =
             x509_parser::pem::parse_x509_pem(&bytes).map_err(|e| format!("not PEM: {e}"))?;

@@ -326,7 +326,8 @@ impl Scenario {
     /// Reads and validates a scenario file; relative certificate paths resolve against its folder.
     pub fn from_file(path: &Path) -> Result<Scenario, ScenarioError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+        let text = crate::fsutil::read_regular_to_string(path, crate::fsutil::MAX_DOCUMENT_BYTES)
+            .map_err(|source| ScenarioError::Read {
             file: origin.clone(),
             source,
         })?;

@@ -166,7 +166,11 @@ impl Runner {
             Effect::ReadFile { run, path } => self.blocking(move || {
                 Reply::FileRead(
                     run,
-                    std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display())),
+                    mailscope::fsutil::read_regular_to_string(
+                        &path,
+                        mailscope::fsutil::MAX_DOCUMENT_BYTES,
+                    )
+                    .map_err(|e| format!("{}: {e}", path.display())),
                 )
             }),
             Effect::WriteFile { path, contents } => self.blocking(move || {

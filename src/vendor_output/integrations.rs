@@ -127,7 +127,7 @@ pub fn write_integrations(
         path: path.to_path_buf(),
         source,
     };
-    let existing = match std::fs::read_to_string(path) {
+    let existing = match fsutil::read_regular_to_string(path, fsutil::MAX_DOCUMENT_BYTES) {
         Ok(t) => t,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             return Err(VendorOutputError::NotFound {

@@ -7,3 +7,4 @@ mod cli;
 mod outcomes;
 mod politeness;
 mod support;
+mod unreachable;

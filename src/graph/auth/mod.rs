@@ -22,6 +22,7 @@ pub use token_cache::{MAX_LIFETIME, RENEW_BEFORE, TokenCache};
 use super::client::send;
 use super::cloud::CloudEndpoints;
 use super::diagnosis::{Cause, Diagnosis, EndpointKind, diagnose};
+use super::timeout::Silence;
 use crate::secrets::Secret;
 
 /// A token and what it says.
@@ -46,6 +47,8 @@ pub struct TokenSource {
     client_id: String,
     credential: Credential,
     timeout: Duration,
+    /// Whether the token endpoint answered in this run.
+    silence: Silence,
     cache: Mutex<TokenCache>,
 }
 
@@ -65,6 +68,7 @@ impl TokenSource {
             client_id: client_id.to_string(),
             credential,
             timeout,
+            silence: Silence::default(),
             cache: Mutex::new(TokenCache::default()),
         }
     }
@@ -118,7 +122,13 @@ impl TokenSource {
                 "application/x-www-form-urlencoded",
             )
             .body(crate::secrets::wipe::form_body(&pairs));
-        let mut resp = send(req, self.timeout, self.endpoints.authority_host()).await?;
+        if let Some(d) = self.silence.gave_up() {
+            return Err(d);
+        }
+        let sent_at = Instant::now();
+        let resp = send(req, self.timeout, self.endpoints.authority_host()).await;
+        self.silence.record(sent_at, &resp);
+        let mut resp = resp?;
         // The answer holds the access token: wipe it once parsed.
         let body = zeroize::Zeroizing::new(std::mem::take(&mut resp.body));
         if resp.status != 200 {

@@ -13,7 +13,7 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
-pub use network::{NetworkErrorKind, network};
+pub use network::{NetworkErrorKind, network, timed_out};
 
 /// Which endpoint answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

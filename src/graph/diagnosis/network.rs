@@ -16,6 +16,19 @@ pub enum NetworkErrorKind {
     Io,
 }
 
+/// What to do about a timeout; names the option that sets the limit.
+const TIMEOUT_FIX: &str = "Retry; if it repeats, check the network, proxy (HTTPS_PROXY) and the profile's endpoints. On a slow link allow more time with `mailscope check --timeout SECONDS` or the MAILSCOPE_TIMEOUT environment variable.";
+
+/// Diagnosis of a request that got no answer within `limit`.
+pub fn timed_out(host: &str, limit: std::time::Duration) -> Diagnosis {
+    let mut d = network(NetworkErrorKind::Timeout, host);
+    d.summary = format!(
+        "{host} did not answer within {}.",
+        crate::graph::timeout::seconds(limit)
+    );
+    d
+}
+
 /// Diagnosis of a request that got no HTTP answer. `host` names where it was going.
 pub fn network(kind: NetworkErrorKind, host: &str) -> Diagnosis {
     let (summary, fix) = match kind {
@@ -31,10 +44,7 @@ pub fn network(kind: NetworkErrorKind, host: &str) -> Diagnosis {
             format!("Could not connect to {host}."),
             "Check the network, firewall and proxy settings (HTTPS_PROXY), then retry.",
         ),
-        NetworkErrorKind::Timeout => (
-            format!("{host} did not answer in time."),
-            "Retry; if it repeats, check the network or raise the timeout.",
-        ),
+        NetworkErrorKind::Timeout => (format!("{host} did not answer in time."), TIMEOUT_FIX),
         NetworkErrorKind::Io => (
             format!("The connection to {host} broke before an answer arrived."),
             "Retry; if it repeats, check proxies and the network.",

@@ -71,8 +71,10 @@ pub fn import_certificate(
     cer_path: &Path,
     secrets: &dyn SecretStore,
 ) -> Result<CertInfo, String> {
-    let bytes =
-        Zeroizing::new(std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?);
+    let bytes = Zeroizing::new(
+        mailscope::fsutil::read_regular(path, mailscope::fsutil::MAX_CREDENTIAL_BYTES)
+            .map_err(|e| format!("{}: {e}", path.display()))?,
+    );
     let today = OffsetDateTime::now_utc().date();
     let cert = match credential::inspect_file(&bytes) {
         credential::CertFileKind::Pfx => credential::import_pfx(&bytes, password, today),

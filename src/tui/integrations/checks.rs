@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use mailscope::graph;
 use mailscope::preset;
@@ -14,9 +13,6 @@ use tokio::sync::watch;
 
 use crate::tui::msg::{Msg, Reply, RunId};
 use crate::tui::screens::checks::{Capability, CellResult};
-
-/// Per-request timeout for the wizard's calls.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A diagnosis in one line: cause, what happened, what to do, and the request id.
 fn describe(d: &graph::Diagnosis) -> String {
@@ -35,7 +31,7 @@ async fn session(
     tokio::task::spawn_blocking(move || {
         // The wizard works on stored profiles: bind a secret stored before bindings existed.
         let _ = mailscope::secrets::adopt_unbound(secrets.as_ref(), &profile);
-        graph::Session::from_profile(&profile, secrets.as_ref(), REQUEST_TIMEOUT)
+        graph::Session::from_profile(&profile, secrets.as_ref(), graph::timeout::from_env())
             .map_err(|e| e.to_string())
     })
     .await

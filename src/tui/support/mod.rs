@@ -22,7 +22,9 @@ use crate::cli::output::{EXIT_USAGE, fail};
 
 /// Reads and parses a JSON report; the error names the file.
 pub fn read_report(path: &Path) -> Result<Report, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text =
+        mailscope::fsutil::read_regular_to_string(path, mailscope::fsutil::MAX_DOCUMENT_BYTES)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
     report::parse_json(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
