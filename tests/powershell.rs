@@ -505,3 +505,33 @@ fn access_policy_checks_read_granted_and_denied_and_survive_refusals() {
         );
     }
 }
+
+/// Sinch's Mail.Send is optional: requested, consented and scoped only when the profile
+/// chooses it (least privilege by default).
+#[test]
+fn optional_permissions_are_requested_only_when_chosen() {
+    let mail_send = "b633e1c5-b582-4048-a93e-9f11b44c7e96";
+    let preset = preset_for(PresetId::Sinch);
+    let mut prof = profile(&preset, &Strings::realistic());
+    let script = |prof: &Profile, mech| {
+        let g = generate(prof, &preset, Part::All, Some(mech)).expect("script");
+        check(&g, &expected_commands(&preset, prof, Part::All, mech));
+        g
+    };
+    let values =
+        |g: &GeneratedScript| -> Vec<String> { g.values.iter().map(|v| v.value.clone()).collect() };
+    let aap = script(&prof, MECHANISMS[0]);
+    assert!(!values(&aap).contains(&mail_send.to_string()));
+    let rbac = script(&prof, ScopeMechanism::Rbac);
+    assert!(values(&rbac).contains(&"Application Mail.ReadWrite".to_string()));
+    assert!(!values(&rbac).contains(&"Application Mail.Send".to_string()));
+    assert!(!rbac.text.contains(mail_send));
+
+    prof.optional_permissions = vec!["Mail.Send".into()];
+    let aap = script(&prof, MECHANISMS[0]);
+    assert!(values(&aap).contains(&mail_send.to_string()));
+    let rbac = script(&prof, ScopeMechanism::Rbac);
+    assert!(values(&rbac).contains(&"Application Mail.Send".to_string()));
+    // The consent-removal lines name it too, since RBAC now grants it in Exchange.
+    assert!(rbac.text.contains(mail_send));
+}
