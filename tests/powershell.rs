@@ -95,9 +95,6 @@ fn expected_commands(
             ScopeMechanism::Rbac => &[
                 "Get-ServicePrincipal",
                 "New-ServicePrincipal",
-                "Get-Group",
-                "Get-ManagementScope",
-                "New-ManagementScope",
                 "Get-ManagementRoleAssignment",
                 "New-ManagementRoleAssignment",
                 "Test-ServicePrincipalAuthorization",
@@ -166,7 +163,6 @@ fn every_create_is_guarded_by_a_lookup() {
         ("Add-DistributionGroupMember", "Get-DistributionGroupMember"),
         ("New-ApplicationAccessPolicy", "Get-ApplicationAccessPolicy"),
         ("New-ServicePrincipal ", "Get-ServicePrincipal "),
-        ("New-ManagementScope", "Get-ManagementScope"),
         (
             "New-ManagementRoleAssignment",
             "Get-ManagementRoleAssignment",
@@ -308,54 +304,234 @@ fn the_checks_notice_an_extra_command_and_a_changed_value() {
     assert!(r.is_err(), "a changed value went unnoticed");
 }
 
-/// The management scope's filter is built at run time from the group's DN. This checks the
-/// constants the script uses for it and models the `-replace` they perform: the DN, with each
-/// single-quote character doubled and wrapped in quotes, reads back as the DN.
+/// The lines of the script between the heading `title` and the next heading.
+fn section<'a>(text: &'a str, title: &str) -> &'a str {
+    let start = text
+        .find(&format!("# {title}\n"))
+        .unwrap_or_else(|| panic!("no section {title}"));
+    let rest = &text[start..];
+    let body = rest.find("# ---").map_or(rest, |i| &rest[i + 4..]);
+    let end = body.find("\n\n").unwrap_or(body.len());
+    &body[..end]
+}
+
 #[test]
-fn the_opath_filter_quotes_any_distinguished_name() {
-    let g = one(
+fn personal_accounts_get_v2_access_tokens_in_the_same_request() {
+    let strings = Strings::realistic();
+    let lexzur = one(PresetId::Lexzur, &strings, Part::Entra, MECHANISMS[0]).text;
+    let settings = section(&lexzur, "App registration");
+    let block = &settings[settings.find("$appSettings = @{").expect("settings")..];
+    let block = &block[..block.find("\n}").expect("end of settings")];
+    assert!(block.contains("SignInAudience = $SignInAudience"));
+    assert!(
+        block.contains("Api = @{ RequestedAccessTokenVersion = 2 }"),
+        "{block}"
+    );
+    // Both New-MgApplication and Update-MgApplication take the same settings.
+    assert!(settings.contains("Update-MgApplication -ApplicationId $app.Id @appSettings"));
+    assert!(settings.contains("New-MgApplication @appSettings"));
+    let kundo = one(PresetId::Kundo, &strings, Part::Entra, MECHANISMS[0]).text;
+    assert!(!kundo.contains("RequestedAccessTokenVersion"));
+}
+
+#[test]
+fn members_are_added_even_when_the_admin_is_not_a_group_manager() {
+    for mech in MECHANISMS {
+        let text = one(PresetId::Kundo, &Strings::realistic(), Part::Exchange, mech).text;
+        let adds: Vec<String> = parse::parse(&text)
+            .invocations()
+            .into_iter()
+            .filter(|(name, _)| name == "Add-DistributionGroupMember")
+            .map(|(_, call)| call)
+            .collect();
+        assert_eq!(adds.len(), 1);
+        assert!(
+            adds[0].contains(" -BypassSecurityGroupManagerCheck "),
+            "{}",
+            adds[0]
+        );
+    }
+}
+
+#[test]
+fn the_security_group_warning_is_for_access_policies_only() {
+    let strings = Strings::realistic();
+    let aap = one(PresetId::Kundo, &strings, Part::Exchange, MECHANISMS[0]).text;
+    let rbac = one(
+        PresetId::Kundo,
+        &strings,
+        Part::Exchange,
+        ScopeMechanism::Rbac,
+    )
+    .text;
+    assert!(aap.contains("An application access policy needs a security group"));
+    assert!(!rbac.contains("needs a security group"));
+    assert!(!rbac.contains("SecurityEnabled"));
+    assert!(rbac.contains("distribution list or a Microsoft 365 group"));
+}
+
+/// RBAC: one assignment per role with -RecipientGroupScope, found again on a rerun by the
+/// documented -Role listing filtered on this app, never by -RoleAssignee (not documented for
+/// service principals).
+#[test]
+fn rbac_assignments_are_group_scoped_and_found_again_in_a_documented_way() {
+    let text = one(
         PresetId::Kundo,
         &Strings::realistic(),
         Part::Exchange,
         ScopeMechanism::Rbac,
+    )
+    .text;
+    let calls = parse::parse(&text).invocations();
+    let lookups: Vec<&String> = calls
+        .iter()
+        .filter(|(n, _)| n == "Get-ManagementRoleAssignment")
+        .map(|(_, c)| c)
+        .collect();
+    assert_eq!(lookups.len(), 2);
+    assert!(
+        lookups
+            .iter()
+            .all(|c| c.contains("-Role $role") && !c.contains("-RoleAssignee")),
+        "{lookups:?}"
     );
-    let line = g
-        .text
+    assert!(lookups[1].contains("-RecipientGroupScope $groupIdentity"));
+    assert!(text.contains("[string]$_.RoleAssigneeType -eq 'ServicePrincipal'"));
+    assert!(text.contains("$spNames -contains [string]$_.RoleAssigneeName"));
+    for c in &lookups {
+        let at = text.find(c.as_str()).expect("call in text");
+        let line_end = text[at..].find('\n').expect("eol") + at;
+        assert!(text[at..line_end].contains("| Where-Object $isThisApp)"));
+    }
+    let creates: Vec<&String> = calls
+        .iter()
+        .filter(|(n, _)| n == "New-ManagementRoleAssignment")
+        .map(|(_, c)| c)
+        .collect();
+    assert_eq!(creates.len(), 1);
+    assert!(creates[0].contains("-RecipientGroupScope $groupIdentity"));
+    assert!(!text.contains("New-ManagementScope -Name $"));
+}
+
+/// The commented one-liner removes only the scoped Mail roles, one assignment ID at a time,
+/// and parses as PowerShell.
+#[test]
+fn the_consent_removal_lines_remove_only_the_scoped_mail_roles() {
+    let text = one(
+        PresetId::Kundo,
+        &Strings::realistic(),
+        Part::Exchange,
+        ScopeMechanism::Rbac,
+    )
+    .text;
+    let body = section(&text, "Remove the tenant-wide consent (do this by hand)");
+    let code: String = body
         .lines()
-        .find(|l| l.trim_start().starts_with("$scopeFilter = "))
-        .expect("filter line");
-    let p = parse::parse(line.trim_start());
-    let consts: Vec<String> = p.quoted().into_iter().map(|(_, v)| v).collect();
+        .filter_map(|l| l.strip_prefix("#   "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let p = parse::parse(&code);
+    assert!(p.errors().is_empty(), "{:?}\n{code}", p.errors());
     assert_eq!(
-        consts,
+        p.commands(),
+        set(&[
+            "Connect-MgGraph",
+            "Get-MgServicePrincipalAppRoleAssignment",
+            "Where-Object",
+            "ForEach-Object",
+            "Remove-MgServicePrincipalAppRoleAssignment",
+        ])
+    );
+    let ids: Vec<String> = p.quoted().into_iter().map(|(_, v)| v).collect();
+    // Kundo: Mail.Send and Mail.ReadWrite, the roles RBAC grants in Exchange.
+    assert_eq!(
+        ids,
         [
-            "MemberOfGroup -eq '",
-            "(['\\u2018\\u2019\\u201A\\u201B])",
-            "$1$1",
-            "'"
+            "b633e1c5-b582-4048-a93e-9f11b44c7e96",
+            "e2a3a72e-5f79-4c64-b1b1-878b674786c9"
         ]
     );
-    let model = |dn: &str| -> String {
-        let doubled: String = dn
-            .chars()
-            .flat_map(|c| {
-                let n = if "'\u{2018}\u{2019}\u{201A}\u{201B}".contains(c) {
-                    2
-                } else {
-                    1
-                };
-                std::iter::repeat_n(c, n)
-            })
-            .collect();
-        format!("{}{}{}", consts[0], doubled, consts[3])
-    };
-    for dn in [
-        "CN=Kundo Mail mailboxes,OU=contoso.onmicrosoft.com,OU=Microsoft Exchange Hosted Organizations,DC=EURPR01A001,DC=prod,DC=outlook,DC=com",
-        "CN=O'Neil\u{2019}s \u{2018}team\u{201B}\u{201A},DC=x",
-        "CN='';$(x)`#,DC=y",
-    ] {
-        let filter = model(dn);
-        let quoted = &filter["MemberOfGroup -eq ".len()..];
-        assert_eq!(parse::eval_literal(quoted), dn);
+    let remove = p
+        .invocations()
+        .into_iter()
+        .find(|(n, _)| n == "Remove-MgServicePrincipalAppRoleAssignment")
+        .expect("remove")
+        .1;
+    assert!(remove.contains("-ServicePrincipalId $ServicePrincipalId"));
+    assert!(remove.contains("-AppRoleAssignmentId $_.Id"));
+    assert!(
+        !code.contains("| Remove-Mg"),
+        "piped into Remove cannot bind"
+    );
+    assert!(code.contains("$scopedRoleIds -contains [string]$_.AppRoleId"));
+}
+
+/// Test-ApplicationAccessPolicy: Granted/Denied as documented, the random-app reference only
+/// as a fallback, and no test call can stop the script.
+#[test]
+fn access_policy_checks_read_granted_and_denied_and_survive_refusals() {
+    let text = one(
+        PresetId::Kundo,
+        &Strings::realistic(),
+        Part::Exchange,
+        MECHANISMS[0],
+    )
+    .text;
+    let checks = &text[text.find("# Check every mailbox").expect("checks")..];
+    let granted = checks
+        .find("if ($answer -eq 'Granted') {")
+        .expect("granted");
+    let denied = checks
+        .find("} elseif ($answer -eq 'Denied') {")
+        .expect("denied");
+    let fallback = checks.find("[guid]::NewGuid()").expect("fallback");
+    assert!(granted < denied && denied < fallback);
+    let p = parse::parse(checks);
+    let tests: Vec<String> = p
+        .invocations()
+        .into_iter()
+        .filter(|(n, _)| n == "Test-ApplicationAccessPolicy")
+        .map(|(_, c)| c)
+        .collect();
+    assert_eq!(tests.len(), 2);
+    for call in &tests {
+        assert!(call.ends_with("-ErrorAction Stop"), "{call}");
+        let at = checks.find(call.as_str()).expect("call");
+        let before = &checks[..at];
+        let open_try = before.rfind("try {").expect("inside try");
+        assert!(
+            before[open_try..].matches('}').count() == 0,
+            "{call} not in try"
+        );
     }
+}
+
+/// Sinch's Mail.Send is optional: requested, consented and scoped only when the profile
+/// chooses it (least privilege by default).
+#[test]
+fn optional_permissions_are_requested_only_when_chosen() {
+    let mail_send = "b633e1c5-b582-4048-a93e-9f11b44c7e96";
+    let preset = preset_for(PresetId::Sinch);
+    let mut prof = profile(&preset, &Strings::realistic());
+    let script = |prof: &Profile, mech| {
+        let g = generate(prof, &preset, Part::All, Some(mech)).expect("script");
+        check(&g, &expected_commands(&preset, prof, Part::All, mech));
+        g
+    };
+    let values =
+        |g: &GeneratedScript| -> Vec<String> { g.values.iter().map(|v| v.value.clone()).collect() };
+    let aap = script(&prof, MECHANISMS[0]);
+    assert!(!values(&aap).contains(&mail_send.to_string()));
+    let rbac = script(&prof, ScopeMechanism::Rbac);
+    assert!(values(&rbac).contains(&"Application Mail.ReadWrite".to_string()));
+    assert!(!values(&rbac).contains(&"Application Mail.Send".to_string()));
+    assert!(!rbac.text.contains(mail_send));
+
+    prof.optional_permissions = vec!["Mail.Send".into()];
+    let aap = script(&prof, MECHANISMS[0]);
+    assert!(values(&aap).contains(&mail_send.to_string()));
+    let rbac = script(&prof, ScopeMechanism::Rbac);
+    assert!(values(&rbac).contains(&"Application Mail.Send".to_string()));
+    // The consent-removal lines name it too, since RBAC now grants it in Exchange.
+    assert!(rbac.text.contains(mail_send));
 }

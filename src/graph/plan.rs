@@ -64,13 +64,15 @@ pub struct CheckPlan {
     pub scope_changed_at: Option<OffsetDateTime>,
     /// Things worth saying about what is not checked.
     pub notes: Vec<String>,
-    /// The preset whose application permissions the consent check compares with.
+    /// The preset as the profile uses it ([`Preset::narrowed`] by its optional permissions):
+    /// the consent check compares the token with these application permissions.
     pub preset: Preset,
 }
 
 impl CheckPlan {
     /// The cells for a profile and its preset. `send_to` opts in to the send check.
-    pub fn new(profile: &Profile, preset: &Preset, send_to: Option<&str>) -> CheckPlan {
+    pub fn new(profile: &Profile, full: &Preset, send_to: Option<&str>) -> CheckPlan {
+        let preset = &full.narrowed(&profile.optional_permissions);
         let mut caps: Vec<Capability> = preset
             .application_permissions()
             .flat_map(|p| Capability::from_permission(&p.name).iter().copied())
@@ -82,6 +84,15 @@ impl CheckPlan {
             notes.push(format!(
                 "{} uses delegated permissions only, so mailbox access cannot be checked app-only; only the app's credential was checked.",
                 preset.product
+            ));
+        }
+        for left_out in full
+            .optional_permissions()
+            .filter(|p| !profile.optional_permissions.contains(&p.name))
+        {
+            notes.push(format!(
+                "{} is optional for {} and not chosen in this profile (optional_permissions), so it is not checked and the app should not hold it.",
+                left_out.name, preset.product
             ));
         }
         if caps.contains(&Capability::Send) && send_to.is_none() {
@@ -181,6 +192,45 @@ mod tests {
             plan(PresetId::Custom, None).mailboxes[0].capabilities,
             vec![Capability::Read]
         );
+    }
+
+    /// Sinch's Mail.Send is optional: unchosen, it is neither checked nor expected in the
+    /// token (a token carrying it shows it as extra); chosen, it is both.
+    #[test]
+    fn optional_permissions_are_checked_only_when_the_profile_chooses_them() {
+        let sinch = preset::preset(PresetId::Sinch).expect("preset");
+        let mut profile = profile(PresetId::Sinch);
+        let plain = CheckPlan::new(&profile, &sinch, Some("me@contoso.com"));
+        assert_eq!(
+            plain.mailboxes[0].capabilities,
+            vec![Capability::Read, Capability::Write]
+        );
+        assert!(
+            plain
+                .notes
+                .iter()
+                .any(|n| n.starts_with("Mail.Send is optional for Sinch Contact Pro")),
+            "{:?}",
+            plain.notes
+        );
+        let claims = crate::graph::auth::TokenClaims {
+            roles: Some(vec!["Mail.ReadWrite".into(), "Mail.Send".into()]),
+            ..Default::default()
+        };
+        let consent = crate::graph::auth::compare(&claims, &plain.preset, plain.mechanism);
+        assert_eq!(consent.extra, ["Mail.Send"]);
+        assert!(consent.missing.is_empty());
+
+        profile.optional_permissions = vec!["Mail.Send".into()];
+        let chosen = CheckPlan::new(&profile, &sinch, Some("me@contoso.com"));
+        assert_eq!(
+            chosen.mailboxes[0].capabilities,
+            vec![Capability::Read, Capability::Write, Capability::Send]
+        );
+        assert!(chosen.notes.iter().all(|n| !n.contains("optional")));
+        let consent = crate::graph::auth::compare(&claims, &chosen.preset, chosen.mechanism);
+        assert!(consent.extra.is_empty());
+        assert_eq!(consent.granted, ["Mail.ReadWrite", "Mail.Send"]);
     }
 
     #[test]

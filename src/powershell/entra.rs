@@ -123,10 +123,22 @@ fn registration(s: &mut Script, inputs: &Inputs<'_>) {
         "$requiredAccess = @(@{ ResourceAppId = $graphAppId; ResourceAccess = $resourceAccess })",
     );
     s.close("}");
+    if inputs.personal_accounts() {
+        s.comment(
+            "Personal Microsoft accounts sign in with v2 access tokens only: Graph refuses the",
+        );
+        s.comment(
+            "audience AzureADandPersonalMicrosoftAccount unless api.requestedAccessTokenVersion",
+        );
+        s.comment("is 2, so both are set in the same request.");
+    }
     s.open("$appSettings = @{");
     s.line("DisplayName = $AppName");
     s.line("SignInAudience = $SignInAudience");
     s.line("RequiredResourceAccess = $requiredAccess");
+    if inputs.personal_accounts() {
+        s.line("Api = @{ RequestedAccessTokenVersion = 2 }");
+    }
     s.close("}");
     s.open("if ($RedirectUri) {");
     s.line("$appSettings['Web'] = @{ RedirectUris = @($RedirectUri) }");

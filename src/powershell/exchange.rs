@@ -32,7 +32,6 @@ pub(crate) fn values(s: &mut Script, inputs: &Inputs<'_>, after_entra: bool) {
             if !after_entra {
                 s.assign("ServicePrincipalId", &inputs.service_principal_id());
             }
-            s.assign("ScopeName", &inputs.scope_name);
             s.assign_list("Roles", &inputs.exchange_roles());
         }
     }
@@ -72,11 +71,11 @@ pub(crate) fn body(s: &mut Script, inputs: &Inputs<'_>) {
     if inputs.any_shared_mailbox() {
         shared_mailboxes(s);
     }
-    group(s);
+    group(s, inputs.mechanism);
     members(s);
     match inputs.mechanism {
         ScopeMechanism::ApplicationAccessPolicy => aap::body(s),
-        ScopeMechanism::Rbac => rbac::body(s),
+        ScopeMechanism::Rbac => rbac::body(s, &inputs.scoped_graph_role_ids()),
     }
 }
 
@@ -122,10 +121,17 @@ fn shared_mailboxes(s: &mut Script) {
     s.close("}");
 }
 
-fn group(s: &mut Script) {
+fn group(s: &mut Script, mechanism: ScopeMechanism) {
     s.section("Mail-enabled security group");
     s.comment("The group holds exactly the mailboxes the app may reach; the scoping below points");
     s.comment("at it. An existing group with the same address (or name) is reused.");
+    if mechanism == ScopeMechanism::Rbac {
+        s.comment(
+            "RBAC for Applications also accepts a distribution list or a Microsoft 365 group;",
+        );
+        s.comment("this script creates and fills a mail-enabled security group, and reuses an");
+        s.comment("existing distribution list as it is.");
+    }
     s.line("$groupIdentity = $GroupName");
     s.open("if ($GroupAddress) {");
     s.line("$groupIdentity = $GroupAddress");
@@ -133,13 +139,17 @@ fn group(s: &mut Script) {
     s.line("$group = Get-DistributionGroup -Identity $groupIdentity -ErrorAction SilentlyContinue");
     s.open("if ($null -ne $group) {");
     s.line("Write-Host ('Group already exists: ' + $group.PrimarySmtpAddress)");
-    s.comment("GroupType is a flags value such as 'Universal, SecurityEnabled' (not translated).");
-    s.open("if ([string]$group.GroupType -notlike '*SecurityEnabled*') {");
-    warn(
-        s,
-        "This group is a distribution list, not a mail-enabled security group. Scoping needs a security group: choose another name or address.",
-    );
-    s.close("}");
+    if mechanism == ScopeMechanism::ApplicationAccessPolicy {
+        s.comment(
+            "GroupType is a flags value such as 'Universal, SecurityEnabled' (not translated).",
+        );
+        s.open("if ([string]$group.GroupType -notlike '*SecurityEnabled*') {");
+        warn(
+            s,
+            "This group is a distribution list, not a mail-enabled security group. An application access policy needs a security group: choose another name or address.",
+        );
+        s.close("}");
+    }
     s.reopen("} else {");
     s.open("$newGroup = @{");
     s.line("Name = $GroupName");
@@ -158,6 +168,8 @@ fn members(s: &mut Script) {
     s.section("Group members");
     s.comment("Every mailbox the app must reach is added; members already in the group are left");
     s.comment("alone. A mailbox the app must NOT reach is only reported if it is a member.");
+    s.comment("-BypassSecurityGroupManagerCheck lets an Organization Management admin change a");
+    s.comment("group whose ManagedBy list does not name them (for example one someone else made).");
     s.line("$members = @()");
     s.open("if ($null -ne $group) {");
     s.line(
@@ -180,7 +192,7 @@ fn members(s: &mut Script) {
     s.close("}");
     s.line("Write-Host ('Adding to the group: ' + $mailbox.Address)");
     s.line(
-        "Add-DistributionGroupMember -Identity $groupIdentity -Member $mailbox.Address -WhatIf:$WhatIf",
+        "Add-DistributionGroupMember -Identity $groupIdentity -Member $mailbox.Address -BypassSecurityGroupManagerCheck -WhatIf:$WhatIf",
     );
     s.reopen("} elseif ($isMember) {");
     s.line(

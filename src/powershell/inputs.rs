@@ -20,8 +20,6 @@ pub(crate) struct Inputs<'a> {
     pub group_alias: String,
     pub group_address: String,
     pub description: String,
-    /// Name of the Exchange management scope (RBAC).
-    pub scope_name: String,
     pub account_type: AccountType,
     pub credential: CredentialKind,
     pub mailboxes: &'a [Mailbox],
@@ -61,7 +59,6 @@ impl<'a> Inputs<'a> {
                 .app_name
                 .clone()
                 .unwrap_or_else(|| preset.default_app_name.clone()),
-            scope_name: format!("{group_name} scope"),
             group_name,
             group_alias,
             group_address,
@@ -95,6 +92,12 @@ impl<'a> Inputs<'a> {
         self.profile.tenant.clone().unwrap_or_default()
     }
 
+    /// Whether the sign-in audience includes personal Microsoft accounts, which Graph accepts
+    /// only with `api.requestedAccessTokenVersion = 2`.
+    pub(crate) fn personal_accounts(&self) -> bool {
+        self.account_type == AccountType::MultiTenantAndPersonal
+    }
+
     /// Whether RBAC for Applications, not Entra consent, grants the scoped permissions.
     pub(crate) fn rbac(&self) -> bool {
         self.scoping_applies && self.mechanism == ScopeMechanism::Rbac
@@ -105,6 +108,17 @@ impl<'a> Inputs<'a> {
         self.preset
             .application_permissions()
             .filter_map(|p| exchange_app_role(&p.name))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Graph app-role IDs of the application permissions RBAC for Applications grants in
+    /// Exchange instead of Entra (the ones whose tenant-wide consent must go).
+    pub(crate) fn scoped_graph_role_ids(&self) -> Vec<String> {
+        self.preset
+            .application_permissions()
+            .filter(|p| exchange_app_role(&p.name).is_some())
+            .filter_map(|p| permission_id(&p.name, PermissionKind::Application))
             .map(str::to_string)
             .collect()
     }

@@ -97,7 +97,9 @@ pub fn generate(
     part: Part,
     mechanism: Option<ScopeMechanism>,
 ) -> Result<GeneratedScript, ScriptError> {
-    let inputs = Inputs::resolve(profile, preset, mechanism);
+    // Optional permissions the admin did not choose are neither requested nor scoped.
+    let preset = preset.narrowed(&profile.optional_permissions);
+    let inputs = Inputs::resolve(profile, &preset, mechanism);
     require(&inputs, part)?;
     let mut s = Script::new();
     header(&mut s, &inputs, part);

@@ -1,11 +1,37 @@
-//! Scoping with RBAC for Applications: a service principal pointer, a management scope over
-//! the group's members, and one role assignment per needed `Application Mail.*` role.
+//! Scoping with RBAC for Applications: a service principal pointer and one role assignment per
+//! needed `Application Mail.*` role, each limited to the group's direct members.
 
 use super::exchange::{close_checks, open_checks, require_id, verdict};
 use super::script::Script;
 use super::warn;
 
-pub(crate) fn body(s: &mut Script) {
+/// `scoped_role_ids` are the Graph app-role IDs of the permissions Exchange grants here; the
+/// comment on removing the tenant-wide consent names exactly those.
+pub(crate) fn body(s: &mut Script, scoped_role_ids: &[String]) {
+    service_principal(s);
+    assignments(s);
+    consent_note(s, scoped_role_ids);
+
+    s.section("Check every mailbox");
+    s.comment("InScope is True or False per role (a boolean, not a translated word). RBAC");
+    s.comment(
+        "changes can take 30 minutes to 2 hours to reach Graph; this test sees them at once.",
+    );
+    open_checks(s);
+    s.open("foreach ($mailbox in $Mailboxes) {");
+    s.line(
+        "$rows = @(Test-ServicePrincipalAuthorization -Identity $ServicePrincipalId -Resource $mailbox.Address | Where-Object { $Roles -contains [string]$_.RoleName })",
+    );
+    s.line("$reachable = (@($rows | Where-Object { [string]$_.InScope -eq 'True' }).Count -gt 0)");
+    verdict(s);
+    s.close("}");
+    close_checks(
+        s,
+        "the test sees changes at once, so check the group members and the role assignments.",
+    );
+}
+
+fn service_principal(s: &mut Script) {
     s.section("Service principal in Exchange Online");
     s.comment("Exchange keeps its own pointer to the app's service principal. The object ID comes");
     s.comment(
@@ -25,70 +51,77 @@ pub(crate) fn body(s: &mut Script) {
     s.reopen("} else {");
     s.line("Write-Host 'Registering the service principal with Exchange Online'");
     s.line(
-        "New-ServicePrincipal -AppId $AppId -ObjectId $ServicePrincipalId -DisplayName $AppName -WhatIf:$WhatIf",
+        "$exchangeSp = New-ServicePrincipal -AppId $AppId -ObjectId $ServicePrincipalId -DisplayName $AppName -WhatIf:$WhatIf",
     );
     s.close("}");
+    s.comment("The names Exchange may show for the app in a role assignment (RoleAssigneeName).");
+    s.line("$spNames = @($ServicePrincipalId, $AppId, $AppName)");
+    s.open("if ($null -ne $exchangeSp) {");
+    s.line(
+        "$spNames = $spNames + @([string]$exchangeSp.Identity, [string]$exchangeSp.Name, [string]$exchangeSp.DisplayName, [string]$exchangeSp.ObjectId)",
+    );
+    s.close("}");
+    s.line("$spNames = @($spNames | Where-Object { $_ })");
+    s.line(
+        "$isThisApp = { ([string]$_.RoleAssigneeType -eq 'ServicePrincipal') -and ($spNames -contains [string]$_.RoleAssigneeName) }",
+    );
+}
 
-    s.section("Management scope: the members of the group");
-    s.comment("The scope's filter names the group by its distinguished name, which the script");
-    s.comment("asks Exchange for. The filter is an OPATH string in single quotes, so quote");
-    s.comment("characters in the name are doubled before it goes in. Nested groups' members are");
-    s.comment("not in scope: list mailboxes directly in the group.");
-    s.line("$groupObject = Get-Group -Identity $groupIdentity -ErrorAction SilentlyContinue");
-    s.open("if ($null -eq $groupObject) {");
-    s.line("Write-Warning ('Group ' + $groupIdentity + ' not found yet (dry run?); the scope needs it.')");
-    s.reopen("} else {");
-    s.line("$groupDn = [string]$groupObject.DistinguishedName");
-    s.line(
-        "$scopeFilter = 'MemberOfGroup -eq ''' + ($groupDn -replace '([''\\u2018\\u2019\\u201A\\u201B])', '$1$1') + ''''",
+fn assignments(s: &mut Script) {
+    s.section("Role assignments, limited to the group's members");
+    s.comment("One assignment per permission the app needs. -RecipientGroupScope (Exchange Online");
+    s.comment("only) limits it to the group's direct members: members of nested groups are not in");
+    s.comment("scope, so list mailboxes directly in the group. A rerun finds the assignment by");
+    s.comment("listing the role's assignments scoped to the group (Get-ManagementRoleAssignment");
+    s.comment("-Role -RecipientGroupScope) and keeping the ones this app holds.");
+    s.comment("A filter-based management scope does the same job, for example:");
+    s.code_comment(
+        "  New-ManagementScope -Name 'App mailboxes' -RecipientRestrictionFilter \"MemberOfGroup -eq '<group DN>'\"",
     );
-    s.line("$scope = Get-ManagementScope -Identity $ScopeName -ErrorAction SilentlyContinue");
-    s.open("if ($null -ne $scope) {");
-    s.line("Write-Host ('Management scope already exists: ' + $ScopeName)");
-    s.open("if ([string]$scope.RecipientFilter -ne $scopeFilter) {");
-    s.line(
-        "Write-Warning ('Its filter is ' + $scope.RecipientFilter + '; expected ' + $scopeFilter + '. Fix it with Set-ManagementScope.')",
+    s.code_comment(
+        "  New-ManagementRoleAssignment -App <object ID> -Role 'Application Mail.Read' -CustomResourceScope 'App mailboxes'",
     );
-    s.close("}");
-    s.reopen("} else {");
-    s.line("Write-Host ('Creating management scope ' + $ScopeName)");
-    s.line(
-        "New-ManagementScope -Name $ScopeName -RecipientRestrictionFilter $scopeFilter -WhatIf:$WhatIf",
-    );
-    s.close("}");
-    s.close("}");
-
-    s.section("Role assignments");
-    s.comment("One assignment per permission the app needs, limited to the scope above.");
     s.open("foreach ($role in $Roles) {");
     s.line(
-        "$assignment = @(Get-ManagementRoleAssignment -Role $role -RoleAssignee $ServicePrincipalId -ErrorAction SilentlyContinue | Where-Object { [string]$_.CustomResourceScope -eq $ScopeName })",
+        "$appAssignments = @(Get-ManagementRoleAssignment -Role $role -ErrorAction SilentlyContinue | Where-Object $isThisApp)",
     );
-    s.open("if ($assignment.Count -gt 0) {");
-    s.line("Write-Host ('Role already assigned: ' + $role)");
-    s.reopen("} else {");
-    s.line("Write-Host ('Assigning ' + $role + ' within ' + $ScopeName)");
+    s.line("$groupAssignments = @()");
+    s.open("if ($null -ne $group) {");
     s.line(
-        "New-ManagementRoleAssignment -App $ServicePrincipalId -Role $role -CustomResourceScope $ScopeName -WhatIf:$WhatIf",
+        "$groupAssignments = @(Get-ManagementRoleAssignment -Role $role -RecipientGroupScope $groupIdentity -ErrorAction SilentlyContinue | Where-Object $isThisApp)",
+    );
+    s.close("}");
+    s.open("if ($groupAssignments.Count -gt 0) {");
+    s.line(
+        "Write-Host ('Role already assigned: ' + $role + ' (' + $groupAssignments[0].Name + ')')",
+    );
+    s.reopen("} else {");
+    s.line("Write-Host ('Assigning ' + $role + ' to the members of ' + $groupIdentity)");
+    s.line(
+        "New-ManagementRoleAssignment -App $ServicePrincipalId -Role $role -RecipientGroupScope $groupIdentity -WhatIf:$WhatIf",
+    );
+    s.close("}");
+    s.open("if ($appAssignments.Count -gt $groupAssignments.Count) {");
+    s.line(
+        "Write-Warning ('The app holds other assignments of ' + $role + ' as well, which add to this scope. Review them with Get-ManagementRoleAssignment -Role ''' + $role + '''')",
     );
     s.close("}");
     s.close("}");
+}
 
+fn consent_note(s: &mut Script, scoped_role_ids: &[String]) {
     s.section("Remove the tenant-wide consent (do this by hand)");
     s.comment("Exchange adds RBAC grants to whatever Entra has granted. If the app also holds the");
     s.comment("same Mail permissions with admin consent in Entra, it still reaches EVERY mailbox");
     s.comment("and this scoping does nothing. Remove that consent: Entra admin center >");
     s.comment(
-        "Enterprise applications > the app > Permissions, or with Microsoft Graph PowerShell:",
+        "Enterprise applications > the app > Permissions, or with Microsoft Graph PowerShell",
     );
-    s.comment("  Connect-MgGraph -Scopes AppRoleAssignment.ReadWrite.All");
-    s.comment(
-        "  Get-MgServicePrincipalAppRoleAssignment -ServicePrincipalId $ServicePrincipalId |",
-    );
-    s.comment(
-        "    Remove-MgServicePrincipalAppRoleAssignment -ServicePrincipalId $ServicePrincipalId",
-    );
-    s.comment("  (the second line removes every app role the app holds; review the list first)");
+    s.comment("in this session ($ServicePrincipalId is the object ID above). These lines remove");
+    s.comment("only the Mail roles scoped here, each by its assignment ID:");
+    for line in consent_removal(scoped_role_ids) {
+        s.code_comment(&line);
+    }
     s.comment(
         "Test-ServicePrincipalAuthorization below ignores Entra consent, so it cannot see this.",
     );
@@ -96,22 +129,25 @@ pub(crate) fn body(s: &mut Script) {
         s,
         "Remember: remove the app's tenant-wide Mail permission consent in Entra, or the scoping has no effect.",
     );
+}
 
-    s.section("Check every mailbox");
-    s.comment("InScope is True or False per role (a boolean, not a translated word). RBAC");
-    s.comment(
-        "changes can take 30 minutes to 2 hours to reach Graph; this test sees them at once.",
-    );
-    open_checks(s);
-    s.open("foreach ($mailbox in $Mailboxes) {");
-    s.line(
-        "$rows = @(Test-ServicePrincipalAuthorization -Identity $ServicePrincipalId -Resource $mailbox.Address | Where-Object { $Roles -contains [string]$_.RoleName })",
-    );
-    s.line("$reachable = (@($rows | Where-Object { [string]$_.InScope -eq 'True' }).Count -gt 0)");
-    verdict(s);
-    s.close("}");
-    close_checks(
-        s,
-        "the test sees changes at once, so check the group members and the scope filter.",
-    );
+/// The commented Graph PowerShell lines that remove the app's tenant-wide consent to exactly
+/// the Graph app roles (by ID) that RBAC grants in Exchange, one assignment at a time.
+pub(crate) fn consent_removal(role_ids: &[String]) -> Vec<String> {
+    let ids = role_ids
+        .iter()
+        .map(|id| super::quote::quote(id))
+        .collect::<Vec<_>>()
+        .join(", ");
+    [
+        "  Connect-MgGraph -Scopes AppRoleAssignment.ReadWrite.All".to_string(),
+        format!("  $scopedRoleIds = @({ids})"),
+        "  Get-MgServicePrincipalAppRoleAssignment -ServicePrincipalId $ServicePrincipalId -All |"
+            .to_string(),
+        "    Where-Object { $scopedRoleIds -contains [string]$_.AppRoleId } |".to_string(),
+        "    ForEach-Object {".to_string(),
+        "      Remove-MgServicePrincipalAppRoleAssignment -ServicePrincipalId $ServicePrincipalId -AppRoleAssignmentId $_.Id".to_string(),
+        "    }".to_string(),
+    ]
+    .to_vec()
 }

@@ -80,16 +80,7 @@ impl Script {
     /// breaks) or that is not ASCII is replaced, so comments never carry code or bytes that
     /// Windows PowerShell would misread.
     pub(crate) fn comment(&mut self, text: &str) {
-        let clean: String = text
-            .chars()
-            .map(|c| {
-                if c.is_ascii() && !c.is_ascii_control() {
-                    c
-                } else {
-                    ' '
-                }
-            })
-            .collect();
+        let clean = comment_text(text);
         // Leading spaces are kept (indented examples); the rest is wrapped at word breaks.
         let indent = " ".repeat(clean.len() - clean.trim_start().len());
         let mut line = String::new();
@@ -108,6 +99,12 @@ impl Script {
         } else {
             self.line(&format!("# {indent}{line}"));
         }
+    }
+
+    /// A comment holding a line of example code, kept whole (not wrapped) so it can be copied
+    /// and run; cleaned like [`Script::comment`].
+    pub(crate) fn code_comment(&mut self, code: &str) {
+        self.line(&format!("# {}", comment_text(code).trim_end()));
     }
 
     /// A section heading: a blank line and a framed comment.
@@ -171,6 +168,20 @@ impl Script {
     pub(crate) fn finish(self) -> (String, Vec<ScriptValue>) {
         (self.text, self.values)
     }
+}
+
+/// `text` with everything that could end a comment early (line breaks) or that is not ASCII
+/// replaced by spaces.
+fn comment_text(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii() && !c.is_ascii_control() {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -158,6 +158,30 @@ impl Preset {
             .filter(|p| p.kind == PermissionKind::Delegated)
     }
 
+    /// Permissions the guide asks for only for part of the product; the admin opts into each
+    /// (the profile's `optional_permissions`).
+    pub fn optional_permissions(&self) -> impl Iterator<Item = &Permission> {
+        self.permissions.iter().filter(|p| p.optional)
+    }
+
+    /// The permissions the app asks for: every required one, and the optional ones named in
+    /// `chosen` (least privilege: an optional permission nobody chose is left out).
+    pub fn requested<'a>(&'a self, chosen: &'a [String]) -> impl Iterator<Item = &'a Permission> {
+        self.permissions
+            .iter()
+            .filter(move |p| !p.optional || chosen.iter().any(|c| c == &p.name))
+    }
+
+    /// This preset as one profile uses it: only the [`Preset::requested`] permissions. Scripts,
+    /// checks and reports work from this, so an optional permission the admin did not choose
+    /// is neither requested, nor consented, nor checked, nor reported as needed.
+    pub fn narrowed(&self, chosen: &[String]) -> Preset {
+        Preset {
+            permissions: self.requested(chosen).cloned().collect(),
+            ..self.clone()
+        }
+    }
+
     /// Whether the preset includes the application permission `name`.
     pub fn has_application_permission(&self, name: &str) -> bool {
         self.application_permissions().any(|p| p.name == name)

@@ -153,3 +153,29 @@ fn preset_permissions_appear_in_the_guides() {
         }
     }
 }
+
+#[test]
+fn optional_permissions_are_left_out_unless_chosen() {
+    let sinch = preset(PresetId::Sinch).expect("sinch");
+    let optional: Vec<&str> = sinch
+        .optional_permissions()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(optional, ["Mail.Send"]);
+    let none = sinch.narrowed(&[]);
+    assert_eq!(
+        names(&none, PermissionKind::Application),
+        ["Mail.ReadWrite"]
+    );
+    let chosen = sinch.narrowed(&["Mail.Send".to_string()]);
+    assert_eq!(
+        names(&chosen, PermissionKind::Application),
+        ["Mail.ReadWrite", "Mail.Send"]
+    );
+    // Everything but the permission list is the preset's own.
+    assert_eq!(none.scoping, sinch.scoping);
+    assert_eq!(none.product, sinch.product);
+    // Presets without optional permissions are unchanged.
+    let kundo = preset(PresetId::Kundo).expect("kundo");
+    assert_eq!(kundo.narrowed(&[]), kundo);
+}

@@ -140,6 +140,7 @@ pub fn check_profile(p: &Profile) -> Vec<FieldProblem> {
             out.push(at(&[key("scope"), key("group_name")], e));
         }
     }
+    out.extend(optional_permissions(p));
     for (i, m) in p.mailboxes.iter().enumerate() {
         if let Err(e) = validate::mail_address(&m.address) {
             out.push(at(&[key("mailbox"), KeySeg::Index(i), key("address")], e));
@@ -147,6 +148,48 @@ pub fn check_profile(p: &Profile) -> Vec<FieldProblem> {
     }
     for (i, e) in mailbox_list(&p.mailboxes) {
         out.push(at(&[key("mailbox"), KeySeg::Index(i), key("address")], e));
+    }
+    out
+}
+
+/// `optional_permissions` names only optional permissions of the profile's preset, once each.
+fn optional_permissions(p: &Profile) -> Vec<FieldProblem> {
+    if p.optional_permissions.is_empty() {
+        return Vec::new();
+    }
+    let Ok(preset) = crate::preset::preset(p.preset) else {
+        return Vec::new();
+    };
+    let offered: Vec<&str> = preset
+        .optional_permissions()
+        .map(|x| x.name.as_str())
+        .collect();
+    let offered_text = if offered.is_empty() {
+        format!("{} has no optional permissions", preset.product)
+    } else {
+        format!("{} offers: {}", preset.product, offered.join(", "))
+    };
+    let mut out = Vec::new();
+    for (i, name) in p.optional_permissions.iter().enumerate() {
+        let path = [key("optional_permissions"), KeySeg::Index(i)];
+        let listed = preset.permissions.iter().find(|x| &x.name == name);
+        let problem = match listed {
+            _ if p.optional_permissions[..i].contains(name) => {
+                Some(format!("{name} is listed twice. Remove the duplicate."))
+            }
+            Some(x) if !x.optional => Some(format!(
+                "{name} is always requested for {}, so it is not a choice. Remove it from optional_permissions.",
+                preset.product
+            )),
+            Some(_) => None,
+            None => Some(format!(
+                "'{name}' is not a permission of {} ({offered_text}). Names are written as in the portal, e.g. Mail.Send.",
+                preset.product
+            )),
+        };
+        if let Some(message) = problem {
+            out.push(at(&path, Invalid(message)));
+        }
     }
     out
 }
@@ -186,6 +229,65 @@ mod tests {
     fn a_fresh_profile_has_no_problems() {
         let p = Profile::new("contoso-kundo", PresetId::Kundo, Cloud::Global);
         assert!(check_profile(&p).is_empty());
+    }
+
+    #[test]
+    fn optional_permissions_must_be_optional_ones_of_the_preset() {
+        let mut p = Profile::new("contoso-sinch", PresetId::Sinch, Cloud::Global);
+        p.optional_permissions = vec!["Mail.Send".into()];
+        assert!(check_profile(&p).is_empty());
+        p.optional_permissions = vec![
+            "Mail.Send".into(),
+            "Mail.ReadWrite".into(),
+            "Mail.Sned".into(),
+            "Mail.Send".into(),
+        ];
+        let problems = check_profile(&p);
+        let at: Vec<_> = problems.iter().map(|x| x.path.clone()).collect();
+        assert_eq!(
+            at,
+            (1..4)
+                .map(|i| vec![key("optional_permissions"), KeySeg::Index(i)])
+                .collect::<Vec<_>>()
+        );
+        assert!(problems[0].problem.0.contains("always requested"));
+        assert!(
+            problems[1]
+                .problem
+                .0
+                .contains("'Mail.Sned' is not a permission")
+        );
+        assert!(problems[1].problem.0.contains("offers: Mail.Send"));
+        assert!(problems[2].problem.0.contains("listed twice"));
+        let mut kundo = Profile::new("contoso-kundo", PresetId::Kundo, Cloud::Global);
+        kundo.optional_permissions = vec!["Mail.Send".into()];
+        let problems = check_profile(&kundo);
+        assert!(
+            problems[0].problem.0.contains("always requested"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn optional_permissions_in_a_file_are_located_and_old_files_load_unchanged() {
+        let old = "version = 1\nname = \"contoso-sinch\"\npreset = \"sinch\"\n";
+        let p = crate::profile::parse_profile(old, "old.toml").expect("version-1 file loads");
+        assert!(p.optional_permissions.is_empty());
+        let rendered = crate::profile::render_profile(&p).expect("renders");
+        assert!(!rendered.contains("optional_permissions"), "{rendered}");
+        let chosen = format!("{old}optional_permissions = [\"Mail.Send\"]\n");
+        let p = crate::profile::parse_profile(&chosen, "p.toml").expect("loads");
+        assert_eq!(p.optional_permissions, ["Mail.Send"]);
+        let again = crate::profile::render_profile(&p).expect("renders");
+        assert_eq!(
+            crate::profile::parse_profile(&again, "p.toml").expect("round trip"),
+            p
+        );
+        let bad = format!("{old}optional_permissions = [\"Mail.Send\", \"Mail.Sned\"]\n");
+        let e = crate::profile::parse_profile(&bad, "p.toml").expect_err("refused");
+        assert_eq!(e.line, Some(4));
+        assert_eq!(e.key.as_deref(), Some("optional_permissions[2]"));
+        assert!(e.message.contains("Mail.Sned"), "{e}");
     }
 
     #[test]

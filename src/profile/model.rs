@@ -37,6 +37,11 @@ pub struct Profile {
     /// The last wizard step the admin completed, so the wizard resumes after it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
+    /// The preset's optional permissions the admin opted into, by name (e.g. `["Mail.Send"]`
+    /// for Sinch when Microsoft 365 also sends the queues' mail). Absent or empty: none, so the
+    /// app holds only the permissions its guide always needs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub optional_permissions: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credential: Option<CredentialInfo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -62,6 +67,7 @@ impl Profile {
             redirect_uri: None,
             service_principal_id: None,
             step: None,
+            optional_permissions: Vec::new(),
             credential: None,
             endpoints: None,
             scope: None,

@@ -68,9 +68,9 @@ pub fn build(
                 })
                 .collect(),
         },
+        // Only what this profile asks for: optional permissions it did not choose are left out.
         permissions: preset
-            .permissions
-            .iter()
+            .requested(&profile.optional_permissions)
             .map(|p| ReportPermission {
                 name: p.name.clone(),
                 kind: p.kind.as_str().to_string(),
@@ -114,6 +114,31 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reports_list_only_the_permissions_the_profile_asks_for() {
+        use crate::profile::{Cloud, PresetId};
+        let sinch = crate::preset::preset(PresetId::Sinch).expect("preset");
+        let mut profile = Profile::new("contoso-sinch", PresetId::Sinch, Cloud::Global);
+        let now = OffsetDateTime::UNIX_EPOCH;
+        let names = |r: &Report| -> Vec<(String, bool)> {
+            r.permissions
+                .iter()
+                .map(|p| (p.name.clone(), p.optional))
+                .collect()
+        };
+        let plain = build(&profile, &sinch, now, None);
+        assert_eq!(names(&plain), [("Mail.ReadWrite".to_string(), false)]);
+        profile.optional_permissions = vec!["Mail.Send".into()];
+        let chosen = build(&profile, &sinch, now, None);
+        assert_eq!(
+            names(&chosen),
+            [
+                ("Mail.ReadWrite".to_string(), false),
+                ("Mail.Send".to_string(), true)
+            ]
+        );
+    }
 
     #[test]
     fn script_hash_is_sha256_hex() {

@@ -51,6 +51,8 @@ pub enum Action {
     ToggleExpect,
     /// Switch the selected mailbox between user and shared.
     ToggleKind,
+    /// Request or leave out the preset's optional permissions (permissions step).
+    ToggleOptional,
     /// Read mailboxes or a certificate from a file.
     Import,
     /// Generate a self-signed certificate.

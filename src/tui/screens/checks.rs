@@ -214,7 +214,7 @@ pub fn bindings(model: &Model) -> Vec<Binding> {
     if model
         .wizard
         .as_ref()
-        .is_some_and(|w| send_prompt::offered(&w.preset))
+        .is_some_and(|w| send_prompt::offered(&w.preset, &w.profile.optional_permissions))
     {
         b.push(Binding::key('m', Action::SendTest, "send test mail", "m"));
     }

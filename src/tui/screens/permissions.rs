@@ -2,6 +2,7 @@
 //! and shows which application permissions it really carries.
 
 use crossterm::event::KeyCode;
+use mailscope::preset::PermissionKind;
 
 use crate::tui::effect::Effect;
 use crate::tui::keys::Binding;
@@ -35,11 +36,37 @@ impl Default for PermsState {
     }
 }
 
-pub fn bindings(_model: &Model) -> Vec<Binding> {
-    vec![
+pub fn bindings(model: &Model) -> Vec<Binding> {
+    let mut b = vec![
         Binding::key('v', Action::Verify, "verify token", "v"),
         Binding::code(KeyCode::Down, Action::Down, "scroll", "↑↓"),
-    ]
+    ];
+    let optional = model
+        .wizard
+        .as_ref()
+        .is_some_and(|w| w.preset.optional_permissions().next().is_some());
+    if optional && !model.read_only() {
+        b.push(Binding::key(
+            'o',
+            Action::ToggleOptional,
+            "optional on/off",
+            "o",
+        ));
+    }
+    b
+}
+
+/// Chooses the preset's optional permissions when none is chosen yet, else leaves them all
+/// out again (the profile's `optional_permissions`).
+fn toggle_optional(profile: &mut mailscope::profile::Profile, preset: &mailscope::preset::Preset) {
+    if profile.optional_permissions.is_empty() {
+        profile.optional_permissions = preset
+            .optional_permissions()
+            .map(|p| p.name.clone())
+            .collect();
+    } else {
+        profile.optional_permissions.clear();
+    }
 }
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
@@ -62,6 +89,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 profile: w.profile.clone(),
             }];
         }
+        Msg::Action(Action::ToggleOptional) => toggle_optional(&mut w.profile, &w.preset),
         Msg::Action(Action::Up) => st.scroll = st.scroll.saturating_sub(1),
         Msg::Action(Action::Down) => st.scroll = st.scroll.saturating_add(1),
         Msg::Scroll(d) => st.scroll = (i32::from(st.scroll) + d).clamp(0, 200) as u16,
@@ -80,7 +108,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Application permissions the preset needs that the token lacks.
+/// Application permissions the profile asks for (the preset's required ones and the optional
+/// ones chosen) that the token lacks.
 pub fn missing(model: &Model) -> Vec<String> {
     let Some(w) = model.wizard.as_ref() else {
         return Vec::new();
@@ -89,8 +118,9 @@ pub fn missing(model: &Model) -> Vec<String> {
         return Vec::new();
     };
     w.preset
-        .application_permissions()
-        .filter(|p| !p.optional && !roles.iter().any(|r| r == &p.name))
+        .requested(&w.profile.optional_permissions)
+        .filter(|p| p.kind == PermissionKind::Application)
+        .filter(|p| !roles.iter().any(|r| r == &p.name))
         .map(|p| p.name.clone())
         .collect()
 }

@@ -2,7 +2,7 @@
 //! prompt, checked as typed, kept in memory for this session only (never saved in the
 //! profile); Enter re-runs the checks with the send column.
 
-use mailscope::preset::Preset;
+use mailscope::preset::{PermissionKind, Preset};
 use mailscope::profile::validate;
 
 use crate::tui::effect::Effect;
@@ -29,11 +29,12 @@ impl Default for SendPrompt {
     }
 }
 
-/// Whether the preset has the Mail.Send application permission, so sending can be proven.
-pub fn offered(preset: &Preset) -> bool {
+/// Whether the app asks for the Mail.Send application permission (required by the preset, or
+/// an optional one in `chosen`), so sending can be proven.
+pub fn offered(preset: &Preset, chosen: &[String]) -> bool {
     preset
-        .application_permissions()
-        .any(|p| p.name.eq_ignore_ascii_case("Mail.Send"))
+        .requested(chosen)
+        .any(|p| p.kind == PermissionKind::Application && p.name.eq_ignore_ascii_case("Mail.Send"))
 }
 
 /// The error to show beside the field while typing: none until the domain part has begun
@@ -51,7 +52,7 @@ pub fn open(model: &mut Model) {
     let Some(w) = model.wizard.as_mut() else {
         return;
     };
-    if !offered(&w.preset) {
+    if !offered(&w.preset, &w.profile.optional_permissions) {
         return;
     }
     let p = &mut w.checks.send;

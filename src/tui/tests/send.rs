@@ -69,17 +69,18 @@ fn the_key_opens_the_prompt_only_where_the_preset_has_mail_send() {
         p.step = Some(before.as_str().to_string());
         let mut o = opened(p);
         assert_eq!(o.model.screen, Screen::Step(Step::Checks), "{id:?}");
-        let sends = matches!(
-            id,
-            PresetId::Kundo | PresetId::Elegere | PresetId::Emplifi | PresetId::Sinch
-        );
+        // Sinch's Mail.Send is optional and this profile has not chosen it.
+        let sends = matches!(id, PresetId::Kundo | PresetId::Elegere | PresetId::Emplifi);
         assert_eq!(o.screen().contains("send test mail"), sends, "{id:?}");
         o.key(KeyCode::Char('m'));
         assert_eq!(prompt_open(&o), sends, "{id:?}");
     }
     // LEXZUR's Mail.Send is delegated: it cannot be proven app-only.
     let lexzur = mailscope::preset::preset(PresetId::Lexzur).expect("preset");
-    assert!(!send_prompt::offered(&lexzur));
+    assert!(!send_prompt::offered(&lexzur, &[]));
+    let sinch = mailscope::preset::preset(PresetId::Sinch).expect("preset");
+    assert!(!send_prompt::offered(&sinch, &[]));
+    assert!(send_prompt::offered(&sinch, &["Mail.Send".to_string()]));
 }
 
 #[test]

@@ -315,3 +315,56 @@ fn the_entra_script_is_saved_from_the_registration_step() {
         other => panic!("expected the script, got {other:?}"),
     }
 }
+
+/// Sinch's optional Mail.Send: `o` on the permissions step requests it and leaves it out
+/// again; what Verify calls missing follows the choice.
+#[test]
+fn the_permissions_step_toggles_optional_permissions() {
+    let mut p = kundo(Some("credential"));
+    p.preset = PresetId::Sinch;
+    p.name = "contoso-sinch".into();
+    let mut h = opened(p);
+    assert_eq!(h.model.screen, Screen::Step(Step::Permissions));
+    assert!(words(&h.screen()).contains("(optional: left out; o requests it)"));
+    let roles = Reply::TokenSeen(vec!["Mail.ReadWrite".into()]);
+    h.reply(roles);
+    assert!(crate::tui::screens::permissions::missing(&h.model).is_empty());
+    h.key(KeyCode::Char('o'));
+    let chosen = |h: &Harness| {
+        h.model
+            .wizard
+            .as_ref()
+            .map(|w| w.profile.optional_permissions.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(chosen(&h), ["Mail.Send"]);
+    let screen = words(&h.screen());
+    assert!(
+        screen.contains("(optional: requested; o leaves it out)"),
+        "{screen}"
+    );
+    assert_eq!(
+        crate::tui::screens::permissions::missing(&h.model),
+        ["Mail.Send"]
+    );
+    h.key(KeyCode::Char('o'));
+    assert!(chosen(&h).is_empty());
+    // Presets without optional permissions offer no toggle.
+    let mut k = opened(kundo(Some("credential")));
+    k.key(KeyCode::Char('o'));
+    assert!(
+        k.model
+            .wizard
+            .as_ref()
+            .is_some_and(|w| w.profile.optional_permissions.is_empty())
+    );
+}
+
+/// The screen's words in order, so wrapped lines read as one text.
+fn words(screen: &str) -> String {
+    screen
+        .split(|c: char| c.is_whitespace() || c == '"')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}

@@ -137,7 +137,7 @@ fn note_lines(model: &Model, w: &Wizard) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let sent = st.caps.contains(&Capability::Send);
     let text = match (&st.send_to, model.read_only()) {
-        _ if !send_prompt::offered(&w.preset) => None,
+        _ if !send_prompt::offered(&w.preset, &w.profile.optional_permissions) => None,
         (_, true) if sent => None,
         (_, true) => {
             Some("Mail.Send was not checked in this report: sending is opt-in.".to_string())

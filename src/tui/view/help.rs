@@ -82,7 +82,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
     let sends = model
         .wizard
         .as_ref()
-        .is_some_and(|w| send_prompt::offered(&w.preset));
+        .is_some_and(|w| send_prompt::offered(&w.preset, &w.profile.optional_permissions));
     if model.screen == Screen::Step(Step::Checks) && sends && !model.read_only() {
         lines.push(Line::from(SEND_HELP));
         lines.push(Line::default());

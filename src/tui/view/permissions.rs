@@ -49,7 +49,12 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
             PermissionKind::Application => "application",
             PermissionKind::Delegated => "delegated",
         };
-        let opt = if p.optional { " (optional)" } else { "" };
+        let chosen = w.profile.optional_permissions.contains(&p.name);
+        let opt = match (p.optional, chosen) {
+            (false, _) => "",
+            (true, true) => " (optional: requested; o leaves it out)",
+            (true, false) => " (optional: left out; o requests it)",
+        };
         let reason_w = usize::from(area.width)
             .saturating_sub(2 + name_w + KIND_W)
             .max(20);
