@@ -20,7 +20,9 @@ const SKEW_S: i64 = 300;
 /// The digest bytes of an `x5t` / `x5t#S256` header: base64url with or without `=` padding
 /// (MSAL Python and azure-identity pad it; Entra accepts both).
 fn digest_bytes(b64: &str) -> Option<Vec<u8>> {
-    URL_SAFE_NO_PAD.decode(b64.trim().trim_end_matches('=')).ok()
+    URL_SAFE_NO_PAD
+        .decode(b64.trim().trim_end_matches('='))
+        .ok()
 }
 
 fn hex_of_b64(b64: &str) -> String {

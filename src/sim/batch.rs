@@ -153,7 +153,9 @@ fn inner_request(item: &Item) -> (Route, Input) {
         Some(v) => v.to_string().into_bytes(),
         None => Vec::new(),
     };
+    let sig = super::limits::signature(method.as_str(), path, query, &body);
     let input = Input {
+        sig,
         query: form::parse(query.as_bytes()),
         body: body.into(),
         content_type,

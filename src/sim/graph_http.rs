@@ -66,8 +66,15 @@ pub(crate) async fn graph(
     let reply = match authenticate(&st, &headers) {
         Err(reply) => reply,
         Ok(who) => {
+            let sig = super::limits::signature(
+                method.as_str(),
+                uri.path(),
+                uri.query().unwrap_or(""),
+                &body,
+            );
             let input = Input {
                 query,
+                sig,
                 body,
                 content_type: headers
                     .get(header::CONTENT_TYPE)

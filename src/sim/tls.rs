@@ -32,9 +32,10 @@ pub(crate) fn generate() -> Result<TlsMaterial, SimError> {
     let ca_key = KeyPair::generate().map_err(tls_err)?;
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(tls_err)?;
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(DnType::CommonName, format!("mailscope sim CA {}", uuid::Uuid::new_v4()));
+    ca_params.distinguished_name.push(
+        DnType::CommonName,
+        format!("mailscope sim CA {}", uuid::Uuid::new_v4()),
+    );
     ca_params
         .distinguished_name
         .push(DnType::OrganizationName, "mailscope");

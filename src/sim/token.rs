@@ -79,9 +79,9 @@ fn issue(
         .or_else(|| basic.as_ref().map(|b| b.0.clone()));
     let faults = &st.scenario.faults;
     let wait_key = client_id.clone().unwrap_or_default();
-    Limits::check_early(st, &wait_key, "token");
+    Limits::check_early(st, &wait_key, "token", 0);
     if st.faults.token_unavailable(faults) {
-        Limits::told_to_wait(st, &wait_key, "token", faults.retry_after_s);
+        Limits::told_to_wait(st, &wait_key, "token", 0, faults.retry_after_s);
         return Err(AadError::unavailable(retry_after_text(
             faults.retry_after_s,
         )));

@@ -198,7 +198,7 @@ async fn token_unavailable_first_n_then_ok() {
                 .await
                 .unwrap();
         assert_eq!(r.status(), 503);
-        assert_eq!(r.headers()["retry-after"], "0.5");
+        assert_eq!(r.headers()["retry-after"], "1", "whole seconds, rounded up");
         assert_aad(&r.json().await.unwrap(), "temporarily_unavailable", 90033);
     }
     let (st, _) = s.token_secret(FULL, "good~secret").await;
@@ -207,5 +207,5 @@ async fn token_unavailable_first_n_then_ok() {
     assert_eq!(stats.token_requests, 3);
     assert_eq!(stats.tokens_issued, 1);
     assert_eq!(stats.count("POST /{tenant}/oauth2/v2.0/token", 503), 2);
-    assert_eq!(stats.early_retries, 2, "the 2nd and 3rd came before 0.5 s");
+    assert_eq!(stats.early_retries, 2, "the 2nd and 3rd came before 1 s");
 }
