@@ -22,6 +22,10 @@ pub(crate) struct Input {
     pub(crate) content_type: Option<String>,
     /// Identifies a retry of this request ([`super::limits::signature`]).
     pub(crate) sig: u64,
+    /// The path as sent, after the version (`/users/a%40b/messages`), for nextLinks.
+    pub(crate) path: String,
+    /// The `Prefer` header.
+    pub(crate) prefer: Option<String>,
 }
 
 /// Serves one (non-batch) Graph request for an authenticated app.
