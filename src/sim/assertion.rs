@@ -1,7 +1,8 @@
 //! Certificate credentials: validation of the client assertion JWT (reference §1b).
 //!
 //! RS256 (`x5t`, older doc) and PS256 (`x5t#S256`, newer doc) are both accepted; the
-//! certificate is looked up by either thumbprint [U: recommendation of the reference].
+//! certificate is looked up by either thumbprint [U: recommendation of the reference]. The
+//! thumbprint headers are decoded (base64url, padded or not) and compared as digest bytes.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -16,11 +17,26 @@ use super::token_errors::AadError;
 /// The usual clock skew allowed on `nbf` and `exp`.
 const SKEW_S: i64 = 300;
 
-fn hex_of_b64(b64: &str) -> String {
+/// The digest bytes of an `x5t` / `x5t#S256` header: base64url with or without `=` padding
+/// (MSAL Python and azure-identity pad it; Entra accepts both).
+fn digest_bytes(b64: &str) -> Option<Vec<u8>> {
     URL_SAFE_NO_PAD
-        .decode(b64.trim_end_matches('='))
+        .decode(b64.trim().trim_end_matches('='))
+        .ok()
+}
+
+fn hex_of_b64(b64: &str) -> String {
+    digest_bytes(b64)
         .map(|b| b.iter().map(|x| format!("{x:02X}")).collect())
-        .unwrap_or_else(|_| b64.to_string())
+        .unwrap_or_else(|| b64.to_string())
+}
+
+/// Whether a thumbprint header names the registered digest (compared as bytes).
+fn same_digest(header: Option<&str>, registered: &str) -> bool {
+    match (header.and_then(digest_bytes), digest_bytes(registered)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
 }
 
 fn ms_time(unix: i64) -> String {
@@ -49,8 +65,8 @@ pub(crate) fn validate(st: &SimState, app: &App, assertion: &str) -> Result<(), 
         .map(hex_of_b64)
         .unwrap_or_default();
     let cert = app.certificates.iter().find(|c| {
-        header.x5t.as_deref() == Some(c.x5t.as_str())
-            || header.x5t_s256.as_deref() == Some(c.x5t_s256.as_str())
+        same_digest(header.x5t.as_deref(), &c.x5t)
+            || same_digest(header.x5t_s256.as_deref(), &c.x5t_s256)
     });
     let Some(cert) = cert else {
         return Err(AadError::cert_not_registered(&app.client_id, &thumbprint));

@@ -153,7 +153,16 @@ fn inner_request(item: &Item) -> (Route, Input) {
         Some(v) => v.to_string().into_bytes(),
         None => Vec::new(),
     };
+    let sig = super::limits::signature(method.as_str(), path, query, &body);
+    let prefer = item
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("prefer"))
+        .map(|(_, v)| v.clone());
     let input = Input {
+        sig,
+        path: format!("/{path}"),
+        prefer,
         query: form::parse(query.as_bytes()),
         body: body.into(),
         content_type,
@@ -168,6 +177,9 @@ fn render(id: &str, reply: &GraphReply, ctx: &ReqCtx) -> Value {
     }
     if let Some(ra) = &reply.retry_after {
         headers.insert("Retry-After".into(), json!(ra));
+    }
+    for (name, v) in &reply.headers {
+        headers.insert((*name).into(), json!(v));
     }
     let mut v = json!({ "id": id, "status": reply.status, "headers": headers });
     if let Some(body) = reply.body_json(ctx) {

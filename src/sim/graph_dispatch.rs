@@ -20,6 +20,12 @@ pub(crate) struct Input {
     pub(crate) query: HashMap<String, String>,
     pub(crate) body: Bytes,
     pub(crate) content_type: Option<String>,
+    /// Identifies a retry of this request ([`super::limits::signature`]).
+    pub(crate) sig: u64,
+    /// The path as sent, after the version (`/users/a%40b/messages`), for nextLinks.
+    pub(crate) path: String,
+    /// The `Prefer` header.
+    pub(crate) prefer: Option<String>,
 }
 
 /// Serves one (non-batch) Graph request for an authenticated app.
@@ -86,10 +92,10 @@ async fn mailbox_request(
         .map(|i| &st.scenario.mailboxes[i]);
     let key = mailbox.map_or_else(|| route.user.to_ascii_lowercase(), |m| m.address.clone());
     let ra = faults.retry_after_s;
-    Limits::check_early(st, &who.appid, &key);
+    Limits::check_early(st, &who.appid, &key, input.sig);
     let slot = Limits::enter(st, &who.appid, &key);
     let throttled = |code: &'static str, message: &str, inner: Inner| {
-        Limits::told_to_wait(st, &who.appid, &key, ra);
+        Limits::told_to_wait(st, &who.appid, &key, input.sig, ra);
         GraphReply::error_with(429, code, message, inner).retry_after(retry_after_text(ra))
     };
     if !slot.admitted {
@@ -121,7 +127,7 @@ async fn mailbox_request(
         return GraphReply::error(404, "ErrorInvalidUser", "The requested user is invalid.");
     };
     if st.faults.stale(faults) {
-        Limits::told_to_wait(st, &who.appid, &key, ra);
+        Limits::told_to_wait(st, &who.appid, &key, input.sig, ra);
         let msg = format!(
             "Target resource '{}' hosted on database '{}' is currently on backend 'Unknown'",
             m.id,

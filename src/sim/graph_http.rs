@@ -54,6 +54,7 @@ pub(crate) async fn graph(
                 body: ReplyBody::Html(PROXY_PAGE.to_string()),
                 retry_after: None,
                 www_authenticate: false,
+                headers: Vec::new(),
             };
             return reply.into_http(&ctx, &st.authority);
         }
@@ -66,8 +67,20 @@ pub(crate) async fn graph(
     let reply = match authenticate(&st, &headers) {
         Err(reply) => reply,
         Ok(who) => {
+            let sig = super::limits::signature(
+                method.as_str(),
+                uri.path(),
+                uri.query().unwrap_or(""),
+                &body,
+            );
             let input = Input {
                 query,
+                sig,
+                path: rel.to_string(),
+                prefer: headers
+                    .get("prefer")
+                    .and_then(|v| v.to_str().ok())
+                    .map(String::from),
                 body,
                 content_type: headers
                     .get(header::CONTENT_TYPE)

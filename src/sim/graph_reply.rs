@@ -73,6 +73,8 @@ pub(crate) struct GraphReply {
     pub(crate) body: ReplyBody,
     pub(crate) retry_after: Option<String>,
     pub(crate) www_authenticate: bool,
+    /// Further headers (`Preference-Applied`, `Location`).
+    pub(crate) headers: Vec<(&'static str, String)>,
 }
 
 impl GraphReply {
@@ -107,10 +109,15 @@ impl GraphReply {
             body,
             retry_after: None,
             www_authenticate: false,
+            headers: Vec::new(),
         }
     }
     pub(crate) fn retry_after(mut self, text: String) -> Self {
         self.retry_after = Some(text);
+        self
+    }
+    pub(crate) fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
         self
     }
 
@@ -187,6 +194,9 @@ impl GraphReply {
         );
         if let Some(ra) = &self.retry_after {
             put("retry-after", ra);
+        }
+        for (name, v) in &self.headers {
+            put(name, v);
         }
         if self.www_authenticate {
             let v = format!(

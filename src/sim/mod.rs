@@ -7,6 +7,7 @@
 //!                      ├─ /{tenant}/v2.0/.well-known/openid-configuration, /common/discovery/instance, JWKS
 //!                      ├─ POST /{tenant}/oauth2/v2.0/token       (token.rs, assertion.rs)
 //!                      ├─ /v1.0/users/{id}/..., POST /v1.0/$batch (graph_*.rs, batch.rs, authz.rs)
+//!                      ├─ PUT /api/v2.0/.../AttachmentSessions('..') (upload.rs)
 //!                      └─ GET /_sim/stats                          (stats.rs)
 //! ```
 //!
@@ -20,9 +21,13 @@ mod certs;
 mod directory;
 mod faults;
 mod form;
+mod graph_attach;
 mod graph_dispatch;
+mod graph_filter;
 mod graph_http;
 mod graph_mail;
+mod graph_messages;
+mod graph_query;
 mod graph_reply;
 mod graph_routes;
 mod identity;
@@ -41,6 +46,7 @@ mod tls;
 mod token;
 mod token_errors;
 mod tokens_jwt;
+mod upload;
 
 pub use run::{SimHandle, run_blocking, serve_until_signal, start};
 pub use scenario::{

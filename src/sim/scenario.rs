@@ -98,6 +98,8 @@ pub struct App {
     pub certificates: Vec<AppCertificate>,
     /// A disabled app gets AADSTS7000112.
     pub disabled: bool,
+    /// Whether the app has a service principal in this tenant (AADSTS7000229 when not).
+    pub service_principal: bool,
 }
 
 /// A client secret: its id is public, its value is not printed by `Debug`.

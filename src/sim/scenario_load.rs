@@ -209,6 +209,7 @@ fn load_apps(cx: &Ctx<'_>, raw: &[RawApp], base: &Path) -> Result<Vec<App>, Scen
             secrets,
             certificates,
             disabled: a.disabled,
+            service_principal: a.service_principal,
         });
     }
     Ok(apps)

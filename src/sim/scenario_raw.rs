@@ -51,6 +51,12 @@ pub(crate) struct RawApp {
     pub(crate) certificates: Vec<Spanned<String>>,
     #[serde(default)]
     pub(crate) disabled: bool,
+    #[serde(default = "yes")]
+    pub(crate) service_principal: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Deserialize)]

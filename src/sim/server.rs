@@ -17,7 +17,7 @@ use tokio_rustls::TlsAcceptor;
 
 use super::graph_http::{DropConnection, graph};
 use super::state::SimState;
-use super::{identity, token};
+use super::{identity, token, upload};
 
 /// The sim's routes.
 pub(crate) fn router(state: Arc<SimState>) -> Router {
@@ -36,6 +36,7 @@ pub(crate) fn router(state: Arc<SimState>) -> Router {
         .route("/{tenant}/oauth2/v2.0/token", post(token::token))
         .route("/v1.0/{*rest}", any(graph))
         .route("/beta/{*rest}", any(graph))
+        .route("/api/v2.0/{*rest}", any(upload::upload))
         .with_state(state)
 }
 

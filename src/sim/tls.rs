@@ -1,8 +1,14 @@
 //! A fresh CA and a `localhost`/`127.0.0.1` server certificate, kept in memory (rcgen, rustls).
+//!
+//! Every CA has its own name (a random id in the CN) and the server certificate carries the
+//! Authority Key Identifier of its CA, so a client can trust several sims' CA files at once.
 
 use std::sync::Arc;
 
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+use rcgen::{
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    KeyUsagePurpose,
+};
 use rustls::ServerConfig;
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 
@@ -12,6 +18,9 @@ use super::SimError;
 pub(crate) struct TlsMaterial {
     pub(crate) ca_pem: String,
     pub(crate) server: Arc<ServerConfig>,
+    /// The server certificate (DER), public.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) leaf_der: Vec<u8>,
 }
 
 fn tls_err(e: impl std::fmt::Display) -> SimError {
@@ -23,9 +32,13 @@ pub(crate) fn generate() -> Result<TlsMaterial, SimError> {
     let ca_key = KeyPair::generate().map_err(tls_err)?;
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(tls_err)?;
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params.distinguished_name.push(
+        DnType::CommonName,
+        format!("mailscope sim CA {}", uuid::Uuid::new_v4()),
+    );
     ca_params
         .distinguished_name
-        .push(DnType::CommonName, "mailscope sim CA");
+        .push(DnType::OrganizationName, "mailscope");
     ca_params.key_usages = vec![
         KeyUsagePurpose::KeyCertSign,
         KeyUsagePurpose::CrlSign,
@@ -38,6 +51,11 @@ pub(crate) fn generate() -> Result<TlsMaterial, SimError> {
     leaf_params
         .distinguished_name
         .push(DnType::CommonName, "localhost");
+    // SKI on the leaf, AKI naming the CA's SKI (RFC 5280 4.2.1.1/4.2.1.2).
+    leaf_params.is_ca = IsCa::ExplicitNoCa;
+    leaf_params.use_authority_key_identifier_extension = true;
+    leaf_params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    leaf_params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
     let leaf_key = KeyPair::generate().map_err(tls_err)?;
     let leaf = leaf_params.signed_by(&leaf_key, &issuer).map_err(tls_err)?;
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
@@ -52,5 +70,48 @@ pub(crate) fn generate() -> Result<TlsMaterial, SimError> {
     Ok(TlsMaterial {
         ca_pem: ca_cert.pem(),
         server: Arc::new(server),
+        leaf_der: leaf.der().to_vec(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use x509_parser::extensions::ParsedExtension;
+    use x509_parser::prelude::*;
+
+    use super::*;
+
+    fn key_ids(der: &[u8]) -> (Option<Vec<u8>>, Option<Vec<u8>>, String) {
+        let (_, c) = X509Certificate::from_der(der).unwrap();
+        let (mut ski, mut aki) = (None, None);
+        for e in c.extensions() {
+            match e.parsed_extension() {
+                ParsedExtension::SubjectKeyIdentifier(k) => ski = Some(k.0.to_vec()),
+                ParsedExtension::AuthorityKeyIdentifier(a) => {
+                    aki = a.key_identifier.as_ref().map(|k| k.0.to_vec())
+                }
+                _ => {}
+            }
+        }
+        (ski, aki, c.subject().to_string())
+    }
+
+    fn ca_der(m: &TlsMaterial) -> Vec<u8> {
+        let (_, pem) = x509_parser::pem::parse_x509_pem(m.ca_pem.as_bytes()).unwrap();
+        pem.contents
+    }
+
+    #[test]
+    fn two_sims_have_distinct_cas_and_key_identifiers() {
+        let (a, b) = (generate().unwrap(), generate().unwrap());
+        let (ca_ski_a, _, name_a) = key_ids(&ca_der(&a));
+        let (ca_ski_b, _, name_b) = key_ids(&ca_der(&b));
+        assert_ne!(name_a, name_b, "each CA is named uniquely");
+        let (leaf_ski, leaf_aki, leaf_name) = key_ids(&a.leaf_der);
+        assert!(leaf_ski.is_some(), "server certificate has an SKI");
+        assert_eq!(leaf_aki, ca_ski_a, "AKI names the issuing CA");
+        assert_ne!(leaf_aki, ca_ski_b);
+        assert_eq!(leaf_name, "CN=localhost");
+    }
 }

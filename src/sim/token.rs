@@ -79,9 +79,9 @@ fn issue(
         .or_else(|| basic.as_ref().map(|b| b.0.clone()));
     let faults = &st.scenario.faults;
     let wait_key = client_id.clone().unwrap_or_default();
-    Limits::check_early(st, &wait_key, "token");
+    Limits::check_early(st, &wait_key, "token", 0);
     if st.faults.token_unavailable(faults) {
-        Limits::told_to_wait(st, &wait_key, "token", faults.retry_after_s);
+        Limits::told_to_wait(st, &wait_key, "token", 0, faults.retry_after_s);
         return Err(AadError::unavailable(retry_after_text(
             faults.retry_after_s,
         )));
@@ -133,6 +133,12 @@ fn issue(
     } else {
         return Err(AadError::no_credential());
     };
+    if !app.service_principal {
+        return Err(AadError::no_service_principal(
+            &app.client_id,
+            &st.scenario.tenant_id,
+        ));
+    }
     check_scope(st, form.get("scope"))?;
     let signer = signer.ok_or_else(|| AadError::unavailable("1".into()))?;
     access_token(st, signer, app, acr)
@@ -155,18 +161,31 @@ fn check_secret(app: &App, candidate: &str) -> Result<(), AadError> {
     }
 }
 
-/// The scope must be exactly `{graph}/.default` (one resource, `/.default`).
+/// Microsoft Graph's application id: `{id}/.default` names Graph too.
+const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
+
+/// The scope must be `{graph}/.default`: one resource, `/.default`, a resource this tenant
+/// knows (AADSTS500011 otherwise).
 fn check_scope(st: &SimState, scope: Option<&String>) -> Result<(), AadError> {
     let Some(scope) = scope.filter(|s| !s.trim().is_empty()) else {
         return Err(AadError::missing_parameter("scope"));
     };
+    let mut resources = Vec::new();
     for item in scope.split_whitespace() {
         let Some(resource) = item.strip_suffix("/.default") else {
             return Err(AadError::scope_not_default(scope));
         };
-        if resource.trim_end_matches('/') != st.graph {
-            return Err(AadError::scope_invalid(item));
-        }
+        resources.push(resource.trim_end_matches('/'));
+    }
+    if resources.iter().any(|r| *r != resources[0]) {
+        return Err(AadError::scope_invalid(scope));
+    }
+    let resource = resources[0];
+    if resource != st.graph && !resource.eq_ignore_ascii_case(GRAPH_APP_ID) {
+        return Err(AadError::resource_not_found(
+            resource,
+            &st.scenario.tenant_name,
+        ));
     }
     Ok(())
 }

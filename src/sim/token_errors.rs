@@ -186,7 +186,29 @@ impl AadError {
             ),
         )
     }
-    /// AADSTS70011, 400: `/.default` of a resource other than this sim's Graph.
+    /// AADSTS500011, 400 invalid_resource: `/.default` of a resource the tenant does not know.
+    pub(crate) fn resource_not_found(resource: &str, tenant_name: &str) -> Self {
+        aad(
+            BAD,
+            "invalid_resource",
+            500011,
+            format!(
+                "The resource principal named {resource} was not found in the tenant named {tenant_name}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant."
+            ),
+        )
+    }
+    /// AADSTS7000229, 401 invalid_client: the app exists but has no service principal here.
+    pub(crate) fn no_service_principal(app: &str, tenant_id: &str) -> Self {
+        aad(
+            UNAUTH,
+            "invalid_client",
+            7000229,
+            format!(
+                "The client application {app} is missing service principal in the tenant {tenant_id}. See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119"
+            ),
+        )
+    }
+    /// AADSTS70011, 400: scopes for more than one resource in one request.
     pub(crate) fn scope_invalid(scope: &str) -> Self {
         aad(
             BAD,

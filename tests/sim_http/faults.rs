@@ -27,7 +27,10 @@ async fn fifth_concurrent_request_gets_application_throttled() {
     let mut direct = s.h.stats().await;
     direct.uptime_s = stats.uptime_s;
     assert_eq!(direct, stats, "SimHandle::stats and GET /_sim/stats agree");
-    assert_eq!(stats.max_concurrent_per_mailbox["a@contoso.com"], 5);
+    assert_eq!(
+        stats.max_concurrent_per_mailbox["a@contoso.com"], 4,
+        "the request refused with 429 was never being served"
+    );
     assert_eq!(stats.max_concurrent_per_mailbox["s@contoso.com"], 1);
     assert_eq!(stats.throttled_429, 1);
     assert_eq!(stats.early_retries, 0);
@@ -53,16 +56,21 @@ async fn retry_after_header_on_429() {
 }
 
 #[tokio::test]
-async fn random_throttling_uses_fractional_retry_after() {
+async fn random_throttling_retry_after_is_whole_seconds() {
     let s = sim("[faults]\nthrottle_first = 1\nretry_after_s = 1.5", "").await;
     let t = s.token(FULL, "good~secret").await;
     let url = format!("{}/v1.0/users/a@contoso.com/messages", s.h.graph);
     let r = s.c.get(&url).bearer_auth(&t).send().await.unwrap();
     assert_eq!(r.status(), 429);
-    assert_eq!(r.headers()["retry-after"], "1.5");
+    assert_eq!(r.headers()["retry-after"], "2", "whole seconds, rounded up");
     let b: serde_json::Value = r.json().await.unwrap();
     assert!(graph_error(&b, "TooManyRequests"));
     assert_eq!(b["error"]["innerError"]["status"], "429");
+    // another request (not a retry of the throttled one) is not an early retry
+    let other = format!("{url}?$top=1");
+    let r = s.c.get(&other).bearer_auth(&t).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(s.stats().await.early_retries, 0);
     let r = s.c.get(&url).bearer_auth(&t).send().await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(s.stats().await.early_retries, 1);

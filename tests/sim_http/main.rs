@@ -7,6 +7,8 @@ mod graph_authz;
 mod graph_mail;
 mod identity;
 mod load;
+mod mail_api;
+mod query;
 mod scenario_file;
 mod support;
 mod token;

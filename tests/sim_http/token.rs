@@ -170,6 +170,23 @@ async fn scope_errors() {
     assert!(d.contains("scope User.Read is not valid"));
     let (st, b) = try_scope("https://graph.microsoft.com/.default").await;
     assert_eq!(st, 400);
+    let d = assert_aad(&b, "invalid_resource", 500011);
+    assert!(
+        d.contains("The resource principal named https://graph.microsoft.com was not found"),
+        "{d}"
+    );
+    let (st, b) = try_scope("api://unknown-app/.default").await;
+    assert_eq!(st, 400);
+    assert_aad(&b, "invalid_resource", 500011);
+    let mixed = format!("{} api://other/.default", s.scope());
+    let form = [
+        ("client_id", FULL),
+        ("client_secret", "good~secret"),
+        ("scope", mixed.as_str()),
+        ("grant_type", "client_credentials"),
+    ];
+    let (st, b) = s.token_raw(TENANT, &form).await;
+    assert_eq!(st, 400);
     assert_aad(&b, "invalid_scope", 70011);
     let (st, b) = try_scope("").await;
     assert_eq!(st, 400);
@@ -198,7 +215,7 @@ async fn token_unavailable_first_n_then_ok() {
                 .await
                 .unwrap();
         assert_eq!(r.status(), 503);
-        assert_eq!(r.headers()["retry-after"], "0.5");
+        assert_eq!(r.headers()["retry-after"], "1", "whole seconds, rounded up");
         assert_aad(&r.json().await.unwrap(), "temporarily_unavailable", 90033);
     }
     let (st, _) = s.token_secret(FULL, "good~secret").await;
@@ -207,5 +224,26 @@ async fn token_unavailable_first_n_then_ok() {
     assert_eq!(stats.token_requests, 3);
     assert_eq!(stats.tokens_issued, 1);
     assert_eq!(stats.count("POST /{tenant}/oauth2/v2.0/token", 503), 2);
-    assert_eq!(stats.early_retries, 2, "the 2nd and 3rd came before 0.5 s");
+    assert_eq!(stats.early_retries, 2, "the 2nd and 3rd came before 1 s");
+}
+
+#[tokio::test]
+async fn app_without_service_principal_is_7000229() {
+    let extra = r#"
+[[app]]
+client_id = "66666666-0000-4000-8000-000000000006"
+name = "Elsewhere"
+service_principal = false
+secrets = [{ id = "eeeeeeee-0000-4000-8000-000000000001", value = "s6", expires = "2099-01-01" }]
+"#;
+    let s = sim("", extra).await;
+    let (st, b) = s
+        .token_secret("66666666-0000-4000-8000-000000000006", "s6")
+        .await;
+    assert_eq!(st, 401);
+    let d = assert_aad(&b, "invalid_client", 7000229);
+    assert!(
+        d.contains("is missing service principal in the tenant 8f2b6c1e"),
+        "{d}"
+    );
 }

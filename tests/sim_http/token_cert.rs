@@ -96,6 +96,28 @@ async fn rs256_x5t_and_ps256_x5t_s256_both_work() {
     }
 }
 
+/// MSAL Python and azure-identity send the thumbprints base64url *with* `=` padding.
+#[tokio::test]
+async fn padded_thumbprint_headers_are_accepted() {
+    use base64::engine::general_purpose::URL_SAFE;
+    let (s, cred) = cert_sim().await;
+    let key = EncodingKey::from_rsa_pem(cred.key_pem.as_bytes()).unwrap();
+    for alg in [Algorithm::RS256, Algorithm::PS256] {
+        let mut h = Header::new(alg);
+        h.typ = Some("JWT".into());
+        if alg == Algorithm::RS256 {
+            h.x5t = Some(URL_SAFE.encode(sha1::Sha1::digest(&cred.der)));
+            assert!(h.x5t.as_deref().unwrap().ends_with('='));
+        } else {
+            h.x5t_s256 = Some(URL_SAFE.encode(sha2::Sha256::digest(&cred.der)));
+            assert!(h.x5t_s256.as_deref().unwrap().ends_with('='));
+        }
+        let jwt = jsonwebtoken::encode(&h, &good_claims(&s, TENANT), &key).unwrap();
+        let (st, b) = send(&s, &jwt).await;
+        assert_eq!(st, 200, "{alg:?}: {b}");
+    }
+}
+
 #[tokio::test]
 async fn unregistered_certificate_is_700027() {
     let (s, _) = cert_sim().await;

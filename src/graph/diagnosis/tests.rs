@@ -104,6 +104,24 @@ fn consent_missing_65001_and_unrelated_codes() {
 }
 
 #[test]
+fn missing_service_principal_7000229_and_unknown_resource_500011() {
+    let sp = r#"{"error":"invalid_client","error_description":"AADSTS7000229: The client application 78b9b9b6-6a3d-4c8f-9a53-95701700b726 is missing service principal in the tenant 50612dbb-0237-4969-b378-8d42590f9c00. See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119\r\nTrace ID: x\r\nCorrelation ID: y\r\nTimestamp: 2026-01-01 00:00:00Z","error_codes":[7000229]}"#;
+    let d = token(401, sp);
+    assert_eq!(d.cause, Cause::AppNotFound);
+    assert!(d.summary.contains("no service principal"), "{}", d.summary);
+    assert!(d.fix.contains("New-MgServicePrincipal"), "{}", d.fix);
+    assert_eq!(d.error_code.as_deref(), Some("AADSTS7000229"));
+    let res = r#"{"error":"invalid_resource","error_description":"AADSTS500011: The resource principal named https://graph.microsoft.us was not found in the tenant named Contoso. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.","error_codes":[500011]}"#;
+    let d = token(400, res);
+    assert_eq!(d.cause, Cause::ScopeInvalid);
+    assert!(d.summary.contains("does not know"), "{}", d.summary);
+    assert_eq!(d.error_code.as_deref(), Some("AADSTS500011"));
+    // the code lost (a proxy's excerpt): the OAuth error value still leads there
+    let d = token(400, r#"{"error":"invalid_resource"}"#);
+    assert!(d.summary.contains("does not know"), "{}", d.summary);
+}
+
+#[test]
 fn assertion_time_700024_no_credential_7000218_scope_1002012() {
     let t = r#"{"error":"invalid_client","error_description":"AADSTS700024: Client assertion is not within its valid time range. Current time: 2023-08-01T11:08:01.5274809Z, assertion valid from 2023-08-01T09:28:26.0000000Z, expiry time of assertion 2023-08-01T10:28:26.0000000Z.","error_codes":[700024]}"#;
     assert_eq!(token(401, t).cause, Cause::AssertionTimeInvalid);

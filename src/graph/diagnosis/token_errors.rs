@@ -77,6 +77,16 @@ fn by_code(code: u64, desc: &str) -> Option<Diagnosis> {
                 "Upload the certificate's public part (.cer) under Certificates & secrets and compare its thumbprint with the profile's; the private key must belong to that certificate.",
             )
         }
+        7000229 => Diagnosis::new(
+            Cause::AppNotFound,
+            "The app is registered, but it has no service principal (enterprise application) in this tenant, so it cannot sign in here.",
+            "Have an administrator of this tenant create it: open the admin consent URL (https://login.microsoftonline.com/<tenant>/adminconsent?client_id=<client id>), or run `New-MgServicePrincipal -AppId <client id>`; then grant admin consent to its API permissions.",
+        ),
+        500011 => Diagnosis::new(
+            Cause::ScopeInvalid,
+            "The requested scope names a resource this tenant does not know: its host is mistyped, or the API has no service principal in this tenant.",
+            "Request `https://graph.microsoft.com/.default` (or the national cloud's Graph host followed by /.default); for any other API, have an administrator consent to it in this tenant first.",
+        ),
         65001 => Diagnosis::new(
             Cause::PermissionMissing,
             "Nobody has consented to the app's permissions.",
@@ -111,6 +121,7 @@ fn by_error_value(error: &str) -> Option<Diagnosis> {
     let d = match error {
         "invalid_tenant" => by_code(90002, "")?,
         "invalid_scope" => by_code(1002012, "")?,
+        "invalid_resource" => by_code(500011, "")?,
         "unauthorized_client" => by_code(700016, "")?,
         "invalid_client" => Diagnosis::new(
             Cause::SecretInvalid,
