@@ -105,7 +105,17 @@ pub(crate) fn check(cx: &Ctx<'_>, raw: &RawScenario) -> Result<(), ScenarioError
 
 /// What is wrong with a number of seconds, if anything.
 fn seconds(v: f64, max: f64) -> Option<String> {
-    (!(0.0..=max).contains(&v)).then(|| format!("must be from 0 to {max} (seconds), not {v}"))
+    (!(0.0..=max).contains(&v))
+        .then(|| format!("must be from 0 to {max} (seconds), not {}", shown(v)))
+}
+
+/// A number as a person reads it: `1e300`, not three hundred digits.
+fn shown(v: f64) -> String {
+    if v.is_finite() && v.abs() >= 1e9 {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
 }
 
 /// The `[faults]` values out of bounds: key and message.
@@ -120,7 +130,10 @@ fn fault_problems(f: &Faults) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     for (key, v) in rates {
         if !(0.0..=1.0).contains(&v) {
-            out.push((key, format!("must be a probability from 0 to 1, not {v}")));
+            out.push((
+                key,
+                format!("must be a probability from 0 to 1, not {}", shown(v)),
+            ));
         }
     }
     for (key, v) in [("stall_s", f.stall_s), ("retry_after_s", f.retry_after_s)] {
