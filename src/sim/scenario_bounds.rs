@@ -74,23 +74,17 @@ pub(crate) fn check(cx: &Ctx<'_>, raw: &RawScenario) -> Result<(), ScenarioError
             return Err(fail(&path, "mailbox_range.count", m));
         }
     }
-    let effective = raw
-        .access_policy
-        .iter()
-        .map(|p| ("access_policy", p.effective_after_s))
-        .chain(
-            raw.rbac_assignment
-                .iter()
-                .map(|r| ("rbac_assignment", r.effective_after_s)),
-        );
-    let mut index = [0usize; 2];
-    for (table, v) in effective {
-        let slot = usize::from(table == "rbac_assignment");
-        let i = index[slot];
-        index[slot] += 1;
-        if let Some(m) = seconds(v, MAX_EFFECTIVE_AFTER_S) {
-            let path = [Key(table), Index(i), Key("effective_after_s")];
-            return Err(fail(&path, &format!("{table}.effective_after_s"), m));
+    let policies = raw.access_policy.iter().map(|p| p.effective_after_s);
+    let rbac = raw.rbac_assignment.iter().map(|r| r.effective_after_s);
+    for (table, delays) in [
+        ("access_policy", policies.collect::<Vec<_>>()),
+        ("rbac_assignment", rbac.collect()),
+    ] {
+        for (i, v) in delays.into_iter().enumerate() {
+            if let Some(m) = seconds(v, MAX_EFFECTIVE_AFTER_S) {
+                let path = [Key(table), Index(i), Key("effective_after_s")];
+                return Err(fail(&path, &format!("{table}.effective_after_s"), m));
+            }
         }
     }
     if let Some((key, problem)) = fault_problems(&raw.faults).into_iter().next() {
