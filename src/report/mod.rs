@@ -53,7 +53,8 @@ pub fn render(report: &Report, format: Format) -> Result<String, serde_json::Err
     })
 }
 
-/// Reads a JSON report, refusing other schemas.
+/// Reads a JSON report, refusing other schemas. Errors name the line and column at fault
+/// (or the `schema` field).
 pub fn parse_json(text: &str) -> Result<Report, String> {
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| format!("not a JSON report: {e}"))?;
@@ -66,6 +67,8 @@ pub fn parse_json(text: &str) -> Result<Report, String> {
         }
         None => return Err("not a mailscope report (no \"schema\" field)".into()),
     }
-    serde_json::from_value(value)
+    drop(value);
+    // From the text again (not the value), so that a mismatch names its line and column.
+    serde_json::from_str(text)
         .map_err(|e| format!("the report does not match schema {SCHEMA}: {e}"))
 }

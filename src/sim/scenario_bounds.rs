@@ -74,23 +74,17 @@ pub(crate) fn check(cx: &Ctx<'_>, raw: &RawScenario) -> Result<(), ScenarioError
             return Err(fail(&path, "mailbox_range.count", m));
         }
     }
-    let effective = raw
-        .access_policy
-        .iter()
-        .map(|p| ("access_policy", p.effective_after_s))
-        .chain(
-            raw.rbac_assignment
-                .iter()
-                .map(|r| ("rbac_assignment", r.effective_after_s)),
-        );
-    let mut index = [0usize; 2];
-    for (table, v) in effective {
-        let slot = usize::from(table == "rbac_assignment");
-        let i = index[slot];
-        index[slot] += 1;
-        if let Some(m) = seconds(v, MAX_EFFECTIVE_AFTER_S) {
-            let path = [Key(table), Index(i), Key("effective_after_s")];
-            return Err(fail(&path, &format!("{table}.effective_after_s"), m));
+    let policies = raw.access_policy.iter().map(|p| p.effective_after_s);
+    let rbac = raw.rbac_assignment.iter().map(|r| r.effective_after_s);
+    for (table, delays) in [
+        ("access_policy", policies.collect::<Vec<_>>()),
+        ("rbac_assignment", rbac.collect()),
+    ] {
+        for (i, v) in delays.into_iter().enumerate() {
+            if let Some(m) = seconds(v, MAX_EFFECTIVE_AFTER_S) {
+                let path = [Key(table), Index(i), Key("effective_after_s")];
+                return Err(fail(&path, &format!("{table}.effective_after_s"), m));
+            }
         }
     }
     if let Some((key, problem)) = fault_problems(&raw.faults).into_iter().next() {
@@ -105,7 +99,17 @@ pub(crate) fn check(cx: &Ctx<'_>, raw: &RawScenario) -> Result<(), ScenarioError
 
 /// What is wrong with a number of seconds, if anything.
 fn seconds(v: f64, max: f64) -> Option<String> {
-    (!(0.0..=max).contains(&v)).then(|| format!("must be from 0 to {max} (seconds), not {v}"))
+    (!(0.0..=max).contains(&v))
+        .then(|| format!("must be from 0 to {max} (seconds), not {}", shown(v)))
+}
+
+/// A number as a person reads it: `1e300`, not three hundred digits.
+fn shown(v: f64) -> String {
+    if v.is_finite() && v.abs() >= 1e9 {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
 }
 
 /// The `[faults]` values out of bounds: key and message.
@@ -120,7 +124,10 @@ fn fault_problems(f: &Faults) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     for (key, v) in rates {
         if !(0.0..=1.0).contains(&v) {
-            out.push((key, format!("must be a probability from 0 to 1, not {v}")));
+            out.push((
+                key,
+                format!("must be a probability from 0 to 1, not {}", shown(v)),
+            ));
         }
     }
     for (key, v) in [("stall_s", f.stall_s), ("retry_after_s", f.retry_after_s)] {

@@ -35,8 +35,9 @@ pub struct AccessToken {
 #[derive(Deserialize)]
 struct TokenResponse {
     access_token: String,
+    /// Read as any JSON value and bounded by [`token_cache::lifetime`].
     #[serde(default)]
-    expires_in: Option<u64>,
+    expires_in: Option<serde_json::Value>,
 }
 
 /// Acquires and caches tokens for one app in one tenant of one cloud.
@@ -149,7 +150,7 @@ impl TokenSource {
         })?;
         // Checked where it enters: a lifetime beyond a day (or beyond what an Instant can
         // hold) counts as a day.
-        let expires_in = token_cache::lifetime(parsed.expires_in);
+        let expires_in = token_cache::lifetime(parsed.expires_in.as_ref());
         Ok((Secret::new(parsed.access_token), expires_in))
     }
 }

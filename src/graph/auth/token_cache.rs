@@ -11,10 +11,18 @@ pub const RENEW_BEFORE: Duration = Duration::from_secs(300);
 /// last at most a day); a larger value, however large, counts as this.
 pub const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 
-/// A token's lifetime from the endpoint's `expires_in` (seconds), bounded by [`MAX_LIFETIME`];
-/// absent means Entra's usual 3599 s.
-pub fn lifetime(expires_in: Option<u64>) -> Duration {
-    Duration::from_secs(expires_in.unwrap_or(3599)).min(MAX_LIFETIME)
+/// A token's lifetime from the endpoint's `expires_in`, bounded by [`MAX_LIFETIME`]: seconds
+/// as a JSON number or a numeric string (the v1 endpoints send `"3599"`); a negative value
+/// counts as zero (renew at once); absent or unreadable means Entra's usual 3599 s.
+pub fn lifetime(expires_in: Option<&serde_json::Value>) -> Duration {
+    const USUAL: f64 = 3599.0;
+    let secs = match expires_in {
+        Some(serde_json::Value::Number(n)) => n.as_f64().unwrap_or(USUAL),
+        Some(serde_json::Value::String(s)) => s.trim().parse().unwrap_or(USUAL),
+        _ => USUAL,
+    };
+    let secs = if secs.is_nan() { USUAL } else { secs };
+    Duration::try_from_secs_f64(secs.clamp(0.0, MAX_LIFETIME.as_secs_f64())).unwrap_or(MAX_LIFETIME)
 }
 
 /// One cached token.
@@ -77,14 +85,21 @@ mod tests {
     #[test]
     fn a_huge_expires_in_is_a_day_and_never_panics() {
         let now = Instant::now();
-        assert_eq!(lifetime(Some(u64::MAX)), MAX_LIFETIME);
-        assert_eq!(lifetime(Some(3599)), Duration::from_secs(3599));
+        let of = |v: serde_json::Value| lifetime(Some(&v));
+        assert_eq!(of(serde_json::json!(u64::MAX)), MAX_LIFETIME);
+        assert_eq!(of(serde_json::json!(1e300)), MAX_LIFETIME);
+        assert_eq!(of(serde_json::json!("1e400")), MAX_LIFETIME);
+        assert_eq!(of(serde_json::json!(-5)), Duration::ZERO);
+        assert_eq!(of(serde_json::json!("3599")), Duration::from_secs(3599));
+        assert_eq!(of(serde_json::json!(3599)), Duration::from_secs(3599));
+        assert_eq!(of(serde_json::json!("NaN")), Duration::from_secs(3599));
+        assert_eq!(of(serde_json::json!(["x"])), Duration::from_secs(3599));
         assert_eq!(lifetime(None), Duration::from_secs(3599));
         let mut c = TokenCache::default();
         c.put(Secret::new("t"), Duration::MAX, now);
         assert!(c.get(now).is_some());
         assert!(c.get(now + MAX_LIFETIME).is_none(), "renewed within a day");
-        c.put(Secret::new("t"), lifetime(Some(u64::MAX)), now);
+        c.put(Secret::new("t"), of(serde_json::json!(u64::MAX)), now);
         assert!(c.get(now + MAX_LIFETIME - RENEW_BEFORE * 2).is_some());
     }
 }
