@@ -16,6 +16,7 @@
 mod assertion;
 mod authz;
 mod batch;
+mod ca_dir;
 mod certs;
 mod directory;
 mod faults;
