@@ -17,6 +17,7 @@
 mod assertion;
 mod authz;
 mod batch;
+mod ca_dir;
 mod certs;
 mod directory;
 mod faults;

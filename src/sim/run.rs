@@ -9,6 +9,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::SimError;
+use super::ca_dir::CaDir;
 use super::scenario::Scenario;
 use super::server;
 use super::state::SimState;
@@ -33,7 +34,8 @@ pub struct SimHandle {
     state: Arc<SimState>,
     shutdown: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
-    dir: PathBuf,
+    /// The CA file's folder, removed when the handle is dropped.
+    _dir: CaDir,
 }
 
 impl SimHandle {
@@ -84,7 +86,7 @@ impl Drop for SimHandle {
         if let Some(task) = self.task.take() {
             task.abort();
         }
-        let _ = std::fs::remove_dir_all(&self.dir);
+        // `dir` removes the CA folder when it is dropped, right after this.
     }
 }
 
@@ -116,9 +118,8 @@ pub async fn start(scenario: Scenario, listen: SocketAddr) -> Result<SimHandle, 
         addr.ip()
     };
     let base = format!("https://{}", SocketAddr::new(host, addr.port()));
-    let dir = std::env::temp_dir().join(format!("mailscope-sim-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).map_err(io("creating the CA folder"))?;
-    let ca_file = dir.join("ca.pem");
+    let dir = CaDir::create(&std::env::temp_dir()).map_err(io("creating the CA folder"))?;
+    let ca_file = dir.path().join("ca.pem");
     std::fs::write(&ca_file, &material.ca_pem).map_err(io("writing the CA file"))?;
     let tenant_id = scenario.tenant_id.clone();
     let state = Arc::new(SimState::new(scenario, base.clone(), base.clone(), signer));
@@ -135,7 +136,7 @@ pub async fn start(scenario: Scenario, listen: SocketAddr) -> Result<SimHandle, 
         state,
         shutdown: tx,
         task: Some(task),
-        dir,
+        _dir: dir,
     })
 }
 

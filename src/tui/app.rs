@@ -10,6 +10,9 @@ use ratatui::backend::Backend;
 use time::OffsetDateTime;
 use tokio::sync::mpsc::UnboundedReceiver;
 
+use tui_input::InputRequest;
+
+use super::form::Edit;
 use super::keys;
 use super::model::Model;
 use super::msg::{Action, Msg};
@@ -30,6 +33,18 @@ pub fn event_to_msg(model: &Model, ev: Event) -> Option<Msg> {
         },
         _ => None,
     }
+}
+
+/// Terminal events handled in one go before replies, signals and the clock get a turn (and
+/// the screen is drawn). Keys typed or pasted faster than this are inserted in steps of this
+/// size, so the loop stays responsive to Ctrl-C, SIGTERM and worker replies.
+pub const BURST_MAX: usize = 1024;
+
+/// What woke the loop.
+enum Woken {
+    Event(Event),
+    Msg(Msg),
+    Ended,
 }
 
 /// Runs until the model says quit or the events end.
@@ -53,31 +68,108 @@ where
         .draw(|f| view::draw(f, model))
         .map_err(|e| e.to_string())?;
     loop {
-        let msg = tokio::select! {
+        let woken = tokio::select! {
             ev = events.next() => match ev {
-                Some(Ok(ev)) => event_to_msg(model, ev),
+                Some(Ok(ev)) => Woken::Event(ev),
                 Some(Err(e)) => return Err(e.to_string()),
-                None => break,
+                None => Woken::Ended,
             },
-            Some(m) = replies.recv() => Some(m),
-            _ = tick.tick() => Some(Msg::Tick(OffsetDateTime::now_utc())),
-            () = terminate.recv() => Some(Msg::Action(Action::Quit)),
+            Some(m) = replies.recv() => Woken::Msg(m),
+            _ = tick.tick() => Woken::Msg(Msg::Tick(OffsetDateTime::now_utc())),
+            () = terminate.recv() => Woken::Msg(Msg::Action(Action::Quit)),
         };
-        let Some(msg) = msg else { continue };
-        let quiet_tick = matches!(msg, Msg::Tick(_)) && !ticks_show(model);
-        for effect in update(model, msg) {
-            runner.run(effect);
-        }
-        if model.quitting {
+        let (redraw, ended) = match woken {
+            Woken::Ended => break,
+            Woken::Msg(msg) => {
+                let redraw = !matches!(msg, Msg::Tick(_)) || ticks_show(model);
+                apply(model, runner, msg);
+                (redraw, false)
+            }
+            Woken::Event(ev) => burst(model, runner, ev, &mut events).await?,
+        };
+        if model.quitting || ended {
             break;
         }
-        if !quiet_tick {
+        if redraw {
             terminal
                 .draw(|f| view::draw(f, model))
                 .map_err(|e| e.to_string())?;
         }
     }
     Ok(())
+}
+
+fn apply(model: &mut Model, runner: &mut Runner, msg: Msg) {
+    for effect in update(model, msg) {
+        runner.run(effect);
+    }
+}
+
+/// Handles `first` and the terminal events already waiting behind it (up to [`BURST_MAX`]):
+/// runs of typed characters become one insertion, in order with the other keys. Returns
+/// whether to redraw and whether the events ended.
+async fn burst<S>(
+    model: &mut Model,
+    runner: &mut Runner,
+    first: Event,
+    events: &mut S,
+) -> Result<(bool, bool), String>
+where
+    S: Stream<Item = std::io::Result<Event>> + Unpin,
+{
+    let mut typed = String::new();
+    let mut next = Some(first);
+    let mut handled = 0;
+    let mut ended = false;
+    while let Some(ev) = next.take() {
+        handled += 1;
+        match event_to_msg(model, ev.clone()) {
+            Some(Msg::Edit(Edit::Key(InputRequest::InsertChar(c)))) => typed.push(c),
+            msg => {
+                // Keys are mapped against the model as it is once the text before them is in.
+                let msg = if typed.is_empty() {
+                    msg
+                } else {
+                    apply(
+                        model,
+                        runner,
+                        Msg::Edit(Edit::Insert(std::mem::take(&mut typed))),
+                    );
+                    event_to_msg(model, ev)
+                };
+                if let Some(msg) = msg {
+                    apply(model, runner, msg);
+                }
+            }
+        }
+        if model.quitting || handled >= BURST_MAX {
+            break;
+        }
+        match ready(events).await {
+            Some(Some(Ok(ev))) => next = Some(ev),
+            Some(Some(Err(e))) => return Err(e.to_string()),
+            Some(None) => ended = true,
+            None => {}
+        }
+    }
+    if !typed.is_empty() && !model.quitting {
+        apply(model, runner, Msg::Edit(Edit::Insert(typed)));
+    }
+    Ok((true, ended))
+}
+
+/// The next event if one is ready now (`Some(None)`: the events ended), without waiting.
+/// Polled with this task's own waker, so a stream that remembers the waker of a pending poll
+/// (crossterm's does) still wakes the loop later.
+async fn ready<S>(events: &mut S) -> Option<Option<std::io::Result<Event>>>
+where
+    S: Stream<Item = std::io::Result<Event>> + Unpin,
+{
+    tokio::select! {
+        biased;
+        ev = events.next() => Some(ev),
+        () = std::future::ready(()) => None,
+    }
 }
 
 /// Whether a tick changes what is on screen (the watch countdown).

@@ -1,6 +1,53 @@
 //! Form fields: text inputs (optionally masked) and choices, with an error shown beside each.
+//! Every text field has a length limit; typed bursts and pastes are inserted in one step, in
+//! time linear in what fits, and what does not fit is dropped with a note under the field.
 
 use tui_input::{Input, InputRequest};
+
+/// The limit of a text field unless it sets its own (paths, URLs and other free text).
+pub const DEFAULT_MAX_CHARS: usize = 4096;
+
+/// Limits for kinds of values (characters).
+pub mod limits {
+    /// A GUID, with the braces some portals copy.
+    pub const GUID: usize = 38;
+    /// An e-mail address (RFC 5321 path limit).
+    pub const ADDRESS: usize = 254;
+    /// A DNS domain name.
+    pub const DOMAIN: usize = 253;
+    /// A secret value or password: far more than any real one (Entra secrets have 40).
+    pub const SECRET: usize = 1024;
+    /// A URL.
+    pub const URL: usize = 2048;
+    /// A profile name (see `validate::profile_name`).
+    pub const PROFILE_NAME: usize = 64;
+    /// An app's display name (see `validate::display_name`).
+    pub const APP_NAME: usize = 120;
+    /// A group's display name.
+    pub const GROUP_NAME: usize = 64;
+    /// A date as typed (YYYY-MM-DD, with room for mistakes the validation explains).
+    pub const DATE: usize = 32;
+}
+
+/// An edit of the focused field: one key's request, or text typed in a burst (inserted at
+/// once, like a paste but kept verbatim).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    Key(InputRequest),
+    Insert(String),
+}
+
+impl From<InputRequest> for Edit {
+    fn from(r: InputRequest) -> Self {
+        Edit::Key(r)
+    }
+}
+
+impl From<&Edit> for Edit {
+    fn from(e: &Edit) -> Self {
+        e.clone()
+    }
+}
 
 /// What a field holds.
 #[derive(Debug, Clone)]
@@ -21,6 +68,10 @@ pub struct Field {
     pub hint: Option<String>,
     /// Hidden fields are neither drawn nor focused (e.g. endpoints unless the cloud is custom).
     pub hidden: bool,
+    /// The most characters a text field holds.
+    pub max_chars: usize,
+    /// Said under the field until the next edit, e.g. that a paste was cut to fit.
+    pub note: Option<String>,
 }
 
 impl Field {
@@ -34,6 +85,8 @@ impl Field {
             error: None,
             hint: None,
             hidden: false,
+            max_chars: DEFAULT_MAX_CHARS,
+            note: None,
         }
     }
 
@@ -47,6 +100,8 @@ impl Field {
             error: None,
             hint: None,
             hidden: false,
+            max_chars: limits::SECRET,
+            note: None,
         }
     }
 
@@ -57,11 +112,19 @@ impl Field {
             error: None,
             hint: None,
             hidden: false,
+            max_chars: DEFAULT_MAX_CHARS,
+            note: None,
         }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Sets the most characters the field holds.
+    pub fn with_max(mut self, max_chars: usize) -> Self {
+        self.max_chars = max_chars;
         self
     }
 
@@ -92,12 +155,20 @@ impl Field {
         }
     }
 
-    fn edit(&mut self, req: InputRequest) -> bool {
+    fn edit(&mut self, edit: Edit) -> bool {
+        let req = match edit {
+            Edit::Insert(text) => return self.insert(&text),
+            Edit::Key(InputRequest::InsertChar(c)) => {
+                return self.insert(c.encode_utf8(&mut [0; 4]));
+            }
+            Edit::Key(req) => req,
+        };
         match &mut self.kind {
             FieldKind::Text { input, .. } => {
                 let changed = input.handle(req).is_some_and(|c| c.value);
                 if changed {
                     self.error = None;
+                    self.note = None;
                 }
                 changed
             }
@@ -112,6 +183,51 @@ impl Field {
                 true
             }
         }
+    }
+}
+
+impl Field {
+    /// Inserts `text` at the cursor of a text field, without control characters (line breaks
+    /// included), up to the field's limit; what does not fit is dropped and a note says so.
+    /// Linear in the characters that fit, whatever the length of `text`.
+    fn insert(&mut self, text: &str) -> bool {
+        let FieldKind::Text { input, .. } = &mut self.kind else {
+            return false;
+        };
+        let value = input.value();
+        let room = self.max_chars.saturating_sub(value.chars().count());
+        let mut added = String::new();
+        let mut count = 0;
+        let mut cut = false;
+        for c in text.chars().filter(|c| !c.is_control()) {
+            if count == room {
+                cut = true;
+                break;
+            }
+            added.push(c);
+            count += 1;
+        }
+        self.note = cut.then(|| {
+            format!(
+                "Only the first {} characters fit in this field; the rest was not inserted.",
+                self.max_chars
+            )
+        });
+        if count == 0 {
+            return false;
+        }
+        let cursor = input.cursor();
+        let at = value
+            .char_indices()
+            .nth(cursor)
+            .map_or(value.len(), |(i, _)| i);
+        let mut next = String::with_capacity(value.len() + added.len());
+        next.push_str(&value[..at]);
+        next.push_str(&added);
+        next.push_str(&value[at..]);
+        *input = Input::new(next).with_cursor(cursor + count);
+        self.error = None;
+        true
     }
 }
 
@@ -170,18 +286,20 @@ impl Form {
         }
     }
 
-    /// Applies an editing request to the focused field; true when its value changed.
-    pub fn edit(&mut self, req: InputRequest) -> bool {
-        self.fields.get_mut(self.focus).is_some_and(|f| f.edit(req))
+    /// Applies an edit to the focused field; true when its value changed.
+    pub fn edit(&mut self, edit: impl Into<Edit>) -> bool {
+        let edit = edit.into();
+        self.fields
+            .get_mut(self.focus)
+            .is_some_and(|f| f.edit(edit))
     }
 
-    /// Inserts pasted text into the focused text field (line breaks dropped).
+    /// Inserts pasted text into the focused text field (control characters and line breaks
+    /// dropped, cut to the field's limit).
     pub fn paste(&mut self, text: &str) -> bool {
-        let mut changed = false;
-        for c in text.chars().filter(|c| !c.is_control()) {
-            changed |= self.edit(InputRequest::InsertChar(c));
-        }
-        changed
+        self.fields
+            .get_mut(self.focus)
+            .is_some_and(|f| f.insert(text))
     }
 
     pub fn get(&self, i: usize) -> Option<&Field> {
@@ -218,6 +336,7 @@ impl Form {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn editing_clears_the_error_and_choices_cycle() {
@@ -236,5 +355,73 @@ mod tests {
         assert_eq!(form.focus, 0);
         assert!(form.paste("d\ne"));
         assert_eq!(form.value(0), "abcde");
+    }
+
+    #[test]
+    fn a_megabyte_paste_is_cut_to_the_limit_with_a_note() {
+        let mut form = Form::new(vec![Field::text("ID", "").with_max(limits::GUID)]);
+        let huge = "0123456789abcdef".repeat(1 << 16);
+        assert_eq!(huge.len(), 1 << 20);
+        assert!(form.paste(&huge));
+        assert_eq!(form.value(0), &huge[..limits::GUID]);
+        let note = form.get(0).and_then(|f| f.note.clone()).unwrap_or_default();
+        assert!(note.contains("first 38 characters"), "{note}");
+        // Full: typing is refused, and says why; deleting clears the note.
+        assert!(!form.edit(InputRequest::InsertChar('x')));
+        assert!(form.edit(InputRequest::DeletePrevChar));
+        assert!(form.get(0).is_some_and(|f| f.note.is_none()));
+        assert!(form.edit(Edit::Insert("zz".into())));
+        assert_eq!(form.value(0).chars().count(), limits::GUID);
+        assert!(form.value(0).ends_with('z'));
+    }
+
+    #[test]
+    fn typed_text_goes_in_at_the_cursor() {
+        let mut form = Form::new(vec![Field::text("Name", "héllo")]);
+        form.edit(InputRequest::GoToStart);
+        form.edit(InputRequest::GoToNextChar);
+        form.edit(InputRequest::GoToNextChar);
+        assert!(form.edit(Edit::Insert("XY".into())));
+        assert_eq!(form.value(0), "héXYllo");
+        assert!(form.edit(InputRequest::InsertChar('!')));
+        assert_eq!(
+            form.value(0),
+            "héXY!llo",
+            "the cursor follows the insertion"
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn paste_never_exceeds_the_limit_and_keeps_a_prefix(
+            before in "\\PC{0,8}",
+            cursor in 0usize..10,
+            pasted in any::<String>(),
+            max in 0usize..40,
+        ) {
+            let before: String = before.chars().take(max).collect();
+            let mut field = Field::text("F", before.clone()).with_max(max);
+            let cursor = cursor.min(before.chars().count());
+            if let FieldKind::Text { input, .. } = &mut field.kind {
+                *input = Input::new(before.clone()).with_cursor(cursor);
+            }
+            let mut form = Form::new(vec![field]);
+            form.paste(&pasted);
+            let value: Vec<char> = form.value(0).chars().collect();
+            prop_assert!(value.len() <= max);
+            let sanitized: Vec<char> = pasted.chars().filter(|c| !c.is_control()).collect();
+            let head: Vec<char> = before.chars().take(cursor).collect();
+            let tail: Vec<char> = before.chars().skip(cursor).collect();
+            prop_assert_eq!(&value[..head.len()], &head[..]);
+            prop_assert_eq!(&value[value.len() - tail.len()..], &tail[..]);
+            let inserted = &value[head.len()..value.len() - tail.len()];
+            prop_assert_eq!(inserted, &sanitized[..inserted.len()]);
+            let fits = max - before.chars().count();
+            prop_assert_eq!(inserted.len(), sanitized.len().min(fits));
+            let noted = form.get(0).is_some_and(|f| f.note.is_some());
+            prop_assert_eq!(noted, sanitized.len() > fits);
+        }
     }
 }

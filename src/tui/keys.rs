@@ -4,6 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::InputRequest;
 
+use super::form::Edit;
 use super::model::{Model, Overlay};
 use super::msg::{Action, Msg};
 use super::screens;
@@ -109,8 +110,10 @@ pub fn map(model: &Model, k: KeyEvent) -> Option<Msg> {
     match focus {
         FocusKind::Text => text_key(k, ctrl),
         FocusKind::Choice => match k.code {
-            KeyCode::Left => Some(Msg::Edit(InputRequest::GoToPrevChar)),
-            KeyCode::Right | KeyCode::Char(' ') => Some(Msg::Edit(InputRequest::GoToNextChar)),
+            KeyCode::Left => Some(Msg::Edit(Edit::Key(InputRequest::GoToPrevChar))),
+            KeyCode::Right | KeyCode::Char(' ') => {
+                Some(Msg::Edit(Edit::Key(InputRequest::GoToNextChar)))
+            }
             KeyCode::Up => act(Action::FocusPrev),
             KeyCode::Down => act(Action::FocusNext),
             KeyCode::Char('?') => act(Action::Help),
@@ -121,7 +124,7 @@ pub fn map(model: &Model, k: KeyEvent) -> Option<Msg> {
 }
 
 fn text_key(k: KeyEvent, ctrl: bool) -> Option<Msg> {
-    let edit = |r| Some(Msg::Edit(r));
+    let edit = |r| Some(Msg::Edit(Edit::Key(r)));
     match k.code {
         KeyCode::Char('w') if ctrl => edit(InputRequest::DeletePrevWord),
         KeyCode::Char('u') if ctrl => edit(InputRequest::DeleteFromStart),

@@ -4,8 +4,8 @@
 use mailscope::graph::CheckReport;
 use mailscope::profile::Profile;
 use mailscope::secrets::Secret;
-use tui_input::InputRequest;
 
+use super::form::Edit;
 use super::screens::checks::{Capability, CellResult};
 
 /// A request id handed out by the model; replies echo it.
@@ -85,8 +85,8 @@ pub enum Action {
 #[derive(Debug)]
 pub enum Msg {
     Action(Action),
-    /// An editing keystroke for the focused text field.
-    Edit(InputRequest),
+    /// An editing keystroke for the focused text field, or a burst of typed text.
+    Edit(Edit),
     /// Text pasted into the terminal (bracketed paste).
     Paste(String),
     Resize(u16, u16),

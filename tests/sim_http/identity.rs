@@ -139,3 +139,21 @@ fn binary_prints_ready_line_and_exits_zero_on_sigterm_and_sigint() {
         assert!(ready < Duration::from_secs(1), "ready after {ready:?}");
     }
 }
+
+#[test]
+fn a_killed_sims_folder_is_removed_by_the_next_sim() {
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/scenarios/demo.toml");
+    let (mut killed, v) = spawn_binary(scenario);
+    let dead = std::path::Path::new(v["ca_file"].as_str().unwrap())
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    signal(&killed, "-KILL");
+    killed.wait().unwrap();
+    assert!(dead.exists(), "SIGKILL cannot be cleaned up after");
+    let (mut next, v) = spawn_binary(scenario);
+    assert!(!dead.exists(), "the next sim removes the dead one's folder");
+    assert!(std::path::Path::new(v["ca_file"].as_str().unwrap()).exists());
+    signal(&next, "-TERM");
+    assert!(next.wait().unwrap().success());
+}

@@ -7,7 +7,7 @@ use mailscope::preset::Preset;
 use mailscope::profile::{Profile, validate};
 
 use crate::tui::effect::Effect;
-use crate::tui::form::{Field, Form};
+use crate::tui::form::{Field, Form, limits};
 use crate::tui::keys::Binding;
 use crate::tui::model::Model;
 use crate::tui::msg::{Action, Msg};
@@ -48,22 +48,26 @@ impl AppRegState {
                     .app_name
                     .clone()
                     .unwrap_or_else(|| preset.default_app_name.clone()),
-            ),
+            )
+            .with_max(limits::APP_NAME),
             Field::choice("Supported account types", accounts, account_index),
             Field::text(
                 "Redirect URI",
                 profile.redirect_uri.clone().unwrap_or_default(),
             )
-            .with_hint(redirect_hint),
+            .with_hint(redirect_hint)
+            .with_max(limits::URL),
             Field::text(
                 "Application (client) ID",
                 profile.client_id.clone().unwrap_or_default(),
-            ),
+            )
+            .with_max(limits::GUID),
             Field::text(
                 "Directory (tenant) ID",
                 profile.tenant.clone().unwrap_or_default(),
             )
-            .with_hint("The GUID from Overview, or a domain such as contoso.onmicrosoft.com."),
+            .with_hint("The GUID from Overview, or a domain such as contoso.onmicrosoft.com.")
+            .with_max(limits::DOMAIN),
         ]);
         form.set_hidden(F_REDIRECT, preset.redirect_uri_template.is_none());
         AppRegState { form }
@@ -132,7 +136,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Action(Action::FocusNext) => form.focus_next(),
         Msg::Action(Action::FocusPrev) => form.focus_prev(),
-        Msg::Edit(req) if form.edit(req) => revalidate_focused(form),
+        Msg::Edit(req) if form.edit(&req) => revalidate_focused(form),
         Msg::Paste(text) if form.paste(text.trim()) => revalidate_focused(form),
         Msg::Action(Action::Submit) if !form.at_last() => form.focus_next(),
         Msg::Action(Action::Submit) => return submit(model),

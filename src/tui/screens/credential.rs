@@ -9,7 +9,7 @@ use mailscope::secrets::Secret;
 use time::Date;
 
 use crate::tui::effect::Effect;
-use crate::tui::form::{Field, Form};
+use crate::tui::form::{Field, Form, limits};
 use crate::tui::keys::Binding;
 use crate::tui::model::Model;
 use crate::tui::msg::{Action, CertInfo, Msg, Reply, RunId};
@@ -76,9 +76,10 @@ impl CredState {
                 "Secret ID (optional)",
                 info.and_then(|c| c.secret_id.clone()).unwrap_or_default(),
             )
-            .with_hint("Lets mailscope recognise the ID if it is pasted as the value."),
+            .with_hint("Lets mailscope recognise the ID if it is pasted as the value.")
+            .with_max(limits::GUID),
             Field::masked("Value").with_hint("Ctrl-R shows or hides what you typed."),
-            Field::text("Expires (YYYY-MM-DD)", expires.to_string()),
+            Field::text("Expires (YYYY-MM-DD)", expires.to_string()).with_max(limits::DATE),
             Field::text("Write public .cer to", cer_default)
                 .with_hint("Upload this file under Certificates & secrets > Certificates."),
             Field::text("Or import PEM/PFX", "")

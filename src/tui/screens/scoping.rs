@@ -8,7 +8,7 @@ use mailscope::profile::{Profile, Scope, ScopeMechanism, validate};
 use mailscope::secrets::Secret;
 
 use crate::tui::effect::Effect;
-use crate::tui::form::{Field, Form};
+use crate::tui::form::{Field, Form, limits};
 use crate::tui::keys::{Binding, FocusKind};
 use crate::tui::model::Model;
 use crate::tui::msg::{Action, Msg, Reply, RunId};
@@ -76,13 +76,15 @@ impl ScopingState {
                 scope
                     .and_then(|s| s.group_name.clone())
                     .unwrap_or_else(|| preset.scoping.group_name.clone()),
-            ),
+            )
+            .with_max(limits::GROUP_NAME),
             Field::text(
                 "Group address",
                 scope
                     .and_then(|s| s.group_address.clone())
                     .unwrap_or_else(|| default_address(profile, preset)),
-            ),
+            )
+            .with_max(limits::ADDRESS),
             Field::choice(
                 "Mechanism",
                 vec![
@@ -95,7 +97,8 @@ impl ScopingState {
                 "Service principal ID",
                 profile.service_principal_id.clone().unwrap_or_default(),
             )
-            .with_hint("Object ID from Enterprise applications > the app (not App registrations)."),
+            .with_hint("Object ID from Enterprise applications > the app (not App registrations).")
+            .with_max(limits::GUID),
         ]);
         let mut form = form;
         form.set_hidden(F_SP, mechanism != ScopeMechanism::Rbac);
@@ -217,7 +220,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         (Pane::Script, Msg::Action(Action::FocusNext | Action::FocusPrev)) => {
             st.pane = Pane::Fields
         }
-        (Pane::Fields, Msg::Edit(req)) if st.form.edit(req) => return regenerate(model),
+        (Pane::Fields, Msg::Edit(req)) if st.form.edit(&req) => return regenerate(model),
         (Pane::Fields, Msg::Paste(text)) if st.form.paste(text.trim()) => {
             return regenerate(model);
         }

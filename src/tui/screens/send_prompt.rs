@@ -6,7 +6,7 @@ use mailscope::preset::{PermissionKind, Preset};
 use mailscope::profile::validate;
 
 use crate::tui::effect::Effect;
-use crate::tui::form::{Field, Form};
+use crate::tui::form::{Field, Form, limits};
 use crate::tui::model::Model;
 use crate::tui::msg::{Action, Msg};
 
@@ -24,7 +24,7 @@ impl Default for SendPrompt {
     fn default() -> Self {
         SendPrompt {
             open: false,
-            form: Form::new(vec![Field::text("Send to", "")]),
+            form: Form::new(vec![Field::text("Send to", "").with_max(limits::ADDRESS)]),
         }
     }
 }
@@ -70,7 +70,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Option<String>> {
     let w = model.wizard.as_mut()?;
     let p = &mut w.checks.send;
     match msg {
-        Msg::Edit(req) if p.form.edit(req) => {
+        Msg::Edit(req) if p.form.edit(&req) => {
             p.form.set_error(0, live_error(p.form.value(0)));
         }
         Msg::Paste(text) if p.form.paste(text.trim()) => {

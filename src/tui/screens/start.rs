@@ -4,7 +4,7 @@ use mailscope::preset;
 use mailscope::profile::{Cloud, Endpoints, PresetId, Profile, validate};
 
 use crate::tui::effect::Effect;
-use crate::tui::form::{Field, Form};
+use crate::tui::form::{Field, Form, limits};
 use crate::tui::keys::{Binding, FocusKind};
 use crate::tui::model::Model;
 use crate::tui::msg::{Action, ListedProfile, Msg};
@@ -50,9 +50,10 @@ impl Default for StartState {
             Field::choice("Vendor preset", presets, 0),
             Field::choice("Microsoft cloud", clouds, 0),
             Field::text("Profile name", "kundo")
-                .with_hint("Names the saved profile, e.g. contoso-kundo."),
-            Field::text("Authority URL", "https://"),
-            Field::text("Graph URL", "https://"),
+                .with_hint("Names the saved profile, e.g. contoso-kundo.")
+                .with_max(limits::PROFILE_NAME),
+            Field::text("Authority URL", "https://").with_max(limits::URL),
+            Field::text("Graph URL", "https://").with_max(limits::URL),
             Field::text("Extra CA file (PEM)", "")
                 .with_hint("Optional: a CA certificate to trust for these endpoints."),
         ]);

@@ -2,6 +2,7 @@
 
 pub mod harness;
 mod mailboxes;
+mod paste;
 mod screens_snap;
 mod send;
 mod support;

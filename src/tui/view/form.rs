@@ -44,13 +44,25 @@ fn field_height(f: &Field, vw: u16) -> u16 {
         FieldKind::Choice { .. } => lines_for(&shown_value(f, true), vw),
         FieldKind::Text { .. } => 1,
     };
-    let note = f
-        .error
-        .as_deref()
-        .or(f.hint.as_deref())
+    value + note_height(f, vw)
+}
+
+/// What is said under a field: its error and a note (a paste was cut), else its hint.
+fn note_texts(f: &Field) -> Vec<&str> {
+    let said: Vec<&str> = [f.error.as_deref(), f.note.as_deref()]
+        .into_iter()
+        .flatten()
         .filter(|s| !s.is_empty())
-        .map_or(0, |s| lines_for(s, vw.saturating_sub(2)).min(4));
-    value + note
+        .collect();
+    if said.is_empty() {
+        f.hint
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .into_iter()
+            .collect()
+    } else {
+        said
+    }
 }
 
 /// Draws the form into `area`; `active` says whether the form has the keyboard.
@@ -114,24 +126,33 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &Form, active: bool, theme: &Th
         let note_h = note_height(f, vw);
         if note_h > 0 {
             let note_area = Rect::new(area.x + LABEL_W, y + value_h, vw, note_h);
-            let line = match (&f.error, &f.hint) {
-                (Some(e), _) => Line::from(vec![
+            let mut lines = Vec::new();
+            if let Some(e) = &f.error {
+                lines.push(Line::from(vec![
                     Span::styled("✗ ", theme.error()),
                     Span::styled(e.as_str(), theme.error()),
-                ]),
-                (None, Some(hint)) => Line::from(Span::styled(hint.as_str(), theme.dim())),
-                (None, None) => Line::default(),
-            };
-            frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), note_area);
+                ]));
+            }
+            if let Some(n) = &f.note {
+                lines.push(Line::from(vec![
+                    Span::styled("! ", theme.warn()),
+                    Span::styled(n.as_str(), theme.warn()),
+                ]));
+            }
+            if lines.is_empty()
+                && let Some(hint) = &f.hint
+            {
+                lines.push(Line::from(Span::styled(hint.as_str(), theme.dim())));
+            }
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), note_area);
         }
         y += h;
     }
 }
 
 fn note_height(f: &Field, vw: u16) -> u16 {
-    f.error
-        .as_deref()
-        .or(f.hint.as_deref())
-        .filter(|s| !s.is_empty())
-        .map_or(0, |s| lines_for(s, vw.saturating_sub(2)).min(4))
+    note_texts(f)
+        .iter()
+        .map(|s| lines_for(s, vw.saturating_sub(2)).min(4))
+        .sum()
 }
