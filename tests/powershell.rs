@@ -173,6 +173,21 @@ fn one(id: PresetId, strings: &Strings, part: Part, mech: ScopeMechanism) -> Gen
     checked(id, strings, part, mech).0
 }
 
+/// The full text of every call of `name` in `src`, in order.
+fn calls_to(src: &str, name: &str) -> Vec<String> {
+    parse::parse(src)
+        .invocations()
+        .into_iter()
+        .filter(|(n, _)| n == name)
+        .map(|(_, call)| call)
+        .collect()
+}
+
+/// Kundo's Exchange script for realistic values, checked.
+fn kundo_exchange(mech: ScopeMechanism) -> String {
+    one(PresetId::Kundo, &Strings::realistic(), Part::Exchange, mech).text
+}
+
 #[test]
 fn snapshots_for_every_preset_mechanism_and_part() {
     let strings = Strings::realistic();
@@ -372,13 +387,8 @@ fn personal_accounts_get_v2_access_tokens_in_the_same_request() {
 #[test]
 fn members_are_added_even_when_the_admin_is_not_a_group_manager() {
     for mech in MECHANISMS {
-        let text = one(PresetId::Kundo, &Strings::realistic(), Part::Exchange, mech).text;
-        let adds: Vec<String> = parse::parse(&text)
-            .invocations()
-            .into_iter()
-            .filter(|(name, _)| name == "Add-DistributionGroupMember")
-            .map(|(_, call)| call)
-            .collect();
+        let text = kundo_exchange(mech);
+        let adds = calls_to(&text, "Add-DistributionGroupMember");
         assert_eq!(adds.len(), 1);
         assert!(
             adds[0].contains(" -BypassSecurityGroupManagerCheck "),
@@ -390,15 +400,8 @@ fn members_are_added_even_when_the_admin_is_not_a_group_manager() {
 
 #[test]
 fn the_security_group_warning_is_for_access_policies_only() {
-    let strings = Strings::realistic();
-    let aap = one(PresetId::Kundo, &strings, Part::Exchange, MECHANISMS[0]).text;
-    let rbac = one(
-        PresetId::Kundo,
-        &strings,
-        Part::Exchange,
-        ScopeMechanism::Rbac,
-    )
-    .text;
+    let aap = kundo_exchange(MECHANISMS[0]);
+    let rbac = kundo_exchange(ScopeMechanism::Rbac);
     assert!(aap.contains("An application access policy needs a security group"));
     assert!(!rbac.contains("needs a security group"));
     assert!(!rbac.contains("SecurityEnabled"));
@@ -410,19 +413,8 @@ fn the_security_group_warning_is_for_access_policies_only() {
 /// service principals).
 #[test]
 fn rbac_assignments_are_group_scoped_and_found_again_in_a_documented_way() {
-    let text = one(
-        PresetId::Kundo,
-        &Strings::realistic(),
-        Part::Exchange,
-        ScopeMechanism::Rbac,
-    )
-    .text;
-    let calls = parse::parse(&text).invocations();
-    let lookups: Vec<&String> = calls
-        .iter()
-        .filter(|(n, _)| n == "Get-ManagementRoleAssignment")
-        .map(|(_, c)| c)
-        .collect();
+    let text = kundo_exchange(ScopeMechanism::Rbac);
+    let lookups = calls_to(&text, "Get-ManagementRoleAssignment");
     assert_eq!(lookups.len(), 2);
     assert!(
         lookups
@@ -438,11 +430,7 @@ fn rbac_assignments_are_group_scoped_and_found_again_in_a_documented_way() {
         let line_end = text[at..].find('\n').expect("eol") + at;
         assert!(text[at..line_end].contains("| Where-Object $isThisApp)"));
     }
-    let creates: Vec<&String> = calls
-        .iter()
-        .filter(|(n, _)| n == "New-ManagementRoleAssignment")
-        .map(|(_, c)| c)
-        .collect();
+    let creates = calls_to(&text, "New-ManagementRoleAssignment");
     assert_eq!(creates.len(), 1);
     assert!(creates[0].contains("-RecipientGroupScope $groupIdentity"));
     assert!(!text.contains("New-ManagementScope -Name $"));
@@ -452,13 +440,7 @@ fn rbac_assignments_are_group_scoped_and_found_again_in_a_documented_way() {
 /// and parses as PowerShell.
 #[test]
 fn the_consent_removal_lines_remove_only_the_scoped_mail_roles() {
-    let text = one(
-        PresetId::Kundo,
-        &Strings::realistic(),
-        Part::Exchange,
-        ScopeMechanism::Rbac,
-    )
-    .text;
+    let text = kundo_exchange(ScopeMechanism::Rbac);
     let body = section(&text, "Remove the tenant-wide consent (do this by hand)");
     let code: String = body
         .lines()
@@ -506,13 +488,7 @@ fn the_consent_removal_lines_remove_only_the_scoped_mail_roles() {
 /// as a fallback, and no test call can stop the script.
 #[test]
 fn access_policy_checks_read_granted_and_denied_and_survive_refusals() {
-    let text = one(
-        PresetId::Kundo,
-        &Strings::realistic(),
-        Part::Exchange,
-        MECHANISMS[0],
-    )
-    .text;
+    let text = kundo_exchange(MECHANISMS[0]);
     let checks = &text[text.find("# Check every mailbox").expect("checks")..];
     let granted = checks
         .find("if ($answer -eq 'Granted') {")
@@ -522,13 +498,7 @@ fn access_policy_checks_read_granted_and_denied_and_survive_refusals() {
         .expect("denied");
     let fallback = checks.find("[guid]::NewGuid()").expect("fallback");
     assert!(granted < denied && denied < fallback);
-    let p = parse::parse(checks);
-    let tests: Vec<String> = p
-        .invocations()
-        .into_iter()
-        .filter(|(n, _)| n == "Test-ApplicationAccessPolicy")
-        .map(|(_, c)| c)
-        .collect();
+    let tests = calls_to(checks, "Test-ApplicationAccessPolicy");
     assert_eq!(tests.len(), 2);
     for call in &tests {
         assert!(call.ends_with("-ErrorAction Stop"), "{call}");
