@@ -2,6 +2,8 @@
 //! commands, and every value evaluating to exactly what went in, for realistic and hostile
 //! values. Snapshots show each preset's scripts.
 
+#[path = "powershell/facts.rs"]
+mod facts;
 #[path = "powershell/fixtures.rs"]
 mod fixtures;
 #[path = "powershell/hostile.rs"]
@@ -10,6 +12,7 @@ mod hostile;
 mod parse;
 
 use std::collections::BTreeSet;
+use std::sync::LazyLock;
 
 use mailscope::powershell::quote::{quote, single_quoted};
 use mailscope::powershell::{GeneratedScript, Part, ScriptError, generate};
@@ -24,6 +27,9 @@ const MECHANISMS: [ScopeMechanism; 2] = [
     ScopeMechanism::ApplicationAccessPolicy,
     ScopeMechanism::Rbac,
 ];
+
+/// The recorded cmdlet facts (`src/powershell/cmdlet_facts.toml`), read once.
+static FACTS: LazyLock<facts::Facts> = LazyLock::new(facts::load);
 
 fn set(names: &[&str]) -> BTreeSet<String> {
     names.iter().map(|s| s.to_string()).collect()
@@ -104,14 +110,32 @@ fn expected_commands(
     out
 }
 
-/// Parses `g` and checks syntax, commands and values; returns the quoted values after the
-/// values block (the script's own constants) and the skeleton.
+/// Parses `g` and checks syntax, commands, the cmdlet facts and values; returns the quoted
+/// values after the values block (the script's own constants) and the skeleton.
 fn check(g: &GeneratedScript, commands: &BTreeSet<String>) -> (Vec<String>, String) {
+    check_as(g, commands, true)
+}
+
+/// [`check`], with the cmdlet-facts reading optional: the property tests compare each
+/// script's skeleton with one whose facts are checked, so they skip it to stay fast.
+fn check_as(
+    g: &GeneratedScript,
+    commands: &BTreeSet<String>,
+    with_facts: bool,
+) -> (Vec<String>, String) {
     assert!(g.text.is_ascii(), "script is not ASCII");
     let p = parse::parse(&g.text);
     let errors = p.errors();
     assert!(errors.is_empty(), "parse errors: {errors:?}\n{}", g.text);
     assert_eq!(&p.commands(), commands, "commands differ");
+    if with_facts {
+        let disagreements = facts::check(&p, &FACTS);
+        assert!(
+            disagreements.is_empty(),
+            "the script disagrees with cmdlet_facts.toml:\n{}",
+            disagreements.join("\n")
+        );
+    }
     let quoted: Vec<String> = p.quoted().into_iter().map(|(_, v)| v).collect();
     assert!(quoted.len() >= g.values.len(), "fewer literals than values");
     for (i, v) in g.values.iter().enumerate() {
@@ -127,15 +151,41 @@ fn checked(
     part: Part,
     mech: ScopeMechanism,
 ) -> (GeneratedScript, Vec<String>, String) {
+    checked_as(id, strings, part, mech, true)
+}
+
+fn checked_as(
+    id: PresetId,
+    strings: &Strings,
+    part: Part,
+    mech: ScopeMechanism,
+    with_facts: bool,
+) -> (GeneratedScript, Vec<String>, String) {
     let preset = preset_for(id);
     let prof = profile(&preset, strings);
     let g = generate(&prof, &preset, part, Some(mech)).expect("script");
-    let (consts, skel) = check(&g, &expected_commands(&preset, &prof, part, mech));
+    let expected = expected_commands(&preset, &prof, part, mech);
+    let (consts, skel) = check_as(&g, &expected, with_facts);
     (g, consts, skel)
 }
 
 fn one(id: PresetId, strings: &Strings, part: Part, mech: ScopeMechanism) -> GeneratedScript {
     checked(id, strings, part, mech).0
+}
+
+/// The full text of every call of `name` in `src`, in order.
+fn calls_to(src: &str, name: &str) -> Vec<String> {
+    parse::parse(src)
+        .invocations()
+        .into_iter()
+        .filter(|(n, _)| n == name)
+        .map(|(_, call)| call)
+        .collect()
+}
+
+/// Kundo's Exchange script for realistic values, checked.
+fn kundo_exchange(mech: ScopeMechanism) -> String {
+    one(PresetId::Kundo, &Strings::realistic(), Part::Exchange, mech).text
 }
 
 #[test]
@@ -245,8 +295,8 @@ proptest! {
     ) {
         let id = PresetId::ALL[preset_ix];
         let (part, mech) = (Part::ALL[part_ix], MECHANISMS[mech_ix]);
-        let (hostile, h_consts, h_skel) = checked(id, &strings, part, mech);
-        let (plain, p_consts, p_skel) = checked(id, &strings.benign(), part, mech);
+        let (hostile, h_consts, h_skel) = checked_as(id, &strings, part, mech, false);
+        let (plain, p_consts, p_skel) = checked_as(id, &strings.benign(), part, mech, false);
         prop_assert_eq!(hostile.values.len(), plain.values.len());
         prop_assert_eq!(h_consts, p_consts);
         prop_assert_eq!(h_skel, p_skel);
@@ -337,13 +387,8 @@ fn personal_accounts_get_v2_access_tokens_in_the_same_request() {
 #[test]
 fn members_are_added_even_when_the_admin_is_not_a_group_manager() {
     for mech in MECHANISMS {
-        let text = one(PresetId::Kundo, &Strings::realistic(), Part::Exchange, mech).text;
-        let adds: Vec<String> = parse::parse(&text)
-            .invocations()
-            .into_iter()
-            .filter(|(name, _)| name == "Add-DistributionGroupMember")
-            .map(|(_, call)| call)
-            .collect();
+        let text = kundo_exchange(mech);
+        let adds = calls_to(&text, "Add-DistributionGroupMember");
         assert_eq!(adds.len(), 1);
         assert!(
             adds[0].contains(" -BypassSecurityGroupManagerCheck "),
@@ -355,15 +400,8 @@ fn members_are_added_even_when_the_admin_is_not_a_group_manager() {
 
 #[test]
 fn the_security_group_warning_is_for_access_policies_only() {
-    let strings = Strings::realistic();
-    let aap = one(PresetId::Kundo, &strings, Part::Exchange, MECHANISMS[0]).text;
-    let rbac = one(
-        PresetId::Kundo,
-        &strings,
-        Part::Exchange,
-        ScopeMechanism::Rbac,
-    )
-    .text;
+    let aap = kundo_exchange(MECHANISMS[0]);
+    let rbac = kundo_exchange(ScopeMechanism::Rbac);
     assert!(aap.contains("An application access policy needs a security group"));
     assert!(!rbac.contains("needs a security group"));
     assert!(!rbac.contains("SecurityEnabled"));
@@ -375,19 +413,8 @@ fn the_security_group_warning_is_for_access_policies_only() {
 /// service principals).
 #[test]
 fn rbac_assignments_are_group_scoped_and_found_again_in_a_documented_way() {
-    let text = one(
-        PresetId::Kundo,
-        &Strings::realistic(),
-        Part::Exchange,
-        ScopeMechanism::Rbac,
-    )
-    .text;
-    let calls = parse::parse(&text).invocations();
-    let lookups: Vec<&String> = calls
-        .iter()
-        .filter(|(n, _)| n == "Get-ManagementRoleAssignment")
-        .map(|(_, c)| c)
-        .collect();
+    let text = kundo_exchange(ScopeMechanism::Rbac);
+    let lookups = calls_to(&text, "Get-ManagementRoleAssignment");
     assert_eq!(lookups.len(), 2);
     assert!(
         lookups
@@ -403,11 +430,7 @@ fn rbac_assignments_are_group_scoped_and_found_again_in_a_documented_way() {
         let line_end = text[at..].find('\n').expect("eol") + at;
         assert!(text[at..line_end].contains("| Where-Object $isThisApp)"));
     }
-    let creates: Vec<&String> = calls
-        .iter()
-        .filter(|(n, _)| n == "New-ManagementRoleAssignment")
-        .map(|(_, c)| c)
-        .collect();
+    let creates = calls_to(&text, "New-ManagementRoleAssignment");
     assert_eq!(creates.len(), 1);
     assert!(creates[0].contains("-RecipientGroupScope $groupIdentity"));
     assert!(!text.contains("New-ManagementScope -Name $"));
@@ -417,13 +440,7 @@ fn rbac_assignments_are_group_scoped_and_found_again_in_a_documented_way() {
 /// and parses as PowerShell.
 #[test]
 fn the_consent_removal_lines_remove_only_the_scoped_mail_roles() {
-    let text = one(
-        PresetId::Kundo,
-        &Strings::realistic(),
-        Part::Exchange,
-        ScopeMechanism::Rbac,
-    )
-    .text;
+    let text = kundo_exchange(ScopeMechanism::Rbac);
     let body = section(&text, "Remove the tenant-wide consent (do this by hand)");
     let code: String = body
         .lines()
@@ -432,6 +449,7 @@ fn the_consent_removal_lines_remove_only_the_scoped_mail_roles() {
         .collect();
     let p = parse::parse(&code);
     assert!(p.errors().is_empty(), "{:?}\n{code}", p.errors());
+    assert_eq!(facts::check(&p, &FACTS), Vec::<String>::new());
     assert_eq!(
         p.commands(),
         set(&[
@@ -470,13 +488,7 @@ fn the_consent_removal_lines_remove_only_the_scoped_mail_roles() {
 /// as a fallback, and no test call can stop the script.
 #[test]
 fn access_policy_checks_read_granted_and_denied_and_survive_refusals() {
-    let text = one(
-        PresetId::Kundo,
-        &Strings::realistic(),
-        Part::Exchange,
-        MECHANISMS[0],
-    )
-    .text;
+    let text = kundo_exchange(MECHANISMS[0]);
     let checks = &text[text.find("# Check every mailbox").expect("checks")..];
     let granted = checks
         .find("if ($answer -eq 'Granted') {")
@@ -486,13 +498,7 @@ fn access_policy_checks_read_granted_and_denied_and_survive_refusals() {
         .expect("denied");
     let fallback = checks.find("[guid]::NewGuid()").expect("fallback");
     assert!(granted < denied && denied < fallback);
-    let p = parse::parse(checks);
-    let tests: Vec<String> = p
-        .invocations()
-        .into_iter()
-        .filter(|(n, _)| n == "Test-ApplicationAccessPolicy")
-        .map(|(_, c)| c)
-        .collect();
+    let tests = calls_to(checks, "Test-ApplicationAccessPolicy");
     assert_eq!(tests.len(), 2);
     for call in &tests {
         assert!(call.ends_with("-ErrorAction Stop"), "{call}");
@@ -534,4 +540,95 @@ fn optional_permissions_are_requested_only_when_chosen() {
     assert!(values(&rbac).contains(&"Application Mail.Send".to_string()));
     // The consent-removal lines name it too, since RBAC now grants it in Exchange.
     assert!(rbac.text.contains(mail_send));
+}
+
+/// The record's checks catch what the reference rules out: a piped Remove-Mg... that cannot
+/// bind, parameters from two sets, a switch given a value, a missing required parameter, an
+/// unrecorded cmdlet, and an output property nobody documented.
+#[test]
+fn the_facts_check_catches_calls_the_reference_rules_out() {
+    let cases = [
+        (
+            "Get-MgServicePrincipalAppRoleAssignment -ServicePrincipalId $x | Remove-MgServicePrincipalAppRoleAssignment -ServicePrincipalId $x\n",
+            "Remove-MgServicePrincipalAppRoleAssignment: no parameter set",
+        ),
+        (
+            "Get-ManagementRoleAssignment -Identity $a -Role $r\n",
+            "Get-ManagementRoleAssignment: no parameter set",
+        ),
+        (
+            "Add-DistributionGroupMember -Identity $g -Member $m -BypassSecurityGroupManagerCheck $true\n",
+            "switch -BypassSecurityGroupManagerCheck given a value",
+        ),
+        (
+            "Test-ApplicationAccessPolicy -Identity $m\n",
+            "Test-ApplicationAccessPolicy: no parameter set",
+        ),
+        (
+            "Set-Mailbox -Identity $m\n",
+            "Set-Mailbox is not in cmdlet_facts.toml",
+        ),
+        (
+            "$r = Test-ApplicationAccessPolicy -Identity $m -AppId $a\n$x = $r.Result\n",
+            "output property Result is not recorded",
+        ),
+        (
+            "Get-ManagementRoleAssignment -Role $r | Where-Object { $_.CustomResourceScope }\n",
+            "output property CustomResourceScope is not recorded",
+        ),
+        (
+            "$f = { $_.Bogus }\nGet-ManagementRoleAssignment -Role $r | Where-Object $f\n",
+            "output property Bogus is not recorded",
+        ),
+        (
+            "$g = @(Get-DistributionGroup -Identity $g)\n$x = $g[0].Members\n",
+            "output property Members is not recorded",
+        ),
+    ];
+    for (src, expected) in cases {
+        let p = parse::parse(src);
+        assert!(p.errors().is_empty(), "{src}");
+        let found = facts::check(&p, &FACTS);
+        assert!(
+            found.iter().any(|f| f.contains(expected)),
+            "{src}: expected {expected:?}, got {found:?}"
+        );
+    }
+}
+
+/// Every recorded cmdlet is used by some script (no stale facts) and names its Microsoft page.
+#[test]
+fn every_recorded_cmdlet_is_used_and_sourced() {
+    let strings = Strings::realistic();
+    let mut used = BTreeSet::new();
+    for id in PresetId::ALL {
+        let preset = preset_for(id);
+        let mut prof = profile(&preset, &strings);
+        prof.optional_permissions = preset
+            .optional_permissions()
+            .map(|p| p.name.clone())
+            .collect();
+        for mech in MECHANISMS {
+            for part in Part::ALL {
+                let g = generate(&prof, &preset, part, Some(mech)).expect("script");
+                used.extend(parse::parse(&g.text).commands());
+            }
+        }
+    }
+    used.insert("Remove-MgServicePrincipalAppRoleAssignment".to_string());
+    assert_eq!(facts::names(&FACTS), used);
+    for c in &FACTS.cmdlets {
+        assert!(
+            c.source.starts_with("https://learn.microsoft.com/"),
+            "{}: {}",
+            c.name,
+            c.source
+        );
+        assert!(!c.sets.is_empty(), "{} has no parameter set", c.name);
+        assert!(
+            c.outputs.is_empty() || c.outputs_source.is_some(),
+            "{}: outputs need a source",
+            c.name
+        );
+    }
 }

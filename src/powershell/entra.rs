@@ -268,7 +268,7 @@ fn certificate(s: &mut Script) {
     s.comment("Certificates > Upload certificate), which keeps the existing one.");
     s.line("$certificatePath = (Resolve-Path -LiteralPath $CertificateFile).ProviderPath");
     s.line(
-        "$certificate = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2 -ArgumentList $certificatePath",
+        "$certificate = New-Object -TypeName System.Security.Cryptography.X509Certificates.X509Certificate2 -ArgumentList $certificatePath",
     );
     s.line("$thumbprint = [System.Convert]::ToBase64String($certificate.GetCertHash())");
     s.line("$existingKeys = @($app.KeyCredentials)");

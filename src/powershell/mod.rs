@@ -6,6 +6,10 @@
 //! those variables, so no value can change what the script does. Scripts are idempotent (each
 //! create is guarded by a lookup), commented block by block, Windows PowerShell 5.1 compatible,
 //! ASCII-only, and take `-WhatIf` for a dry run.
+//!
+//! The cmdlet-level facts the scripts rely on (parameter sets, required parameters, switches,
+//! output property names), each with its Microsoft reference page, are recorded once in
+//! `cmdlet_facts.toml` beside this module; `tests/powershell.rs` checks every script against it.
 
 mod aap;
 mod entra;

@@ -55,7 +55,7 @@ fn service_principal(s: &mut Script) {
     );
     s.close("}");
     s.comment("The names Exchange may show for the app in a role assignment (RoleAssigneeName).");
-    s.line("$spNames = @($ServicePrincipalId, $AppId, $AppName)");
+    s.line("$spNames = @($ServicePrincipalId, $AppId)");
     s.open("if ($null -ne $exchangeSp) {");
     s.line(
         "$spNames = $spNames + @([string]$exchangeSp.Identity, [string]$exchangeSp.Name, [string]$exchangeSp.DisplayName, [string]$exchangeSp.ObjectId)",
