@@ -88,6 +88,16 @@ pub(crate) fn validate(st: &SimState, app: &App, assertion: &str) -> Result<(), 
     check_claims(st, app, &claims)
 }
 
+/// A JWT NumericDate: seconds, possibly with a fraction (RFC 7519 §2; MSAL Python sends
+/// `time.time() + 600`).
+fn numeric_date(v: &Value) -> Option<i64> {
+    v.as_i64().or_else(|| {
+        v.as_f64()
+            .filter(|f| f.is_finite())
+            .map(|f| f.floor() as i64)
+    })
+}
+
 fn check_claims(st: &SimState, app: &App, c: &Value) -> Result<(), AadError> {
     let is_client = |k: &str| {
         c[k].as_str()
@@ -107,13 +117,13 @@ fn check_claims(st: &SimState, app: &App, c: &Value) -> Result<(), AadError> {
     if c["jti"].as_str().is_none_or(str::is_empty) {
         return Err(AadError::malformed_assertion("The 'jti' claim is missing."));
     }
-    let Some(exp) = c["exp"].as_i64() else {
+    let Some(exp) = numeric_date(&c["exp"]) else {
         return Err(AadError::malformed_assertion("The 'exp' claim is missing."));
     };
-    let nbf = c["nbf"].as_i64();
+    let nbf = numeric_date(&c["nbf"]);
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     if now > exp + SKEW_S || nbf.is_some_and(|n| now < n - SKEW_S) {
-        let from = nbf.or(c["iat"].as_i64()).unwrap_or(exp);
+        let from = nbf.or(numeric_date(&c["iat"])).unwrap_or(exp);
         return Err(AadError::assertion_time(
             &ms_time(now),
             &ms_time(from),

@@ -118,6 +118,19 @@ async fn padded_thumbprint_headers_are_accepted() {
     }
 }
 
+/// MSAL Python writes `exp`/`iat` as `time.time() + 600`: NumericDate with a fraction.
+#[tokio::test]
+async fn fractional_numeric_dates_are_accepted() {
+    let (s, cred) = cert_sim().await;
+    let mut c = good_claims(&s, TENANT);
+    let now = now() as f64 + 0.25;
+    c["iat"] = json!(now);
+    c["nbf"] = json!(now);
+    c["exp"] = json!(now + 600.5);
+    let (st, b) = send(&s, &assertion(&cred, &cred, Algorithm::RS256, &c)).await;
+    assert_eq!(st, 200, "{b}");
+}
+
 #[tokio::test]
 async fn unregistered_certificate_is_700027() {
     let (s, _) = cert_sim().await;

@@ -1,0 +1,221 @@
+"""One `mailscope sim` for the whole suite, trusted through its CA file, and clients for it.
+
+The sim is the built binary (MAILSCOPE_BIN, set by tests/conformance.rs; else target/debug).
+Every request stays on 127.0.0.1: MSAL and azure-identity skip instance discovery (which would
+ask login.microsoftonline.com), and msgraph-sdk's base URL is the sim's.
+"""
+
+import asyncio
+import datetime
+import json
+import os
+import pathlib
+import shutil
+import ssl
+import subprocess
+import tempfile
+
+import httpx
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+TENANT = "8f2b6c1e-4d3a-4b5c-9e7f-0a1b2c3d4e5f"
+FULL = "11111111-0000-4000-8000-000000000001"
+SECRET = "full~secret~value"
+CERT_APP = "44444444-0000-4000-8000-000000000004"
+BASIC = "55555555-0000-4000-8000-000000000005"
+BASIC_SECRET = "basic~secret"
+NO_SP = "66666666-0000-4000-8000-000000000006"
+MAILBOX = "support@contoso.com"
+OTHER = "other@contoso.com"
+
+SCENARIO = f"""
+tenant_id = "{TENANT}"
+tenant_name = "Contoso"
+domains = ["contoso.onmicrosoft.com", "contoso.com"]
+
+[[app]]
+client_id = "{FULL}"
+name = "Conformance"
+roles = ["User.Read.All", "Mail.ReadWrite", "Mail.Send", "MailboxSettings.ReadWrite"]
+secrets = [{{ id = "aaaaaaaa-0000-4000-8000-000000000001", value = "{SECRET}", expires = "2099-01-01" }}]
+
+[[app]]
+client_id = "{CERT_APP}"
+name = "Certificate app"
+roles = ["Mail.Send"]
+certificates = ["app.pem"]
+
+[[app]]
+client_id = "{BASIC}"
+name = "Read basic"
+roles = ["Mail.ReadBasic.All"]
+secrets = [{{ id = "bbbbbbbb-0000-4000-8000-000000000001", value = "{BASIC_SECRET}", expires = "2099-01-01" }}]
+
+[[app]]
+client_id = "{NO_SP}"
+name = "Elsewhere"
+service_principal = false
+secrets = [{{ id = "cccccccc-0000-4000-8000-000000000001", value = "x", expires = "2099-01-01" }}]
+
+[[mailbox]]
+address = "{MAILBOX}"
+kind = "shared"
+messages = 5
+
+[[mailbox]]
+address = "{OTHER}"
+display_name = "Other Person"
+messages = 2
+
+[[mailbox]]
+address = "onprem@contoso.com"
+kind = "on-premises"
+"""
+
+
+def _certificate(folder: pathlib.Path) -> dict:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "conformance")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    cert_pem = cert.public_bytes(serialization.Encoding.PEM)
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    (folder / "app.pem").write_bytes(cert_pem)
+    both = folder / "app-with-key.pem"
+    both.write_bytes(key_pem + cert_pem)
+    return {
+        "key_pem": key_pem.decode(),
+        "cert_pem": cert_pem.decode(),
+        "sha1": cert.fingerprint(hashes.SHA1()).hex().upper(),
+        "pem_with_key": str(both),
+    }
+
+
+def _binary() -> str:
+    explicit = os.environ.get("MAILSCOPE_BIN")
+    if explicit:
+        return explicit
+    built = ROOT / "target" / "debug" / "mailscope"
+    if built.exists():
+        return str(built)
+    pytest.exit("set MAILSCOPE_BIN or run `cargo build` first", returncode=2)
+
+
+class Sim:
+    """The running sim: its ready line and the credentials the scenario registered."""
+
+    def __init__(self, ready: dict, cert: dict, folder: pathlib.Path):
+        self.authority = ready["authority"]
+        self.graph = ready["graph"]
+        self.ca_file = ready["ca_file"]
+        self.tenant_id = ready["tenant_id"]
+        self.scope = f"{self.graph}/.default"
+        self.cert = cert
+        self.folder = folder
+
+    def stats(self) -> dict:
+        with httpx.Client(verify=ssl_context(self.ca_file)) as c:
+            return c.get(f"{self.authority}/_sim/stats").json()
+
+
+def ssl_context(ca_file: str) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=ca_file)
+
+
+@pytest.fixture(scope="session")
+def sim():
+    folder = pathlib.Path(tempfile.mkdtemp(prefix="mailscope-conformance-"))
+    cert = _certificate(folder)
+    scenario = folder / "scenario.toml"
+    scenario.write_text(SCENARIO)
+    proc = subprocess.Popen(
+        [_binary(), "sim", "--scenario", str(scenario), "--listen", "127.0.0.1:0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"mailscope sim exited ({proc.wait()}) without a ready line")
+        ready = json.loads(line)
+        for var in ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"):
+            os.environ[var] = ready["ca_file"]
+        for var in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY"):
+            os.environ.pop(var, None)
+        os.environ["NO_PROXY"] = "127.0.0.1,localhost"
+        yield Sim(ready, cert, folder)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def run():
+    """Runs a coroutine on the suite's one event loop (the SDK's HTTP client lives on it)."""
+    loop = asyncio.new_event_loop()
+    yield loop.run_until_complete
+    loop.close()
+
+
+def graph_client(sim: Sim, credential):
+    """msgraph-sdk's GraphServiceClient against the sim, authenticated by `credential`."""
+    from kiota_authentication_azure.azure_identity_authentication_provider import (
+        AzureIdentityAuthenticationProvider,
+    )
+    from msgraph import GraphRequestAdapter, GraphServiceClient
+    from msgraph_core import GraphClientFactory
+
+    auth = AzureIdentityAuthenticationProvider(
+        credential, scopes=[sim.scope], allowed_hosts=["127.0.0.1"]
+    )
+    http = GraphClientFactory.create_with_default_middleware(
+        client=httpx.AsyncClient(verify=ssl_context(sim.ca_file), base_url=f"{sim.graph}/v1.0")
+    )
+    adapter = GraphRequestAdapter(auth, client=http)
+    adapter.base_url = f"{sim.graph}/v1.0"
+    return GraphServiceClient(request_adapter=adapter)
+
+
+def secret_credential(sim: Sim, client_id: str = FULL, secret: str = SECRET):
+    from azure.identity import ClientSecretCredential
+
+    return ClientSecretCredential(
+        sim.tenant_id,
+        client_id,
+        secret,
+        authority=sim.authority,
+        disable_instance_discovery=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def graph(sim, run):
+    return graph_client(sim, secret_credential(sim))
+
+
+@pytest.fixture(scope="session")
+def basic_graph(sim, run):
+    return graph_client(sim, secret_credential(sim, BASIC, BASIC_SECRET))
