@@ -289,7 +289,7 @@ impl ListQuery {
             .take(self.page)
             .map(|v| self.select(v))
             .collect();
-        (page, total, self.skip + self.page < total)
+        (page, total, self.skip.saturating_add(self.page) < total)
     }
 
     fn select(&self, mut v: Value) -> Value {
@@ -317,7 +317,11 @@ impl ListQuery {
         }
         body["value"] = Value::Array(page);
         if more {
-            body["@odata.nextLink"] = json!(next_link(next_base, query, self.skip + self.page));
+            body["@odata.nextLink"] = json!(next_link(
+                next_base,
+                query,
+                self.skip.saturating_add(self.page)
+            ));
         }
         body
     }

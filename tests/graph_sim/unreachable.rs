@@ -232,7 +232,7 @@ async fn an_authority_that_never_answers_ends_the_check_after_the_configured_tim
     let store = mailscope::secrets::MemoryStore::new();
     mailscope::secrets::store_client_secret(
         &store,
-        "silent",
+        &p,
         &mailscope::secrets::Secret::new(KUNDO_SECRET),
     )
     .unwrap();
