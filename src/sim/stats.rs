@@ -24,14 +24,15 @@ pub struct SimStats {
     /// Requests per route template (e.g. `GET /v1.0/users/{id}/messages`) and status code;
     /// requests inside `$batch` are counted under their own routes too.
     pub requests: BTreeMap<String, BTreeMap<u16, u64>>,
-    /// Highest number of requests in flight at once per mailbox (per app and mailbox, the
-    /// highest over apps), counting the ones that were refused with 429.
+    /// Highest number of requests being served at once per mailbox (per app and mailbox, the
+    /// highest over apps); requests refused with 429 are not counted.
     pub max_concurrent_per_mailbox: BTreeMap<String, u32>,
     /// The highest value in `max_concurrent_per_mailbox`.
     pub max_concurrent: u32,
     /// 429 responses issued (concurrency, random throttling, inside batches too).
     pub throttled_429: u64,
-    /// Requests for an (app, mailbox) that arrived before the Retry-After they were given.
+    /// Retries that came back before the Retry-After that same request (method, URL, body) was
+    /// given, per app and mailbox.
     pub early_retries: u64,
     /// Drafts created with `POST /users/{id}/messages`.
     pub drafts_created: u64,

@@ -141,22 +141,40 @@ def ssl_context(ca_file: str) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=ca_file)
 
 
-@pytest.fixture(scope="session")
-def sim():
-    folder = pathlib.Path(tempfile.mkdtemp(prefix="mailscope-conformance-"))
-    cert = _certificate(folder)
-    scenario = folder / "scenario.toml"
-    scenario.write_text(SCENARIO)
+def start_sim(folder: pathlib.Path):
+    """Starts `mailscope sim` on the scenario in `folder`; returns the process and ready line."""
     proc = subprocess.Popen(
-        [_binary(), "sim", "--scenario", str(scenario), "--listen", "127.0.0.1:0"],
+        [_binary(), "sim", "--scenario", str(folder / "scenario.toml"), "--listen", "127.0.0.1:0"],
         stdout=subprocess.PIPE,
         text=True,
     )
+    line = proc.stdout.readline()
+    if not line:
+        raise RuntimeError(f"mailscope sim exited ({proc.wait()}) without a ready line")
+    return proc, json.loads(line)
+
+
+def stop_sim(proc):
+    proc.terminate()
     try:
-        line = proc.stdout.readline()
-        if not line:
-            raise RuntimeError(f"mailscope sim exited ({proc.wait()}) without a ready line")
-        ready = json.loads(line)
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def new_folder() -> tuple[pathlib.Path, dict]:
+    folder = pathlib.Path(tempfile.mkdtemp(prefix="mailscope-conformance-"))
+    cert = _certificate(folder)
+    (folder / "scenario.toml").write_text(SCENARIO)
+    return folder, cert
+
+
+@pytest.fixture(scope="session")
+def sim():
+    folder, cert = new_folder()
+    proc = None
+    try:
+        proc, ready = start_sim(folder)
         for var in ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"):
             os.environ[var] = ready["ca_file"]
         for var in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY"):
@@ -164,11 +182,8 @@ def sim():
         os.environ["NO_PROXY"] = "127.0.0.1,localhost"
         yield Sim(ready, cert, folder)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        if proc is not None:
+            stop_sim(proc)
         shutil.rmtree(folder, ignore_errors=True)
 
 
