@@ -334,6 +334,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn waiting_says_for_what_and_how_long() {
+        assert_eq!(
+            waiting_message(
+                "the token endpoint at login.microsoftonline.com",
+                Duration::from_millis(12_400)
+            ),
+            "waiting for the token endpoint at login.microsoftonline.com (12 s)"
+        );
+    }
+
+    #[test]
     fn diagnose_reads_stdin_and_headers() {
         let args = DiagnoseArgs {
             endpoint: "graph".into(),
