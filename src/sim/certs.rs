@@ -60,12 +60,7 @@ mod tests {
     #[test]
     fn a_certificate_that_is_a_fifo_or_a_device_is_refused_naming_it() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let pipe = dir.path().join("app.pem");
-        let made = std::process::Command::new("mkfifo")
-            .arg(&pipe)
-            .status()
-            .expect("mkfifo");
-        assert!(made.success());
+        let pipe = crate::fsutil::mkfifo(dir.path(), "app.pem");
         for path in [pipe.as_path(), Path::new("/dev/zero")] {
             let e = load_certificate(path).expect_err("refused");
             assert!(
