@@ -52,11 +52,10 @@ pub(crate) fn strip_zeros(bytes: &[u8]) -> Vec<u8> {
     bytes[first..].to_vec()
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 
-    #[cfg(unix)]
     #[test]
     fn a_certificate_that_is_a_fifo_or_a_device_is_refused_naming_it() {
         let dir = tempfile::tempdir().expect("tempdir");
