@@ -137,5 +137,7 @@ pub enum Reply {
     /// The checks started: how many cells they will fill.
     ChecksStarted(RunId, usize),
     CheckCell(RunId, usize, Capability, CellResult),
+    /// The run now waits for this server ("the token endpoint at HOST", "Graph at HOST").
+    ChecksWaiting(RunId, String),
     ChecksFinished(RunId, Result<(), String>),
 }

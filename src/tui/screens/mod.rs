@@ -81,9 +81,10 @@ pub fn reply(model: &mut Model, r: Reply) -> Vec<Effect> {
         Reply::Verified(..) | Reply::TokenSeen(..) => permissions::update,
         Reply::Script(..) => scoping::update,
         Reply::FileRead(..) => mailboxes::update,
-        Reply::ChecksStarted(..) | Reply::CheckCell(..) | Reply::ChecksFinished(..) => {
-            checks::update
-        }
+        Reply::ChecksStarted(..)
+        | Reply::CheckCell(..)
+        | Reply::ChecksWaiting(..)
+        | Reply::ChecksFinished(..) => checks::update,
         Reply::SecretLoaded(..) => summary::update,
         Reply::ProfilesLoaded(..)
         | Reply::Saved(..)
