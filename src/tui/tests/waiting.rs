@@ -5,7 +5,6 @@ use mailscope::profile::{Expectation, Mailbox, MailboxKind};
 use super::harness::NOW;
 use super::update_tests::{kundo, opened};
 use super::walk::cell;
-use crate::tui::effect::Effect;
 use crate::tui::msg::{Msg, Reply};
 use crate::tui::screens::checks::{Capability, Verdict};
 
@@ -18,14 +17,7 @@ fn a_silent_server_is_named_with_the_seconds_waited() {
         expect: Expectation::Granted,
     }];
     let mut h = opened(p);
-    let run = h
-        .take()
-        .iter()
-        .find_map(|e| match e {
-            Effect::StartChecks { run, .. } => Some(*run),
-            _ => None,
-        })
-        .expect("checks started");
+    let run = h.started_checks();
     let label = "the token endpoint at login.microsoftonline.com";
     h.reply(Reply::ChecksWaiting(run, label.into()));
     h.msg(Msg::Tick(NOW + time::Duration::seconds(1)));
