@@ -5,6 +5,9 @@
 mod read;
 mod stale;
 
+#[cfg(all(test, unix))]
+pub(crate) use read::mkfifo;
+
 pub use read::{MAX_CREDENTIAL_BYTES, MAX_DOCUMENT_BYTES, read_regular, read_regular_to_string};
 pub use stale::{TEMP_SUFFIX, remove_stale_temp_files};
 

@@ -147,3 +147,27 @@ fn invalid_utf8_and_over_deep_keys_are_reported_at_their_line() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains(&format!("{}:2: ", s(&deep))), "{err}");
 }
+
+#[test]
+fn endless_standard_input_is_refused_by_secret_set() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/example-profile.toml");
+    let o = run(home.path(), &["profile", "import", s(&example)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let child = Command::new(env!("CARGO_BIN_EXE_mailscope"))
+        .args(["secret", "set", "--profile", "contoso-kundo"])
+        .env("MAILSCOPE_HOME", home.path())
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}/no-bus", home.path().display()),
+        )
+        .stdin(std::fs::File::open("/dev/zero").expect("/dev/zero"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("mailscope starts");
+    let o = child.wait_with_output().expect("mailscope runs");
+    let err = stderr(&o);
+    assert!(!o.status.success(), "{err}");
+    assert!(err.contains("no line break within 64 KiB"), "{err}");
+}

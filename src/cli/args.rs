@@ -158,8 +158,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "ADDRESS")]
     pub send_to: Option<String>,
     /// How long to wait for each answer from the token endpoint or Graph, connecting
-    /// included (default 20; at most 600). A server that never answered is not asked again
-    /// after its first timeout.
+    /// included (default 20; at most 600). A server that has not answered once is not asked
+    /// again after two timeouts in a row.
     #[arg(long, value_name = "SECONDS", env = "MAILSCOPE_TIMEOUT", value_parser = mailscope::graph::timeout::parse_seconds)]
     pub timeout: Option<std::time::Duration>,
 }

@@ -1,6 +1,6 @@
 //! `mailscope secret …`: put a client secret into the OS keyring, report on it, delete it.
 
-use std::io::{BufRead, IsTerminal};
+use std::io::{BufRead, IsTerminal, Read};
 
 use mailscope::profile::{Profile, ProfileStore, validate};
 use mailscope::secrets::{self, KeyringStore, Secret, SecretError, SecretSlot, SecretStore};
@@ -87,6 +87,9 @@ fn set(store: &dyn SecretStore, profile: &Profile, secret_id: Option<&str>) -> u
     }
 }
 
+/// The most read from piped standard input for a secret (a Value has 40 characters).
+const MAX_SECRET_LINE: u64 = 64 * 1024;
+
 /// Reads one line: from the terminal without echo, or from piped standard input.
 fn read_secret() -> Result<Secret, String> {
     if std::io::stdin().is_terminal() {
@@ -95,10 +98,17 @@ fn read_secret() -> Result<Secret, String> {
             .map_err(|e| format!("could not read the secret: {e}"))
     } else {
         let mut line = zeroize::Zeroizing::new(String::new());
-        std::io::stdin()
+        let read = std::io::stdin()
             .lock()
+            .take(MAX_SECRET_LINE)
             .read_line(&mut line)
             .map_err(|e| format!("could not read the secret from standard input: {e}"))?;
+        if read as u64 >= MAX_SECRET_LINE && !line.ends_with('\n') {
+            return Err(format!(
+                "standard input holds no line break within {} KiB; give the secret Value (40 characters) on one line",
+                MAX_SECRET_LINE / 1024
+            ));
+        }
         Ok(Secret::new(line.trim_end_matches(['\r', '\n'])))
     }
 }

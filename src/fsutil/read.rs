@@ -130,6 +130,18 @@ fn human_size(bytes: u64) -> String {
     }
 }
 
+/// Makes a FIFO named `name` in `dir` (tests of what reads files).
+#[cfg(all(test, unix))]
+pub(crate) fn mkfifo(dir: &Path, name: &str) -> std::path::PathBuf {
+    let p = dir.join(name);
+    let made = std::process::Command::new("mkfifo")
+        .arg(&p)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    p
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,12 +205,7 @@ mod tests {
     #[test]
     fn a_fifo_is_refused_without_blocking() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let p = dir.path().join("pipe");
-        let made = std::process::Command::new("mkfifo")
-            .arg(&p)
-            .status()
-            .expect("mkfifo runs");
-        assert!(made.success());
+        let p = mkfifo(dir.path(), "pipe");
         // Opening a FIFO for reading blocks until a writer appears: this returns only
         // because the FIFO is refused before it is opened.
         let e = read_regular(&p, MAX_DOCUMENT_BYTES).expect_err("fifo");

@@ -362,7 +362,7 @@ pub fn run_diagnose(
         Some(f) => crate::fsutil::read_regular(f, crate::fsutil::MAX_DOCUMENT_BYTES)
             .map(|b| body = b)
             .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", f.display()))),
-        None => stdin.read_to_end(&mut body).map(|_| ()),
+        None => read_bounded(stdin, &mut body),
     };
     if let Err(e) = read {
         let _ = writeln!(
@@ -379,9 +379,36 @@ pub fn run_diagnose(
     }
 }
 
+/// Reads standard input whole, refusing more than a document may hold.
+fn read_bounded(stdin: &mut dyn Read, body: &mut Vec<u8>) -> std::io::Result<()> {
+    let limit = crate::fsutil::MAX_DOCUMENT_BYTES;
+    stdin.take(limit + 1).read_to_end(body)?;
+    if body.len() as u64 > limit {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!(
+                "standard input is larger than {} MiB, more than any response body",
+                limit >> 20
+            ),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn waiting_says_for_what_and_how_long() {
+        assert_eq!(
+            waiting_message(
+                "the token endpoint at login.microsoftonline.com",
+                Duration::from_millis(12_400)
+            ),
+            "waiting for the token endpoint at login.microsoftonline.com (12 s)"
+        );
+    }
 
     #[test]
     fn diagnose_reads_stdin_and_headers() {
@@ -399,6 +426,20 @@ mod tests {
         assert_eq!(v["retry_after_s"], 2.5);
         assert!(v["summary"].as_str().is_some_and(|s| !s.is_empty()));
         assert!(v["fix"].as_str().is_some_and(|s| !s.is_empty()));
+    }
+
+    #[test]
+    fn an_endless_body_on_standard_input_is_refused() {
+        let args = DiagnoseArgs {
+            endpoint: "graph".into(),
+            status: 403,
+            ..Default::default()
+        };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let mut endless = std::io::repeat(b'x');
+        assert_eq!(run_diagnose(&args, &mut endless, &mut out, &mut err), 2);
+        let err = String::from_utf8_lossy(&err);
+        assert!(err.contains("larger than 64 MiB"), "{err}");
     }
 
     #[test]

@@ -36,8 +36,11 @@ pub fn classify(err: &reqwest::Error) -> NetworkErrorKind {
         if e.downcast_ref::<rustls::Error>().is_some() {
             return NetworkErrorKind::Tls;
         }
-        if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            io_kind = io_kind.or(Some(io.kind()));
+        // The deepest specific kind: wrappers are often `Other`.
+        if let Some(io) = e.downcast_ref::<std::io::Error>()
+            && io.kind() != std::io::ErrorKind::Other
+        {
+            io_kind = Some(io.kind());
         }
         // hyper-util's resolver error has no public type; its message is stable ("dns error").
         let text = e.to_string().to_ascii_lowercase();

@@ -1,6 +1,6 @@
 //! How long mailscope waits for an answer: one limit for each request (connecting and the
 //! whole answer), set with `check --timeout SECONDS` or `MAILSCOPE_TIMEOUT`; and a host that
-//! has not answered once in this run is not waited on again after its first timeout.
+//! has not answered once in this run is not waited on again once it timed out twice in a row.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -20,7 +20,7 @@ const UNLOCKED_GRACE: Duration = Duration::from_secs(3600);
 pub(crate) struct CaDir {
     path: PathBuf,
     /// Locked while the sim runs; the lock is what tells a live sim's folder from a dead one's.
-    _lock: File,
+    lock: Option<File>,
 }
 
 impl CaDir {
@@ -31,7 +31,10 @@ impl CaDir {
         fs::create_dir_all(&path)?;
         let lock = File::create_new(path.join(LOCK))?;
         lock.lock()?;
-        Ok(CaDir { path, _lock: lock })
+        Ok(CaDir {
+            path,
+            lock: Some(lock),
+        })
     }
 
     pub(crate) fn path(&self) -> &Path {
@@ -41,6 +44,8 @@ impl CaDir {
 
 impl Drop for CaDir {
     fn drop(&mut self) {
+        // Closed first: Windows does not remove a folder with an open file in it.
+        drop(self.lock.take());
         let _ = fs::remove_dir_all(&self.path);
     }
 }

@@ -51,3 +51,21 @@ pub(crate) fn strip_zeros(bytes: &[u8]) -> Vec<u8> {
     let first = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
     bytes[first..].to_vec()
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_certificate_that_is_a_fifo_or_a_device_is_refused_naming_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let pipe = crate::fsutil::mkfifo(dir.path(), "app.pem");
+        for path in [pipe.as_path(), Path::new("/dev/zero")] {
+            let e = load_certificate(path).expect_err("refused");
+            assert!(
+                e.starts_with(&path.display().to_string()) && e.contains("not a regular file"),
+                "{e}"
+            );
+        }
+    }
+}

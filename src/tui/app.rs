@@ -172,9 +172,13 @@ where
     }
 }
 
-/// Whether a tick changes what is on screen (the watch countdown).
+/// Whether a tick changes what is on screen (the watch countdown, how long a running check
+/// has waited).
 fn ticks_show(model: &Model) -> bool {
-    model.wizard.as_ref().is_some_and(|w| w.checks.watch)
+    model
+        .wizard
+        .as_ref()
+        .is_some_and(|w| w.checks.watch || w.checks.running())
 }
 
 /// SIGTERM and SIGHUP quit like Ctrl-C: checks are cancelled, drafts cleaned up, the terminal

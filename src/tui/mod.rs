@@ -7,6 +7,7 @@ mod app;
 pub mod demo;
 mod effect;
 mod form;
+mod input;
 pub(crate) mod integrations;
 mod keys;
 mod model;
@@ -26,7 +27,6 @@ mod tests;
 
 use std::sync::Arc;
 
-use crossterm::event::EventStream;
 use mailscope::profile::ProfileStore;
 use mailscope::secrets::{KeyringStore, SecretStore};
 use mailscope::text::terminal_safe_text as safe_text;
@@ -97,10 +97,11 @@ pub(crate) async fn drive(
         runner.run(e);
     }
     let mut guard = terminal::TerminalGuard::enter().map_err(|e| e.to_string())?;
+    let events = input::spawn().map_err(|e| format!("cannot read the terminal: {e}"))?;
     let r = app::run(
         &mut guard.terminal,
         &mut model,
-        EventStream::new(),
+        events,
         &mut runner,
         &mut rx,
     )

@@ -142,6 +142,8 @@ pub enum Reply {
     /// The checks started: how many cells they will fill.
     ChecksStarted(RunId, usize),
     CheckCell(RunId, usize, Capability, CellResult),
+    /// The run now waits for this server ("the token endpoint at HOST", "Graph at HOST").
+    ChecksWaiting(RunId, String),
     ChecksFinished(RunId, Result<(), String>),
     /// The check run as recorded beside the profile (a partial run merged into the last one).
     RunRecorded(Box<CheckReport>),

@@ -150,42 +150,27 @@ async fn a_missing_keyring_is_exit_3_and_a_missing_secret_names_the_real_command
     let dir = tempfile::tempdir().unwrap();
     let sim = start(&scenario(0), &dir).await;
     let p = profile(&sim, KUNDO, &[("m0@contoso.com", Granted)], None);
-    let preset = preset::preset(p.preset).unwrap();
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let (code, _) = run_check_for(
-        &p,
-        &preset,
-        &CheckArgs::default(),
-        &NoKeyring,
-        &mut out,
-        &mut err,
-        Cancel::new(),
-    )
-    .await;
-    let err_text = String::from_utf8_lossy(&err).into_owned();
-    assert_eq!(code, 3, "{err_text}");
-    assert!(
-        err_text.contains("test keyring is not available"),
-        "{err_text}"
-    );
+    let check = |store: &'static dyn SecretStore| {
+        let p = p.clone();
+        async move {
+            let preset = preset::preset(p.preset).unwrap();
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            let args = CheckArgs::default();
+            let (code, _) =
+                run_check_for(&p, &preset, &args, store, &mut out, &mut err, Cancel::new()).await;
+            (code, String::from_utf8_lossy(&err).into_owned())
+        }
+    };
+    let (code, err) = check(&NoKeyring).await;
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("test keyring is not available"), "{err}");
 
-    let empty = mailscope::secrets::MemoryStore::new();
-    let mut err = Vec::new();
-    let (code, _) = run_check_for(
-        &p,
-        &preset,
-        &CheckArgs::default(),
-        &empty,
-        &mut out,
-        &mut err,
-        Cancel::new(),
-    )
-    .await;
-    let err_text = String::from_utf8_lossy(&err).into_owned();
-    assert_eq!(code, 2, "{err_text}");
+    let empty: &'static _ = Box::leak(Box::new(mailscope::secrets::MemoryStore::new()));
+    let (code, err) = check(empty).await;
+    assert_eq!(code, 2, "{err}");
     assert!(
-        err_text.contains("mailscope secret set --profile simtest"),
-        "{err_text}"
+        err.contains("mailscope secret set --profile simtest"),
+        "{err}"
     );
 }
 

@@ -134,6 +134,9 @@ pub async fn run_checks(
     tokio::pin!(engine);
     let forward = |ev: graph::CheckEvent| match ev {
         graph::CheckEvent::Planned { cells, .. } => send(Reply::ChecksStarted(run, cells)),
+        graph::CheckEvent::Waiting { what, host } => {
+            send(Reply::ChecksWaiting(run, format!("{what} at {host}")))
+        }
         graph::CheckEvent::Token(t) => {
             if let Some(c) = t.consent.as_ref().filter(|_| t.ok) {
                 let roles = c.granted.iter().chain(&c.extra).cloned().collect();

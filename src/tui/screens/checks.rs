@@ -97,6 +97,8 @@ pub struct ChecksState {
     pub send: SendPrompt,
     /// The check run as recorded beside the profile: what the report is built from.
     pub recorded: Option<Box<mailscope::graph::CheckReport>>,
+    /// The server a running check waits for, and since when nothing was heard from it.
+    pub waiting: Option<(String, time::OffsetDateTime)>,
 }
 
 impl Default for ChecksState {
@@ -119,6 +121,7 @@ impl Default for ChecksState {
             send_to: None,
             send: SendPrompt::default(),
             recorded: None,
+            waiting: None,
         }
     }
 }
@@ -126,6 +129,14 @@ impl Default for ChecksState {
 impl ChecksState {
     pub fn running(&self) -> bool {
         matches!(self.phase, Phase::Running(_))
+    }
+
+    /// "12 s waiting for Graph at HOST" once a running check heard nothing for 2 s (the
+    /// seconds first: a narrow screen cuts the end of the line).
+    pub fn waiting_line(&self, now: time::OffsetDateTime) -> Option<String> {
+        let (label, since) = self.waiting.as_ref().filter(|_| self.running())?;
+        let waited = (now - *since).whole_seconds();
+        (waited >= 2).then(|| format!("{waited} s waiting for {label}"))
     }
 
     /// How many rows the table shows.
@@ -346,7 +357,13 @@ fn reply(st: &mut ChecksState, r: Reply, now: time::OffsetDateTime) {
     };
     match r {
         Reply::ChecksStarted(id, total) if id == current => st.total = st.total.max(total),
-        Reply::CheckCell(id, row, cap, result) if id == current => st.set(row, cap, result),
+        Reply::CheckCell(id, row, cap, result) if id == current => {
+            st.set(row, cap, result);
+            if let Some((_, since)) = st.waiting.as_mut() {
+                *since = now;
+            }
+        }
+        Reply::ChecksWaiting(id, label) if id == current => st.waiting = Some((label, now)),
         Reply::ChecksFinished(id, res) if id == current => {
             st.finished_at = Some(now);
             st.phase = match res {

@@ -82,6 +82,7 @@ pub fn reply(model: &mut Model, r: Reply) -> Vec<Effect> {
         Reply::FileRead(..) => mailboxes::update,
         Reply::ChecksStarted(..)
         | Reply::CheckCell(..)
+        | Reply::ChecksWaiting(..)
         | Reply::ChecksFinished(..)
         | Reply::RunRecorded(..) => checks::update,
         Reply::SecretLoaded(..) => summary::update,

@@ -83,6 +83,17 @@ impl Harness {
         std::mem::take(&mut self.effects)
     }
 
+    /// Takes the effects and returns the run id of the checks they started.
+    pub fn started_checks(&mut self) -> crate::tui::msg::RunId {
+        self.take()
+            .iter()
+            .find_map(|e| match e {
+                Effect::StartChecks { run, .. } => Some(*run),
+                _ => None,
+            })
+            .expect("checks started")
+    }
+
     /// Draws and returns the screen as text, one quoted line per row (insta's format).
     pub fn screen(&mut self) -> String {
         let model = &self.model;

@@ -8,4 +8,5 @@ mod send;
 mod support;
 mod timing;
 mod update_tests;
+mod waiting;
 mod walk;

@@ -7,7 +7,6 @@ use mailscope::profile::{Expectation, Mailbox, MailboxKind};
 
 use super::update_tests::{kundo, opened};
 use super::walk::cell;
-use crate::tui::effect::Effect;
 use crate::tui::msg::Reply;
 use crate::tui::screens::checks::{Capability, Verdict};
 
@@ -23,14 +22,7 @@ fn check_screen_with_10000_rows_draws_fast() {
         })
         .collect();
     let mut h = opened(p);
-    let run = h
-        .take()
-        .iter()
-        .find_map(|e| match e {
-            Effect::StartChecks { run, .. } => Some(*run),
-            _ => None,
-        })
-        .expect("checks started");
+    let run = h.started_checks();
     let fill = Instant::now();
     for row in 0..10_000 {
         for cap in [Capability::Read, Capability::Write] {

@@ -49,7 +49,10 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
     };
     let label = match &st.phase {
         Phase::Idle => "Not run yet: press r.".to_string(),
-        Phase::Running(_) => format!("Checking… {}/{} cells", st.done, st.total),
+        Phase::Running(_) => match st.waiting_line(model.now) {
+            Some(w) => format!("Checking… {}/{} cells · {w}", st.done, st.total),
+            None => format!("Checking… {}/{} cells", st.done, st.total),
+        },
         Phase::Finished => format!(
             "Done: {} of {} mailboxes with a problem{}{}",
             st.problems.len(),
