@@ -85,7 +85,8 @@ fn a_directory_and_an_oversized_file_are_refused() {
     let dir = home.path().join("folder.toml");
     std::fs::create_dir(&dir).expect("mkdir");
     let o = run(home.path(), &["profile", "import", s(&dir)]);
-    assert!(!o.status.success());
+    // A wrong file is bad input (2), not "could not run" (3).
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("is a directory"), "{}", stderr(&o));
 
     let big = home.path().join("big.toml");

@@ -115,8 +115,19 @@ fn delete(store: &ProfileStore, name: &str, force: bool) -> u8 {
     }
 }
 
+/// A file that is missing, not a regular file, too large or not UTF-8 is bad input (2);
+/// other I/O failures mean the command could not run (3).
 fn code_for(e: &ProfileError) -> u8 {
+    use std::io::ErrorKind::{FileTooLarge, InvalidData, InvalidInput, IsADirectory, NotFound};
     match e {
+        ProfileError::Io { source, .. }
+            if matches!(
+                source.kind(),
+                NotFound | InvalidInput | InvalidData | IsADirectory | FileTooLarge
+            ) =>
+        {
+            EXIT_USAGE
+        }
         ProfileError::Io { .. } | ProfileError::Serialize(_) => EXIT_CANNOT_RUN,
         _ => EXIT_USAGE,
     }
