@@ -18,6 +18,25 @@ pub fn save(store: &ProfileStore, name: &str, report: &CheckReport) -> Result<()
     crate::fsutil::write_private(&path, &json).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// Records a run beside the profile: as it is, or, with `merge`, merged into the last recorded
+/// run (a re-check of some cells). Returns what was recorded.
+pub fn record(
+    store: &ProfileStore,
+    name: &str,
+    run: CheckReport,
+    merge: bool,
+) -> Result<CheckReport, String> {
+    let recorded = match load(store, name)? {
+        Some(mut last) if merge => {
+            last.merge(run);
+            last
+        }
+        _ => run,
+    };
+    save(store, name, &recorded)?;
+    Ok(recorded)
+}
+
 /// The last recorded run, if any. A damaged file reads as an error, not as "never ran".
 pub fn load(store: &ProfileStore, name: &str) -> Result<Option<CheckReport>, String> {
     let path = path(store, name).map_err(|e| e.to_string())?;

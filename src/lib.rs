@@ -38,5 +38,7 @@ pub mod report;
 pub mod secrets;
 pub mod sim;
 pub mod text;
+pub mod timefmt;
 pub mod tomlfile;
 pub mod vendor_output;
+pub mod vocab;

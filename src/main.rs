@@ -1,6 +1,7 @@
 //! mailscope command line: parses arguments (clap) and calls one entry point per subcommand.
 
 mod cli;
+mod exit;
 mod tui;
 
 use std::process::ExitCode;
@@ -25,7 +26,7 @@ fn main() -> ExitCode {
         Some(Command::Replay(args)) => cli::replay_cmd::run(args),
         Some(Command::Open(args)) => tui::support::open(&args.report),
         Some(Command::Check(args)) => cli::check_cmd::run_check(args),
-        Some(Command::Diagnose(args)) => cli::check_cmd::run_diagnose(args),
+        Some(Command::Diagnose(args)) => cli::diagnose_cmd::run(args),
     };
     ExitCode::from(code)
 }

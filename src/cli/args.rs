@@ -138,7 +138,7 @@ pub struct ReportArgs {
     pub out: Option<PathBuf>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub source: ProfileSource,
@@ -151,7 +151,8 @@ pub struct CheckArgs {
     /// One request per check instead of JSON batches.
     #[arg(long)]
     pub no_batch: bool,
-    /// Re-check failing and pending cells every minute until they pass (up to 2 h 15 min).
+    /// Re-check the cells that can still change by themselves (pending propagation,
+    /// throttling, network) every 30 s until they settle (up to 2 h 15 min).
     #[arg(long)]
     pub watch: bool,
     /// Also prove Mail.Send by sending one message to ADDRESS (never by default).
@@ -162,9 +163,12 @@ pub struct CheckArgs {
     /// again after two timeouts in a row.
     #[arg(long, value_name = "SECONDS", env = "MAILSCOPE_TIMEOUT", value_parser = mailscope::graph::timeout::parse_seconds)]
     pub timeout: Option<std::time::Duration>,
+    /// No progress bar on standard error (it is drawn only on a terminal anyway).
+    #[arg(long)]
+    pub no_progress: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct DiagnoseArgs {
     /// Which endpoint answered: token or graph.
     #[arg(long, value_name = "KIND")]

@@ -1,12 +1,25 @@
-//! `mailscope check` and `mailscope diagnose`: thin wrappers over [`mailscope::graph::cli`].
+//! `mailscope check`: loads the profile, runs its checks through the library's one entry
+//! point ([`mailscope::graph::run_profile`]), shows progress on standard error, prints the table
+//! or JSON, records the run beside a stored profile, and turns the outcome into an exit code.
 
-use mailscope::graph::{Cancel, cli as graph};
-use mailscope::profile::ProfileStore;
-use mailscope::secrets::KeyringStore;
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
 
-use super::args::{CheckArgs, DiagnoseArgs};
-use super::output::{EXIT_CANNOT_RUN, fail};
+use mailscope::graph::{
+    Cancel, CheckOptions, CheckReport, DEFAULT_CONCURRENCY, RunError, RunSpec, WatchOptions,
+    run_profile, timeout::DEFAULT_REQUEST_TIMEOUT,
+};
+use mailscope::preset::{self, Preset};
+use mailscope::profile::{Profile, ProfileStore};
+use mailscope::secrets::{KeyringStore, SecretStore};
+use mailscope::tomlfile::render_path;
 
+use super::args::CheckArgs;
+use super::check_progress::show_progress;
+use super::check_table::write_table;
+use super::output::{EXIT_CANNOT_RUN, EXIT_USAGE, fail, outcome_code, safe, safe_json, safe_text};
+
+/// Runs `mailscope check` from the command line.
 pub fn run_check(args: CheckArgs) -> u8 {
     let profiles = match ProfileStore::open_default() {
         Ok(p) => p,
@@ -16,45 +29,144 @@ pub fn run_check(args: CheckArgs) -> u8 {
         Ok(r) => r,
         Err(e) => return fail(EXIT_CANNOT_RUN, format!("cannot start: {e}")),
     };
-    let options = graph::CheckArgs {
-        json: args.json,
-        concurrency: args.concurrency,
-        no_batch: args.no_batch,
-        watch: args.watch,
-        send_to: args.send_to,
-        timeout: args.timeout,
-        profile: args.source.profile,
-        profile_file: args.source.profile_file,
-        ..graph::CheckArgs::default()
+    let loaded = profiles
+        .load_named_or_file(
+            args.source.profile.as_deref(),
+            args.source.profile_file.as_deref(),
+        )
+        .and_then(|p| {
+            let preset = preset::preset(p.preset).map_err(|e| e.to_string())?;
+            Ok((p, preset))
+        });
+    let (profile, preset) = match loaded {
+        Ok(x) => x,
+        Err(e) => return fail(EXIT_USAGE, format!("check: {e}")),
     };
-    let code = runtime.block_on(async {
+    runtime.block_on(async {
         let cancel = Cancel::new();
-        if let Err(e) = graph::cancel_on_ctrl_c(&cancel) {
-            return i32::from(fail(
-                EXIT_CANNOT_RUN,
-                format!("cannot watch for Ctrl-C: {e}"),
-            ));
+        if let Err(e) = cancel_on_ctrl_c(&cancel) {
+            return fail(EXIT_CANNOT_RUN, format!("cannot watch for Ctrl-C: {e}"));
         }
-        let store = KeyringStore::open();
+        let store: Arc<dyn SecretStore> = Arc::new(KeyringStore::open());
         let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
-        // Loads the profile, runs the checks and records the result beside a stored profile.
-        graph::run_check(&options, &profiles, &store, &mut out, &mut err, cancel).await
-    });
-    u8::try_from(code).unwrap_or(EXIT_CANNOT_RUN)
+        let stored = args.source.profile.is_some();
+        let (code, report) = check(
+            &profile, &preset, &args, stored, store, &mut out, &mut err, cancel,
+        )
+        .await;
+        // A stored profile's run is recorded beside it for `status`, `report` and the wizard.
+        if let (Some(report), true) = (report, stored)
+            && let Err(e) = mailscope::last_check::record(&profiles, &profile.name, report, false)
+        {
+            let _ = writeln!(
+                err,
+                "mailscope check: could not record the result: {}",
+                safe(&e.to_string())
+            );
+        }
+        code
+    })
 }
 
-pub fn run_diagnose(args: DiagnoseArgs) -> u8 {
-    let args = graph::DiagnoseArgs {
-        endpoint: args.endpoint,
-        status: args.status,
-        headers: args.headers,
-        body_file: args.body_file,
+/// The check of a loaded profile: progress and the signing-in line on `err`, the table or JSON
+/// on `out`. Returns the exit code and, when the run started, its report.
+#[allow(clippy::too_many_arguments)]
+pub async fn check(
+    profile: &Profile,
+    preset: &Preset,
+    args: &CheckArgs,
+    stored_profile: bool,
+    store: Arc<dyn SecretStore>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    cancel: Cancel,
+) -> (u8, Option<CheckReport>) {
+    if args.concurrency == Some(0) {
+        let _ = writeln!(err, "mailscope check: --concurrency must be at least 1");
+        return (EXIT_USAGE, None);
+    }
+    let spec = RunSpec {
+        options: CheckOptions {
+            concurrency: args.concurrency.unwrap_or(DEFAULT_CONCURRENCY),
+            batch: !args.no_batch,
+            send_to: args.send_to.clone(),
+            per_request_timeout: args.timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT),
+            watch: args.watch.then_some(WatchOptions::POLICY),
+            ..CheckOptions::default()
+        },
+        only: None,
+        stored_profile,
     };
-    let code = graph::run_diagnose(
-        &args,
-        &mut std::io::stdin(),
-        &mut std::io::stdout(),
-        &mut std::io::stderr(),
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let draw = !args.no_progress && std::io::stderr().is_terminal();
+    let (result, ()) = tokio::join!(
+        run_profile(profile, preset, store, &spec, tx, cancel),
+        show_progress(rx, draw, &mut *err)
     );
-    u8::try_from(code).unwrap_or(EXIT_CANNOT_RUN)
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => return (report_run_error(&e, err), None),
+    };
+    let written = if args.json {
+        serde_json::to_string_pretty(&report)
+            .map_err(std::io::Error::from)
+            .and_then(|json| writeln!(out, "{}", safe_json(&json)))
+    } else {
+        write_table(&report, out)
+    };
+    if let Err(e) = written {
+        let _ = writeln!(
+            err,
+            "mailscope check: cannot write the result: {}",
+            safe(&e.to_string())
+        );
+    }
+    (outcome_code(report.outcome()), Some(report))
+}
+
+/// Prints why the run could not start; a keyring outage is 3, anything in the profile 2.
+fn report_run_error(e: &RunError, err: &mut dyn Write) -> u8 {
+    match e {
+        RunError::Profile(problems) => {
+            for f in problems {
+                let _ = writeln!(
+                    err,
+                    "mailscope check: {}: {}",
+                    safe(&render_path(&f.path)),
+                    safe(&f.problem.0)
+                );
+            }
+        }
+        other => {
+            let _ = writeln!(err, "mailscope check: {}", safe_text(&other.to_string()));
+        }
+    }
+    if e.is_outage() {
+        EXIT_CANNOT_RUN
+    } else {
+        EXIT_USAGE
+    }
+}
+
+/// Cancels `cancel` on Ctrl-C (SIGINT); the run then deletes its drafts and returns what it
+/// has. On Unix the handler is in place when this returns. Call inside a Tokio runtime.
+pub fn cancel_on_ctrl_c(cancel: &Cancel) -> std::io::Result<()> {
+    let c = cancel.clone();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut sigint = signal(SignalKind::interrupt())?;
+        tokio::spawn(async move {
+            if sigint.recv().await.is_some() {
+                c.cancel();
+            }
+        });
+    }
+    #[cfg(not(unix))]
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            c.cancel();
+        }
+    });
+    Ok(())
 }

@@ -2,6 +2,9 @@
 
 pub mod args;
 pub mod check_cmd;
+pub mod check_progress;
+pub mod check_table;
+pub mod diagnose_cmd;
 pub mod output;
 pub mod profile_cmd;
 pub mod profile_source;

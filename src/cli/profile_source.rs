@@ -6,7 +6,7 @@ use clap::Args;
 use mailscope::preset::{self, Preset};
 use mailscope::profile::{Profile, ProfileStore};
 
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 #[group(required = true, multiple = false)]
 pub struct ProfileSource {
     /// A stored profile (see `mailscope profile list`).

@@ -3,7 +3,9 @@
 
 use std::net::SocketAddr;
 
-use mailscope::graph::{Cancel, cli as graph};
+use std::sync::Arc;
+
+use mailscope::graph::Cancel;
 use mailscope::preset;
 use mailscope::profile::Endpoints;
 use mailscope::report::{self, replay};
@@ -67,22 +69,29 @@ pub fn run(args: ReplayArgs) -> u8 {
             safe(&doc.profile.name),
             safe(&doc.generated_at)
         );
-        let options = graph::CheckArgs {
+        let options = super::args::CheckArgs {
             json: args.json,
-            ..graph::CheckArgs::default()
+            ..super::args::CheckArgs::default()
         };
         let cancel = Cancel::new();
-        graph::cancel_on_ctrl_c(&cancel).map_err(|e| e.to_string())?;
+        super::check_cmd::cancel_on_ctrl_c(&cancel).map_err(|e| e.to_string())?;
         let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
-        let (code, _) = graph::run_check_for(
-            &profile, &preset, &options, &store, &mut out, &mut err, cancel,
+        let (code, _) = super::check_cmd::check(
+            &profile,
+            &preset,
+            &options,
+            false,
+            Arc::new(store),
+            &mut out,
+            &mut err,
+            cancel,
         )
         .await;
         handle.shutdown().await;
-        Ok::<i32, String>(code)
+        Ok::<u8, String>(code)
     });
     match code {
-        Ok(c) => u8::try_from(c).unwrap_or(EXIT_CANNOT_RUN),
+        Ok(c) => c,
         Err(e) => fail(EXIT_CANNOT_RUN, format!("replay: {e}")),
     }
 }

@@ -6,6 +6,14 @@ use super::verdict::Verdict;
 /// What a running check reports as it goes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckEvent {
+    /// Where the app signs in, said before the credential is sent: the app, the token
+    /// endpoint, `secret`/`certificate`, and where the credential comes from.
+    SigningIn {
+        client_id: String,
+        token_url: String,
+        credential: &'static str,
+        from: &'static str,
+    },
     /// The run starts with this many mailboxes and cells.
     Planned { mailboxes: usize, cells: usize },
     /// Requests to `host` start; nothing else is heard until they answer. `what` names the
@@ -69,7 +77,9 @@ impl ProgressSnapshot {
                 self.last_retry = Some((mailbox.clone(), *after_s));
             }
             CheckEvent::Stopping => self.stopping = true,
-            CheckEvent::WatchRound { .. } | CheckEvent::Waiting { .. } => {}
+            CheckEvent::WatchRound { .. }
+            | CheckEvent::Waiting { .. }
+            | CheckEvent::SigningIn { .. } => {}
             CheckEvent::Finished(c) => {
                 self.done = *c;
                 self.finished = true;

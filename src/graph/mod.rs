@@ -8,7 +8,8 @@
 //! - [`diagnosis`]: status + headers + body → stable cause, summary, fix.
 //! - [`plan`] → [`runner`] (with [`unit`], [`ops`], [`retry`], [`batch`]) → [`report`], with
 //!   [`verdict`] deciding each cell; [`watch`] repeats unsettled cells.
-//! - [`cli`]: the `check` and `diagnose` commands as library functions.
+//! - [`check_run`]: the one entry point that runs a profile's checks (and watch) for the
+//!   command line and the wizard alike.
 
 // A `Diagnosis` is the error value of every request by design (it is what gets reported), and
 // requests are far costlier than moving 170 bytes.
@@ -17,7 +18,7 @@
 pub mod auth;
 pub mod batch;
 pub mod cancel;
-pub mod cli;
+pub mod check_run;
 pub mod client;
 pub mod cloud;
 pub mod diagnosis;
@@ -28,17 +29,17 @@ pub mod report;
 pub mod retry;
 pub mod runner;
 pub mod session;
-mod table;
 pub mod timeout;
 pub mod unit;
 pub mod verdict;
 pub mod watch;
 
 pub use cancel::Cancel;
+pub use check_run::{RunError, RunSpec, run_profile};
 pub use diagnosis::{Cause, Diagnosis, EndpointKind, diagnose};
 pub use events::{CheckEvent, ProgressSnapshot};
 pub use plan::{Capability, CheckPlan};
-pub use report::{CellResult, CheckReport, Counts, TokenResult};
+pub use report::{CellResult, CheckReport, Counts, Outcome, TokenResult};
 pub use runner::{CheckOptions, DEFAULT_CONCURRENCY, WatchOptions, run};
 pub use session::Session;
 pub use verdict::Verdict;

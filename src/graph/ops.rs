@@ -182,7 +182,7 @@ pub fn cell_result(
     if let (Verdict::Pending, Some(at)) = (decision.verdict, decision.recheck_after) {
         summary.push_str(&format!(
             " Scoping changed recently and Microsoft documents up to 2 hours before Graph applies it: re-check after {} (mailscope check --watch).",
-            crate::report::rfc3339(at)
+            crate::timefmt::rfc3339(at)
         ));
     }
     let fix = match decision.verdict {

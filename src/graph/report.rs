@@ -9,16 +9,15 @@ use super::plan::Capability;
 use super::verdict::Verdict;
 use crate::profile::Expectation;
 
-/// Exit codes of `mailscope check`.
-pub mod exit {
-    /// Every cell passed.
-    pub const PASS: i32 = 0;
+/// How a check run ended, as a whole. The command line turns it into an exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every cell passed (and no draft was left behind).
+    AllPass,
     /// Some cell failed, is pending, could not be decided, or was not checked.
-    pub const NOT_ALL_PASS: i32 = 1;
-    /// Bad usage or profile.
-    pub const USAGE: i32 = 2;
-    /// The checks could not run (authentication, network).
-    pub const COULD_NOT_RUN: i32 = 3;
+    NotAllPass,
+    /// The checks could not run: no token, or servers that gave no answer.
+    CouldNotRun,
 }
 
 /// The outcome of one mailbox × capability cell.
@@ -130,10 +129,10 @@ impl CheckReport {
         self.counts = c;
     }
 
-    /// The exit code of `mailscope check` for this report.
-    pub fn exit_code(&self) -> i32 {
+    /// How the run ended as a whole.
+    pub fn outcome(&self) -> Outcome {
         if !self.token.ok {
-            return exit::COULD_NOT_RUN;
+            return Outcome::CouldNotRun;
         }
         let c = self.counts;
         if c.fail == 0
@@ -144,20 +143,20 @@ impl CheckReport {
         {
             // A server that cannot be reached leaves cells undecided: the run could not
             // finish, which is not a finding about the app (a failed cell still is one).
-            return exit::COULD_NOT_RUN;
+            return Outcome::CouldNotRun;
         }
         if c.fail + c.pending + c.error + c.not_checked == 0 && self.drafts_left.is_empty() {
-            exit::PASS
+            Outcome::AllPass
         } else {
-            exit::NOT_ALL_PASS
+            Outcome::NotAllPass
         }
     }
 
-    /// The cells that watch mode runs again.
+    /// The cells that watch mode runs again (the policy in [`super::watch`]).
     pub fn unsettled(&self) -> Vec<(String, Capability)> {
         self.cells
             .iter()
-            .filter(|c| c.verdict != Verdict::Pass)
+            .filter(|c| super::watch::recheck_cell(c))
             .map(|c| (c.mailbox.clone(), c.capability))
             .collect()
     }

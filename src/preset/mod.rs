@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use crate::profile::{AccountType, CredentialKind, MailboxKind, PresetId, ScopeMechanism};
+use crate::vocab::{AccountType, CredentialKind, MailboxKind, PresetId, ScopeMechanism};
 
 /// Everything the wizard, scripts and checks need to know about one vendor's setup guide.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

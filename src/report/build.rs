@@ -3,7 +3,6 @@
 
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use super::model::*;
 use crate::expiry;
@@ -18,11 +17,7 @@ pub fn script_hash(script: &str) -> String {
         .collect()
 }
 
-/// RFC 3339 to the second (reports are read by people; sub-second digits are noise).
-pub fn rfc3339(t: OffsetDateTime) -> String {
-    let t = t.replace_nanosecond(0).unwrap_or(t);
-    t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
-}
+pub use crate::timefmt::rfc3339;
 
 /// The report for a profile, without results; add them with [`Report::with_results`].
 pub fn build(

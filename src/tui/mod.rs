@@ -42,7 +42,7 @@ pub fn run() -> u8 {
         Ok(p) => p,
         Err(e) => {
             eprintln!("mailscope: {}", safe_text(&e.to_string()));
-            return crate::cli::output::EXIT_CANNOT_RUN;
+            return crate::exit::EXIT_CANNOT_RUN;
         }
     };
     let secrets: Arc<dyn SecretStore> = Arc::new(KeyringStore::open());
@@ -70,16 +70,16 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, u8> {
         .build()
         .map_err(|e| {
             eprintln!("mailscope: cannot start: {}", safe_text(&e.to_string()));
-            crate::cli::output::EXIT_CANNOT_RUN
+            crate::exit::EXIT_CANNOT_RUN
         })
 }
 
 pub(crate) fn exit_code(result: Result<(), String>) -> u8 {
     match result {
-        Ok(()) => crate::cli::output::EXIT_OK,
+        Ok(()) => crate::exit::EXIT_OK,
         Err(e) => {
             eprintln!("mailscope: {}", safe_text(&e.to_string()));
-            crate::cli::output::EXIT_CANNOT_RUN
+            crate::exit::EXIT_CANNOT_RUN
         }
     }
 }

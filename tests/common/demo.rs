@@ -5,7 +5,6 @@ use std::net::SocketAddr;
 
 use mailscope::graph::Cancel;
 use mailscope::graph::CheckReport;
-use mailscope::graph::cli::{CheckArgs, run_check_for};
 use mailscope::preset;
 use mailscope::profile::*;
 use mailscope::secrets::{MemoryStore, Secret, store_client_secret};
@@ -33,18 +32,17 @@ pub async fn check(profile: &Profile, secret: &str) -> CheckReport {
     let store = MemoryStore::new();
     store_client_secret(&store, profile, &Secret::new(secret)).unwrap();
     let preset = preset::preset(profile.preset).unwrap();
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let (_, report) = run_check_for(
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    mailscope::graph::run_profile(
         profile,
         &preset,
-        &CheckArgs::default(),
-        &store,
-        &mut out,
-        &mut err,
+        std::sync::Arc::new(store),
+        &mailscope::graph::RunSpec::default(),
+        tx,
         Cancel::new(),
     )
-    .await;
-    report.unwrap_or_else(|| panic!("{}", String::from_utf8_lossy(&err)))
+    .await
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 pub fn demo_profile(s: &SimHandle) -> Profile {

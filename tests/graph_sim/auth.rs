@@ -123,7 +123,7 @@ async fn each_token_refusal_is_diagnosed() {
                 .is_some_and(|c| c.starts_with("AADSTS"))
         );
         assert!(d.request_id.is_some() && d.timestamp.is_some());
-        assert_eq!(r.exit_code(), 3);
+        assert_eq!(r.outcome(), mailscope::graph::Outcome::CouldNotRun);
     }
     let ok = token_of(session(
         &sim,
@@ -186,7 +186,7 @@ async fn delegated_only_preset_checks_the_credential_and_says_so() {
         r.notes
     );
     assert!(r.token.consent.as_ref().unwrap().notes[0].contains("delegated permissions only"));
-    assert_eq!(r.exit_code(), 0);
+    assert_eq!(r.outcome(), mailscope::graph::Outcome::AllPass);
     assert_eq!(sim.stats().await.drafts_created, 0);
     sim.shutdown().await;
 }

@@ -1,10 +1,9 @@
 //! `check` and `diagnose` as the command line runs them: profile files, JSON, exit codes.
 
 use mailscope::graph::Cancel;
-use mailscope::graph::cli::{CheckArgs, DiagnoseArgs, run_check, run_diagnose};
 use mailscope::profile::Expectation::{Denied, Granted};
-use mailscope::profile::{ProfileStore, render_profile};
-use mailscope::secrets::{MemoryStore, Secret, store_client_secret};
+use mailscope::profile::render_profile;
+use mailscope::secrets::MemoryStore;
 
 use crate::support::*;
 
@@ -16,25 +15,34 @@ fn scenario() -> String {
     )
 }
 
-async fn run(
-    args: &CheckArgs,
-    store: &MemoryStore,
-    home: &std::path::Path,
-) -> (i32, String, String) {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = run_check(
-        args,
-        &ProfileStore::at(home),
-        store,
-        &mut out,
-        &mut err,
-        Cancel::new(),
-    )
-    .await;
+fn refs(a: &[String]) -> Vec<&str> {
+    a.iter().map(String::as_str).collect()
+}
+
+/// `mailscope check ARGS` as a user runs it, with the client secret from the environment (as
+/// for a headless run) and no keyring. Returns the exit code, stdout and stderr.
+async fn run(args: &[&str], secret: Option<&str>, home: &std::path::Path) -> (i32, String, String) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_mailscope"));
+    cmd.arg("check")
+        .args(args)
+        .env("MAILSCOPE_HOME", home)
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}/no-bus", home.display()),
+        )
+        .env_remove(mailscope::secrets::CLIENT_SECRET_ENV);
+    if let Some(s) = secret {
+        cmd.env(mailscope::secrets::CLIENT_SECRET_ENV, s);
+    }
+    // The simulated tenant runs on this test's runtime: wait for the command off it.
+    let o = tokio::task::spawn_blocking(move || cmd.output())
+        .await
+        .unwrap()
+        .unwrap();
     (
-        code,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
+        o.status.code().unwrap_or(-1),
+        String::from_utf8(o.stdout).unwrap(),
+        String::from_utf8(o.stderr).unwrap(),
     )
 }
 
@@ -42,10 +50,6 @@ async fn run(
 async fn check_command_exit_codes_and_outputs() {
     let dir = tempfile::tempdir().unwrap();
     let sim = start(&scenario(), &dir).await;
-    let store = MemoryStore::new();
-    // Stored for the sim's tenant, app and endpoints: the profile files below match it.
-    let bound_to = profile(&sim, KUNDO, &[], None);
-    store_client_secret(&store, &bound_to, &Secret::new(KUNDO_SECRET)).unwrap();
     let write = |mailboxes: &[(&str, mailscope::profile::Expectation)], name: &str| {
         let p = profile(&sim, KUNDO, mailboxes, None);
         let path = dir.path().join(name);
@@ -59,13 +63,15 @@ async fn check_command_exit_codes_and_outputs() {
         ],
         "good.toml",
     );
-    let args = |file: &std::path::Path, json: bool| CheckArgs {
-        profile_file: Some(file.to_path_buf()),
-        json,
-        ..CheckArgs::default()
+    let args = |file: &std::path::Path, json: bool| {
+        let mut a = vec!["--profile-file".to_string(), file.display().to_string()];
+        if json {
+            a.push("--json".into());
+        }
+        a
     };
 
-    let (code, out, _) = run(&args(&good, true), &store, dir.path()).await;
+    let (code, out, _) = run(&refs(&args(&good, true)), Some(KUNDO_SECRET), dir.path()).await;
     assert_eq!(code, 0, "{out}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["profile"], "simtest");
@@ -86,7 +92,7 @@ async fn check_command_exit_codes_and_outputs() {
     assert_eq!(back.counts.pass, 4);
 
     let bad = write(&[("ceo@contoso.com", Granted)], "bad.toml");
-    let (code, out, _) = run(&args(&bad, false), &store, dir.path()).await;
+    let (code, out, _) = run(&refs(&args(&bad, false)), Some(KUNDO_SECRET), dir.path()).await;
     assert_eq!(code, 1);
     assert!(
         out.contains("ceo@contoso.com") && out.contains("policy-denied"),
@@ -94,23 +100,43 @@ async fn check_command_exit_codes_and_outputs() {
     );
     assert!(out.contains("To do:"), "{out}");
 
-    let wrong = MemoryStore::new();
-    store_client_secret(&wrong, &bound_to, &Secret::new("not-it")).unwrap();
-    let (code, out, _) = run(&args(&good, false), &wrong, dir.path()).await;
+    let (code, out, _) = run(&refs(&args(&good, false)), Some("not-it"), dir.path()).await;
     assert_eq!(code, 3);
     assert!(out.contains("secret-invalid"), "{out}");
     assert!(!out.contains("not-it"), "the secret never appears");
 
-    let (code, _, err) = run(&args(&good, false), &MemoryStore::new(), dir.path()).await;
-    assert_eq!(code, 2, "no secret stored");
-    assert!(err.contains("secret"), "{err}");
-    let (code, _, err) = run(&CheckArgs::default(), &store, dir.path()).await;
+    // No secret stored anywhere: the profile is not ready (2), said by the library's entry
+    // point, which the command maps to its exit code.
+    let preset = mailscope::preset::preset(mailscope::profile::PresetId::Kundo).unwrap();
+    let good_profile = profile(
+        &sim,
+        KUNDO,
+        &[
+            ("support@contoso.com", Granted),
+            ("ceo@contoso.com", Denied),
+        ],
+        None,
+    );
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let e = mailscope::graph::run_profile(
+        &good_profile,
+        &preset,
+        std::sync::Arc::new(MemoryStore::new()),
+        &mailscope::graph::RunSpec::default(),
+        tx,
+        Cancel::new(),
+    )
+    .await
+    .expect_err("no secret stored");
+    assert!(!e.is_outage(), "no secret stored is a profile matter (2)");
+    assert!(e.to_string().contains("secret"), "{e}");
+    let (code, _, err) = run(&[], Some(KUNDO_SECRET), dir.path()).await;
     assert_eq!(code, 2);
     assert!(err.contains("--profile"), "{err}");
     std::fs::write(dir.path().join("broken.toml"), "version = 1\nname = 3\n").unwrap();
     let (code, _, _) = run(
-        &args(&dir.path().join("broken.toml"), false),
-        &store,
+        &refs(&args(&dir.path().join("broken.toml"), false)),
+        Some(KUNDO_SECRET),
         dir.path(),
     )
     .await;
@@ -127,14 +153,14 @@ fn diagnose_command_reads_a_body_file() {
         r#"{"error":{"code":"ErrorAccessDenied","message":"Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings."}}"#,
     )
     .unwrap();
-    let args = DiagnoseArgs {
-        endpoint: "graph".into(),
-        status: 403,
-        headers: vec!["request-id: abc".into()],
-        body_file: Some(f),
-    };
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    assert_eq!(run_diagnose(&args, &mut &b""[..], &mut out, &mut err), 0);
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_mailscope"))
+        .args(["diagnose", "--endpoint", "graph", "--status", "403"])
+        .args(["--header", "request-id: abc", "--body-file"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let out = o.stdout;
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["cause"], "policy-denied");
     assert_eq!(v["retry_after_s"], serde_json::Value::Null);

@@ -176,7 +176,7 @@ async fn every_outcome(batch: bool, recent: bool) {
     );
     assert_eq!(r.counts.pass, 9);
     assert_eq!(r.counts.pending, if recent { 9 } else { 0 });
-    assert_eq!(r.exit_code(), 1);
+    assert_eq!(r.outcome(), mailscope::graph::Outcome::NotAllPass);
     let cell_events = events
         .iter()
         .filter(|e| matches!(e, mailscope::graph::CheckEvent::Cell(_)))
@@ -311,7 +311,7 @@ group = "elegere-senders@contoso.com"
         (ceo.verdict, ceo.cause),
         (Verdict::Pass, Some(Cause::PermissionMissing))
     );
-    assert_eq!(r.exit_code(), 0);
+    assert_eq!(r.outcome(), mailscope::graph::Outcome::AllPass);
     assert_eq!(sim.stats().await.mails_sent, 1);
     sim.shutdown().await;
 }

@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use mailscope::graph::Cancel;
 use mailscope::graph::CheckEvent;
-use mailscope::graph::cli::{CheckArgs, run_check_for};
 use mailscope::graph::client::classify;
 use mailscope::graph::diagnosis::NetworkErrorKind;
 use mailscope::graph::retry::RetryPolicy;
@@ -74,7 +73,7 @@ async fn a_server_that_dies_mid_check_is_could_not_connect_with_exit_3() {
             c.summary
         );
     }
-    assert_eq!(report.exit_code(), 3);
+    assert_eq!(report.outcome(), mailscope::graph::Outcome::CouldNotRun);
 }
 
 async fn send_to(url: &str, client: reqwest::Client) -> reqwest::Error {
@@ -150,23 +149,24 @@ async fn a_missing_keyring_is_exit_3_and_a_missing_secret_names_the_real_command
     let dir = tempfile::tempdir().unwrap();
     let sim = start(&scenario(0), &dir).await;
     let p = profile(&sim, KUNDO, &[("m0@contoso.com", Granted)], None);
-    let check = |store: &'static dyn SecretStore| {
+    // The exit code `mailscope check` gives: 3 for an outage, 2 for the profile.
+    let check = |store: std::sync::Arc<dyn SecretStore>| {
         let p = p.clone();
         async move {
             let preset = preset::preset(p.preset).unwrap();
-            let (mut out, mut err) = (Vec::new(), Vec::new());
-            let args = CheckArgs::default();
-            let (code, _) =
-                run_check_for(&p, &preset, &args, store, &mut out, &mut err, Cancel::new()).await;
-            (code, String::from_utf8_lossy(&err).into_owned())
+            let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+            let spec = mailscope::graph::RunSpec::default();
+            let e = mailscope::graph::run_profile(&p, &preset, store, &spec, tx, Cancel::new())
+                .await
+                .expect_err("cannot start");
+            (if e.is_outage() { 3 } else { 2 }, e.to_string())
         }
     };
-    let (code, err) = check(&NoKeyring).await;
+    let (code, err) = check(std::sync::Arc::new(NoKeyring)).await;
     assert_eq!(code, 3, "{err}");
     assert!(err.contains("test keyring is not available"), "{err}");
 
-    let empty: &'static _ = Box::leak(Box::new(mailscope::secrets::MemoryStore::new()));
-    let (code, err) = check(empty).await;
+    let (code, err) = check(std::sync::Arc::new(mailscope::secrets::MemoryStore::new())).await;
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("mailscope secret set --profile simtest"),
@@ -221,25 +221,26 @@ async fn an_authority_that_never_answers_ends_the_check_after_the_configured_tim
         &mailscope::secrets::Secret::new(KUNDO_SECRET),
     )
     .unwrap();
-    let args = CheckArgs {
-        json: true,
-        timeout: Some(Duration::from_millis(300)),
-        ..CheckArgs::default()
+    let spec = mailscope::graph::RunSpec {
+        options: mailscope::graph::CheckOptions {
+            per_request_timeout: Duration::from_millis(300),
+            ..mailscope::graph::CheckOptions::default()
+        },
+        ..mailscope::graph::RunSpec::default()
     };
-    let (mut out, mut err) = (Vec::new(), Vec::new());
     let preset = preset::preset(p.preset).unwrap();
-    let (code, report) = run_check_for(
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let report = mailscope::graph::run_profile(
         &p,
         &preset,
-        &args,
-        &store,
-        &mut out,
-        &mut err,
+        std::sync::Arc::new(store),
+        &spec,
+        tx,
         Cancel::new(),
     )
-    .await;
-    let report = report.unwrap();
-    assert_eq!(code, 3, "{}", String::from_utf8_lossy(&err));
+    .await
+    .expect("the run starts");
+    assert_eq!(report.outcome(), mailscope::graph::Outcome::CouldNotRun);
     let d = report.token.diagnosis.unwrap();
     assert!(
         d.summary
@@ -296,7 +297,7 @@ async fn a_graph_host_that_never_answers_is_given_up_after_two_rounds() {
             c.summary
         );
     }
-    assert_eq!(report.exit_code(), 3);
+    assert_eq!(report.outcome(), mailscope::graph::Outcome::CouldNotRun);
     // One request per mailbox in flight: two rounds of 8 waited out the limit, and no more
     // (without giving up: up to six attempts for each of the 24 cells, and draft sweeps).
     let stalled = sim.stats().await.stalled;

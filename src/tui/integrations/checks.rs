@@ -104,9 +104,8 @@ pub async fn run_checks(
         Ok(p) => p,
         Err(e) => return send(Reply::ChecksFinished(run, Err(e.to_string()))),
     };
-    let mut plan = graph::CheckPlan::new(&profile, &preset, send_to.as_deref());
-    if let Some(cells) = &cells {
-        let keep: Vec<(String, Capability)> = cells
+    let only = cells.as_ref().map(|cells| {
+        cells
             .iter()
             .filter_map(|(row, cap)| {
                 Some((
@@ -114,23 +113,27 @@ pub async fn run_checks(
                     *cap,
                 ))
             })
-            .collect();
-        plan = plan.only(&keep);
-    }
+            .collect::<Vec<(String, Capability)>>()
+    });
     let rows: HashMap<String, usize> = profile
         .mailboxes
         .iter()
         .enumerate()
         .map(|(i, m)| (m.address.trim().to_string(), i))
         .collect();
-    let session = match session(profile, secrets).await {
-        Ok(s) => Arc::new(s),
-        Err(e) => return send(Reply::ChecksFinished(run, Err(e))),
-    };
     let (ptx, mut events) = tokio::sync::mpsc::unbounded_channel();
     let stop = graph::Cancel::new();
-    let options = graph::CheckOptions::default();
-    let engine = graph::run(&plan, session, &options, ptx, stop.clone());
+    // The wizard edits stored profiles only: a secret stored before bindings existed is bound.
+    let spec = graph::RunSpec {
+        options: graph::CheckOptions {
+            send_to,
+            per_request_timeout: graph::timeout::from_env(),
+            ..graph::CheckOptions::default()
+        },
+        only,
+        stored_profile: true,
+    };
+    let engine = graph::run_profile(&profile, &preset, secrets, &spec, ptx, stop.clone());
     tokio::pin!(engine);
     let forward = |ev: graph::CheckEvent| match ev {
         graph::CheckEvent::Planned { cells, .. } => send(Reply::ChecksStarted(run, cells)),
@@ -150,9 +153,9 @@ pub async fn run_checks(
         }
         _ => {}
     };
-    let report = loop {
+    let result = loop {
         tokio::select! {
-            report = &mut engine => break report,
+            result = &mut engine => break result,
             Some(ev) = events.recv() => forward(ev),
             changed = cancel.changed() => {
                 if changed.is_err() || *cancel.borrow() {
@@ -164,13 +167,15 @@ pub async fn run_checks(
     while let Ok(ev) = events.try_recv() {
         forward(ev);
     }
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => return send(Reply::ChecksFinished(run, Err(e.to_string()))),
+    };
     // Recorded beside the profile for `status`, `report`, the start screen and the export: a
     // full run as it is, a re-check of some cells merged into the last run.
-    let mut report = report;
-    report.profile.clone_from(&name);
     let recorded = tokio::task::spawn_blocking({
         let report = report.clone();
-        move || record(&profiles, &name, report, full_run)
+        move || mailscope::last_check::record(&profiles, &name, report, !full_run)
     })
     .await
     .map_err(|e| e.to_string())
@@ -182,25 +187,6 @@ pub async fn run_checks(
         )))),
     }
     finish(run, &report, &send);
-}
-
-/// Saves a run beside the profile (a partial one merged into the last recorded run) and
-/// returns what was recorded.
-fn record(
-    profiles: &ProfileStore,
-    name: &str,
-    run: graph::CheckReport,
-    full_run: bool,
-) -> Result<graph::CheckReport, String> {
-    let recorded = match mailscope::last_check::load(profiles, name)? {
-        Some(mut last) if !full_run => {
-            last.merge(run);
-            last
-        }
-        _ => run,
-    };
-    mailscope::last_check::save(profiles, name, &recorded)?;
-    Ok(recorded)
 }
 
 /// Tells the screen the run is over: fine, or why no token could be had.

@@ -18,7 +18,7 @@ use super::demo::{Launch, PrivateHome, SimEndpoints, on_simulated_tenant};
 use super::model::{Model, Screen, Source};
 use super::step::Step;
 use super::theme::Theme;
-use crate::cli::output::{EXIT_USAGE, fail};
+use crate::exit::{EXIT_USAGE, fail};
 
 /// Reads and parses a JSON report; the error names the file.
 pub fn read_report(path: &Path) -> Result<Report, String> {

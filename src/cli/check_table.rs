@@ -1,13 +1,11 @@
 //! The `check` command's human-readable output: token and consent, then one row per cell,
 //! then the fixes for the cells that did not pass. Every value passes
-//! [`terminal_safe`](crate::text::terminal_safe): profiles and servers supply them.
+//! [`terminal_safe`](mailscope::text::terminal_safe): profiles and servers supply them.
 
 use std::io::{self, Write};
 
-use crate::text::terminal_safe as safe;
-
-use super::report::CheckReport;
-use super::verdict::Verdict;
+use mailscope::graph::{CheckReport, Verdict};
+use mailscope::text::terminal_safe as safe;
 
 fn cell(s: &str, width: usize) -> String {
     let s = safe(s);
@@ -189,7 +187,7 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         let bad: Vec<char> = text
             .chars()
-            .filter(|c| crate::text::is_unsafe(*c) && *c != '\n')
+            .filter(|c| mailscope::text::is_unsafe(*c) && *c != '\n')
             .collect();
         assert!(bad.is_empty(), "{bad:?} in\n{text}");
         assert!(
