@@ -163,3 +163,35 @@ fn the_cycle_check_finds_a_cycle() {
     let c = cycle_from("a", &g, &mut Vec::new(), &mut BTreeSet::new());
     assert_eq!(c.map(|c| c.join(">")), Some("a>b>c>a".to_string()));
 }
+
+/// The command line and the wizard run checks only through `graph::run_profile`, so a run is
+/// set up, announced, watched and reported the same way for both.
+#[test]
+fn checks_run_through_the_one_entry_point() {
+    let mut found = Vec::new();
+    for f in files(&src()) {
+        let Some(top) = top_module(&f) else { continue };
+        if top == "graph" {
+            continue;
+        }
+        let Some(code) = production_code(&f) else {
+            continue;
+        };
+        for engine in ["run_watch(", "graph::run(", "runner::run("] {
+            if code.contains(engine) {
+                found.push(format!("{}: calls {engine}", f.display()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+    let entry_users = files(&src())
+        .iter()
+        .filter(|f| top_module(f).is_some_and(|t| t == "cli" || t == "tui"))
+        .filter_map(|f| production_code(f))
+        .filter(|code| code.contains("run_profile("))
+        .count();
+    assert!(
+        entry_users >= 2,
+        "both the command line and the wizard call run_profile"
+    );
+}
