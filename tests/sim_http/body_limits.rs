@@ -8,77 +8,58 @@ use serde_json::{Value, json};
 
 use crate::support::*;
 
+fn file(bytes: usize) -> Value {
+    json!({
+        "@odata.type": "#microsoft.graph.fileAttachment",
+        "name": "f.bin",
+        "contentBytes": STANDARD.encode(vec![7u8; bytes]),
+    })
+}
+
 #[tokio::test]
 async fn bodies_up_to_4_mb_are_served_and_larger_ones_get_graphs_413() {
     let s = sim("", "").await;
     let t = s.token(FULL, "good~secret").await;
-    let r = s
-        .call(
-            Method::POST,
-            &t,
-            "/users/a@contoso.com/messages",
-            Some(json!({"subject": "x"})),
-        )
-        .await;
-    let draft: Value = r.json().await.unwrap();
-    let attachments = format!(
-        "/users/a@contoso.com/messages/{}/attachments",
-        draft["id"].as_str().unwrap()
-    );
-    let file = |bytes: usize| {
-        json!({
-            "@odata.type": "#microsoft.graph.fileAttachment",
-            "name": "f.bin",
-            "contentBytes": STANDARD.encode(vec![7u8; bytes]),
-        })
-    };
+    let attachments = format!("{}/attachments", s.draft_path(&t, "a@contoso.com").await);
     // 2.9 MB of file is a 3.9 MB body: over 2 MiB, under Graph's 4 MB.
     let r = s
         .call(Method::POST, &t, &attachments, Some(file(2_900_000)))
         .await;
     assert_eq!(r.status().as_u16(), 201, "{}", r.text().await.unwrap());
-    for body in [
-        file(3_200_000),
-        json!({"message": {"subject": "y".repeat(5_000_000)}}),
-    ] {
-        let path = if body.get("message").is_some() {
-            "/users/a@contoso.com/sendMail".to_string()
-        } else {
-            attachments.clone()
-        };
+    let too_big = [
+        (attachments.clone(), file(3_200_000)),
+        (
+            "/users/a@contoso.com/sendMail".to_string(),
+            json!({"message": {"subject": "y".repeat(5_000_000)}}),
+        ),
+    ];
+    for (path, body) in too_big {
         let r = s.call(Method::POST, &t, &path, Some(body)).await;
         assert_eq!(r.status().as_u16(), 413, "{path}");
         let b: Value = r.json().await.unwrap();
         assert!(graph_error(&b, "RequestEntityTooLarge"), "{b}");
     }
-    let stats = s.stats().await;
-    assert_eq!(stats.mails_sent, 0);
+    assert_eq!(s.stats().await.mails_sent, 0);
 }
 
 #[tokio::test]
 async fn an_upload_put_over_4_mb_gets_a_json_413() {
     let s = sim("", "").await;
     let t = s.token(FULL, "good~secret").await;
-    let r = s
-        .call(
-            Method::POST,
-            &t,
-            "/users/a@contoso.com/messages",
-            Some(json!({"subject": "x"})),
-        )
-        .await;
-    let draft: Value = r.json().await.unwrap();
     let session = format!(
-        "/users/a@contoso.com/messages/{}/attachments/createUploadSession",
-        draft["id"].as_str().unwrap()
+        "{}/attachments/createUploadSession",
+        s.draft_path(&t, "a@contoso.com").await
     );
     let size = 6_000_000usize;
     let item = json!({"AttachmentItem": {"attachmentType": "file", "name": "b.bin", "size": size}});
-    let r = s.call(Method::POST, &t, &session, Some(item)).await;
-    let b: Value = r.json().await.unwrap();
-    let url = b["uploadUrl"].as_str().unwrap().to_string();
+    let b: Value = s
+        .call(Method::POST, &t, &session, Some(item))
+        .await
+        .json()
+        .await
+        .unwrap();
     let r =
-        s.c.put(url)
+        s.c.put(b["uploadUrl"].as_str().unwrap())
             .header("Content-Range", format!("bytes 0-4999999/{size}"))
             .header("Content-Type", "application/octet-stream")
             .body(vec![1u8; 5_000_000])
