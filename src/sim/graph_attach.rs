@@ -17,8 +17,6 @@ use super::state::{SimState, lock};
 pub(crate) const MIN_SESSION_BYTES: usize = 3 * 1024 * 1024;
 /// Largest attachment (150 MB).
 pub(crate) const MAX_ATTACHMENT_BYTES: usize = 150 * 1024 * 1024;
-/// Graph refuses request bodies over 4 MB [U: code and text of the refusal].
-const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 /// How long an upload URL stays valid.
 const SESSION_LIFETIME_S: i64 = 15 * 60;
 
@@ -58,13 +56,6 @@ pub(crate) fn handle(st: &SimState, m: &Mailbox, route: &Route, input: &Input) -
 }
 
 fn add(st: &SimState, m: &Mailbox, id: &str, input: &Input) -> GraphReply {
-    if input.body.len() > MAX_BODY_BYTES {
-        return GraphReply::error(
-            413,
-            "RequestEntityTooLarge",
-            "The request body is larger than 4 MB: attach files of 3 MB or more with an upload session.",
-        );
-    }
     let body = match json_object(input) {
         Ok(b) => b,
         Err(e) => return e,

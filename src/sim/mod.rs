@@ -17,6 +17,7 @@
 mod assertion;
 mod authz;
 mod batch;
+mod body;
 mod ca_dir;
 mod certs;
 mod directory;

@@ -15,12 +15,11 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
+use super::body::{BodyProblem, MAX_REQUEST_BYTES};
 use super::graph_attach::expiry_text;
 use super::state::{SimState, lock};
 
 const ROUTE: &str = "PUT /api/v2.0/Users/Messages/AttachmentSessions";
-/// Most bytes in one PUT (Microsoft: "up to 4 MB each time").
-const MAX_CHUNK: usize = 4 * 1024 * 1024;
 
 fn respond(status: u16, body: Option<Value>, location: Option<&str>) -> Response {
     let bytes = body.map(|b| b.to_string()).unwrap_or_default();
@@ -74,9 +73,23 @@ pub(crate) async fn upload(
     uri: Uri,
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
-    let resp = serve(&st, &method, &uri, &q, &headers, &body);
+    // At most 4 MB in one PUT (Microsoft: "up to 4 MB each time"); a larger one is read to
+    // its end and refused, so the client sees the 413 rather than a reset connection.
+    let resp = match super::body::read(body, MAX_REQUEST_BYTES).await {
+        Ok(body) => serve(&st, &method, &uri, &q, &headers, &body),
+        Err(BodyProblem::TooLarge) => error(
+            413,
+            "RequestEntityTooLarge",
+            "Upload at most 4 MB in one PUT.",
+        ),
+        Err(BodyProblem::Broken) => error(
+            400,
+            "ErrorInvalidRequest",
+            "The request body could not be read.",
+        ),
+    };
     st.record(ROUTE, resp.status().as_u16());
     resp
 }
@@ -146,13 +159,6 @@ fn serve(
             400,
             "ErrorInvalidRequest",
             "The Content-Range does not match the bytes sent.",
-        );
-    }
-    if body.len() > MAX_CHUNK {
-        return error(
-            413,
-            "RequestEntityTooLarge",
-            "Upload at most 4 MB in one PUT.",
         );
     }
     if start != have {

@@ -33,6 +33,7 @@ BASIC_SECRET = "basic~secret"
 NO_SP = "66666666-0000-4000-8000-000000000006"
 MAILBOX = "support@contoso.com"
 OTHER = "other@contoso.com"
+SPARE = "spare@contoso.com"
 
 SCENARIO = f"""
 tenant_id = "{TENANT}"
@@ -72,6 +73,10 @@ messages = 5
 address = "{OTHER}"
 display_name = "Other Person"
 messages = 2
+
+[[mailbox]]
+address = "{SPARE}"
+messages = 0
 
 [[mailbox]]
 address = "onprem@contoso.com"
@@ -141,10 +146,10 @@ def ssl_context(ca_file: str) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=ca_file)
 
 
-def start_sim(folder: pathlib.Path):
-    """Starts `mailscope sim` on the scenario in `folder`; returns the process and ready line."""
+def start_sim(folder: pathlib.Path, scenario: str = "scenario.toml"):
+    """Starts `mailscope sim` on `folder / scenario`; returns the process and ready line."""
     proc = subprocess.Popen(
-        [_binary(), "sim", "--scenario", str(folder / "scenario.toml"), "--listen", "127.0.0.1:0"],
+        [_binary(), "sim", "--scenario", str(folder / scenario), "--listen", "127.0.0.1:0"],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -223,6 +228,7 @@ def secret_credential(sim: Sim, client_id: str = FULL, secret: str = SECRET):
         secret,
         authority=sim.authority,
         disable_instance_discovery=True,
+        connection_verify=sim.ca_file,
     )
 
 
@@ -234,3 +240,20 @@ def graph(sim, run):
 @pytest.fixture(scope="session")
 def basic_graph(sim, run):
     return graph_client(sim, secret_credential(sim, BASIC, BASIC_SECRET))
+
+
+def odata_error(run, coro):
+    """The msgraph-sdk ODataError that `coro` raises."""
+    from msgraph.generated.models.o_data_errors.o_data_error import ODataError
+
+    with pytest.raises(ODataError) as e:
+        run(coro)
+    return e.value
+
+
+def expect(run, coro, status, code):
+    """`coro` raises ODataError with this HTTP status and Graph error code (and a message)."""
+    err = odata_error(run, coro)
+    assert (err.response_status_code, err.error.code) == (status, code), err.error.message
+    assert err.error.message
+    return err

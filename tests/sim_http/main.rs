@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)] // tests may unwrap: a panic is the failure report
 
 mod batch;
+mod body_limits;
 mod faults;
 mod graph_authz;
 mod graph_mail;

@@ -7,7 +7,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use mailscope::sim::{Scenario, SimHandle, start};
 use reqwest::{Client, Method, Response};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 pub const TENANT: &str = "8f2b6c1e-4d3a-4b5c-9e7f-0a1b2c3d4e5f";
 pub const FULL: &str = "11111111-0000-4000-8000-000000000001";
@@ -169,6 +169,16 @@ impl Sim {
             .await
             .status()
             .as_u16()
+    }
+
+    /// Creates a draft in `user`'s mailbox; returns its path (`/users/{user}/messages/{id}`).
+    pub async fn draft_path(&self, token: &str, user: &str) -> String {
+        let path = format!("/users/{user}/messages");
+        let body = json!({"subject": "draft"});
+        let r = self.call(Method::POST, token, &path, Some(body)).await;
+        assert_eq!(r.status().as_u16(), 201);
+        let d: Value = r.json().await.unwrap();
+        format!("{path}/{}", d["id"].as_str().unwrap())
     }
 
     pub async fn stats(&self) -> mailscope::sim::SimStats {
