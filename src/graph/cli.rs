@@ -45,7 +45,9 @@ pub const WATCH_INTERVAL: Duration = Duration::from_secs(60);
 pub const WATCH_UNTIL: Duration = Duration::from_secs(2 * 3600 + 15 * 60);
 
 fn load_profile(args: &CheckArgs, profiles: &ProfileStore) -> Result<Profile, String> {
-    profiles.load_named_or_file(args.profile.as_deref(), args.profile_file.as_deref())
+    profiles
+        .load_named_or_file(args.profile.as_deref(), args.profile_file.as_deref())
+        .map_err(|e| e.to_string())
 }
 
 /// Cancels `cancel` on Ctrl-C (SIGINT); the run then deletes its drafts and returns what it
@@ -100,7 +102,7 @@ pub async fn run_check(
                 let _ = writeln!(
                     err,
                     "mailscope check: could not record the result: {}",
-                    safe(&e)
+                    safe(&e.to_string())
                 );
             }
             code

@@ -192,14 +192,14 @@ fn record(
     run: graph::CheckReport,
     full_run: bool,
 ) -> Result<graph::CheckReport, String> {
-    let recorded = match mailscope::last_check::load(profiles, name)? {
+    let recorded = match mailscope::last_check::load(profiles, name).map_err(|e| e.to_string())? {
         Some(mut last) if !full_run => {
             last.merge(run);
             last
         }
         _ => run,
     };
-    mailscope::last_check::save(profiles, name, &recorded)?;
+    mailscope::last_check::save(profiles, name, &recorded).map_err(|e| e.to_string())?;
     Ok(recorded)
 }
 
