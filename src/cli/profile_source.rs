@@ -49,3 +49,30 @@ impl ProfileSource {
         Ok((profile, preset))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use mailscope::profile::PresetId;
+
+    use super::*;
+    use crate::cli::output::EXIT_USAGE;
+
+    #[test]
+    fn a_missing_profile_is_bad_input_and_a_broken_preset_could_not_run() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = ProfileStore::at(dir.path());
+        let e = SourceError::from(
+            store
+                .load_named_or_file(Some("nope"), None)
+                .expect_err("no such profile"),
+        );
+        assert!(
+            matches!(&e, SourceError::Profile(ProfileError::NotFound(n)) if n == "nope"),
+            "{e:?}"
+        );
+        assert_eq!(e.exit_code(), EXIT_USAGE);
+        let e = SourceError::from(PresetError::Missing(PresetId::Kundo));
+        assert!(matches!(e, SourceError::Preset(_)));
+        assert_eq!(e.exit_code(), EXIT_CANNOT_RUN);
+    }
+}
