@@ -146,6 +146,7 @@ fn check_scenario_text(text: &str) -> Result<(), TestCaseError> {
 
 fn check_report_text(text: &str) -> Result<(), TestCaseError> {
     if let Err(e) = parse_json(text) {
+        let e = e.to_string();
         let located = e.contains(" line ") && e.contains(" column ");
         // Or it is about the `schema` field itself, which it names.
         let schema = e.starts_with("report schema '") || e.contains("(no \"schema\" field)");

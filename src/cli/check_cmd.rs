@@ -17,7 +17,9 @@ use mailscope::tomlfile::render_path;
 use super::args::CheckArgs;
 use super::check_progress::show_progress;
 use super::check_table::write_table;
-use super::output::{EXIT_CANNOT_RUN, EXIT_USAGE, fail, outcome_code, safe, safe_json, safe_text};
+use super::output::{
+    EXIT_CANNOT_RUN, EXIT_USAGE, fail, outcome_code, profile_exit_code, safe, safe_json, safe_text,
+};
 
 /// Runs `mailscope check` from the command line.
 pub fn run_check(args: CheckArgs) -> u8 {
@@ -29,18 +31,17 @@ pub fn run_check(args: CheckArgs) -> u8 {
         Ok(r) => r,
         Err(e) => return fail(EXIT_CANNOT_RUN, format!("cannot start: {e}")),
     };
-    let loaded = profiles
-        .load_named_or_file(
-            args.source.profile.as_deref(),
-            args.source.profile_file.as_deref(),
-        )
-        .and_then(|p| {
-            let preset = preset::preset(p.preset).map_err(|e| e.to_string())?;
-            Ok((p, preset))
-        });
-    let (profile, preset) = match loaded {
-        Ok(x) => x,
-        Err(e) => return fail(EXIT_USAGE, format!("check: {e}")),
+    let profile = match profiles.load_named_or_file(
+        args.source.profile.as_deref(),
+        args.source.profile_file.as_deref(),
+    ) {
+        Ok(p) => p,
+        Err(e) => return fail(profile_exit_code(&e), format!("check: {e}")),
+    };
+    let preset = match preset::preset(profile.preset) {
+        Ok(p) => p,
+        // The presets are built in: one that does not load is a broken build.
+        Err(e) => return fail(EXIT_CANNOT_RUN, format!("check: {e}")),
     };
     runtime.block_on(async {
         let cancel = Cancel::new();

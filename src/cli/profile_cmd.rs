@@ -4,7 +4,9 @@ use mailscope::profile::{ProfileError, ProfileStore};
 use mailscope::secrets::{self, KeyringStore};
 
 use super::args::ProfileCommand;
-use super::output::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_USAGE, fail, safe, safe_text};
+use super::output::{
+    EXIT_CANNOT_RUN, EXIT_OK, EXIT_USAGE, fail, profile_exit_code, safe, safe_text,
+};
 
 pub fn run(cmd: ProfileCommand) -> u8 {
     let store = match ProfileStore::open_default() {
@@ -18,7 +20,7 @@ pub fn run(cmd: ProfileCommand) -> u8 {
                 print!("{}", safe_text(&text));
                 EXIT_OK
             }
-            Err(e) => fail(code_for(&e), e),
+            Err(e) => fail(profile_exit_code(&e), e),
         },
         ProfileCommand::Import { file } => match store.import(&file) {
             Ok(p) => {
@@ -29,7 +31,7 @@ pub fn run(cmd: ProfileCommand) -> u8 {
                 );
                 EXIT_OK
             }
-            Err(e) => fail(code_for(&e), e),
+            Err(e) => fail(profile_exit_code(&e), e),
         },
         ProfileCommand::Export { name, file } => export(&store, &name, file.as_deref()),
         ProfileCommand::Delete { name, force } => delete(&store, &name, force),
@@ -51,14 +53,14 @@ fn list(store: &ProfileStore) -> u8 {
             }
             EXIT_OK
         }
-        Err(e) => fail(code_for(&e), e),
+        Err(e) => fail(profile_exit_code(&e), e),
     }
 }
 
 fn export(store: &ProfileStore, name: &str, file: Option<&std::path::Path>) -> u8 {
     let text = match store.export(name) {
         Ok(t) => t,
-        Err(e) => return fail(code_for(&e), e),
+        Err(e) => return fail(profile_exit_code(&e), e),
     };
     match file {
         None => {
@@ -111,24 +113,6 @@ fn delete(store: &ProfileStore, name: &str, force: bool) -> u8 {
             );
             EXIT_OK
         }
-        Err(e) => fail(code_for(&e), e),
-    }
-}
-
-/// A file that is missing, not a regular file, too large or not UTF-8 is bad input (2);
-/// other I/O failures mean the command could not run (3).
-fn code_for(e: &ProfileError) -> u8 {
-    use std::io::ErrorKind::{FileTooLarge, InvalidData, InvalidInput, IsADirectory, NotFound};
-    match e {
-        ProfileError::Io { source, .. }
-            if matches!(
-                source.kind(),
-                NotFound | InvalidInput | InvalidData | IsADirectory | FileTooLarge
-            ) =>
-        {
-            EXIT_USAGE
-        }
-        ProfileError::Io { .. } | ProfileError::Serialize(_) => EXIT_CANNOT_RUN,
-        _ => EXIT_USAGE,
+        Err(e) => fail(profile_exit_code(&e), e),
     }
 }

@@ -59,7 +59,7 @@ pub fn run(args: ReplayArgs) -> u8 {
             graph: handle.graph.clone(),
             ca_file: Some(handle.ca_file.display().to_string()),
         };
-        let profile = plan.profile(&doc, endpoints)?;
+        let profile = plan.profile(&doc, endpoints).map_err(|e| e.to_string())?;
         let preset = preset::preset(profile.preset).map_err(|e| e.to_string())?;
         let store = MemoryStore::new();
         store_client_secret(&store, &profile, &Secret::new(plan.secret()))

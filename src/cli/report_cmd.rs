@@ -20,7 +20,7 @@ pub fn document(
         Err(e) => {
             eprintln!(
                 "mailscope: the last check result could not be read, so the report has none: {}",
-                safe_text(&e)
+                safe_text(&e.to_string())
             );
             None
         }
@@ -40,7 +40,7 @@ pub fn run(args: ReportArgs) -> u8 {
     };
     let (profile, preset) = match args.source.load() {
         Ok(x) => x,
-        Err(e) => return fail(EXIT_USAGE, e),
+        Err(e) => return fail(e.exit_code(), e),
     };
     // The last check run is recorded beside stored profiles only.
     let stored = match &args.source.profile {

@@ -9,7 +9,7 @@ use super::output::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_USAGE, fail, safe, safe_text}
 pub fn run(args: ScriptArgs) -> u8 {
     let (profile, preset) = match args.source.load() {
         Ok(x) => x,
-        Err(e) => return fail(EXIT_USAGE, e),
+        Err(e) => return fail(e.exit_code(), e),
     };
     let Some(part) = Part::parse(&args.part) else {
         return fail(

@@ -6,7 +6,9 @@ use mailscope::profile::{Profile, ProfileStore, validate};
 use mailscope::secrets::{self, KeyringStore, Secret, SecretError, SecretSlot, SecretStore};
 
 use super::args::SecretCommand;
-use super::output::{EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, fail, safe};
+use super::output::{
+    EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, fail, profile_exit_code, safe,
+};
 
 pub fn run(cmd: SecretCommand) -> u8 {
     let profiles = match ProfileStore::open_default() {
@@ -20,7 +22,7 @@ pub fn run(cmd: SecretCommand) -> u8 {
     };
     let profile = match profiles.load(&name) {
         Ok(p) => p,
-        Err(e) => return fail(EXIT_USAGE, e),
+        Err(e) => return fail(profile_exit_code(&e), e),
     };
     let keyring = KeyringStore::open();
     match cmd {

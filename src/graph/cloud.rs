@@ -25,12 +25,16 @@ pub enum CloudError {
     MissingEndpoints,
     #[error("endpoint {0:?} must be an https:// URL")]
     NotHttps(String),
-    #[error("cannot read the CA file {path}: {reason}")]
-    CaFile { path: String, reason: String },
+    #[error("cannot read the CA file {path}: {source}")]
+    CaFile {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("the CA file {0} holds no PEM certificate")]
     CaInvalid(String),
     #[error("could not set up HTTPS: {0}")]
-    Client(String),
+    Client(#[source] reqwest::Error),
 }
 
 fn fixed(cloud: Cloud, authority: &str, graph: &str) -> CloudEndpoints {
@@ -83,9 +87,9 @@ impl CloudEndpoints {
                     std::path::Path::new(path),
                     crate::fsutil::MAX_CREDENTIAL_BYTES,
                 )
-                .map_err(|e| CloudError::CaFile {
+                .map_err(|source| CloudError::CaFile {
                     path: path.clone(),
-                    reason: e.to_string(),
+                    source,
                 })?;
                 if !String::from_utf8_lossy(&bytes).contains("-----BEGIN CERTIFICATE-----") {
                     return Err(CloudError::CaInvalid(path.clone()));
@@ -153,11 +157,10 @@ impl CloudEndpoints {
             .pool_max_idle_per_host(256)
             .user_agent(concat!("mailscope/", env!("CARGO_PKG_VERSION")));
         if let Some(pem) = &self.ca_pem {
-            let certs = reqwest::Certificate::from_pem_bundle(pem)
-                .map_err(|e| CloudError::Client(e.to_string()))?;
+            let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(CloudError::Client)?;
             b = b.tls_certs_only(certs);
         }
-        b.build().map_err(|e| CloudError::Client(e.to_string()))
+        b.build().map_err(CloudError::Client)
     }
 }
 
@@ -252,5 +255,9 @@ mod tests {
         });
         let err = CloudEndpoints::from_profile(&p).expect_err("missing file");
         assert!(err.to_string().contains("/nonexistent/ca.pem"));
+        assert!(
+            matches!(&err, CloudError::CaFile { source, .. } if source.kind() == std::io::ErrorKind::NotFound),
+            "the I/O cause is kept: {err:?}"
+        );
     }
 }

@@ -18,16 +18,23 @@ pub const TIMEOUT_ENV: &str = "MAILSCOPE_TIMEOUT";
 /// The longest limit accepted (seconds).
 pub const MAX_TIMEOUT_S: f64 = 600.0;
 
+/// Why a text is not a request limit; each variant holds the text as given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimeoutError {
+    #[error("'{0}' is not a number of seconds")]
+    NotANumber(String),
+    #[error("'{0}' is out of range: give more than 0 and at most {MAX_TIMEOUT_S} seconds")]
+    OutOfRange(String),
+}
+
 /// Parses a limit in seconds ("20", "2.5"): more than 0, at most [`MAX_TIMEOUT_S`].
-pub fn parse_seconds(text: &str) -> Result<Duration, String> {
+pub fn parse_seconds(text: &str) -> Result<Duration, TimeoutError> {
     let s: f64 = text
         .trim()
         .parse()
-        .map_err(|_| format!("'{text}' is not a number of seconds"))?;
+        .map_err(|_| TimeoutError::NotANumber(text.to_string()))?;
     if !(s.is_finite() && s > 0.0 && s <= MAX_TIMEOUT_S) {
-        return Err(format!(
-            "'{text}' is out of range: give more than 0 and at most {MAX_TIMEOUT_S} seconds"
-        ));
+        return Err(TimeoutError::OutOfRange(text.to_string()));
     }
     Ok(Duration::from_secs_f64(s))
 }
@@ -121,6 +128,12 @@ mod tests {
         for bad in ["0", "-1", "nan", "inf", "601", "1e300", "soon", ""] {
             assert!(parse_seconds(bad).is_err(), "{bad}");
         }
+        assert!(matches!(parse_seconds("soon"), Err(TimeoutError::NotANumber(t)) if t == "soon"));
+        assert!(matches!(parse_seconds("601"), Err(TimeoutError::OutOfRange(t)) if t == "601"));
+        assert_eq!(
+            parse_seconds("0").map_err(|e| e.to_string()),
+            Err("'0' is out of range: give more than 0 and at most 600 seconds".to_string())
+        );
         assert_eq!(seconds(Duration::from_secs(20)), "20 s");
         assert_eq!(seconds(Duration::from_millis(2500)), "2.5 s");
     }

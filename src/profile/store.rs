@@ -28,7 +28,20 @@ pub enum ProfileError {
         source: std::io::Error,
     },
     #[error("cannot write the profile: {0}")]
-    Serialize(String),
+    Serialize(#[source] toml::ser::Error),
+    /// No directory for mailscope's files.
+    #[error(transparent)]
+    Home(#[from] crate::paths::HomeError),
+    /// A profile file named directly (not a stored profile) could not be read.
+    #[error("cannot read {path}: {source}")]
+    Unreadable {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Neither or both of a stored profile's name and a profile file were given.
+    #[error("give exactly one of --profile NAME or --profile-file FILE")]
+    NoSource,
     #[error(
         "{path} holds the profile named '{inside}', not '{expected}'. A stored profile's name must match its file name: rename the file to {inside}.toml or set name = \"{expected}\" in it."
     )]
@@ -66,7 +79,7 @@ pub fn parse_profile(text: &str, origin: &str) -> Result<Profile, FileError> {
 
 /// Renders a profile in the documented format.
 pub fn render_profile(p: &Profile) -> Result<String, ProfileError> {
-    let body = toml::to_string_pretty(p).map_err(|e| ProfileError::Serialize(e.to_string()))?;
+    let body = toml::to_string_pretty(p).map_err(ProfileError::Serialize)?;
     Ok(format!(
         "# mailscope onboarding profile (format version {}). Holds no secrets.\n{body}",
         p.version
@@ -82,11 +95,7 @@ pub struct ProfileStore {
 impl ProfileStore {
     /// The store under the default home (`MAILSCOPE_HOME` or the OS config directory).
     pub fn open_default() -> Result<Self, ProfileError> {
-        let home = crate::paths::home().map_err(|e| ProfileError::Io {
-            path: "home".into(),
-            source: std::io::Error::other(e),
-        })?;
-        Ok(Self::at(home))
+        Ok(Self::at(crate::paths::home()?))
     }
 
     pub fn at(home: impl Into<PathBuf>) -> Self {
@@ -228,15 +237,18 @@ impl ProfileStore {
         &self,
         name: Option<&str>,
         file: Option<&Path>,
-    ) -> Result<Profile, String> {
+    ) -> Result<Profile, ProfileError> {
         match (name, file) {
-            (Some(name), None) => self.load(name).map_err(|e| e.to_string()),
+            (Some(name), None) => self.load(name),
             (None, Some(file)) => {
                 let text = fsutil::read_regular_to_string(file, fsutil::MAX_DOCUMENT_BYTES)
-                    .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-                parse_profile(&text, &file.display().to_string()).map_err(|e| e.to_string())
+                    .map_err(|source| ProfileError::Unreadable {
+                        path: file.display().to_string(),
+                        source,
+                    })?;
+                parse_profile(&text, &file.display().to_string()).map_err(ProfileError::Invalid)
             }
-            _ => Err("give exactly one of --profile NAME or --profile-file FILE".into()),
+            _ => Err(ProfileError::NoSource),
         }
     }
 

@@ -214,3 +214,36 @@ fn import_refuses_a_name_with_surrounding_spaces_with_its_line() {
     );
     assert!(store.list().expect("list").is_empty());
 }
+
+#[test]
+fn a_profile_named_or_given_as_a_file_fails_with_a_kind_a_caller_can_match() {
+    let (dir, store) = store();
+    let missing = dir.path().join("missing.toml");
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "name = [").expect("write");
+    assert!(matches!(
+        store.load_named_or_file(Some("nope"), None),
+        Err(ProfileError::NotFound(n)) if n == "nope"
+    ));
+    let e = store
+        .load_named_or_file(None, Some(&missing))
+        .expect_err("no file");
+    assert!(
+        matches!(&e, ProfileError::Unreadable { source, .. } if source.kind() == std::io::ErrorKind::NotFound),
+        "{e:?}"
+    );
+    assert!(e.to_string().starts_with("cannot read "), "{e}");
+    assert!(matches!(
+        store.load_named_or_file(None, Some(&bad)),
+        Err(ProfileError::Invalid(_))
+    ));
+    for (name, file) in [(None, None), (Some("a"), Some(bad.as_path()))] {
+        assert!(matches!(
+            store.load_named_or_file(name, file),
+            Err(ProfileError::NoSource)
+        ));
+    }
+    let home = ProfileError::from(crate::paths::HomeError::NotFound);
+    assert!(matches!(home, ProfileError::Home(_)));
+    assert!(home.to_string().contains("MAILSCOPE_HOME"), "{home}");
+}

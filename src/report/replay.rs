@@ -14,6 +14,14 @@ const REPLAY_DOMAIN: &str = "replay.onmicrosoft.com";
 const ALLOWED_GROUP: &str = "replay-allowed@replay.onmicrosoft.com";
 const LATE_GROUP: &str = "replay-propagating@replay.onmicrosoft.com";
 
+/// Why a report cannot be replayed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReplayError {
+    /// The report names a preset this mailscope does not know.
+    #[error("unknown preset '{0}'")]
+    UnknownPreset(String),
+}
+
 /// A scenario and what it could not reproduce.
 #[derive(Debug, Clone)]
 pub struct Replay {
@@ -260,11 +268,11 @@ impl Replay {
         &self,
         report: &Report,
         endpoints: crate::profile::Endpoints,
-    ) -> Result<crate::profile::Profile, String> {
+    ) -> Result<crate::profile::Profile, ReplayError> {
         use crate::profile::*;
         let p = &report.profile;
-        let preset =
-            PresetId::parse(&p.preset).ok_or_else(|| format!("unknown preset '{}'", p.preset))?;
+        let preset = PresetId::parse(&p.preset)
+            .ok_or_else(|| ReplayError::UnknownPreset(p.preset.clone()))?;
         let mut profile = Profile::new(&format!("replay-{}", p.name), preset, Cloud::Custom);
         profile.tenant = Some(self.tenant.clone());
         profile.client_id = Some(self.client_id.clone());
@@ -351,6 +359,22 @@ mod tests {
         poison(&mut v, "");
         v["scoping"]["mechanism"] = mechanism.into();
         crate::report::parse_json(&v.to_string()).unwrap()
+    }
+
+    #[test]
+    fn a_report_of_an_unknown_preset_is_an_unknown_preset_error() {
+        let mut doc = hostile_report("rbac");
+        doc.profile.preset = "nonesuch".to_string();
+        let endpoints = crate::profile::Endpoints {
+            authority: "https://127.0.0.1:1".to_string(),
+            graph: "https://127.0.0.1:1".to_string(),
+            ca_file: None,
+        };
+        let e = scenario_for(&doc)
+            .profile(&doc, endpoints)
+            .expect_err("unknown preset");
+        assert_eq!(e, ReplayError::UnknownPreset("nonesuch".to_string()));
+        assert_eq!(e.to_string(), "unknown preset 'nonesuch'");
     }
 
     #[test]

@@ -65,7 +65,7 @@ pub enum SimError {
     Scenario(#[from] ScenarioError),
     /// Key or certificate generation failed.
     #[error("crypto: {0}")]
-    Crypto(String),
+    Crypto(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// Binding, writing the CA file, or signals.
     #[error("{what}: {source}")]
     Io {

@@ -23,8 +23,8 @@ pub(crate) struct TlsMaterial {
     pub(crate) leaf_der: Vec<u8>,
 }
 
-fn tls_err(e: impl std::fmt::Display) -> SimError {
-    SimError::Crypto(e.to_string())
+fn tls_err(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> SimError {
+    SimError::Crypto(e.into())
 }
 
 /// Generates the CA and the leaf (ECDSA P-256, fast) and builds the rustls server config.
@@ -81,6 +81,15 @@ mod tests {
     use x509_parser::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn a_crypto_failure_is_its_own_kind_and_keeps_its_cause() {
+        let e = tls_err(rcgen::Error::CouldNotParseKeyPair);
+        assert!(matches!(e, SimError::Crypto(_)), "{e:?}");
+        assert!(e.to_string().starts_with("crypto: "), "{e}");
+        let cause = std::error::Error::source(&e).expect("the cause is kept");
+        assert!(cause.downcast_ref::<rcgen::Error>().is_some(), "{cause:?}");
+    }
 
     fn key_ids(der: &[u8]) -> (Option<Vec<u8>>, Option<Vec<u8>>, String) {
         let (_, c) = X509Certificate::from_der(der).unwrap();

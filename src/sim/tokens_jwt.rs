@@ -39,8 +39,8 @@ pub(crate) struct AccessClaims {
     pub(crate) roles: Vec<String>,
 }
 
-fn crypto(e: impl std::fmt::Display) -> SimError {
-    SimError::Crypto(e.to_string())
+fn crypto(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> SimError {
+    SimError::Crypto(e.into())
 }
 
 impl Signer {

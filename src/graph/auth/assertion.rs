@@ -12,6 +12,14 @@ pub const ASSERTION_LIFETIME_S: i64 = 300;
 /// The form value of `client_assertion_type`.
 pub const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
+/// Why no client assertion could be made.
+#[derive(Debug, thiserror::Error)]
+pub enum AssertionError {
+    /// The key could not sign (a key the signer does not accept).
+    #[error("could not sign the client assertion: {0}")]
+    Sign(#[source] jsonwebtoken::errors::Error),
+}
+
 /// A certificate and its private key, ready to sign assertions.
 #[derive(Clone)]
 pub struct CertificateCredential {
@@ -64,7 +72,12 @@ impl CertificateCredential {
     }
 
     /// A fresh signed assertion for the token endpoint `aud` (the cloud's own token URL).
-    pub fn assertion(&self, client_id: &str, aud: &str, now_unix: i64) -> Result<String, String> {
+    pub fn assertion(
+        &self,
+        client_id: &str,
+        aud: &str,
+        now_unix: i64,
+    ) -> Result<String, AssertionError> {
         let mut header = Header::new(Algorithm::PS256);
         header.typ = Some("JWT".to_string());
         header.x5t_s256 = Some(self.x5t_s256.clone());
@@ -77,8 +90,7 @@ impl CertificateCredential {
             iat: now_unix,
             exp: now_unix + ASSERTION_LIFETIME_S,
         };
-        jsonwebtoken::encode(&header, &claims, &self.key)
-            .map_err(|e| format!("could not sign the client assertion: {e}"))
+        jsonwebtoken::encode(&header, &claims, &self.key).map_err(AssertionError::Sign)
     }
 }
 
@@ -122,5 +134,21 @@ mod tests {
             !format!("{cred:?}").contains("BEGIN"),
             "debug output is redacted"
         );
+    }
+
+    #[test]
+    fn a_key_that_cannot_sign_is_a_sign_error() {
+        let cred = CertificateCredential {
+            key: EncodingKey::from_rsa_der(b"not a key"),
+            x5t_s256: "x".to_string(),
+        };
+        let e = cred.assertion("cid", "aud", 0).expect_err("cannot sign");
+        assert!(matches!(e, AssertionError::Sign(_)), "{e:?}");
+        assert!(
+            e.to_string()
+                .starts_with("could not sign the client assertion: "),
+            "{e}"
+        );
+        assert!(std::error::Error::source(&e).is_some(), "the cause is kept");
     }
 }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 use tokio::sync::Mutex;
 
-pub use assertion::{ASSERTION_LIFETIME_S, ASSERTION_TYPE, CertificateCredential};
+pub use assertion::{ASSERTION_LIFETIME_S, ASSERTION_TYPE, AssertionError, CertificateCredential};
 pub use consent::{ConsentReport, TokenClaims, compare, decode_claims};
 pub use credential::{SetupError, load_credential};
 pub use secret::Credential;
@@ -110,7 +110,7 @@ impl TokenSource {
             .map_err(|e| {
                 Diagnosis::new(
                     Cause::CertificateNotRegistered,
-                    e,
+                    e.to_string(),
                     "Import the certificate and its private key again with mailscope.",
                 )
             })?;

@@ -1,6 +1,6 @@
 //! Client-credentials form fields, for a client secret or a certificate assertion.
 
-use super::assertion::{ASSERTION_TYPE, CertificateCredential};
+use super::assertion::{ASSERTION_TYPE, AssertionError, CertificateCredential};
 use crate::secrets::Secret;
 
 /// The app's proof of identity for one run. Prints as redacted.
@@ -27,7 +27,7 @@ impl Credential {
         scope: &str,
         token_url: &str,
         now_unix: i64,
-    ) -> Result<Vec<(&'static str, Secret)>, String> {
+    ) -> Result<Vec<(&'static str, Secret)>, AssertionError> {
         let mut form = vec![
             ("grant_type", Secret::new("client_credentials")),
             ("client_id", Secret::new(client_id)),

@@ -179,7 +179,7 @@ pub async fn run_checks(
     })
     .await
     .map_err(|e| e.to_string())
-    .and_then(|r| r);
+    .and_then(|r| r.map_err(|e| e.to_string()));
     match recorded {
         Ok(r) => send(Reply::RunRecorded(Box::new(r))),
         Err(e) => send(Reply::FileWritten(Err(format!(

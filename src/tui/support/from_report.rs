@@ -50,7 +50,7 @@ pub fn profile(report: &Report) -> Result<Profile, String> {
         graph: String::new(),
         ca_file: None,
     };
-    let mut p = plan.profile(report, none)?;
+    let mut p = plan.profile(report, none).map_err(|e| e.to_string())?;
     let r = &report.profile;
     p.name = r.name.clone();
     p.cloud = Cloud::parse(&r.cloud).unwrap_or_default();

@@ -117,7 +117,7 @@ fn replay_launch(
         graph: sim.graph.clone(),
         ca_file: Some(sim.ca_file.clone()),
     };
-    let mut profile = plan.profile(report, endpoints)?;
+    let mut profile = plan.profile(report, endpoints).map_err(|e| e.to_string())?;
     // Completed up to scoping: the wizard opens on the live checks and runs them.
     profile.step = Some(Step::Scoping.as_str().into());
     let store = MemoryStore::new();
