@@ -40,6 +40,10 @@ pub(crate) async fn dispatch(
             st.delay().await;
             get_user(st, who, &route.user)
         }
+        Kind::Apps(kind) => {
+            st.delay().await;
+            super::apps_graph::handle(st, who, kind, input)
+        }
         Kind::Batch => GraphReply::error(
             400,
             "BadRequest",

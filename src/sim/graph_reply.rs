@@ -63,6 +63,12 @@ pub(crate) enum ReplyBody {
         message: String,
         inner: Inner,
     },
+    /// An error with `details` (app management: policy and replication errors).
+    ErrorDetails {
+        code: &'static str,
+        message: String,
+        details: Box<Value>,
+    },
     Html(String),
 }
 
@@ -100,6 +106,23 @@ impl GraphReply {
                 code,
                 message,
                 inner,
+            },
+        )
+    }
+    /// An error whose body carries `details` next to `code` and `message`.
+    pub(crate) fn error_details(
+        status: u16,
+        code: &'static str,
+        message: impl Into<String>,
+        details: Value,
+    ) -> Self {
+        let message = message.into();
+        Self::with(
+            status,
+            ReplyBody::ErrorDetails {
+                code,
+                message,
+                details: Box::new(details),
             },
         )
     }
@@ -150,6 +173,18 @@ impl GraphReply {
                 }
                 Some(json!({ "error": e }))
             }
+            ReplyBody::ErrorDetails {
+                code,
+                message,
+                details,
+            } => Some(json!({ "error": {
+                "code": code, "message": message, "details": details,
+                "innerError": {
+                    "date": ctx.inner_date(),
+                    "request-id": ctx.request_id,
+                    "client-request-id": ctx.client_request_id,
+                },
+            }})),
         }
     }
 
@@ -159,7 +194,7 @@ impl GraphReply {
             ReplyBody::Json(_) => Some(
                 "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8",
             ),
-            ReplyBody::Error { .. } => Some("application/json"),
+            ReplyBody::Error { .. } | ReplyBody::ErrorDetails { .. } => Some("application/json"),
             ReplyBody::Html(_) => Some("text/html"),
             ReplyBody::Empty => None,
         }

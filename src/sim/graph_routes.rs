@@ -31,6 +31,8 @@ pub(crate) enum Kind {
     GetSettings,
     PatchSettings,
     Batch,
+    /// App management (`/applications`, `/servicePrincipals`, ...), see `apps_routes.rs`.
+    Apps(super::apps_routes::AppsKind),
     BadMethod,
     Unknown(String),
 }
@@ -75,6 +77,9 @@ impl Route {
         let l: Vec<&str> = lower.iter().map(String::as_str).collect();
         let m = method.as_str();
         let user = s.get(1).map(|u| u.to_string()).unwrap_or_default();
+        if let Some((name, kind)) = super::apps_routes::parse(m, &s, &l) {
+            return Route { name, kind, user };
+        }
         let (name, kind) = match l.as_slice() {
             ["$batch"] if m == "POST" => ("POST /v1.0/$batch", Kind::Batch),
             ["$batch"] => BAD_METHOD,
@@ -104,7 +109,9 @@ impl Route {
             Kind::SendMail | Kind::SendDraft(_) | Kind::Reply(_) => Need::SendMail,
             Kind::GetSettings => Need::ReadSettings,
             Kind::PatchSettings => Need::WriteSettings,
-            Kind::User | Kind::Batch | Kind::BadMethod | Kind::Unknown(_) => return None,
+            Kind::User | Kind::Batch | Kind::Apps(_) | Kind::BadMethod | Kind::Unknown(_) => {
+                return None;
+            }
         })
     }
 

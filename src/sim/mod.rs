@@ -14,6 +14,13 @@
 //! The scenario format is documented in `docs/scenario-format.md`. Wire behaviour follows
 //! `microsoft-wire-behaviour.md`; guesses are marked `[U]` in the code.
 
+mod apps;
+mod apps_authz;
+mod apps_grants;
+mod apps_graph;
+mod apps_json;
+mod apps_routes;
+mod apps_sp;
 mod assertion;
 mod authz;
 mod batch;
@@ -24,6 +31,7 @@ mod directory;
 mod faults;
 mod form;
 mod graph_attach;
+mod graph_catalog;
 mod graph_dispatch;
 mod graph_filter;
 mod graph_http;
@@ -50,6 +58,7 @@ mod token_errors;
 mod tokens_jwt;
 mod upload;
 
+pub use apps::{AppManagement, ExternalApp};
 pub use run::{SimHandle, run_blocking, serve_until_signal, start};
 pub use scenario::{
     AccessPolicy, AccessRight, App, AppCertificate, AppSecret, Faults, Group, Mailbox, MailboxKind,

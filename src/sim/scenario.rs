@@ -79,6 +79,8 @@ pub struct Scenario {
     pub rbac_assignments: Vec<RbacAssignment>,
     /// Limits and faults.
     pub faults: Faults,
+    /// Replication lag and the app management policy (`[app_management]`).
+    pub app_management: super::apps::AppManagement,
 }
 
 /// An app registration with its service principal.

@@ -139,6 +139,7 @@ pub(crate) fn load(text: &str, base_dir: &Path, origin: &str) -> Result<Scenario
             effective_after_s: r.effective_after_s,
         });
     }
+    let app_management = super::apps::check_app_management(&cx, &raw.app_management)?;
     Ok(Scenario {
         origin: origin.to_string(),
         tenant_id,
@@ -153,6 +154,7 @@ pub(crate) fn load(text: &str, base_dir: &Path, origin: &str) -> Result<Scenario
         access_policies,
         rbac_assignments,
         faults: raw.faults,
+        app_management,
     })
 }
 

@@ -31,6 +31,8 @@ pub(crate) struct RawScenario {
     pub(crate) rbac_assignment: Vec<RawRbac>,
     #[serde(default)]
     pub(crate) faults: Faults,
+    #[serde(default)]
+    pub(crate) app_management: super::apps::AppManagement,
 }
 
 fn default_lifetime() -> i64 {

@@ -27,6 +27,8 @@ pub(crate) struct SimState {
     pub(crate) limits: Limits,
     pub(crate) faults: FaultState,
     pub(crate) store: Mutex<MailStore>,
+    /// Applications, service principals and consent (Graph app management, token endpoint).
+    pub(crate) apps: Mutex<super::apps::Registry>,
 }
 
 /// Locks a mutex, ignoring poisoning (counters stay usable after a panicked handler).
@@ -44,6 +46,7 @@ impl SimState {
     ) -> SimState {
         SimState {
             directory: Directory::new(&scenario),
+            apps: Mutex::new(super::apps::Registry::seed(&scenario)),
             faults: FaultState::new(&scenario.faults),
             scenario,
             authority,

@@ -102,12 +102,13 @@ fn issue(
     let Some(client_id) = client_id else {
         return Err(AadError::missing_parameter("client_id"));
     };
-    let Some(app) = st.scenario.app(&client_id) else {
+    let Some(app) = st.registered_app(&client_id) else {
         return Err(AadError::app_not_found(
             &client_id,
             &st.scenario.tenant_name,
         ));
     };
+    let app = &app;
     if app.disabled {
         return Err(AadError::app_disabled(&app.client_id, &app.name));
     }

@@ -37,6 +37,10 @@ pub(crate) enum TokenProblem {
 pub(crate) struct AccessClaims {
     pub(crate) appid: String,
     pub(crate) roles: Vec<String>,
+    /// Delegated scopes (`scp`, space-separated in the token); empty for app-only tokens.
+    pub(crate) scp: Vec<String>,
+    /// Directory role template ids (`wids`).
+    pub(crate) wids: Vec<String>,
 }
 
 fn crypto(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> SimError {
@@ -133,9 +137,25 @@ impl Signer {
                     .collect()
             })
             .unwrap_or_default();
+        let scp = c["scp"]
+            .as_str()
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(String::from)
+            .collect();
+        let wids = c["wids"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|r| r.as_str().map(str::to_ascii_lowercase))
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(AccessClaims {
             appid: c["appid"].as_str().unwrap_or_default().to_string(),
             roles,
+            scp,
+            wids,
         })
     }
 }

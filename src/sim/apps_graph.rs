@@ -1,0 +1,435 @@
+//! Graph `/applications`: list with `$filter`, create, get, update, delete, `addPassword`,
+//! `removePassword`; and the entry point for every app management request.
+
+use serde_json::{Map, Value, json};
+use time::OffsetDateTime;
+
+use super::apps::{Application, KeyCred, Password, Registry, hint_of, validity};
+use super::apps_authz::{self, Op, bad_request, json_body, not_found};
+use super::apps_json::{self, iso};
+use super::apps_routes::{AppsKind, Key};
+use super::graph_dispatch::Input;
+use super::graph_reply::GraphReply;
+use super::state::{SimState, lock};
+use super::tokens_jwt::AccessClaims;
+
+/// Serves one app management request.
+pub(crate) fn handle(
+    st: &SimState,
+    who: &AccessClaims,
+    kind: &AppsKind,
+    input: &Input,
+) -> GraphReply {
+    let op = match kind {
+        AppsKind::ListApps | AppsKind::GetApp(_) | AppsKind::ListSps | AppsKind::GetSp(_) => {
+            Op::Read
+        }
+        AppsKind::ListAssignments(..) => Op::Read,
+        AppsKind::ListGrants | AppsKind::GetGrant(_) => Op::ReadGrants,
+        AppsKind::CreateApp
+        | AppsKind::PatchApp(_)
+        | AppsKind::DeleteApp(_)
+        | AppsKind::AddPassword(_)
+        | AppsKind::RemovePassword(_)
+        | AppsKind::CreateSp
+        | AppsKind::DeleteSp(_) => Op::WriteApps,
+        // The resource decides which role is needed (apps_sp.rs checks again).
+        AppsKind::Assign(..) | AppsKind::Unassign(..) => Op::Assign { graph: false },
+        AppsKind::CreateGrant | AppsKind::PatchGrant(_) | AppsKind::DeleteGrant(_) => {
+            Op::WriteGrants
+        }
+        AppsKind::AppPolicy => Op::ReadPolicy,
+    };
+    if let Err(reply) = apps_authz::check(who, op) {
+        return reply;
+    }
+    let result = match kind {
+        AppsKind::ListApps => list(st, input),
+        AppsKind::CreateApp => create(st, input),
+        AppsKind::GetApp(key) => get(st, key),
+        AppsKind::PatchApp(key) => patch(st, key, input),
+        AppsKind::DeleteApp(key) => delete(st, key),
+        AppsKind::AddPassword(key) => add_password(st, key, input),
+        AppsKind::RemovePassword(key) => remove_password(st, key, input),
+        AppsKind::AppPolicy => Ok(GraphReply::json(
+            200,
+            apps_json::default_policy(&st.scenario.app_management),
+        )),
+        AppsKind::ListGrants
+        | AppsKind::CreateGrant
+        | AppsKind::GetGrant(_)
+        | AppsKind::PatchGrant(_)
+        | AppsKind::DeleteGrant(_) => super::apps_grants::handle(st, kind, input),
+        _ => super::apps_sp::handle(st, who, kind, input),
+    };
+    result.unwrap_or_else(|reply| reply)
+}
+
+/// Whether an object created at `created_s` is visible yet (replication lag).
+pub(crate) fn replicated(st: &SimState, created_s: f64) -> bool {
+    st.elapsed_s() >= created_s + st.scenario.app_management.replication_lag_s
+}
+
+/// The index of the application a key names, if it exists and has replicated.
+fn find(st: &SimState, r: &Registry, key: &Key) -> Result<usize, GraphReply> {
+    let (text, i) = match key {
+        Key::Id(id) => (
+            id,
+            r.apps.iter().position(|a| a.id.eq_ignore_ascii_case(id)),
+        ),
+        Key::AppId(id) => (
+            id,
+            r.apps
+                .iter()
+                .position(|a| a.app_id.eq_ignore_ascii_case(id)),
+        ),
+    };
+    match i {
+        Some(i) if replicated(st, r.apps[i].created_s) => Ok(i),
+        _ => Err(not_found(text)),
+    }
+}
+
+fn list(st: &SimState, input: &Input) -> Result<GraphReply, GraphReply> {
+    let filters = apps_authz::eq_filter(&input.query, &["appid", "displayname", "id"])?;
+    let r = lock(&st.apps);
+    let items = r
+        .apps
+        .iter()
+        .filter(|a| {
+            filters.iter().all(|(p, v)| match p.as_str() {
+                "appid" => a.app_id.eq_ignore_ascii_case(v),
+                "id" => a.id.eq_ignore_ascii_case(v),
+                _ => a.display_name == *v,
+            })
+        })
+        .map(|a| apps_json::application(a, st.domain()))
+        .collect();
+    Ok(GraphReply::json(
+        200,
+        apps_json::collection(&st.graph, "applications", items),
+    ))
+}
+
+fn get(st: &SimState, key: &Key) -> Result<GraphReply, GraphReply> {
+    let r = lock(&st.apps);
+    let i = find(st, &r, key)?;
+    let mut v = apps_json::application(&r.apps[i], st.domain());
+    v["@odata.context"] = json!(format!("{}/v1.0/$metadata#applications/$entity", st.graph));
+    Ok(GraphReply::json(200, v))
+}
+
+fn create(st: &SimState, input: &Input) -> Result<GraphReply, GraphReply> {
+    let body = json_body(&input.body)?;
+    let Some(name) = body.get("displayName").and_then(Value::as_str) else {
+        return Err(bad_request(
+            "A value is required for property 'displayName' of resource 'Application'.",
+        ));
+    };
+    let now = OffsetDateTime::now_utc();
+    let id = uuid::Uuid::new_v4().to_string();
+    let mut app = Application {
+        id: id.clone(),
+        app_id: uuid::Uuid::new_v4().to_string(),
+        display_name: name.to_string(),
+        created: now,
+        created_s: st.elapsed_s(),
+        sign_in_audience: "AzureADMyOrg".into(),
+        token_version: None,
+        required_resource_access: json!([]),
+        web_redirects: Vec::new(),
+        public_redirects: Vec::new(),
+        spa_redirects: Vec::new(),
+        fallback_public: None,
+        passwords: Vec::new(),
+        keys: Vec::new(),
+        disabled: false,
+    };
+    apply(&mut app, &body)?;
+    let mut v = apps_json::application(&app, st.domain());
+    v["@odata.context"] = json!(format!("{}/v1.0/$metadata#applications/$entity", st.graph));
+    lock(&st.apps).apps.push(app);
+    Ok(GraphReply::json(201, v).header(
+        "location",
+        format!(
+            "{}/v2/{}/directoryObjects/{id}/Microsoft.DirectoryServices.Application",
+            st.graph, st.scenario.tenant_id
+        ),
+    ))
+}
+
+fn patch(st: &SimState, key: &Key, input: &Input) -> Result<GraphReply, GraphReply> {
+    let body = json_body(&input.body)?;
+    let mut r = lock(&st.apps);
+    let i = find(st, &r, key)?;
+    let mut app = r.apps[i].clone();
+    apply(&mut app, &body)?;
+    r.apps[i] = app;
+    Ok(GraphReply::empty(204))
+}
+
+fn delete(st: &SimState, key: &Key) -> Result<GraphReply, GraphReply> {
+    let mut r = lock(&st.apps);
+    let i = find(st, &r, key)?;
+    let app = r.apps.remove(i);
+    // The home tenant's service principal goes with the application, and its consent.
+    if let Some(sp) = r.sp_by_app_id(&app.app_id).map(|s| s.id.clone()) {
+        r.sps.retain(|s| s.id != sp);
+        r.assignments
+            .retain(|x| x.principal_id != sp && x.resource_id != sp);
+        r.grants
+            .retain(|g| g.client_id != sp && g.resource_id != sp);
+    }
+    Ok(GraphReply::empty(204))
+}
+
+fn invalid(property: &str) -> GraphReply {
+    GraphReply::error_details(
+        400,
+        "Request_BadRequest",
+        format!("Property {property} is invalid."),
+        json!([{ "code": "InvalidValue", "target": property }]),
+    )
+}
+
+fn strings(v: &Value, property: &str) -> Result<Vec<String>, GraphReply> {
+    let Some(items) = v.as_array() else {
+        return Err(invalid(property));
+    };
+    items
+        .iter()
+        .map(|x| {
+            x.as_str()
+                .map(String::from)
+                .ok_or_else(|| invalid(property))
+        })
+        .collect()
+}
+
+/// Applies the writable properties of a create or update body, then checks the combination.
+fn apply(app: &mut Application, body: &Map<String, Value>) -> Result<(), GraphReply> {
+    for (k, v) in body {
+        match k.as_str() {
+            "displayName" => {
+                app.display_name = v
+                    .as_str()
+                    .ok_or_else(|| invalid("displayName"))?
+                    .to_string();
+            }
+            "signInAudience" => {
+                let a = v.as_str().unwrap_or_default();
+                if !matches!(
+                    a,
+                    "AzureADMyOrg"
+                        | "AzureADMultipleOrgs"
+                        | "AzureADandPersonalMicrosoftAccount"
+                        | "PersonalMicrosoftAccount"
+                ) {
+                    return Err(invalid("signInAudience"));
+                }
+                app.sign_in_audience = a.to_string();
+            }
+            "api" => {
+                if let Some(t) = v.get("requestedAccessTokenVersion") {
+                    app.token_version = match t {
+                        Value::Null => None,
+                        _ => match t.as_i64() {
+                            Some(n @ (1 | 2)) => Some(n),
+                            _ => return Err(invalid("api.requestedAccessTokenVersion")),
+                        },
+                    };
+                }
+            }
+            "requiredResourceAccess" => app.required_resource_access = resource_access(v)?,
+            "web" | "publicClient" | "spa" => {
+                if let Some(uris) = v.get("redirectUris") {
+                    let uris = strings(uris, &format!("{k}.redirectUris"))?;
+                    match k.as_str() {
+                        "web" => app.web_redirects = uris,
+                        "spa" => app.spa_redirects = uris,
+                        _ => app.public_redirects = uris,
+                    }
+                }
+            }
+            "isFallbackPublicClient" => app.fallback_public = v.as_bool(),
+            "keyCredentials" => app.keys = key_credentials(&app.keys, v)?,
+            "passwordCredentials" => {
+                // [U] text; G3: passwordCredentials cannot be updated with PATCH.
+                return Err(bad_request(
+                    "Property 'passwordCredentials' cannot be set; use addPassword.",
+                ));
+            }
+            _ => {}
+        }
+    }
+    if app.sign_in_audience == "AzureADandPersonalMicrosoftAccount" && app.token_version != Some(2)
+    {
+        return Err(invalid("api.requestedAccessTokenVersion"));
+    }
+    Ok(())
+}
+
+/// `requiredResourceAccess`: `[{resourceAppId, resourceAccess: [{id, type: Role|Scope}]}]`.
+fn resource_access(v: &Value) -> Result<Value, GraphReply> {
+    let bad = || invalid("requiredResourceAccess");
+    let items = v.as_array().ok_or_else(bad)?;
+    let mut out = Vec::new();
+    for item in items {
+        let app = item
+            .get("resourceAppId")
+            .and_then(Value::as_str)
+            .ok_or_else(bad)?;
+        let mut access = Vec::new();
+        for a in item
+            .get("resourceAccess")
+            .and_then(Value::as_array)
+            .ok_or_else(bad)?
+        {
+            let id = a.get("id").and_then(Value::as_str).ok_or_else(bad)?;
+            let kind = a.get("type").and_then(Value::as_str).ok_or_else(bad)?;
+            if uuid::Uuid::parse_str(id).is_err() || !matches!(kind, "Role" | "Scope") {
+                return Err(bad());
+            }
+            access.push(json!({ "id": id.to_ascii_lowercase(), "type": kind }));
+        }
+        out.push(json!({ "resourceAppId": app.to_ascii_lowercase(), "resourceAccess": access }));
+    }
+    Ok(Value::Array(out))
+}
+
+/// `keyCredentials` replaces the collection; an entry without `key` keeps the credential with
+/// its `keyId` [U].
+fn key_credentials(old: &[KeyCred], v: &Value) -> Result<Vec<KeyCred>, GraphReply> {
+    use base64::Engine;
+    let bad = || invalid("keyCredentials");
+    let mut out = Vec::new();
+    for k in v.as_array().ok_or_else(bad)? {
+        let key_id = k.get("keyId").and_then(Value::as_str);
+        let display_name = k
+            .get("displayName")
+            .and_then(Value::as_str)
+            .map(String::from);
+        let Some(key) = k.get("key").and_then(Value::as_str) else {
+            let kept = key_id.and_then(|id| old.iter().find(|o| o.key_id.eq_ignore_ascii_case(id)));
+            out.push(kept.cloned().ok_or_else(bad)?);
+            continue;
+        };
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(key.trim())
+            .map_err(|_| bad())?;
+        let (start, end) = validity(&der);
+        let cert = super::certs::certificate_from_der(der, std::path::Path::new("keyCredentials"))
+            .map_err(|_| bad())?;
+        out.push(KeyCred {
+            key_id: key_id.map_or_else(|| uuid::Uuid::new_v4().to_string(), String::from),
+            display_name,
+            cert,
+            start,
+            end,
+        });
+    }
+    Ok(out)
+}
+
+/// A new secret value in Entra's shape (40 characters, `Q~` after the third).
+fn new_secret() -> String {
+    const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-";
+    let mut bytes = Vec::new();
+    for _ in 0..3 {
+        bytes.extend_from_slice(uuid::Uuid::new_v4().as_bytes());
+    }
+    let mut s: String = bytes
+        .iter()
+        .take(38)
+        .map(|b| CHARS[usize::from(*b) % CHARS.len()] as char)
+        .collect();
+    s.insert_str(3, "Q~");
+    s.truncate(40);
+    s
+}
+
+fn parse_time(v: Option<&Value>, property: &str) -> Result<Option<OffsetDateTime>, GraphReply> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .as_str()
+            .and_then(|s| {
+                OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
+            })
+            .map(Some)
+            .ok_or_else(|| invalid(property)),
+    }
+}
+
+fn add_password(st: &SimState, key: &Key, input: &Input) -> Result<GraphReply, GraphReply> {
+    let body = json_body(&input.body)?;
+    let cred = body.get("passwordCredential").cloned().unwrap_or(json!({}));
+    let now = OffsetDateTime::now_utc();
+    let start = parse_time(cred.get("startDateTime"), "startDateTime")?.unwrap_or(now);
+    let end = parse_time(cred.get("endDateTime"), "endDateTime")?
+        .unwrap_or(start + time::Duration::days(730));
+    if end <= start {
+        return Err(invalid("endDateTime"));
+    }
+    let mut r = lock(&st.apps);
+    let i = find(st, &r, key)?;
+    if let Some(days) = st.scenario.app_management.max_secret_lifetime_days
+        && end - start > time::Duration::days(i64::from(days))
+    {
+        return Err(GraphReply::error_details(
+            400,
+            "CredentialInvalidLifetimeAsPerAppPolicy",
+            "Credential lifetime exceeds the max value allowed as per assigned policy '00000000-0000-0000-0000-000000000000'.",
+            json!([{
+                "code": "InvalidKeyEndDate",
+                "message": format!("Key credential end date is invalid: the maximum lifetime is P{days}D."),
+                "target": "EndDate",
+            }]),
+        ));
+    }
+    let value = new_secret();
+    let p = Password {
+        key_id: uuid::Uuid::new_v4().to_string(),
+        display_name: cred
+            .get("displayName")
+            .and_then(Value::as_str)
+            .map(String::from),
+        hint: hint_of(&value),
+        value,
+        start,
+        end,
+        added_s: st.elapsed_s(),
+    };
+    let reply = json!({
+        "@odata.context": format!("{}/v1.0/$metadata#microsoft.graph.passwordCredential", st.graph),
+        "customKeyIdentifier": null,
+        "displayName": p.display_name,
+        "endDateTime": iso(p.end),
+        "hint": p.hint,
+        "keyId": p.key_id,
+        "secretText": p.value,
+        "startDateTime": iso(p.start),
+    });
+    r.apps[i].passwords.push(p);
+    Ok(GraphReply::json(200, reply))
+}
+
+fn remove_password(st: &SimState, key: &Key, input: &Input) -> Result<GraphReply, GraphReply> {
+    let body = json_body(&input.body)?;
+    let Some(key_id) = body.get("keyId").and_then(Value::as_str) else {
+        return Err(bad_request("A value is required for property 'keyId'."));
+    };
+    let mut r = lock(&st.apps);
+    let i = find(st, &r, key)?;
+    let before = r.apps[i].passwords.len();
+    r.apps[i]
+        .passwords
+        .retain(|p| !p.key_id.eq_ignore_ascii_case(key_id));
+    if r.apps[i].passwords.len() == before {
+        // [U] Graph's text for an unknown keyId.
+        return Err(bad_request(format!(
+            "No password credential with keyId '{key_id}' was found on the application."
+        )));
+    }
+    Ok(GraphReply::empty(204))
+}
