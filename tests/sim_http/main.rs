@@ -1,6 +1,8 @@
 //! Tests of the simulated tenant, each talking HTTPS to a running sim.
 #![allow(clippy::unwrap_used)] // tests may unwrap: a panic is the failure report
 
+mod apps;
+mod apps_lag;
 mod batch;
 mod body_limits;
 mod faults;

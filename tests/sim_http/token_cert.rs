@@ -10,12 +10,12 @@ use crate::support::*;
 
 const CERT_APP: &str = "44444444-0000-4000-8000-000000000004";
 
-struct Cred {
-    key_pem: String,
-    der: Vec<u8>,
+pub(crate) struct Cred {
+    pub(crate) key_pem: String,
+    pub(crate) der: Vec<u8>,
 }
 
-fn new_cred() -> (Cred, String) {
+pub(crate) fn new_cred() -> (Cred, String) {
     let key = rcgen::KeyPair::generate_rsa_for(&rcgen::PKCS_RSA_SHA256, rcgen::RsaKeySize::_2048)
         .unwrap();
     let cert = rcgen::CertificateParams::new(Vec::<String>::new())
@@ -45,7 +45,7 @@ fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
-fn assertion(cred: &Cred, thumb_of: &Cred, alg: Algorithm, claims: &Value) -> String {
+pub(crate) fn assertion(cred: &Cred, thumb_of: &Cred, alg: Algorithm, claims: &Value) -> String {
     let mut h = Header::new(alg);
     h.typ = Some("JWT".into());
     if alg == Algorithm::RS256 {

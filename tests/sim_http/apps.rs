@@ -1,0 +1,513 @@
+//! Graph app management on the sim: apps created through Graph sign in at the token endpoint;
+//! service principals, app role assignments, delegated grants, the app management policy, and
+//! authorization by the delegated token's `scp` and `wids`.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::support::*;
+
+pub const GRAPH: &str = "00000003-0000-0000-c000-000000000000";
+pub const MAIL_SEND: &str = "b633e1c5-b582-4048-a93e-9f11b44c7e96";
+pub const GLOBAL_ADMIN: &str = "62e90394-69f5-4237-9190-012177145e10";
+const APP_ADMIN: &str = "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3";
+const PRIV_ROLE_ADMIN: &str = "e8611ab8-c189-46e8-94e1-60213ab1f814";
+/// The scopes `mailscope entra apply` asks for.
+pub const ADMIN_SCP: &str = "Application.ReadWrite.All AppRoleAssignment.ReadWrite.All DelegatedPermissionGrant.ReadWrite.All Policy.Read.All";
+const VENDOR: &str = "21e7e0d8-bedf-4a60-a5eb-fd0ae1571d36";
+
+/// A delegated Graph token as Entra issues it to an admin (reference §1f).
+pub async fn admin_token(s: &Sim, scp: &str, wids: &[&str]) -> String {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let c = json!({
+        "aud": s.h.graph, "iss": format!("https://sts.windows.net/{TENANT}/"),
+        "iat": now, "nbf": now, "exp": now + 3600,
+        "appid": "14d82eec-204b-4c2f-b7e8-296a70dab67e", "appidacr": "0", "idtyp": "user",
+        "scp": scp, "wids": wids, "upn": "admin@contoso.com", "unique_name": "admin@contoso.com",
+        "oid": "0a0a0a0a-0000-4000-8000-00000000000a", "tid": TENANT, "ver": "1.0",
+    });
+    s.h.sign_claims(&c).await.unwrap()
+}
+
+/// A call with an optional JSON body: status and JSON (Null when empty).
+pub async fn send(
+    s: &Sim,
+    m: Method,
+    token: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let r = s.call(m, token, path, body).await;
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+fn graph_sp_path() -> String {
+    format!("/servicePrincipals(appId='{GRAPH}')")
+}
+
+#[tokio::test]
+async fn an_app_created_through_graph_signs_in_with_its_new_secret_and_granted_role() {
+    let s = sim("", "").await;
+    let t = admin_token(&s, ADMIN_SCP, &[GLOBAL_ADMIN]).await;
+    let create = json!({
+        "displayName": "Kundo Mail", "signInAudience": "AzureADMyOrg",
+        "requiredResourceAccess": [{"resourceAppId": GRAPH, "resourceAccess": [{"id": MAIL_SEND, "type": "Role"}]}],
+        "web": {"redirectUris": ["https://app.example/cb"]},
+    });
+    let (st, app) = send(&s, Method::POST, &t, "/applications", Some(create)).await;
+    assert_eq!(st, 201, "{app}");
+    let (id, app_id) = (app["id"].as_str().unwrap(), app["appId"].as_str().unwrap());
+    assert_ne!(id, app_id);
+    assert_eq!(
+        app["requiredResourceAccess"][0]["resourceAccess"][0]["id"],
+        MAIL_SEND
+    );
+    assert_eq!(
+        app["web"]["redirectUris"],
+        json!(["https://app.example/cb"])
+    );
+    assert_eq!(app["api"]["requestedAccessTokenVersion"], Value::Null);
+
+    let (st, list) = s
+        .get(&t, &format!("/applications?$filter=appId eq '{app_id}'"))
+        .await;
+    assert_eq!(
+        (st, list["value"].as_array().unwrap().len()),
+        (200, 1),
+        "{list}"
+    );
+    let (_, named) = s
+        .get(&t, "/applications?$filter=displayName eq 'Kundo Mail'")
+        .await;
+    assert_eq!(named["value"][0]["id"], id);
+
+    let path = format!("/applications/{id}/addPassword");
+    let body = json!({"passwordCredential": {"displayName": "mailscope"}});
+    let (st, pw) = send(&s, Method::POST, &t, &path, Some(body)).await;
+    assert_eq!(st, 200, "{pw}");
+    let secret = pw["secretText"].as_str().unwrap().to_string();
+    assert_eq!(secret.len(), 40);
+    assert_eq!(pw["hint"].as_str().unwrap(), &secret[..3]);
+    let start = time::OffsetDateTime::parse(
+        pw["startDateTime"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let end = time::OffsetDateTime::parse(
+        pw["endDateTime"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    assert_eq!(
+        (end - start).whole_days(),
+        730,
+        "default lifetime: two years"
+    );
+    let (_, got) = s.get(&t, &format!("/applications/{id}")).await;
+    assert_eq!(got["passwordCredentials"][0]["keyId"], pw["keyId"]);
+    assert_eq!(got["passwordCredentials"][0]["secretText"], Value::Null);
+    assert!(
+        !got.to_string().contains(&secret),
+        "the value is shown once only"
+    );
+
+    // No service principal yet: Entra's AADSTS7000229.
+    let (st, b) = s.token_secret(app_id, &secret).await;
+    assert_eq!(st, 401);
+    assert_aad(&b, "invalid_client", 7000229);
+
+    let (st, sp) = send(
+        &s,
+        Method::POST,
+        &t,
+        "/servicePrincipals",
+        Some(json!({"appId": app_id})),
+    )
+    .await;
+    assert_eq!(st, 201, "{sp}");
+    let sp_id = sp["id"].as_str().unwrap().to_string();
+    let (st, dup) = send(
+        &s,
+        Method::POST,
+        &t,
+        "/servicePrincipals",
+        Some(json!({"appId": app_id})),
+    )
+    .await;
+    assert_eq!(st, 409);
+    graph_error(&dup, "Request_MultipleObjectsWithSameKeyValue");
+
+    let (st, token) = s.token_secret(app_id, &secret).await;
+    assert_eq!(st, 200, "{token}");
+    assert!(
+        claims(token["access_token"].as_str().unwrap())
+            .get("roles")
+            .is_none()
+    );
+
+    let (st, graph) = s.get(&t, &graph_sp_path()).await;
+    assert_eq!(st, 200, "{graph}");
+    let role = graph["appRoles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["value"] == "Mail.Send")
+        .unwrap();
+    assert_eq!(role["id"], MAIL_SEND);
+    let scopes = graph["oauth2PermissionScopes"].as_array().unwrap();
+    let scope_id = |v: &str| {
+        scopes
+            .iter()
+            .find(|x| x["value"] == v)
+            .map(|x| x["id"].clone())
+    };
+    assert_eq!(
+        scope_id("offline_access"),
+        Some(json!("7427e0e9-2fba-42fe-b0c0-848c9e6a8182"))
+    );
+    assert_eq!(
+        scope_id("Mail.Read"),
+        Some(json!("570282fd-fa5c-430d-a7fd-fc8dc98a9dca"))
+    );
+    let graph_sp = graph["id"].as_str().unwrap().to_string();
+
+    let assigned = format!("/servicePrincipals/{graph_sp}/appRoleAssignedTo");
+    let grant = json!({"principalId": sp_id, "resourceId": graph_sp, "appRoleId": MAIL_SEND});
+    let (st, a) = send(&s, Method::POST, &t, &assigned, Some(grant.clone())).await;
+    assert_eq!(st, 201, "{a}");
+    assert_eq!(
+        (
+            a["principalDisplayName"].as_str(),
+            a["resourceDisplayName"].as_str()
+        ),
+        (Some("Kundo Mail"), Some("Microsoft Graph"))
+    );
+    let (st, again) = send(&s, Method::POST, &t, &assigned, Some(grant)).await;
+    assert_eq!(st, 400);
+    assert_eq!(
+        again["error"]["message"],
+        "Permission being assigned already exists on the object"
+    );
+
+    let (_, token) = s.token_secret(app_id, &secret).await;
+    assert_eq!(
+        claims(token["access_token"].as_str().unwrap())["roles"],
+        json!(["Mail.Send"])
+    );
+    let (_, mine) = s
+        .get(
+            &t,
+            &format!("/servicePrincipals/{sp_id}/appRoleAssignments"),
+        )
+        .await;
+    assert_eq!(mine["value"][0]["id"], a["id"]);
+
+    let revoke = format!("{assigned}/{}", a["id"].as_str().unwrap());
+    assert_eq!(send(&s, Method::DELETE, &t, &revoke, None).await.0, 204);
+    let (_, token) = s.token_secret(app_id, &secret).await;
+    assert!(
+        claims(token["access_token"].as_str().unwrap())
+            .get("roles")
+            .is_none()
+    );
+
+    let remove = json!({"keyId": pw["keyId"]});
+    let path = format!("/applications/{id}/removePassword");
+    assert_eq!(send(&s, Method::POST, &t, &path, Some(remove)).await.0, 204);
+    let (st, b) = s.token_secret(app_id, &secret).await;
+    assert_eq!(st, 401);
+    assert_aad(&b, "invalid_client", 7000215);
+
+    assert_eq!(
+        send(&s, Method::DELETE, &t, &format!("/applications/{id}"), None)
+            .await
+            .0,
+        204
+    );
+    let (st, gone) = s.get(&t, &format!("/applications/{id}")).await;
+    assert_eq!(st, 404);
+    graph_error(&gone, "Request_ResourceNotFound");
+    let (st, _) = s
+        .get(&t, &format!("/servicePrincipals(appId='{app_id}')"))
+        .await;
+    assert_eq!(st, 404, "the service principal goes with the application");
+}
+
+#[tokio::test]
+async fn delegated_grants_audience_and_certificates() {
+    let s = sim("", "").await;
+    let t = admin_token(&s, ADMIN_SCP, &[APP_ADMIN]).await;
+    let (_, app) = send(
+        &s,
+        Method::POST,
+        &t,
+        "/applications",
+        Some(json!({"displayName": "LEXZUR"})),
+    )
+    .await;
+    let (id, app_id) = (app["id"].as_str().unwrap(), app["appId"].as_str().unwrap());
+    let (_, sp) = send(
+        &s,
+        Method::POST,
+        &t,
+        "/servicePrincipals",
+        Some(json!({"appId": app_id})),
+    )
+    .await;
+    let (_, graph) = s.get(&t, &graph_sp_path()).await;
+    let (sp, graph) = (sp["id"].as_str().unwrap(), graph["id"].as_str().unwrap());
+
+    let body = json!({"clientId": sp, "consentType": "AllPrincipals", "resourceId": graph, "scope": "User.Read Mail.Read"});
+    let (st, g) = send(&s, Method::POST, &t, "/oauth2PermissionGrants", Some(body)).await;
+    assert_eq!(st, 201, "{g}");
+    assert_eq!(g["principalId"], Value::Null);
+    let filter = format!(
+        "/oauth2PermissionGrants?$filter=clientId eq '{sp}' and consentType eq 'AllPrincipals'"
+    );
+    let (_, list) = s.get(&t, &filter).await;
+    assert_eq!(list["value"].as_array().unwrap().len(), 1, "{list}");
+    let gpath = format!("/oauth2PermissionGrants/{}", g["id"].as_str().unwrap());
+    let scope = json!({"scope": "User.Read Mail.ReadWrite offline_access"});
+    assert_eq!(
+        send(&s, Method::PATCH, &t, &gpath, Some(scope)).await.0,
+        204
+    );
+    assert_eq!(
+        s.get(&t, &gpath).await.1["scope"],
+        "User.Read Mail.ReadWrite offline_access"
+    );
+    assert_eq!(send(&s, Method::DELETE, &t, &gpath, None).await.0, 204);
+    assert_eq!(s.get(&t, &gpath).await.0, 404);
+
+    let app_path = format!("/applications/{id}");
+    let personal = json!({"signInAudience": "AzureADandPersonalMicrosoftAccount"});
+    let (st, e) = send(&s, Method::PATCH, &t, &app_path, Some(personal)).await;
+    assert_eq!(st, 400);
+    assert_eq!(
+        e["error"]["message"],
+        "Property api.requestedAccessTokenVersion is invalid."
+    );
+    let personal = json!({"signInAudience": "AzureADandPersonalMicrosoftAccount", "api": {"requestedAccessTokenVersion": 2},
+        "publicClient": {"redirectUris": ["http://localhost"]}});
+    assert_eq!(
+        send(&s, Method::PATCH, &t, &app_path, Some(personal))
+            .await
+            .0,
+        204
+    );
+    let (_, got) = s.get(&t, &app_path).await;
+    assert_eq!(
+        (
+            got["signInAudience"].as_str(),
+            got["api"]["requestedAccessTokenVersion"].as_i64()
+        ),
+        (Some("AzureADandPersonalMicrosoftAccount"), Some(2))
+    );
+    assert_eq!(
+        got["publicClient"]["redirectUris"],
+        json!(["http://localhost"])
+    );
+
+    // The first certificate goes in by PATCH, which replaces the collection.
+    let (cred, _) = crate::token_cert::new_cred();
+    use base64::Engine;
+    let key = base64::engine::general_purpose::STANDARD.encode(&cred.der);
+    let keys = json!({"keyCredentials": [{"type": "AsymmetricX509Cert", "usage": "Verify", "key": key, "displayName": "CN=mailscope"}]});
+    assert_eq!(
+        send(&s, Method::PATCH, &t, &app_path, Some(keys)).await.0,
+        204
+    );
+    let (_, got) = s.get(&t, &app_path).await;
+    let thumb: String = {
+        use sha1::Digest;
+        sha1::Sha1::digest(&cred.der)
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect()
+    };
+    assert_eq!(got["keyCredentials"][0]["customKeyIdentifier"], thumb);
+    assert_eq!(got["keyCredentials"][0]["key"], Value::Null);
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let c = json!({"aud": format!("{}/{TENANT}/oauth2/v2.0/token", s.h.authority), "iss": app_id, "sub": app_id,
+        "jti": uuid::Uuid::new_v4().to_string(), "nbf": now, "iat": now, "exp": now + 600});
+    let jwt = crate::token_cert::assertion(&cred, &cred, jsonwebtoken::Algorithm::RS256, &c);
+    let scope = s.scope();
+    let form = [
+        ("client_id", app_id),
+        (
+            "client_assertion_type",
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        ),
+        ("client_assertion", jwt.as_str()),
+        ("scope", scope.as_str()),
+        ("grant_type", "client_credentials"),
+    ];
+    let (st, b) = s.token_raw(TENANT, &form).await;
+    assert_eq!(st, 200, "the uploaded certificate signs in: {b}");
+    assert_eq!(
+        send(
+            &s,
+            Method::PATCH,
+            &t,
+            &app_path,
+            Some(json!({"keyCredentials": []}))
+        )
+        .await
+        .0,
+        204
+    );
+    assert_eq!(s.get(&t, &app_path).await.1["keyCredentials"], json!([]));
+    let (st, _) = s.token_raw(TENANT, &form).await;
+    assert_eq!(st, 401, "the removed certificate no longer does");
+}
+
+#[tokio::test]
+async fn roles_and_scopes_decide_and_the_policy_caps_secrets() {
+    let extra = format!(
+        "[app_management]\nmax_secret_lifetime_days = 180\nexternal_apps = [{{ app_id = \"{VENDOR}\", name = \"LEXZUR\" }}]\n"
+    );
+    let s = sim("", &extra).await;
+    let denied = |b: &Value| {
+        graph_error(b, "Authorization_RequestDenied");
+        assert_eq!(
+            b["error"]["message"],
+            "Insufficient privileges to complete the operation."
+        );
+    };
+    let app_admin = admin_token(&s, ADMIN_SCP, &[APP_ADMIN]).await;
+    let no_role = admin_token(&s, ADMIN_SCP, &[]).await;
+    let no_scope = admin_token(&s, "User.Read Application.Read.All", &[GLOBAL_ADMIN]).await;
+    let pra = admin_token(&s, ADMIN_SCP, &[PRIV_ROLE_ADMIN]).await;
+    let new_app = Some(json!({"displayName": "X"}));
+    for t in [&no_role, &no_scope] {
+        let (st, b) = send(&s, Method::POST, t, "/applications", new_app.clone()).await;
+        assert_eq!(st, 403);
+        denied(&b);
+    }
+    assert_eq!(
+        s.get(&no_scope, "/applications").await.0,
+        200,
+        "reading needs no directory role"
+    );
+    let app_only = s.token(FULL, "good~secret").await;
+    assert_eq!(s.get(&app_only, "/applications").await.0, 403);
+
+    // The scenario's apps are in the registry, with their secrets' metadata and consented roles.
+    let (_, list) = s
+        .get(
+            &app_admin,
+            &format!("/applications?$filter=appId eq '{FULL}'"),
+        )
+        .await;
+    let full = &list["value"][0];
+    assert_eq!(
+        full["passwordCredentials"][0]["keyId"],
+        "aaaaaaaa-0000-4000-8000-000000000001"
+    );
+    assert_eq!(full["passwordCredentials"][0]["hint"], "goo");
+    assert!(!list.to_string().contains("good~secret"));
+    let (_, sp) = s
+        .get(
+            &app_admin,
+            &format!("/servicePrincipals?$filter=appId eq '{FULL}'"),
+        )
+        .await;
+    let sp_id = sp["value"][0]["id"].as_str().unwrap().to_string();
+    let (_, roles) = s
+        .get(
+            &app_admin,
+            &format!("/servicePrincipals/{sp_id}/appRoleAssignments"),
+        )
+        .await;
+    assert_eq!(roles["value"].as_array().unwrap().len(), 4, "{roles}");
+
+    // An Application Administrator may not grant Microsoft Graph app roles; a Privileged Role
+    // Administrator may.
+    let (_, graph) = s.get(&app_admin, &graph_sp_path()).await;
+    let graph = graph["id"].as_str().unwrap();
+    let path = format!("/servicePrincipals/{graph}/appRoleAssignedTo");
+    let (_, nr) = s
+        .get(
+            &app_admin,
+            &format!("/servicePrincipals(appId='{NOROLES}')"),
+        )
+        .await;
+    let body = json!({"principalId": nr["id"], "resourceId": graph, "appRoleId": MAIL_SEND});
+    let (st, b) = send(&s, Method::POST, &app_admin, &path, Some(body.clone())).await;
+    assert_eq!(st, 403);
+    denied(&b);
+    assert_eq!(send(&s, Method::POST, &pra, &path, Some(body)).await.0, 201);
+
+    let (st, pol) = s
+        .get(&app_admin, "/policies/defaultAppManagementPolicy")
+        .await;
+    assert_eq!(st, 200);
+    assert_eq!(
+        pol["applicationRestrictions"]["passwordCredentials"][0]["maxLifetime"],
+        "P180D"
+    );
+    let (_, app) = send(&s, Method::POST, &app_admin, "/applications", new_app).await;
+    let add = format!("/applications/{}/addPassword", app["id"].as_str().unwrap());
+    let (st, e) = send(&s, Method::POST, &app_admin, &add, Some(json!({}))).await;
+    assert_eq!(st, 400);
+    graph_error(&e, "CredentialInvalidLifetimeAsPerAppPolicy");
+    assert_eq!(e["error"]["details"][0]["code"], "InvalidKeyEndDate");
+    let end = (time::OffsetDateTime::now_utc() + time::Duration::days(90))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let (st, pw) = send(
+        &s,
+        Method::POST,
+        &app_admin,
+        &add,
+        Some(json!({"passwordCredential": {"endDateTime": end}})),
+    )
+    .await;
+    assert_eq!(st, 200, "{pw}");
+
+    let personal =
+        json!({"displayName": "P", "signInAudience": "AzureADandPersonalMicrosoftAccount"});
+    let (st, e) = send(
+        &s,
+        Method::POST,
+        &app_admin,
+        "/applications",
+        Some(personal),
+    )
+    .await;
+    assert_eq!(st, 400);
+    assert_eq!(
+        e["error"]["details"][0]["target"],
+        "api.requestedAccessTokenVersion"
+    );
+
+    let unknown = json!({"appId": "99999999-0000-4000-8000-000000000009"});
+    let (st, e) = send(
+        &s,
+        Method::POST,
+        &app_admin,
+        "/servicePrincipals",
+        Some(unknown),
+    )
+    .await;
+    assert_eq!(st, 400);
+    assert_eq!(
+        e["error"]["details"][0]["code"],
+        "NoBackingApplicationObject"
+    );
+    let (st, v) = send(
+        &s,
+        Method::POST,
+        &app_admin,
+        "/servicePrincipals",
+        Some(json!({"appId": VENDOR})),
+    )
+    .await;
+    assert_eq!(
+        st, 201,
+        "a vendor's multi-tenant app gets a service principal here: {v}"
+    );
+    assert_ne!(v["appOwnerOrganizationId"], TENANT);
+}
