@@ -26,6 +26,8 @@ pub(crate) enum Op {
     WriteGrants,
     /// Read the app management policy.
     ReadPolicy,
+    /// Read the tenant's name and domains.
+    ReadOrganization,
 }
 
 const APP_READ: &[&str] = &[
@@ -79,6 +81,17 @@ fn requirements(
         Op::WriteGrants => (
             vec![&["DelegatedPermissionGrant.ReadWrite.All"]],
             Some(APP_ADMINS),
+        ),
+        Op::ReadOrganization => (
+            vec![&[
+                "User.Read",
+                "User.Read.All",
+                "Organization.Read.All",
+                "Directory.Read.All",
+                "Directory.ReadWrite.All",
+                "Directory.AccessAsUser.All",
+            ]],
+            None,
         ),
         Op::ReadPolicy => (
             vec![&[

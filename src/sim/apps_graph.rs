@@ -39,6 +39,7 @@ pub(crate) fn handle(
             Op::WriteGrants
         }
         AppsKind::AppPolicy => Op::ReadPolicy,
+        AppsKind::Organization => Op::ReadOrganization,
     };
     if let Err(reply) = apps_authz::check(who, op) {
         return reply;
@@ -54,6 +55,10 @@ pub(crate) fn handle(
         AppsKind::AppPolicy => Ok(GraphReply::json(
             200,
             apps_json::default_policy(&st.scenario.app_management),
+        )),
+        AppsKind::Organization => Ok(GraphReply::json(
+            200,
+            apps_json::organization(&st.scenario, &st.graph),
         )),
         AppsKind::ListGrants
         | AppsKind::CreateGrant

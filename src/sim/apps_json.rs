@@ -147,6 +147,32 @@ pub(crate) fn default_policy(m: &AppManagement) -> Value {
     })
 }
 
+/// `GET /organization`: the tenant's id, display name and verified domains.
+pub(crate) fn organization(s: &super::scenario::Scenario, graph: &str) -> Value {
+    let domains: Vec<Value> = s
+        .domains
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            json!({
+                "capabilities": "Email, OfficeCommunicationsOnline",
+                "isDefault": i == 0,
+                "isInitial": d.ends_with(".onmicrosoft.com"),
+                "name": d,
+                "type": "Managed",
+            })
+        })
+        .collect();
+    let org = json!({
+        "id": s.tenant_id,
+        "deletedDateTime": null,
+        "displayName": s.tenant_name,
+        "tenantType": "AAD",
+        "verifiedDomains": domains,
+    });
+    collection(graph, "organization", vec![org])
+}
+
 /// A collection reply body.
 pub(crate) fn collection(graph: &str, set: &str, items: Vec<Value>) -> Value {
     json!({ "@odata.context": format!("{graph}/v1.0/$metadata#{set}"), "value": items })

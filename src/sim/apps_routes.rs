@@ -1,5 +1,5 @@
 //! Graph URL routing for app management: `/applications`, `/servicePrincipals`,
-//! `/oauth2PermissionGrants`, `/policies/defaultAppManagementPolicy`.
+//! `/oauth2PermissionGrants`, `/policies/defaultAppManagementPolicy`, `/organization`.
 
 use super::graph_routes::Kind;
 
@@ -44,6 +44,7 @@ pub(crate) enum AppsKind {
     PatchGrant(String),
     DeleteGrant(String),
     AppPolicy,
+    Organization,
 }
 
 const BAD_METHOD: (&str, Kind) = ("other /v1.0 (method not allowed)", Kind::BadMethod);
@@ -189,6 +190,8 @@ pub(crate) fn parse(m: &str, s: &[&str], l: &[&str]) -> Option<(&'static str, Ki
         {
             BAD_METHOD
         }
+        ("organization", "GET", None, _) => ("GET /v1.0/organization", k(AppsKind::Organization)),
+        ("organization", _, None, _) => BAD_METHOD,
         ("applications" | "serviceprincipals" | "oauth2permissiongrants", _, _, [other, ..]) => {
             ("other /v1.0 (unknown)", Kind::Unknown(other.to_string()))
         }

@@ -7,6 +7,7 @@
 //!                      ├─ /{tenant}/v2.0/.well-known/openid-configuration, /common/discovery/instance, JWKS
 //!                      ├─ POST /{tenant}/oauth2/v2.0/token       (token.rs, assertion.rs)
 //!                      ├─ /v1.0/users/{id}/..., POST /v1.0/$batch (graph_*.rs, batch.rs, authz.rs)
+//!                      ├─ /v1.0/applications, /servicePrincipals, /oauth2PermissionGrants, ... (apps*.rs)
 //!                      ├─ PUT /api/v2.0/.../AttachmentSessions('..') (upload.rs)
 //!                      └─ GET /_sim/stats                          (stats.rs)
 //! ```

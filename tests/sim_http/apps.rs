@@ -391,6 +391,18 @@ async fn roles_and_scopes_decide_and_the_policy_caps_secrets() {
         200,
         "reading needs no directory role"
     );
+    let (st, org) = s.get(&no_scope, "/organization").await;
+    assert_eq!(st, 200, "{org}");
+    let (st, _) = s.get(&no_role, "/organization").await;
+    assert_eq!(
+        st, 403,
+        "the app management scopes do not read the organization (User.Read does)"
+    );
+    let tenant = &org["value"][0];
+    assert_eq!(
+        (tenant["id"].as_str(), tenant["displayName"].as_str()),
+        (Some(TENANT), Some("Contoso"))
+    );
     let app_only = s.token(FULL, "good~secret").await;
     assert_eq!(s.get(&app_only, "/applications").await.0, 403);
 
