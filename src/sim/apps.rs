@@ -122,6 +122,36 @@ pub(crate) struct ServicePrincipal {
     pub(crate) home_tenant: String,
 }
 
+/// What applications and service principals share: the keys Graph finds and filters them by.
+pub(crate) trait Keyed {
+    fn id(&self) -> &str;
+    fn app_id(&self) -> &str;
+    fn display_name(&self) -> &str;
+    /// Sim clock at creation (`-inf` for the scenario's objects).
+    fn created_s(&self) -> f64;
+}
+
+macro_rules! keyed {
+    ($t:ty) => {
+        impl Keyed for $t {
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn app_id(&self) -> &str {
+                &self.app_id
+            }
+            fn display_name(&self) -> &str {
+                &self.display_name
+            }
+            fn created_s(&self) -> f64 {
+                self.created_s
+            }
+        }
+    };
+}
+keyed!(Application);
+keyed!(ServicePrincipal);
+
 /// An app role assignment (application permission granted).
 #[derive(Clone)]
 pub(crate) struct Assignment {

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
-use super::apps::{Application, KeyCred, Password, Registry, hint_of, validity};
+use super::apps::{Application, KeyCred, Keyed, Password, hint_of, validity};
 use super::apps_authz::{self, Op, bad_request, json_body, not_found};
 use super::apps_json::{self, iso};
 use super::apps_routes::{AppsKind, Key};
@@ -75,39 +75,48 @@ pub(crate) fn replicated(st: &SimState, created_s: f64) -> bool {
     st.elapsed_s() >= created_s + st.scenario.app_management.replication_lag_s
 }
 
-/// The index of the application a key names, if it exists and has replicated.
-fn find(st: &SimState, r: &Registry, key: &Key) -> Result<usize, GraphReply> {
+/// The index of the object a key names, if it exists and has replicated (404 otherwise).
+pub(crate) fn find<T: Keyed>(st: &SimState, items: &[T], key: &Key) -> Result<usize, GraphReply> {
     let (text, i) = match key {
         Key::Id(id) => (
             id,
-            r.apps.iter().position(|a| a.id.eq_ignore_ascii_case(id)),
+            items.iter().position(|a| a.id().eq_ignore_ascii_case(id)),
         ),
         Key::AppId(id) => (
             id,
-            r.apps
+            items
                 .iter()
-                .position(|a| a.app_id.eq_ignore_ascii_case(id)),
+                .position(|a| a.app_id().eq_ignore_ascii_case(id)),
         ),
     };
     match i {
-        Some(i) if replicated(st, r.apps[i].created_s) => Ok(i),
+        Some(i) if replicated(st, items[i].created_s()) => Ok(i),
         _ => Err(not_found(text)),
     }
 }
 
-fn list(st: &SimState, input: &Input) -> Result<GraphReply, GraphReply> {
+/// The objects matching a list request's `$filter` on `appId`, `displayName` or `id`.
+pub(crate) fn filtered<'a, T: Keyed>(
+    items: &'a [T],
+    input: &Input,
+) -> Result<Vec<&'a T>, GraphReply> {
     let filters = apps_authz::eq_filter(&input.query, &["appid", "displayname", "id"])?;
-    let r = lock(&st.apps);
-    let items = r
-        .apps
+    Ok(items
         .iter()
         .filter(|a| {
             filters.iter().all(|(p, v)| match p.as_str() {
-                "appid" => a.app_id.eq_ignore_ascii_case(v),
-                "id" => a.id.eq_ignore_ascii_case(v),
-                _ => a.display_name == *v,
+                "appid" => a.app_id().eq_ignore_ascii_case(v),
+                "id" => a.id().eq_ignore_ascii_case(v),
+                _ => a.display_name() == v,
             })
         })
+        .collect())
+}
+
+fn list(st: &SimState, input: &Input) -> Result<GraphReply, GraphReply> {
+    let r = lock(&st.apps);
+    let items = filtered(&r.apps, input)?
+        .into_iter()
         .map(|a| apps_json::application(a, st.domain()))
         .collect();
     Ok(GraphReply::json(
@@ -118,7 +127,7 @@ fn list(st: &SimState, input: &Input) -> Result<GraphReply, GraphReply> {
 
 fn get(st: &SimState, key: &Key) -> Result<GraphReply, GraphReply> {
     let r = lock(&st.apps);
-    let i = find(st, &r, key)?;
+    let i = find(st, &r.apps, key)?;
     let mut v = apps_json::application(&r.apps[i], st.domain());
     v["@odata.context"] = json!(format!("{}/v1.0/$metadata#applications/$entity", st.graph));
     Ok(GraphReply::json(200, v))
@@ -166,7 +175,7 @@ fn create(st: &SimState, input: &Input) -> Result<GraphReply, GraphReply> {
 fn patch(st: &SimState, key: &Key, input: &Input) -> Result<GraphReply, GraphReply> {
     let body = json_body(&input.body)?;
     let mut r = lock(&st.apps);
-    let i = find(st, &r, key)?;
+    let i = find(st, &r.apps, key)?;
     let mut app = r.apps[i].clone();
     apply(&mut app, &body)?;
     r.apps[i] = app;
@@ -175,7 +184,7 @@ fn patch(st: &SimState, key: &Key, input: &Input) -> Result<GraphReply, GraphRep
 
 fn delete(st: &SimState, key: &Key) -> Result<GraphReply, GraphReply> {
     let mut r = lock(&st.apps);
-    let i = find(st, &r, key)?;
+    let i = find(st, &r.apps, key)?;
     let app = r.apps.remove(i);
     // The home tenant's service principal goes with the application, and its consent.
     if let Some(sp) = r.sp_by_app_id(&app.app_id).map(|s| s.id.clone()) {
@@ -377,7 +386,7 @@ fn add_password(st: &SimState, key: &Key, input: &Input) -> Result<GraphReply, G
         return Err(invalid("endDateTime"));
     }
     let mut r = lock(&st.apps);
-    let i = find(st, &r, key)?;
+    let i = find(st, &r.apps, key)?;
     if let Some(days) = st.scenario.app_management.max_secret_lifetime_days
         && end - start > time::Duration::days(i64::from(days))
     {
@@ -425,7 +434,7 @@ fn remove_password(st: &SimState, key: &Key, input: &Input) -> Result<GraphReply
         return Err(bad_request("A value is required for property 'keyId'."));
     };
     let mut r = lock(&st.apps);
-    let i = find(st, &r, key)?;
+    let i = find(st, &r.apps, key)?;
     let before = r.apps[i].passwords.len();
     r.apps[i]
         .passwords

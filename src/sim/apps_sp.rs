@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 
 use super::apps::{Assignment, Registry, ServicePrincipal};
 use super::apps_authz::{self, Op, bad_request, json_body, not_found};
-use super::apps_graph::replicated;
+use super::apps_graph::{filtered, find, replicated};
 use super::apps_json;
 use super::apps_routes::{AppsKind, Key, Side};
 use super::graph_catalog::{self, GRAPH_APP_ID};
@@ -30,7 +30,7 @@ pub(crate) fn handle(
         AppsKind::CreateSp => create(st, input),
         AppsKind::GetSp(key) => {
             let r = lock(&st.apps);
-            let i = find(st, &r, key)?;
+            let i = find(st, &r.sps, key)?;
             let mut v = apps_json::service_principal(&r.sps[i], &st.scenario.tenant_id);
             v["@odata.context"] = json!(format!(
                 "{}/v1.0/$metadata#servicePrincipals/$entity",
@@ -40,7 +40,7 @@ pub(crate) fn handle(
         }
         AppsKind::DeleteSp(key) => {
             let mut r = lock(&st.apps);
-            let i = find(st, &r, key)?;
+            let i = find(st, &r.sps, key)?;
             let sp = r.sps.remove(i).id;
             r.assignments
                 .retain(|x| x.principal_id != sp && x.resource_id != sp);
@@ -50,7 +50,7 @@ pub(crate) fn handle(
         }
         AppsKind::ListAssignments(key, side) => {
             let r = lock(&st.apps);
-            let sp = r.sps[find(st, &r, key)?].id.clone();
+            let sp = r.sps[find(st, &r.sps, key)?].id.clone();
             let items = r
                 .assignments
                 .iter()
@@ -68,7 +68,7 @@ pub(crate) fn handle(
         AppsKind::Assign(key, side) => assign(st, who, key, *side, input),
         AppsKind::Unassign(key, side, id) => {
             let mut r = lock(&st.apps);
-            let sp = r.sps[find(st, &r, key)?].id.clone();
+            let sp = r.sps[find(st, &r.sps, key)?].id.clone();
             let Some(i) = r.assignments.iter().position(|x| {
                 x.id == *id
                     && match side {
@@ -91,21 +91,6 @@ pub(crate) fn handle(
     }
 }
 
-/// The index of the service principal a key names, if it exists and has replicated.
-fn find(st: &SimState, r: &Registry, key: &Key) -> Result<usize, GraphReply> {
-    let (text, i) = match key {
-        Key::Id(id) => (id, r.sps.iter().position(|s| s.id.eq_ignore_ascii_case(id))),
-        Key::AppId(id) => (
-            id,
-            r.sps.iter().position(|s| s.app_id.eq_ignore_ascii_case(id)),
-        ),
-    };
-    match i {
-        Some(i) if replicated(st, r.sps[i].created_s) => Ok(i),
-        _ => Err(not_found(text)),
-    }
-}
-
 fn is_graph(r: &Registry, sp_id: &str) -> bool {
     r.sps
         .iter()
@@ -113,18 +98,9 @@ fn is_graph(r: &Registry, sp_id: &str) -> bool {
 }
 
 fn list(st: &SimState, input: &Input) -> Result<GraphReply, GraphReply> {
-    let filters = apps_authz::eq_filter(&input.query, &["appid", "displayname", "id"])?;
     let r = lock(&st.apps);
-    let items = r
-        .sps
-        .iter()
-        .filter(|s| {
-            filters.iter().all(|(p, v)| match p.as_str() {
-                "appid" => s.app_id.eq_ignore_ascii_case(v),
-                "id" => s.id.eq_ignore_ascii_case(v),
-                _ => s.display_name == *v,
-            })
-        })
+    let items = filtered(&r.sps, input)?
+        .into_iter()
         .map(|s| apps_json::service_principal(s, &st.scenario.tenant_id))
         .collect();
     Ok(GraphReply::json(
@@ -223,7 +199,7 @@ fn assign(
         field("appRoleId")?,
     );
     let mut r = lock(&st.apps);
-    let path_sp = r.sps[find(st, &r, key)?].id.clone();
+    let path_sp = r.sps[find(st, &r.sps, key)?].id.clone();
     let expected = match side {
         Side::AssignedTo => &resource,
         Side::Assignments => &principal,

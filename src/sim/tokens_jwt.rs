@@ -129,28 +129,17 @@ impl Signer {
         if now >= exp || now < nbf {
             return Err(TokenProblem::Expired);
         }
-        let roles = c["roles"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|r| r.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let roles = string_array(&c["roles"]);
         let scp = c["scp"]
             .as_str()
             .unwrap_or_default()
             .split_whitespace()
             .map(String::from)
             .collect();
-        let wids = c["wids"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|r| r.as_str().map(str::to_ascii_lowercase))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let wids = string_array(&c["wids"])
+            .iter()
+            .map(|w| w.to_ascii_lowercase())
+            .collect();
         Ok(AccessClaims {
             appid: c["appid"].as_str().unwrap_or_default().to_string(),
             roles,
@@ -158,4 +147,15 @@ impl Signer {
             wids,
         })
     }
+}
+
+/// The strings of a JSON array claim (`roles`, `wids`); empty when absent.
+fn string_array(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|r| r.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -43,6 +43,11 @@ pub async fn send(
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
+/// A POST with a JSON body.
+pub async fn post(s: &Sim, token: &str, path: &str, body: Value) -> (u16, Value) {
+    send(s, Method::POST, token, path, Some(body)).await
+}
+
 fn graph_sp_path() -> String {
     format!("/servicePrincipals(appId='{GRAPH}')")
 }
@@ -56,7 +61,7 @@ async fn an_app_created_through_graph_signs_in_with_its_new_secret_and_granted_r
         "requiredResourceAccess": [{"resourceAppId": GRAPH, "resourceAccess": [{"id": MAIL_SEND, "type": "Role"}]}],
         "web": {"redirectUris": ["https://app.example/cb"]},
     });
-    let (st, app) = send(&s, Method::POST, &t, "/applications", Some(create)).await;
+    let (st, app) = post(&s, &t, "/applications", create).await;
     assert_eq!(st, 201, "{app}");
     let (id, app_id) = (app["id"].as_str().unwrap(), app["appId"].as_str().unwrap());
     assert_ne!(id, app_id);
@@ -85,7 +90,7 @@ async fn an_app_created_through_graph_signs_in_with_its_new_secret_and_granted_r
 
     let path = format!("/applications/{id}/addPassword");
     let body = json!({"passwordCredential": {"displayName": "mailscope"}});
-    let (st, pw) = send(&s, Method::POST, &t, &path, Some(body)).await;
+    let (st, pw) = post(&s, &t, &path, body).await;
     assert_eq!(st, 200, "{pw}");
     let secret = pw["secretText"].as_str().unwrap().to_string();
     assert_eq!(secret.len(), 40);
@@ -118,24 +123,10 @@ async fn an_app_created_through_graph_signs_in_with_its_new_secret_and_granted_r
     assert_eq!(st, 401);
     assert_aad(&b, "invalid_client", 7000229);
 
-    let (st, sp) = send(
-        &s,
-        Method::POST,
-        &t,
-        "/servicePrincipals",
-        Some(json!({"appId": app_id})),
-    )
-    .await;
+    let (st, sp) = post(&s, &t, "/servicePrincipals", json!({"appId": app_id})).await;
     assert_eq!(st, 201, "{sp}");
     let sp_id = sp["id"].as_str().unwrap().to_string();
-    let (st, dup) = send(
-        &s,
-        Method::POST,
-        &t,
-        "/servicePrincipals",
-        Some(json!({"appId": app_id})),
-    )
-    .await;
+    let (st, dup) = post(&s, &t, "/servicePrincipals", json!({"appId": app_id})).await;
     assert_eq!(st, 409);
     graph_error(&dup, "Request_MultipleObjectsWithSameKeyValue");
 
@@ -175,7 +166,7 @@ async fn an_app_created_through_graph_signs_in_with_its_new_secret_and_granted_r
 
     let assigned = format!("/servicePrincipals/{graph_sp}/appRoleAssignedTo");
     let grant = json!({"principalId": sp_id, "resourceId": graph_sp, "appRoleId": MAIL_SEND});
-    let (st, a) = send(&s, Method::POST, &t, &assigned, Some(grant.clone())).await;
+    let (st, a) = post(&s, &t, &assigned, grant.clone()).await;
     assert_eq!(st, 201, "{a}");
     assert_eq!(
         (
@@ -184,7 +175,7 @@ async fn an_app_created_through_graph_signs_in_with_its_new_secret_and_granted_r
         ),
         (Some("Kundo Mail"), Some("Microsoft Graph"))
     );
-    let (st, again) = send(&s, Method::POST, &t, &assigned, Some(grant)).await;
+    let (st, again) = post(&s, &t, &assigned, grant).await;
     assert_eq!(st, 400);
     assert_eq!(
         again["error"]["message"],
@@ -215,7 +206,7 @@ async fn an_app_created_through_graph_signs_in_with_its_new_secret_and_granted_r
 
     let remove = json!({"keyId": pw["keyId"]});
     let path = format!("/applications/{id}/removePassword");
-    assert_eq!(send(&s, Method::POST, &t, &path, Some(remove)).await.0, 204);
+    assert_eq!(post(&s, &t, &path, remove).await.0, 204);
     let (st, b) = s.token_secret(app_id, &secret).await;
     assert_eq!(st, 401);
     assert_aad(&b, "invalid_client", 7000215);
@@ -239,28 +230,14 @@ async fn an_app_created_through_graph_signs_in_with_its_new_secret_and_granted_r
 async fn delegated_grants_audience_and_certificates() {
     let s = sim("", "").await;
     let t = admin_token(&s, ADMIN_SCP, &[APP_ADMIN]).await;
-    let (_, app) = send(
-        &s,
-        Method::POST,
-        &t,
-        "/applications",
-        Some(json!({"displayName": "LEXZUR"})),
-    )
-    .await;
+    let (_, app) = post(&s, &t, "/applications", json!({"displayName": "LEXZUR"})).await;
     let (id, app_id) = (app["id"].as_str().unwrap(), app["appId"].as_str().unwrap());
-    let (_, sp) = send(
-        &s,
-        Method::POST,
-        &t,
-        "/servicePrincipals",
-        Some(json!({"appId": app_id})),
-    )
-    .await;
+    let (_, sp) = post(&s, &t, "/servicePrincipals", json!({"appId": app_id})).await;
     let (_, graph) = s.get(&t, &graph_sp_path()).await;
     let (sp, graph) = (sp["id"].as_str().unwrap(), graph["id"].as_str().unwrap());
 
     let body = json!({"clientId": sp, "consentType": "AllPrincipals", "resourceId": graph, "scope": "User.Read Mail.Read"});
-    let (st, g) = send(&s, Method::POST, &t, "/oauth2PermissionGrants", Some(body)).await;
+    let (st, g) = post(&s, &t, "/oauth2PermissionGrants", body).await;
     assert_eq!(st, 201, "{g}");
     assert_eq!(g["principalId"], Value::Null);
     let filter = format!(
@@ -447,10 +424,10 @@ async fn roles_and_scopes_decide_and_the_policy_caps_secrets() {
         )
         .await;
     let body = json!({"principalId": nr["id"], "resourceId": graph, "appRoleId": MAIL_SEND});
-    let (st, b) = send(&s, Method::POST, &app_admin, &path, Some(body.clone())).await;
+    let (st, b) = post(&s, &app_admin, &path, body.clone()).await;
     assert_eq!(st, 403);
     denied(&b);
-    assert_eq!(send(&s, Method::POST, &pra, &path, Some(body)).await.0, 201);
+    assert_eq!(post(&s, &pra, &path, body).await.0, 201);
 
     let (st, pol) = s
         .get(&app_admin, "/policies/defaultAppManagementPolicy")
@@ -462,33 +439,25 @@ async fn roles_and_scopes_decide_and_the_policy_caps_secrets() {
     );
     let (_, app) = send(&s, Method::POST, &app_admin, "/applications", new_app).await;
     let add = format!("/applications/{}/addPassword", app["id"].as_str().unwrap());
-    let (st, e) = send(&s, Method::POST, &app_admin, &add, Some(json!({}))).await;
+    let (st, e) = post(&s, &app_admin, &add, json!({})).await;
     assert_eq!(st, 400);
     graph_error(&e, "CredentialInvalidLifetimeAsPerAppPolicy");
     assert_eq!(e["error"]["details"][0]["code"], "InvalidKeyEndDate");
     let end = (time::OffsetDateTime::now_utc() + time::Duration::days(90))
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap();
-    let (st, pw) = send(
+    let (st, pw) = post(
         &s,
-        Method::POST,
         &app_admin,
         &add,
-        Some(json!({"passwordCredential": {"endDateTime": end}})),
+        json!({"passwordCredential": {"endDateTime": end}}),
     )
     .await;
     assert_eq!(st, 200, "{pw}");
 
     let personal =
         json!({"displayName": "P", "signInAudience": "AzureADandPersonalMicrosoftAccount"});
-    let (st, e) = send(
-        &s,
-        Method::POST,
-        &app_admin,
-        "/applications",
-        Some(personal),
-    )
-    .await;
+    let (st, e) = post(&s, &app_admin, "/applications", personal).await;
     assert_eq!(st, 400);
     assert_eq!(
         e["error"]["details"][0]["target"],
@@ -496,25 +465,17 @@ async fn roles_and_scopes_decide_and_the_policy_caps_secrets() {
     );
 
     let unknown = json!({"appId": "99999999-0000-4000-8000-000000000009"});
-    let (st, e) = send(
-        &s,
-        Method::POST,
-        &app_admin,
-        "/servicePrincipals",
-        Some(unknown),
-    )
-    .await;
+    let (st, e) = post(&s, &app_admin, "/servicePrincipals", unknown).await;
     assert_eq!(st, 400);
     assert_eq!(
         e["error"]["details"][0]["code"],
         "NoBackingApplicationObject"
     );
-    let (st, v) = send(
+    let (st, v) = post(
         &s,
-        Method::POST,
         &app_admin,
         "/servicePrincipals",
-        Some(json!({"appId": VENDOR})),
+        json!({"appId": VENDOR}),
     )
     .await;
     assert_eq!(

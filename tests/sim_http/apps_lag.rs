@@ -4,10 +4,9 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::apps::{ADMIN_SCP, GLOBAL_ADMIN, GRAPH, MAIL_SEND, admin_token, send};
+use crate::apps::{ADMIN_SCP, GLOBAL_ADMIN, GRAPH, MAIL_SEND, admin_token, post};
 use crate::support::*;
 
 /// Retries `f` every 50 ms until it returns `want` (at most 5 s); returns the last answer.
@@ -31,14 +30,7 @@ async fn new_objects_and_secrets_replicate_after_the_configured_lag() {
     let extra = "[app_management]\nreplication_lag_s = 0.5\nsecret_lag_s = 0.5\n";
     let s = sim("", extra).await;
     let t = admin_token(&s, ADMIN_SCP, &[GLOBAL_ADMIN]).await;
-    let (st, app) = send(
-        &s,
-        Method::POST,
-        &t,
-        "/applications",
-        Some(json!({"displayName": "Lag"})),
-    )
-    .await;
+    let (st, app) = post(&s, &t, "/applications", json!({"displayName": "Lag"})).await;
     assert_eq!(st, 201);
     let (id, app_id) = (
         app["id"].as_str().unwrap().to_string(),
@@ -55,19 +47,9 @@ async fn new_objects_and_secrets_replicate_after_the_configured_lag() {
         )
     );
     let add = format!("/applications/{id}/addPassword");
-    assert_eq!(
-        send(&s, Method::POST, &t, &add, Some(json!({}))).await.0,
-        404
-    );
+    assert_eq!(post(&s, &t, &add, json!({})).await.0, 404);
     let sp_body = json!({"appId": app_id});
-    let (st, e) = send(
-        &s,
-        Method::POST,
-        &t,
-        "/servicePrincipals",
-        Some(sp_body.clone()),
-    )
-    .await;
+    let (st, e) = post(&s, &t, "/servicePrincipals", sp_body.clone()).await;
     assert_eq!(st, 400);
     assert_eq!(
         e["error"]["details"][0]["code"],
@@ -78,10 +60,10 @@ async fn new_objects_and_secrets_replicate_after_the_configured_lag() {
         "checked inside the lag"
     );
 
-    let (st, pw) = until(200, || send(&s, Method::POST, &t, &add, Some(json!({})))).await;
+    let (st, pw) = until(200, || post(&s, &t, &add, json!({}))).await;
     assert_eq!(st, 200, "{pw}");
     let secret = pw["secretText"].as_str().unwrap().to_string();
-    let (st, sp) = send(&s, Method::POST, &t, "/servicePrincipals", Some(sp_body)).await;
+    let (st, sp) = post(&s, &t, "/servicePrincipals", sp_body).await;
     assert_eq!(st, 201, "{sp}");
     let (_, graph) = s
         .get(&t, &format!("/servicePrincipals(appId='{GRAPH}')"))
@@ -91,17 +73,14 @@ async fn new_objects_and_secrets_replicate_after_the_configured_lag() {
         graph["id"].as_str().unwrap()
     );
     let body = json!({"principalId": sp["id"], "resourceId": graph["id"], "appRoleId": MAIL_SEND});
-    let (st, e) = send(&s, Method::POST, &t, &path, Some(body.clone())).await;
+    let (st, e) = post(&s, &t, &path, body.clone()).await;
     assert_eq!(st, 400, "the new service principal has not replicated");
     assert_eq!(e["error"]["message"], "Not a valid reference update.");
     let (st, b) = s.token_secret(&app_id, &secret).await;
     assert_eq!(st, 401, "the new secret has not replicated");
     assert_aad(&b, "invalid_client", 7000215);
 
-    let (st, _) = until(201, || {
-        send(&s, Method::POST, &t, &path, Some(body.clone()))
-    })
-    .await;
+    let (st, _) = until(201, || post(&s, &t, &path, body.clone())).await;
     assert_eq!(st, 201);
     let (st, token) = until(200, || s.token_secret(&app_id, &secret)).await;
     assert_eq!(st, 200, "{token}");
