@@ -357,3 +357,36 @@ impl super::state::SimState {
         super::state::lock(&self.apps).client(client_id, self.elapsed_s(), lag)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::scenario::Scenario;
+
+    fn load(extra: &str) -> Result<Scenario, String> {
+        let text = format!(
+            "tenant_id = \"8f2b6c1e-4d3a-4b5c-9e7f-0a1b2c3d4e5f\"\ndomains = [\"contoso.com\"]\n\n[app_management]\n{extra}\n"
+        );
+        Scenario::from_toml(&text, std::path::Path::new("."), "t.toml").map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn app_management_keys_are_checked_and_named() {
+        let ok = load("replication_lag_s = 0.25\nmax_secret_lifetime_days = 180").unwrap();
+        assert_eq!(ok.app_management.replication_lag_s, 0.25);
+        assert_eq!(ok.app_management.max_secret_lifetime_days, Some(180));
+        let e = load("secret_lag_s = -1").unwrap_err();
+        assert!(
+            e.contains("t.toml:4: key `app_management.secret_lag_s`"),
+            "{e}"
+        );
+        let e = load("max_secret_lifetime_days = 0").unwrap_err();
+        assert!(e.contains("app_management.max_secret_lifetime_days"), "{e}");
+        let e = load(
+            "external_apps = [{ app_id = \"21e7e0d8-bedf4a60-a5eb-fd0ae1571d36\", name = \"L\" }]",
+        )
+        .unwrap_err();
+        assert!(e.contains("is not a GUID"), "{e}");
+        let e = load("replication_lag = 1").unwrap_err();
+        assert!(e.contains("replication_lag"), "{e}");
+    }
+}
