@@ -360,6 +360,7 @@ impl super::state::SimState {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)] // a panic is the failure report
     use super::super::scenario::Scenario;
 
     fn load(extra: &str) -> Result<Scenario, String> {
