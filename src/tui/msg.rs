@@ -141,7 +141,8 @@ pub enum Reply {
     Copied(Result<String, String>),
     /// The checks started: how many cells they will fill.
     ChecksStarted(RunId, usize),
-    CheckCell(RunId, usize, Capability, CellResult),
+    /// A finished cell, placed at (row, capability) in the table.
+    CheckCell(RunId, usize, Capability, Box<CellResult>),
     /// The run now waits for this server ("the token endpoint at HOST", "Graph at HOST").
     ChecksWaiting(RunId, String),
     ChecksFinished(RunId, Result<(), String>),

@@ -48,18 +48,11 @@ pub fn verdict_label(v: Verdict) -> &'static str {
     }
 }
 
-/// One finished cell, with what to tell the admin.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CellResult {
-    pub verdict: Verdict,
-    /// What was observed: "granted", "denied", or an HTTP status.
-    pub observed: String,
-    /// Stable cause code (e.g. `policy-denied`) when something went wrong.
-    pub cause: Option<String>,
-    pub summary: String,
-    pub fix: String,
-    pub request_id: Option<String>,
-}
+/// One finished cell: the engine's own result, as recorded and reported; the view formats it.
+pub use mailscope::graph::CellResult;
+
+/// The report's cause code for a cell that reached a mailbox it must not (no Microsoft error).
+pub const NOT_RESTRICTED: &str = "not-restricted";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Phase {
@@ -358,7 +351,7 @@ fn reply(st: &mut ChecksState, r: Reply, now: time::OffsetDateTime) {
     match r {
         Reply::ChecksStarted(id, total) if id == current => st.total = st.total.max(total),
         Reply::CheckCell(id, row, cap, result) if id == current => {
-            st.set(row, cap, result);
+            st.set(row, cap, *result);
             if let Some((_, since)) = st.waiting.as_mut() {
                 *since = now;
             }

@@ -10,6 +10,7 @@ use crate::tui::model::Screen;
 use crate::tui::msg::Reply;
 use crate::tui::screens::checks::{Capability, CellResult, Verdict};
 use crate::tui::step::Step;
+use mailscope::graph::Cause;
 
 fn saved(fx: &[Effect]) -> Option<Profile> {
     fx.iter().rev().find_map(|e| match e {
@@ -51,21 +52,27 @@ fn recorded_run() -> mailscope::graph::CheckReport {
     .expect("a check report")
 }
 
-pub fn cell(verdict: Verdict, cause: Option<&str>) -> CellResult {
-    CellResult {
+/// A finished cell as the engine reports it (the table places it by the reply's row and
+/// capability): 200 when it passes, else 403 with `cause` when it names a known cause.
+pub fn cell(verdict: Verdict, cause: Option<&str>) -> Box<CellResult> {
+    Box::new(CellResult {
+        mailbox: String::new(),
+        capability: Capability::Read,
+        expected: Expectation::Granted,
+        status: Some(if verdict == Verdict::Pass { 200 } else { 403 }),
         verdict,
-        observed: if verdict == Verdict::Pass {
-            "granted".into()
-        } else {
-            "denied".into()
-        },
-        cause: cause.map(str::to_string),
+        cause: cause.and_then(|c| Cause::ALL.into_iter().find(|x| x.as_str() == c)),
         summary: cause
             .map(|c| format!("Summary for {c}."))
             .unwrap_or_default(),
-        fix: cause.map(|c| format!("Fix for {c}.")).unwrap_or_default(),
+        fix: cause.map(|c| format!("Fix for {c}.")),
+        error_code: None,
         request_id: cause.map(|_| "0f1e2d3c-aaaa-4bbb-8ccc-000000000001".to_string()),
-    }
+        service_timestamp: None,
+        timestamp: NOW,
+        recheck_after: None,
+        attempts: 1,
+    })
 }
 
 #[test]

@@ -11,7 +11,7 @@
 
 mod app_reg;
 mod branding;
-mod checks;
+pub(crate) mod checks;
 mod credential;
 pub mod form;
 mod help;
