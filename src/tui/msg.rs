@@ -5,11 +5,9 @@ use mailscope::graph::CheckReport;
 use mailscope::profile::Profile;
 use mailscope::secrets::Secret;
 
+pub use super::effect::RunId;
 use super::form::Edit;
-use super::screens::checks::{Capability, CellResult};
-
-/// A request id handed out by the model; replies echo it.
-pub type RunId = u64;
+use super::shared::{Capability, CellResult};
 
 /// What a key means on the current screen. Every action a key can trigger is listed here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -267,8 +267,10 @@ async fn the_wizards_export_and_mailscope_report_agree() {
     let preset = mailscope::preset::preset(profile.preset).expect("preset");
     let mut w = Wizard::new(profile.clone(), preset, h.model.today());
     w.checks.recorded = Some(recorded);
-    h.model.wizard = Some(w);
-    h.model.screen = crate::tui::model::Screen::Step(crate::tui::step::Step::Summary);
+    h.model.screen = crate::tui::model::Screen::Wizard {
+        step: crate::tui::step::Step::Summary,
+        wizard: Box::new(w),
+    };
     h.key(crossterm::event::KeyCode::Char('e'));
     let exported = h
         .take()

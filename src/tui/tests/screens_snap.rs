@@ -323,10 +323,7 @@ fn summary_screens() {
     }
     h.key(KeyCode::Char('w'));
     h.key(KeyCode::Esc);
-    assert_eq!(
-        h.model.screen,
-        crate::tui::model::Screen::Step(crate::tui::step::Step::Summary)
-    );
+    assert_eq!(h.model.step(), Some(crate::tui::step::Step::Summary));
 }
 
 #[test]

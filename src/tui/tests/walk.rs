@@ -6,7 +6,6 @@ use mailscope::secrets::Secret;
 
 use super::harness::{Harness, NOW};
 use crate::tui::effect::Effect;
-use crate::tui::model::Screen;
 use crate::tui::msg::Reply;
 use crate::tui::screens::checks::{Capability, CellResult, Verdict};
 use crate::tui::step::Step;
@@ -85,7 +84,7 @@ fn the_whole_wizard_from_nothing_to_the_summary() {
     h.ctrl('u');
     h.typed("contoso-kundo");
     h.enter();
-    assert_eq!(h.model.screen, Screen::Step(Step::AppRegistration));
+    assert_eq!(h.model.step(), Some(Step::AppRegistration));
     let p = saved(&h.take()).expect("new profile saved at once");
     assert_eq!(p.name, "contoso-kundo");
     assert_eq!(p.step, None);
@@ -97,7 +96,7 @@ fn the_whole_wizard_from_nothing_to_the_summary() {
     h.enter();
     h.typed("contoso.onmicrosoft.com");
     h.enter();
-    assert_eq!(h.model.screen, Screen::Step(Step::Credential));
+    assert_eq!(h.model.step(), Some(Step::Credential));
     let fx = h.take();
     let p = saved(&fx).expect("saved after the step");
     assert_eq!(p.step.as_deref(), Some("app-registration"));
@@ -139,7 +138,7 @@ fn the_whole_wizard_from_nothing_to_the_summary() {
         "secret never on screen"
     );
     h.reply(Reply::SecretStored(store.0, Ok("in-memory store".into())));
-    assert_eq!(h.model.screen, Screen::Step(Step::Permissions));
+    assert_eq!(h.model.step(), Some(Step::Permissions));
     let p = saved(&h.take()).expect("saved");
     let cred = p.credential.expect("credential recorded");
     assert_eq!(
@@ -161,21 +160,21 @@ fn the_whole_wizard_from_nothing_to_the_summary() {
     assert!(h.screen().contains("Missing: Mail.ReadWrite"));
     h.enter();
     // Branding: skip.
-    assert_eq!(h.model.screen, Screen::Step(Step::Branding));
+    assert_eq!(h.model.step(), Some(Step::Branding));
     h.key(KeyCode::Char('s'));
-    assert_eq!(h.model.screen, Screen::Step(Step::Mailboxes));
+    assert_eq!(h.model.step(), Some(Step::Mailboxes));
 
     // Mailboxes: paste three at once.
     h.key(KeyCode::Char('a'));
     h.paste("support@contoso.com shared\nagent1@contoso.com\nCEO@contoso.com denied\n");
-    let mbs = &h.model.wizard.as_ref().expect("wizard").profile.mailboxes;
+    let mbs = &h.model.wizard().expect("wizard").profile.mailboxes;
     assert_eq!(mbs.len(), 3);
     assert_eq!(mbs[0].kind, MailboxKind::Shared);
     assert_eq!(mbs[2].address, "ceo@contoso.com");
     assert_eq!(mbs[2].expect, Expectation::Denied);
     h.take();
     h.enter();
-    assert_eq!(h.model.screen, Screen::Step(Step::Scoping));
+    assert_eq!(h.model.step(), Some(Step::Scoping));
     let run = h
         .take()
         .iter()
@@ -210,7 +209,7 @@ fn the_whole_wizard_from_nothing_to_the_summary() {
     let p = saved(&h.take()).expect("changed_at saved");
     assert_eq!(p.scope.and_then(|s| s.changed_at), Some(NOW));
     h.enter();
-    assert_eq!(h.model.screen, Screen::Step(Step::Checks));
+    assert_eq!(h.model.step(), Some(Step::Checks));
     let run = h
         .take()
         .iter()
@@ -248,7 +247,7 @@ fn the_whole_wizard_from_nothing_to_the_summary() {
     // The engine's run as recorded beside the profile: what the export is built from.
     h.reply(Reply::RunRecorded(Box::new(recorded_run())));
     h.reply(Reply::ChecksFinished(run, Ok(())));
-    let checks = &h.model.wizard.as_ref().expect("wizard").checks;
+    let checks = &h.model.wizard().expect("wizard").checks;
     assert_eq!(checks.done, 6);
     assert_eq!(checks.problems.iter().copied().collect::<Vec<_>>(), [1]);
     h.key(KeyCode::Char('f'));
@@ -256,7 +255,7 @@ fn the_whole_wizard_from_nothing_to_the_summary() {
     assert!(screen.contains("agent1@contoso.com") && !screen.contains("support@contoso.com"));
     assert!(screen.contains("Fix for policy-denied."));
     h.enter();
-    assert_eq!(h.model.screen, Screen::Step(Step::Summary));
+    assert_eq!(h.model.step(), Some(Step::Summary));
 
     // Summary: copy the client ID; the secret only on request.
     h.key(KeyCode::Char('c'));
