@@ -214,7 +214,7 @@ mod tests {
     use mailscope::report::from_check;
 
     use super::*;
-    use crate::tui::tests::harness::NOW;
+    use crate::tui::tests::harness::{NOW, recorded_run};
     use crate::tui::view::checks::cause_code;
 
     fn engine_cell(
@@ -242,19 +242,8 @@ mod tests {
         }
     }
 
-    /// A recorded run of these cells (built as it is read from disk).
     fn run_of(cells: &[CellResult]) -> CheckReport {
-        serde_json::from_value(serde_json::json!({
-            "profile": "p",
-            "started_at": "2026-11-22T10:00:00Z", "finished_at": "2026-11-22T10:00:01Z",
-            "elapsed_ms": 1000,
-            "token": {"ok": true, "credential": "secret", "authority": "https://login.example",
-                      "graph": "https://graph.example"},
-            "counts": {"pass": 0, "fail": 0, "pending": 0, "error": 0, "not_checked": 0},
-            "cells": cells,
-            "cancelled": false, "deadline_reached": false
-        }))
-        .expect("a check report")
+        recorded_run("p", serde_json::json!(cells))
     }
 
     /// The wizard shows an opened report's cells as the engine reported them: status, verdict,

@@ -31,24 +31,17 @@ fn recorded_run() -> mailscope::graph::CheckReport {
             "timestamp": "2026-11-22T10:00:05Z", "attempts": 1
         })
     };
-    serde_json::from_value(serde_json::json!({
-        "profile": "contoso-kundo",
-        "started_at": "2026-11-22T10:00:00Z", "finished_at": "2026-11-22T10:00:06Z",
-        "elapsed_ms": 6000,
-        "token": {"ok": true, "credential": "secret", "authority": "https://login.example",
-                  "graph": "https://graph.example"},
-        "counts": {"pass": 4, "fail": 0, "pending": 2, "error": 0, "not_checked": 0},
-        "cells": [
+    super::harness::recorded_run(
+        "contoso-kundo",
+        serde_json::json!([
             cell("support@contoso.com", "read", "granted", 200, "pass"),
             cell("support@contoso.com", "write", "granted", 201, "pass"),
             cell("agent1@contoso.com", "read", "granted", 403, "pending"),
             cell("agent1@contoso.com", "write", "granted", 403, "pending"),
             cell("ceo@contoso.com", "read", "denied", 403, "pass"),
             cell("ceo@contoso.com", "write", "denied", 403, "pass"),
-        ],
-        "cancelled": false, "deadline_reached": false
-    }))
-    .expect("a check report")
+        ]),
+    )
 }
 
 /// A finished cell as the engine reports it (the table places it by the reply's row and
