@@ -124,7 +124,7 @@ pub async fn run_checks(
         }
         graph::CheckEvent::Cell(c) => {
             if let Some(row) = rows.get(&c.mailbox) {
-                send(Reply::CheckCell(run, *row, c.capability, c));
+                send(Reply::CheckCell(run, *row, c));
             }
         }
         _ => {}

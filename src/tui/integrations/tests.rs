@@ -99,8 +99,8 @@ async fn verify_and_checks_against_the_demo_tenant() {
     while let Ok(Msg::Reply(r)) = rx.try_recv() {
         match r {
             Reply::TokenSeen(roles) => seen = roles,
-            Reply::CheckCell(7, row, cap, c) => {
-                cells.insert((row, cap), c);
+            Reply::CheckCell(7, row, c) => {
+                cells.insert((row, c.capability), c);
             }
             Reply::ChecksFinished(7, res) => finished = Some(res),
             _ => {}
@@ -173,8 +173,8 @@ async fn checks_on(
     run_checks(3, what, secrets, ProfileStore::at(home.path()), tx, cancel).await;
     let mut cells = HashMap::new();
     while let Ok(Msg::Reply(r)) = rx.try_recv() {
-        if let Reply::CheckCell(3, row, cap, c) = r {
-            cells.insert((row, cap), *c);
+        if let Reply::CheckCell(3, row, c) = r {
+            cells.insert((row, c.capability), *c);
         }
     }
     cells

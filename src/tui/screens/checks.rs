@@ -15,7 +15,7 @@ use crate::tui::shared::{Ctx, Effect, Nav, Outcome, RunId, Step};
 /// Seconds between re-checks in watch mode.
 pub const WATCH_INTERVAL_S: u32 = 30;
 
-pub use mailscope::graph::Capability;
+pub use crate::tui::shared::Capability;
 
 /// The columns of the table: the capabilities the engine's plan checks for this profile,
 /// and what the plan says it leaves out (send without opt-in, delegated-only presets).
@@ -46,7 +46,7 @@ pub fn verdict_label(v: Verdict) -> &'static str {
 }
 
 /// One finished cell: the engine's own result, as recorded and reported; the view formats it.
-pub use mailscope::graph::CellResult;
+pub use crate::tui::shared::CellResult;
 
 /// The report's cause code for a cell that reached a mailbox it must not (no Microsoft error).
 pub const NOT_RESTRICTED: &str = "not-restricted";
@@ -154,8 +154,8 @@ impl ChecksState {
         Some((row, cap, cell))
     }
 
-    fn set(&mut self, row: usize, cap: Capability, result: CellResult) {
-        let Some(col) = self.caps.iter().position(|c| *c == cap) else {
+    fn set(&mut self, row: usize, result: CellResult) {
+        let Some(col) = self.caps.iter().position(|c| *c == result.capability) else {
             return;
         };
         let Some(slot) = self.cells.get_mut(row).and_then(|r| r.get_mut(col)) else {
@@ -364,8 +364,8 @@ fn reply(st: &mut ChecksState, r: Reply, now: time::OffsetDateTime) {
     };
     match r {
         Reply::ChecksStarted(id, total) if id == current => st.total = st.total.max(total),
-        Reply::CheckCell(id, row, cap, result) if id == current => {
-            st.set(row, cap, *result);
+        Reply::CheckCell(id, row, result) if id == current => {
+            st.set(row, *result);
             if let Some((_, since)) = st.waiting.as_mut() {
                 *since = now;
             }

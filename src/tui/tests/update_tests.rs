@@ -233,12 +233,12 @@ fn watch_mode_rechecks_only_pending_and_failing_cells() {
         Some(Effect::StartChecks { run, .. }) => *run,
         other => panic!("{other:?}"),
     };
-    let ok = super::walk::cell(Verdict::Pass, None);
-    let pending = super::walk::cell(Verdict::Pending, Some("policy-denied"));
-    h.reply(Reply::CheckCell(run, 0, Capability::Read, ok.clone()));
-    h.reply(Reply::CheckCell(run, 0, Capability::Write, ok.clone()));
-    h.reply(Reply::CheckCell(run, 1, Capability::Read, ok));
-    h.reply(Reply::CheckCell(run, 1, Capability::Write, pending));
+    let ok = |cap| super::walk::cell(cap, Verdict::Pass, None);
+    let pending = super::walk::cell(Capability::Write, Verdict::Pending, Some("policy-denied"));
+    h.reply(Reply::CheckCell(run, 0, ok(Capability::Read)));
+    h.reply(Reply::CheckCell(run, 0, ok(Capability::Write)));
+    h.reply(Reply::CheckCell(run, 1, ok(Capability::Read)));
+    h.reply(Reply::CheckCell(run, 1, pending));
     h.reply(Reply::ChecksFinished(run, Ok(())));
     h.key(KeyCode::Char('w'));
     for _ in 0..crate::tui::screens::checks::WATCH_INTERVAL_S {

@@ -44,12 +44,12 @@ fn recorded_run() -> mailscope::graph::CheckReport {
     )
 }
 
-/// A finished cell as the engine reports it (the table places it by the reply's row and
-/// capability): 200 when it passes, else 403 with `cause` when it names a known cause.
-pub fn cell(verdict: Verdict, cause: Option<&str>) -> Box<CellResult> {
+/// A finished cell as the engine reports it (the table places it in the reply's row): 200
+/// when it passes, else 403 with `cause` when it names a known cause.
+pub fn cell(capability: Capability, verdict: Verdict, cause: Option<&str>) -> Box<CellResult> {
     Box::new(CellResult {
         mailbox: String::new(),
-        capability: Capability::Read,
+        capability,
         expected: Expectation::Granted,
         status: Some(if verdict == Verdict::Pass { 200 } else { 403 }),
         verdict,
@@ -219,8 +219,7 @@ fn the_whole_wizard_from_nothing_to_the_summary() {
     h.reply(Reply::CheckCell(
         run + 100,
         0,
-        Capability::Read,
-        cell(Verdict::Fail, Some("stale")),
+        cell(Capability::Read, Verdict::Fail, Some("stale")),
     ));
     for (row, cap, v, cause) in [
         (0, Capability::Read, Verdict::Pass, None),
@@ -235,7 +234,7 @@ fn the_whole_wizard_from_nothing_to_the_summary() {
         (2, Capability::Read, Verdict::Pass, None),
         (2, Capability::Write, Verdict::Pass, None),
     ] {
-        h.reply(Reply::CheckCell(run, row, cap, cell(v, cause)));
+        h.reply(Reply::CheckCell(run, row, cell(cap, v, cause)));
     }
     // The engine's run as recorded beside the profile: what the export is built from.
     h.reply(Reply::RunRecorded(Box::new(recorded_run())));
