@@ -18,9 +18,7 @@ pub fn apply(model: &mut Model, outcome: Outcome) -> Vec<Effect> {
         status,
         nav,
     } = outcome;
-    if let Some(status) = status {
-        model.status = status;
-    }
+    status.apply(&mut model.status);
     match nav {
         None => {}
         Some(Nav::Complete(step)) => fx.extend(complete(model, step)),

@@ -17,6 +17,27 @@ pub enum Status {
     Error(String),
 }
 
+/// What a screen's update does to the status line.
+#[derive(Debug, Default)]
+pub enum StatusChange {
+    /// Leave it as it is.
+    #[default]
+    Keep,
+    Clear,
+    Show(Status),
+}
+
+impl StatusChange {
+    /// Applies the change to the status line.
+    pub fn apply(self, line: &mut Option<Status>) {
+        match self {
+            StatusChange::Keep => {}
+            StatusChange::Clear => *line = None,
+            StatusChange::Show(s) => *line = Some(s),
+        }
+    }
+}
+
 /// What a screen's `update` may read about the whole program; it changes nothing.
 #[derive(Debug, Clone, Copy)]
 pub struct Ctx {
@@ -54,8 +75,7 @@ pub enum Nav {
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub effects: Vec<Effect>,
-    /// `Some(None)` clears the status line; `None` leaves it as it is.
-    pub status: Option<Option<Status>>,
+    pub status: StatusChange,
     pub nav: Option<Nav>,
 }
 
@@ -94,30 +114,54 @@ impl Outcome {
     }
 
     pub fn with_info(mut self, s: impl Into<String>) -> Self {
-        self.status = Some(Some(Status::Info(s.into())));
+        self.status = StatusChange::Show(Status::Info(s.into()));
         self
     }
 
     pub fn with_error(mut self, s: impl Into<String>) -> Self {
-        self.status = Some(Some(Status::Error(s.into())));
+        self.status = StatusChange::Show(Status::Error(s.into()));
         self
     }
 
     /// Clears the status line.
     pub fn without_status(mut self) -> Self {
-        self.status = Some(None);
+        self.status = StatusChange::Clear;
         self
     }
 
     /// Appends the effects of `later`; its status and navigation win when it has them.
     pub fn then(mut self, later: Outcome) -> Self {
         self.effects.extend(later.effects);
-        if later.status.is_some() {
+        if !matches!(later.status, StatusChange::Keep) {
             self.status = later.status;
         }
         if later.nav.is_some() {
             self.nav = later.nav;
         }
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_later_outcome_adds_its_effects_and_overrides_only_what_it_sets() {
+        let first = Outcome::effect(Effect::LoadProfiles).with_error("first");
+        let both = first.then(Outcome::effect(Effect::CancelChecks));
+        assert!(matches!(
+            both.effects.as_slice(),
+            [Effect::LoadProfiles, Effect::CancelChecks]
+        ));
+        assert!(matches!(&both.status, StatusChange::Show(Status::Error(e)) if e == "first"));
+        let later = both.then(Outcome::go(Nav::Quit).without_status());
+        assert!(matches!(later.nav, Some(Nav::Quit)));
+        let mut line = Some(Status::Info("before".into()));
+        later.status.apply(&mut line);
+        assert_eq!(line, None);
+        let mut kept = Some(Status::Info("kept".into()));
+        Outcome::none().status.apply(&mut kept);
+        assert_eq!(kept, Some(Status::Info("kept".into())));
     }
 }

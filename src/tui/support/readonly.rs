@@ -59,9 +59,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         // Navigation and filtering change only what is shown; the screens start no work for them.
         other => {
-            if let Some(status) = route::update(model, other).status {
-                model.status = status;
-            }
+            route::update(model, other).status.apply(&mut model.status);
             Vec::new()
         }
     }
