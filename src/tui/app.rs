@@ -176,8 +176,7 @@ where
 /// has waited).
 fn ticks_show(model: &Model) -> bool {
     model
-        .wizard
-        .as_ref()
+        .wizard()
         .is_some_and(|w| w.checks.watch || w.checks.running())
 }
 

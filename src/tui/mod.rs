@@ -2,8 +2,15 @@
 //!
 //! Shape: `update(&mut Model, Msg) -> Vec<Effect>` is pure; `runner` is the one place effects
 //! run, replying with messages tagged by run id; `app` is the loop; `view` draws from `&Model`.
+//!
+//! Layers, each importing only those below it: `update` → `nav` (applies a screen's
+//! `Outcome`: status, effects, navigation) → `route` (picks the screen for a key, reply, tick
+//! or arrival) → `model` (`Screen::Start` | `Screen::Wizard { step, wizard }`) → `screens`
+//! (each: own state + read-only `Ctx` → `Outcome`) → the leaves `shared`, `msg`, `effect`,
+//! `binding`, `form`, `step`. A test in `screens` keeps the screens from importing upward.
 
 mod app;
+mod binding;
 pub mod demo;
 mod effect;
 mod form;
@@ -13,8 +20,10 @@ mod keys;
 mod model;
 mod msg;
 mod nav;
+mod route;
 mod runner;
 mod screens;
+mod shared;
 mod step;
 pub mod support;
 mod terminal;

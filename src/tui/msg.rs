@@ -5,11 +5,9 @@ use mailscope::graph::CheckReport;
 use mailscope::profile::Profile;
 use mailscope::secrets::Secret;
 
+pub use super::effect::RunId;
 use super::form::Edit;
-use super::screens::checks::{Capability, CellResult};
-
-/// A request id handed out by the model; replies echo it.
-pub type RunId = u64;
+use super::shared::CellResult;
 
 /// What a key means on the current screen. Every action a key can trigger is listed here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -141,7 +139,8 @@ pub enum Reply {
     Copied(Result<String, String>),
     /// The checks started: how many cells they will fill.
     ChecksStarted(RunId, usize),
-    CheckCell(RunId, usize, Capability, CellResult),
+    /// A finished cell, in the table's row of its mailbox (the profile's mailbox order).
+    CheckCell(RunId, usize, Box<CellResult>),
     /// The run now waits for this server ("the token endpoint at HOST", "Graph at HOST").
     ChecksWaiting(RunId, String),
     ChecksFinished(RunId, Result<(), String>),

@@ -12,7 +12,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::watch;
 
 use crate::tui::msg::{Msg, Reply, RunId};
-use crate::tui::screens::checks::{Capability, CellResult};
+use crate::tui::screens::checks::Capability;
 
 /// A diagnosis in one line: cause, what happened, what to do, and the request id.
 fn describe(d: &graph::Diagnosis) -> String {
@@ -47,27 +47,6 @@ pub async fn verify_token(
     match session.tokens.token_with_claims().await {
         Ok(t) => Ok(t.claims.roles.unwrap_or_default()),
         Err(d) => Err(describe(&d)),
-    }
-}
-
-/// What Graph answered, as the detail pane writes it.
-pub fn observed(status: Option<u16>) -> String {
-    match status {
-        Some(s) if (200..300).contains(&s) => format!("{s} (granted)"),
-        Some(s) => s.to_string(),
-        None => "no answer".to_string(),
-    }
-}
-
-/// One engine result as the table shows it.
-fn cell(c: &graph::CellResult) -> CellResult {
-    CellResult {
-        verdict: c.verdict,
-        observed: observed(c.status),
-        cause: c.cause.map(|x| x.as_str().to_string()),
-        summary: c.summary.clone(),
-        fix: c.fix.clone().unwrap_or_default(),
-        request_id: c.request_id.clone(),
     }
 }
 
@@ -148,7 +127,7 @@ pub async fn run_checks(
         }
         graph::CheckEvent::Cell(c) => {
             if let Some(row) = rows.get(&c.mailbox) {
-                send(Reply::CheckCell(run, *row, c.capability, cell(&c)));
+                send(Reply::CheckCell(run, *row, c));
             }
         }
         _ => {}

@@ -21,8 +21,7 @@ const MEGABYTE: usize = 1 << 20;
 
 fn client_id(h: &Harness) -> String {
     h.model
-        .wizard
-        .as_ref()
+        .wizard()
         .map(|w| w.app.form.value(app_reg::F_CLIENT).to_string())
         .unwrap_or_default()
 }
