@@ -12,8 +12,8 @@ use crate::tui::binding::{Binding, FocusKind};
 use crate::tui::msg::{Action, Msg, Reply};
 use crate::tui::shared::{Ctx, Effect, Nav, Outcome, RunId, Step};
 
-/// Seconds between re-checks in watch mode.
-pub const WATCH_INTERVAL_S: u32 = 30;
+/// Watch rounds follow the library's one policy ([`mailscope::graph::watch`]).
+pub const WATCH_INTERVAL_S: u32 = mailscope::graph::WatchOptions::POLICY.interval.as_secs() as u32;
 
 pub use crate::tui::shared::Capability;
 
@@ -79,6 +79,8 @@ pub struct ChecksState {
     pub watch: bool,
     /// Seconds until the next watch round.
     pub watch_in: u32,
+    /// When watch mode stops by itself (the policy's `until` after it was turned on).
+    pub watch_until: Option<time::OffsetDateTime>,
     /// When the last full run started and finished (for the report).
     pub started_at: Option<time::OffsetDateTime>,
     pub finished_at: Option<time::OffsetDateTime>,
@@ -106,6 +108,7 @@ impl Default for ChecksState {
             problems: BTreeSet::new(),
             watch: false,
             watch_in: WATCH_INTERVAL_S,
+            watch_until: None,
             started_at: None,
             finished_at: None,
             send_to: None,
@@ -176,7 +179,8 @@ impl ChecksState {
         }
     }
 
-    /// Cells that watch mode re-checks: pending and failing ones.
+    /// Cells that watch mode re-checks: those that can still change by themselves (the
+    /// library's policy, `graph::watch::recheck`).
     fn recheckable(&self) -> Vec<(usize, Capability)> {
         let mut out = Vec::new();
         for row in &self.problems {
@@ -187,7 +191,7 @@ impl ChecksState {
                     .and_then(|r| r.get(col))
                     .is_some_and(|c| {
                         c.as_ref()
-                            .is_some_and(|c| matches!(c.verdict, Verdict::Pending | Verdict::Fail))
+                            .is_some_and(mailscope::graph::watch::recheck_cell)
                     });
                 if again {
                     out.push((*row, *cap));
@@ -272,10 +276,18 @@ pub fn tick(st: &mut ChecksState, profile: &Profile, preset: &Preset, ctx: &Ctx)
     if !st.watch || st.phase != Phase::Finished {
         return Outcome::none();
     }
+    if st.watch_until.is_some_and(|until| ctx.now > until) {
+        st.watch = false;
+        return Outcome::info(
+            "Watch mode stopped after 2 h 15 min, longer than Microsoft's longest documented propagation. Cells still pending need a look at the scoping.",
+        );
+    }
     let again = st.recheckable();
     if again.is_empty() {
         st.watch = false;
-        return Outcome::info("Watch mode: every cell passes, nothing left to re-check.");
+        return Outcome::info(
+            "Watch mode: nothing left that can change by itself. Any cell still failing needs the fix shown for it.",
+        );
     }
     st.watch_in = st.watch_in.saturating_sub(1);
     if st.watch_in == 0 {
@@ -332,8 +344,13 @@ pub fn update(
             Action::Watch => {
                 st.watch = !st.watch;
                 st.watch_in = WATCH_INTERVAL_S;
+                st.watch_until = st.watch.then(|| {
+                    ctx.now
+                        + time::Duration::try_from(mailscope::graph::WatchOptions::POLICY.until)
+                            .unwrap_or(time::Duration::hours(2))
+                });
                 return Outcome::info(if st.watch {
-                    "Watch mode on: pending and failing cells are re-checked every 30 s. Scoping changes can take an hour or more to reach Graph."
+                    "Watch mode on: cells that can still change by themselves (pending propagation, throttling, network) are re-checked every 30 s, for up to 2 h 15 min."
                 } else {
                     "Watch mode off."
                 });

@@ -256,6 +256,54 @@ fn watch_mode_rechecks_only_pending_and_failing_cells() {
     }
 }
 
+/// The wizard's watch follows the library's policy: a failure that needs the admin (a
+/// permission missing) is not asked again, and watch mode ends after the policy's limit.
+#[test]
+fn watch_mode_follows_the_librarys_policy() {
+    use crate::tui::screens::checks::{Capability, Verdict};
+    let mut p = kundo(Some("scoping"));
+    p.mailboxes.push(Mailbox {
+        address: "a@contoso.com".into(),
+        kind: MailboxKind::User,
+        expect: Expectation::Granted,
+    });
+    let mut h = opened(p);
+    let run = match h.take().last() {
+        Some(Effect::StartChecks { run, .. }) => *run,
+        other => panic!("{other:?}"),
+    };
+    let fail = |cap| super::walk::cell(cap, Verdict::Fail, Some("permission-missing"));
+    let pending = super::walk::cell(Capability::Write, Verdict::Pending, Some("policy-denied"));
+    h.reply(Reply::CheckCell(run, 0, fail(Capability::Read)));
+    h.reply(Reply::CheckCell(run, 0, pending));
+    h.reply(Reply::ChecksFinished(run, Ok(())));
+    h.key(KeyCode::Char('w'));
+    h.take();
+    for _ in 0..crate::tui::screens::checks::WATCH_INTERVAL_S {
+        h.msg(Msg::Tick(super::harness::NOW));
+    }
+    match h.take().as_slice() {
+        [
+            Effect::StartChecks {
+                cells: Some(cells), ..
+            },
+        ] => assert_eq!(
+            cells.as_slice(),
+            [(0, Capability::Write)],
+            "the failure waits"
+        ),
+        other => panic!("expected a watch round, got {other:?}"),
+    }
+    let round = h.model.wizard().map(|w| w.checks.phase.clone());
+    if let Some(crate::tui::screens::checks::Phase::Running(r)) = round {
+        h.reply(Reply::ChecksFinished(r, Ok(())));
+    }
+    // Past the policy's limit (2 h 15 min), the next tick ends watch mode.
+    h.msg(Msg::Tick(super::harness::NOW + time::Duration::hours(3)));
+    assert!(h.take().is_empty(), "no round after the limit");
+    assert!(!h.model.wizard().expect("wizard").checks.watch);
+}
+
 #[test]
 fn no_color_draws_without_colours() {
     let mut h = opened(kundo(Some("app-registration")));
