@@ -13,19 +13,19 @@ mod app;
 mod binding;
 pub mod demo;
 mod effect;
+mod effect_runner;
 mod form;
 mod input;
-pub(crate) mod integrations;
 mod keys;
 mod model;
 mod msg;
 mod nav;
 mod route;
-mod runner;
 mod screens;
 mod shared;
 mod step;
 pub mod support;
+pub(crate) mod tasks;
 mod terminal;
 mod theme;
 mod update;
@@ -101,7 +101,7 @@ pub(crate) async fn drive(
     first: Vec<Effect>,
 ) -> Result<(), String> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut runner = runner::Runner::new(tx, profiles, secrets, true);
+    let mut runner = effect_runner::Runner::new(tx, profiles, secrets, true);
     for e in first {
         runner.run(e);
     }

@@ -2,7 +2,7 @@
 //! line, its effects, then its navigation: opening a profile, completing a step, which saves
 //! it at once, going back, quitting).
 
-use mailscope::graph::CheckReport;
+use mailscope::graph::CheckRun;
 use mailscope::preset;
 use mailscope::profile::Profile;
 
@@ -31,11 +31,7 @@ pub fn apply(model: &mut Model, outcome: Outcome) -> Vec<Effect> {
 
 /// Opens a profile where it was left (the step after the last completed one), with its last
 /// recorded check run.
-pub fn open(
-    model: &mut Model,
-    profile: Profile,
-    last_run: Option<Box<CheckReport>>,
-) -> Vec<Effect> {
+pub fn open(model: &mut Model, profile: Profile, last_run: Option<Box<CheckRun>>) -> Vec<Effect> {
     let preset = match preset::preset(profile.preset) {
         Ok(p) => p,
         Err(e) => {

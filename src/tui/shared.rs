@@ -2,7 +2,7 @@
 //! and what it asks for next (`Outcome`: effects, a status line, navigation). A leaf: it
 //! imports no screen, nor `model` or `nav`.
 
-use mailscope::graph::CheckReport;
+use mailscope::graph::CheckRun;
 use mailscope::profile::Profile;
 use time::{Date, OffsetDateTime};
 
@@ -65,7 +65,7 @@ pub enum Nav {
     /// Open a saved or new profile where it was left, with its last recorded check run.
     Open {
         profile: Box<Profile>,
-        last_run: Option<Box<CheckReport>>,
+        last_run: Option<Box<CheckRun>>,
     },
     /// Leave the program (running checks are cancelled first).
     Quit,

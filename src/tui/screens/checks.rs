@@ -88,7 +88,7 @@ pub struct ChecksState {
     pub send_to: Option<String>,
     pub send: SendPrompt,
     /// The check run as recorded beside the profile: what the report is built from.
-    pub recorded: Option<Box<mailscope::graph::CheckReport>>,
+    pub recorded: Option<Box<mailscope::graph::CheckRun>>,
     /// The server a running check waits for, and since when nothing was heard from it.
     pub waiting: Option<(String, time::OffsetDateTime)>,
 }

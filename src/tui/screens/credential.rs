@@ -321,16 +321,16 @@ fn reply(st: &mut CredState, profile: &mut Profile, ctx: &Ctx, r: Reply) -> Outc
                 }
                 Err(e) => {
                     // Where the error belongs: the .cer path, the PFX password, or the import file.
-                    let field = if e.contains("already exists") || e.contains(".cer file") {
-                        F_CER
-                    } else if e.contains("password") {
-                        F_PFX_PASSWORD
-                    } else if st.importing {
-                        F_IMPORT
-                    } else {
-                        F_CER
+                    use crate::tui::msg::CertTaskError;
+                    let field = match &e {
+                        CertTaskError::CerPath(_) => F_CER,
+                        CertTaskError::Password(_) => F_PFX_PASSWORD,
+                        CertTaskError::Source(_) | CertTaskError::Keyring(_) if st.importing => {
+                            F_IMPORT
+                        }
+                        CertTaskError::Source(_) | CertTaskError::Keyring(_) => F_CER,
                     };
-                    st.form.set_error(field, Some(e));
+                    st.form.set_error(field, Some(e.to_string()));
                 }
             }
         }

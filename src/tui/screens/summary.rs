@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use mailscope::graph::CheckReport;
+use mailscope::graph::CheckRun;
 use mailscope::preset::{Preset, VendorOutputKind, VendorValue};
 use mailscope::profile::Profile;
 use mailscope::report;
@@ -168,7 +168,7 @@ fn export(
     st: &SummaryState,
     profile: &Profile,
     preset: &Preset,
-    recorded: Option<&CheckReport>,
+    recorded: Option<&CheckRun>,
     ctx: &Ctx,
 ) -> Outcome {
     let r = match &st.opened {
@@ -198,7 +198,7 @@ pub fn update(
     st: &mut SummaryState,
     profile: &Profile,
     preset: &Preset,
-    recorded: Option<&CheckReport>,
+    recorded: Option<&CheckRun>,
     ctx: &Ctx,
     msg: Msg,
 ) -> Outcome {

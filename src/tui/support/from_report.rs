@@ -210,7 +210,7 @@ pub fn wizard(report: &Report, today: time::Date) -> Result<Wizard, String> {
 
 #[cfg(test)]
 mod tests {
-    use mailscope::graph::CheckReport;
+    use mailscope::graph::CheckRun;
     use mailscope::report::from_check;
 
     use super::*;
@@ -242,7 +242,7 @@ mod tests {
         }
     }
 
-    fn run_of(cells: &[CellResult]) -> CheckReport {
+    fn run_of(cells: &[CellResult]) -> CheckRun {
         recorded_run("p", serde_json::json!(cells))
     }
 

@@ -19,8 +19,8 @@ pub const NOW: OffsetDateTime = datetime!(2026-11-22 10:00 UTC);
 
 /// A check run of `profile` with these cells (JSON), as it is read back from disk: a token,
 /// six seconds from NOW, its counts taken from the cells.
-pub fn recorded_run(profile: &str, cells: serde_json::Value) -> mailscope::graph::CheckReport {
-    let mut run: mailscope::graph::CheckReport = serde_json::from_value(serde_json::json!({
+pub fn recorded_run(profile: &str, cells: serde_json::Value) -> mailscope::graph::CheckRun {
+    let mut run: mailscope::graph::CheckRun = serde_json::from_value(serde_json::json!({
         "profile": profile,
         "started_at": "2026-11-22T10:00:00Z", "finished_at": "2026-11-22T10:00:06Z",
         "elapsed_ms": 6000,

@@ -12,9 +12,9 @@ use ratatui::backend::TestBackend;
 use super::harness::Harness;
 use super::update_tests::{kundo, opened};
 use crate::tui::app;
+use crate::tui::effect_runner::Runner;
 use crate::tui::form::limits;
 use crate::tui::model::Model;
-use crate::tui::runner::Runner;
 use crate::tui::screens::app_reg;
 
 const MEGABYTE: usize = 1 << 20;

@@ -194,7 +194,7 @@ fn scoping_with_the_generated_script_and_rbac() {
         Some(Effect::GenerateScript { run, profile }) => (*run, profile.clone()),
         other => panic!("{other:?}"),
     };
-    let script = crate::tui::integrations::scoping_script(&profile);
+    let script = crate::tui::tasks::scoping_script(&profile);
     assert!(
         script
             .as_ref()
@@ -209,7 +209,7 @@ fn scoping_with_the_generated_script_and_rbac() {
         Some(Effect::GenerateScript { run, profile }) => (*run, profile.clone()),
         other => panic!("{other:?}"),
     };
-    let missing = crate::tui::integrations::scoping_script(&profile);
+    let missing = crate::tui::tasks::scoping_script(&profile);
     assert!(
         missing.as_ref().is_err_and(|e| e.contains("Object ID")),
         "{missing:?}"
@@ -221,7 +221,7 @@ fn scoping_with_the_generated_script_and_rbac() {
         Some(Effect::GenerateScript { run, profile }) => (*run, profile.clone()),
         other => panic!("{other:?}"),
     };
-    let rbac = crate::tui::integrations::scoping_script(&profile);
+    let rbac = crate::tui::tasks::scoping_script(&profile);
     assert!(
         rbac.as_ref()
             .is_ok_and(|s| s.contains("New-ManagementRoleAssignment"))

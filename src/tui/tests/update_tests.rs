@@ -413,3 +413,38 @@ fn words(screen: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// A certificate task's error goes next to the field it is about, by its kind (not by
+/// matching words in its text).
+#[test]
+fn certificate_errors_land_next_to_their_field() {
+    use crate::tui::msg::CertTaskError;
+    use crate::tui::screens::credential::{F_CER, F_IMPORT, F_PFX_PASSWORD};
+    use mailscope::credential::CredentialError;
+    let mut p = Profile::new("contoso-elegere", PresetId::Elegere, Default::default());
+    p.step = Some("app-registration".into());
+    let cases = [
+        (
+            CertTaskError::Password(CredentialError::PfxPassword),
+            F_PFX_PASSWORD,
+        ),
+        (CertTaskError::CerPath("in use".into()), F_CER),
+        (CertTaskError::Source("no key in it".into()), F_CER),
+    ];
+    for (error, field) in cases {
+        let mut h = opened(p.clone());
+        h.ctrl('g');
+        let run = match h.take().last() {
+            Some(Effect::GenerateCertificate { run, .. }) => *run,
+            other => panic!("{other:?}"),
+        };
+        let text = error.to_string();
+        h.reply(Reply::Certificate(run, Err(error)));
+        let form = &h.model.wizard().expect("wizard").cred.form;
+        assert_eq!(
+            form.get(field).and_then(|f| f.error.as_deref()),
+            Some(text.as_str())
+        );
+        assert!(form.get(F_IMPORT).is_some_and(|f| f.error.is_none()));
+    }
+}

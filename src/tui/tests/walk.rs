@@ -19,7 +19,7 @@ fn saved(fx: &[Effect]) -> Option<Profile> {
 }
 
 /// The recorded run matching the replies the walk sends.
-fn recorded_run() -> mailscope::graph::CheckReport {
+fn recorded_run() -> mailscope::graph::CheckRun {
     let cell = |mailbox: &str, cap: &str, expected: &str, status: u16, verdict: &str| {
         let denied = status == 403;
         serde_json::json!({

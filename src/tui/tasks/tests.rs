@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use tokio::sync::watch;
 
 use super::*;
-use crate::tui::msg::{Msg, Reply};
+use crate::tui::msg::{CertTaskError, Msg, Reply};
 use crate::tui::screens::checks::Capability;
 
 #[test]
@@ -32,7 +32,8 @@ fn a_generated_certificate_keeps_its_key_in_the_store_and_only_the_public_part_o
             .is_some()
     );
     let again = generate_certificate(&profile, &cer, &store).expect_err("no overwrite");
-    assert!(again.contains("already exists"), "{again}");
+    assert!(again.to_string().contains("already exists"), "{again}");
+    assert!(matches!(again, CertTaskError::CerPath(_)), "{again:?}");
     let no_key = import_certificate(
         &profile,
         &cer,
@@ -41,7 +42,8 @@ fn a_generated_certificate_keeps_its_key_in_the_store_and_only_the_public_part_o
         &store,
     )
     .expect_err("a .cer has no key");
-    assert!(!no_key.is_empty());
+    assert!(!no_key.to_string().is_empty());
+    assert!(matches!(no_key, CertTaskError::Source(_)), "{no_key:?}");
 }
 
 /// The demo tenant in this process, the demo profile and its in-memory secret.
@@ -77,7 +79,7 @@ async fn verify_and_checks_against_the_demo_tenant() {
     let store = ProfileStore::at(home.path());
     run_checks(
         7,
-        CheckRun {
+        ChecksRequest {
             profile: profile.clone(),
             cells: None,
             send_to: None,
@@ -165,7 +167,7 @@ async fn checks_on(
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let (_cancel_tx, cancel) = watch::channel(false);
     let home = tempfile::tempdir().expect("tempdir");
-    let what = CheckRun {
+    let what = ChecksRequest {
         profile: profile.clone(),
         cells: None,
         send_to: send_to.map(str::to_string),
@@ -246,7 +248,7 @@ async fn the_wizards_export_and_mailscope_report_agree() {
     store.save(&profile).expect("save");
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let (_cancel_tx, cancel) = watch::channel(false);
-    let what = CheckRun {
+    let what = ChecksRequest {
         profile: profile.clone(),
         cells: None,
         send_to: None,

@@ -53,7 +53,7 @@ pub async fn verify_token(
 /// What one run checks: the profile, optionally only some (row, capability) cells, and the
 /// recipient of the send check when the admin opted in.
 #[derive(Debug)]
-pub struct CheckRun {
+pub struct ChecksRequest {
     pub profile: Profile,
     pub cells: Option<Vec<(usize, Capability)>>,
     pub send_to: Option<String>,
@@ -63,13 +63,13 @@ pub struct CheckRun {
 /// engine deletes its drafts before it returns, cancelled or not.
 pub async fn run_checks(
     run: RunId,
-    what: CheckRun,
+    what: ChecksRequest,
     secrets: Arc<dyn SecretStore>,
     profiles: ProfileStore,
     tx: UnboundedSender<Msg>,
     mut cancel: watch::Receiver<bool>,
 ) {
-    let CheckRun {
+    let ChecksRequest {
         profile,
         cells,
         send_to,
@@ -169,7 +169,7 @@ pub async fn run_checks(
 }
 
 /// Tells the screen the run is over: fine, or why no token could be had.
-fn finish(run: RunId, report: &graph::CheckReport, send: &dyn Fn(Reply)) {
+fn finish(run: RunId, report: &graph::CheckRun, send: &dyn Fn(Reply)) {
     let outcome = match (&report.token.diagnosis, report.token.ok) {
         (_, true) => Ok(()),
         (Some(d), false) => Err(describe(d)),
