@@ -65,7 +65,7 @@ pub enum Action {
     Rerun,
     /// Show only the mailboxes with a problem.
     Filter,
-    /// Keep re-checking pending and failing cells.
+    /// Keep re-checking the cells that can change by themselves (the watch policy).
     Watch,
     /// Opt in to the send check: name the recipient of the test messages.
     SendTest,

@@ -279,14 +279,14 @@ pub fn tick(st: &mut ChecksState, profile: &Profile, preset: &Preset, ctx: &Ctx)
     if st.watch_until.is_some_and(|until| ctx.now > until) {
         st.watch = false;
         return Outcome::info(
-            "Watch mode stopped after 2 h 15 min, longer than Microsoft's longest documented propagation. Cells still pending need a look at the scoping.",
+            "Watch off after 2 h 15 min (Microsoft's longest propagation); pending cells need a look.",
         );
     }
     let again = st.recheckable();
     if again.is_empty() {
         st.watch = false;
         return Outcome::info(
-            "Watch mode: nothing left that can change by itself. Any cell still failing needs the fix shown for it.",
+            "Watch off: nothing left that can change by itself; failing cells need the fix shown.",
         );
     }
     st.watch_in = st.watch_in.saturating_sub(1);
@@ -350,7 +350,7 @@ pub fn update(
                             .unwrap_or(time::Duration::hours(2))
                 });
                 return Outcome::info(if st.watch {
-                    "Watch mode on: cells that can still change by themselves (pending propagation, throttling, network) are re-checked every 30 s, for up to 2 h 15 min."
+                    "Watch on: cells that can change by themselves are re-checked every 30 s, up to 2 h 15 min."
                 } else {
                     "Watch mode off."
                 });

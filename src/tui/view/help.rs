@@ -52,7 +52,7 @@ fn about(step: Option<Step>) -> &'static [&'static str] {
         ],
         Some(Step::Checks) => &[
             "Each mailbox is tried with each capability the permissions allow. pass: as expected. FAIL: not as expected (see the fix). pending: the scoping changed recently and may not have reached Graph yet. error: could not be decided.",
-            "←→↑↓ pick a cell to see its diagnosis and request-id (quote it in a Microsoft support ticket). f shows problems only, r re-runs, w re-checks pending and failing cells every 30 s.",
+            "←→↑↓ pick a cell to see its diagnosis and request-id (quote it in a Microsoft support ticket). f shows problems only, r re-runs, w re-checks cells that can still change by themselves (pending propagation, throttling) every 30 s, up to 2 h 15 min.",
         ],
         Some(Step::Summary) => &[
             "Enter these values in the vendor's settings. c copies the selected value.",
