@@ -30,7 +30,7 @@ pub enum SecretSlot {
     PrivateKey,
     /// What the secrets above were stored for ([`Binding`], JSON; not secret itself).
     Binding,
-    /// An admin's refresh token (not a profile's: see `crate::signin::remember`).
+    /// An admin's refresh token (not a profile's: see the signin module's `remember`).
     RefreshToken,
     /// Which admin's refresh token is remembered for an authority, tenant and client (a UPN,
     /// not secret).
