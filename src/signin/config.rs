@@ -38,6 +38,18 @@ impl Purpose {
     }
 }
 
+impl Purpose {
+    /// What a preset's Entra steps need: delegated grants only when its app has delegated
+    /// permissions.
+    pub fn for_preset(preset: &crate::preset::Preset) -> Purpose {
+        if preset.delegated_permissions().next().is_some() {
+            Purpose::AppManagementDelegated
+        } else {
+            Purpose::AppManagement
+        }
+    }
+}
+
 /// The scopes to ask for: each permission on the cloud's Graph resource, plus
 /// `offline_access` (a refresh token) and `openid profile` (who signed in).
 pub fn scopes(endpoints: &CloudEndpoints, purpose: Purpose) -> Vec<String> {
@@ -83,6 +95,15 @@ impl SigninConfig {
         }
     }
 
+    /// The key its refresh token is remembered under.
+    pub fn remember_key(&self) -> super::RememberKey {
+        super::RememberKey {
+            authority: self.endpoints.authority.clone(),
+            tenant: self.tenant.clone(),
+            client_id: self.client_id.clone(),
+        }
+    }
+
     /// `{authority}/{tenant}/oauth2/v2.0/{leaf}`.
     pub fn endpoint(&self, leaf: &str) -> String {
         format!(
@@ -114,6 +135,13 @@ mod tests {
             d.iter()
                 .any(|x| x.ends_with("/DelegatedPermissionGrant.ReadWrite.All"))
         );
+        let lexzur = crate::preset::preset(crate::vocab::PresetId::Lexzur).expect("preset");
+        assert_eq!(
+            Purpose::for_preset(&lexzur),
+            Purpose::AppManagementDelegated
+        );
+        let kundo = crate::preset::preset(crate::vocab::PresetId::Kundo).expect("preset");
+        assert_eq!(Purpose::for_preset(&kundo), Purpose::AppManagement);
         let c = SigninConfig::new(us, "contoso.com", Purpose::AppManagement);
         assert_eq!(c.client_id, DEFAULT_CLIENT_ID);
         assert_eq!(
