@@ -10,9 +10,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use mailscope::graph::cloud::CloudEndpoints;
+use mailscope::secrets::MemoryStore;
 use mailscope::signin::{
-    Purpose, SigninConfig, SigninError, SigninEvent, refresh, sign_in_browser, sign_in_device_code,
-    sign_in_device_code_paced,
+    Purpose, SigninConfig, SigninError, SigninEvent, refresh, remember, resume, sign_in_browser,
+    sign_in_device_code, sign_in_device_code_paced,
 };
 use mailscope::sim::{Scenario, start};
 
@@ -149,6 +150,22 @@ async fn browser_sign_in_names_the_admin_and_refreshes() {
     assert_ne!(rt.expose(), rt2.expose());
     let bad = refresh(&cfg, &http(s), &mailscope::secrets::Secret::new("0.Astale")).await;
     assert_eq!(bad.unwrap_err(), SigninError::SignInAgain { code: 700082 });
+
+    // Remembered: resume renews it and keeps the newest; a refused one is forgotten.
+    let store = MemoryStore::new();
+    assert!(resume(&cfg, &http(s), &store).await.unwrap().is_none());
+    let key = cfg.remember_key();
+    remember::store(&store, &key, "admin@contoso.com", &rt2).unwrap();
+    let resumed = resume(&cfg, &http(s), &store).await.unwrap().unwrap();
+    assert_eq!(resumed.account.upn, "admin@contoso.com");
+    let (_, kept) = remember::load(&store, &key).unwrap().unwrap();
+    assert_eq!(kept.expose(), resumed.refresh_token.unwrap().expose());
+    assert_ne!(kept.expose(), rt2.expose());
+    let stale = mailscope::secrets::Secret::new("0.Astale");
+    remember::store(&store, &key, "admin@contoso.com", &stale).unwrap();
+    let err = resume(&cfg, &http(s), &store).await.unwrap_err();
+    assert_eq!(err, SigninError::SignInAgain { code: 700082 });
+    assert!(remember::load(&store, &key).unwrap().is_none());
 }
 
 #[tokio::test]

@@ -40,6 +40,8 @@ pub enum SigninError {
     Network(String),
     /// The answer was not what the protocol promises.
     BadResponse(String),
+    /// The OS keyring refused to give or keep the remembered sign-in.
+    Keyring(crate::secrets::SecretError),
 }
 
 impl SigninError {
@@ -76,6 +78,7 @@ impl SigninError {
             SigninError::BadResponse(why) => {
                 format!("The identity platform answered something unexpected: {why}.")
             }
+            SigninError::Keyring(e) => format!("The remembered sign-in could not be used: {e}."),
         }
     }
 
@@ -96,6 +99,7 @@ impl SigninError {
             SigninError::Platform(d) => d.fix.clone(),
             SigninError::Network(_) => "Check the network connection, proxy and the profile's cloud, then retry.".into(),
             SigninError::BadResponse(_) => "Retry; if it persists, check that the profile's endpoints point at the Microsoft identity platform.".into(),
+            SigninError::Keyring(_) => "Sign in again with `mailscope signin` (add --no-remember where no keyring is available).".into(),
         }
     }
 
