@@ -18,23 +18,7 @@ use mailscope::signin::{
 use mailscope::sim::{Scenario, start};
 
 const TENANT: &str = "8f2b6c1e-4d3a-4b5c-9e7f-0a1b2c3d4e5f";
-const ADMINS: &str = r#"
-[[admin]]
-upn = "admin@contoso.com"
-roles = ["Application Administrator", "Privileged Role Administrator"]
-
-[[admin]]
-upn = "mfa@contoso.com"
-mfa_required = true
-
-[[admin]]
-upn = "blocked@contoso.com"
-blocked_by_conditional_access = true
-
-[[admin]]
-upn = "noconsent@contoso.com"
-consent_required = true
-"#;
+const ADMINS: &str = include_str!("data/signin-admins.toml");
 
 #[derive(Clone)]
 struct Shared {

@@ -251,21 +251,15 @@ pub(crate) fn load(cx: &Ctx<'_>, raw: &RawScenario) -> Result<SigninSetup, Scena
             Some(upn)
         }
     };
-    if raw.device_code_interval_s > 60 {
-        let m = format!(
-            "must be at most 60 (seconds), not {}",
-            raw.device_code_interval_s
-        );
-        let at = cx.text.find("device_code_interval_s").unwrap_or(0);
-        return Err(cx.err_at(at, "device_code_interval_s", m));
-    }
-    if raw.device_code_lifetime_s > 86_400 {
-        let m = format!(
-            "must be at most 86400 (seconds), not {}",
-            raw.device_code_lifetime_s
-        );
-        let at = cx.text.find("device_code_lifetime_s").unwrap_or(0);
-        return Err(cx.err_at(at, "device_code_lifetime_s", m));
+    for (key, value, max) in [
+        ("device_code_interval_s", raw.device_code_interval_s, 60),
+        ("device_code_lifetime_s", raw.device_code_lifetime_s, 86_400),
+    ] {
+        if value > max {
+            let at = cx.text.find(key).unwrap_or(0);
+            let m = format!("must be at most {max} (seconds), not {value}");
+            return Err(cx.err_at(at, key, m));
+        }
     }
     Ok(SigninSetup {
         admins,

@@ -143,11 +143,16 @@ fn redeem_code(
         }
     }
     entry.redeemed = true;
-    let mut grant = entry.grant.clone();
+    Ok(rescoped(&entry.grant, form))
+}
+
+/// The grant, for the scopes the token request names (if it names any).
+fn rescoped(grant: &Grant, form: &HashMap<String, String>) -> Grant {
+    let mut grant = grant.clone();
     if let Some(scope) = form.get("scope").filter(|s| !s.trim().is_empty()) {
         grant.scopes = split_scopes(scope);
     }
-    Ok(grant)
+    grant
 }
 
 fn redeem_refresh(
@@ -165,11 +170,7 @@ fn redeem_refresh(
     if !entry.grant.client_id.eq_ignore_ascii_case(client_id) {
         return Err(SigninError::refresh_expired());
     }
-    let mut grant = entry.grant.clone();
-    if let Some(scope) = form.get("scope").filter(|s| !s.trim().is_empty()) {
-        grant.scopes = split_scopes(scope);
-    }
-    Ok(grant)
+    Ok(rescoped(&entry.grant, form))
 }
 
 fn poll_device(

@@ -13,29 +13,7 @@ use sha2::Digest;
 
 use crate::support::*;
 
-const ADMINS: &str = r#"
-[[admin]]
-upn = "admin@contoso.com"
-display_name = "Adele Vance"
-roles = ["Application Administrator", "Privileged Role Administrator"]
-
-[[admin]]
-upn = "mfa@contoso.com"
-mfa_required = true
-
-[[admin]]
-upn = "blocked@contoso.com"
-blocked_by_conditional_access = true
-
-[[admin]]
-upn = "noconsent@contoso.com"
-consent_required = true
-
-[[public_client]]
-client_id = "44444444-0000-4000-8000-000000000004"
-name = "Contoso Admin Tools"
-redirect_uris = ["http://localhost/cb"]
-"#;
+const ADMINS: &str = include_str!("../data/signin-admins.toml");
 
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk0123456789";
 const REDIRECT: &str = "http://localhost:53127/";
