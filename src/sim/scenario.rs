@@ -79,6 +79,8 @@ pub struct Scenario {
     pub rbac_assignments: Vec<RbacAssignment>,
     /// Limits and faults.
     pub faults: Faults,
+    /// Admins who sign in (delegated), the public clients they use, automatic approval.
+    pub signin: super::scenario_signin::SigninSetup,
 }
 
 /// An app registration with its service principal.

@@ -139,6 +139,7 @@ pub(crate) fn load(text: &str, base_dir: &Path, origin: &str) -> Result<Scenario
             effective_after_s: r.effective_after_s,
         });
     }
+    let signin = super::scenario_signin::load(&cx, &raw)?;
     Ok(Scenario {
         origin: origin.to_string(),
         tenant_id,
@@ -153,6 +154,7 @@ pub(crate) fn load(text: &str, base_dir: &Path, origin: &str) -> Result<Scenario
         access_policies,
         rbac_assignments,
         faults: raw.faults,
+        signin,
     })
 }
 

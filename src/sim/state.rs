@@ -27,6 +27,8 @@ pub(crate) struct SimState {
     pub(crate) limits: Limits,
     pub(crate) faults: FaultState,
     pub(crate) store: Mutex<MailStore>,
+    /// Codes, device codes and refresh tokens of delegated sign-ins.
+    pub(crate) signin: Mutex<super::signin_store::SigninStore>,
 }
 
 /// Locks a mutex, ignoring poisoning (counters stay usable after a panicked handler).
@@ -53,6 +55,7 @@ impl SimState {
             stats: Mutex::new(SimStats::default()),
             limits: Limits::default(),
             store: Mutex::new(MailStore::default()),
+            signin: Mutex::default(),
         }
     }
 
