@@ -20,7 +20,9 @@ use super::output::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_USAGE, fail, safe};
 fn config(t: &SigninTarget) -> Result<SigninConfig, String> {
     let mut cfg = if let Some(name) = &t.profile {
         let store = ProfileStore::open_default().map_err(|e| e.to_string())?;
-        let profile = store.load_named_or_file(Some(name), None)?;
+        let profile = store
+            .load_named_or_file(Some(name), None)
+            .map_err(|e| e.to_string())?;
         let preset = preset::preset(profile.preset).map_err(|e| e.to_string())?;
         let endpoints = CloudEndpoints::from_profile(&profile).map_err(|e| e.to_string())?;
         let Some(tenant) = profile.tenant.clone() else {
