@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::graph::CheckReport;
+use crate::graph::CheckRun;
 use crate::profile::{Companion, ProfileError, ProfileStore};
 
 /// Why a last check could not be recorded or read back.
@@ -50,7 +50,7 @@ fn write_error(path: &Path) -> impl FnOnce(std::io::Error) -> LastCheckError + '
 }
 
 /// Records a check run (atomic, owner-only).
-pub fn save(store: &ProfileStore, name: &str, report: &CheckReport) -> Result<(), LastCheckError> {
+pub fn save(store: &ProfileStore, name: &str, report: &CheckRun) -> Result<(), LastCheckError> {
     let path = path(store, name)?;
     let json = serde_json::to_vec_pretty(report).map_err(LastCheckError::Encode)?;
     crate::fsutil::create_private_dir(store.dir()).map_err(write_error(store.dir()))?;
@@ -62,9 +62,9 @@ pub fn save(store: &ProfileStore, name: &str, report: &CheckReport) -> Result<()
 pub fn record(
     store: &ProfileStore,
     name: &str,
-    run: CheckReport,
+    run: CheckRun,
     merge: bool,
-) -> Result<CheckReport, LastCheckError> {
+) -> Result<CheckRun, LastCheckError> {
     let recorded = match load(store, name)? {
         Some(mut last) if merge => {
             last.merge(run);
@@ -77,7 +77,7 @@ pub fn record(
 }
 
 /// The last recorded run, if any. A damaged file reads as an error, not as "never ran".
-pub fn load(store: &ProfileStore, name: &str) -> Result<Option<CheckReport>, LastCheckError> {
+pub fn load(store: &ProfileStore, name: &str) -> Result<Option<CheckRun>, LastCheckError> {
     let path = path(store, name)?;
     match crate::fsutil::read_regular(&path, crate::fsutil::MAX_DOCUMENT_BYTES) {
         Ok(bytes) => serde_json::from_slice(&bytes)

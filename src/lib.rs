@@ -36,6 +36,7 @@ pub mod preset;
 pub mod profile;
 pub mod report;
 pub mod secrets;
+pub mod signin;
 pub mod sim;
 pub mod text;
 pub mod timefmt;

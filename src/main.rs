@@ -27,6 +27,8 @@ fn main() -> ExitCode {
         Some(Command::Open(args)) => tui::support::open(&args.report),
         Some(Command::Check(args)) => cli::check_cmd::run_check(args),
         Some(Command::Diagnose(args)) => cli::diagnose_cmd::run(args),
+        Some(Command::Signin(args)) => cli::signin_cmd::signin(args),
+        Some(Command::Signout(args)) => cli::signin_cmd::signout(args),
     };
     ExitCode::from(code)
 }

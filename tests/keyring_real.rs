@@ -169,6 +169,21 @@ fn files_containing(dir: &Path, needle: &[u8]) -> Vec<String> {
     hits
 }
 
+/// `mailscope sim` on a scenario file, and its ready line.
+fn spawn_sim(scenario: &Path) -> (Child, serde_json::Value) {
+    let mut sim = Command::new(env!("CARGO_BIN_EXE_mailscope"))
+        .args(["sim", "--scenario", scenario.to_str().expect("utf8")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("sim starts");
+    let mut ready = String::new();
+    BufReader::new(sim.stdout.take().expect("stdout"))
+        .read_line(&mut ready)
+        .expect("ready line");
+    (sim, serde_json::from_str(&ready).expect("ready JSON"))
+}
+
 /// What `secret status` prints for the example profile.
 fn secret_status(session: &Session) -> String {
     text(&mailscope(
@@ -335,17 +350,7 @@ fn a_full_check_and_report_flow_never_writes_or_prints_the_secret() {
     let scenario = scenario_dir.path().join("scenario.toml");
     std::fs::write(&scenario, demo.replace("demo~secret~value", MARK)).expect("scenario");
 
-    let mut sim = Command::new(env!("CARGO_BIN_EXE_mailscope"))
-        .args(["sim", "--scenario", scenario.to_str().expect("utf8")])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("sim starts");
-    let mut ready = String::new();
-    BufReader::new(sim.stdout.take().expect("stdout"))
-        .read_line(&mut ready)
-        .expect("ready line");
-    let ready: serde_json::Value = serde_json::from_str(&ready).expect("ready JSON");
+    let (mut sim, ready) = spawn_sim(&scenario);
     let profile = format!(
         "version = 1\nname = \"redaction\"\npreset = \"kundo\"\ncloud = \"custom\"\ntenant = \"contoso.com\"\nclient_id = \"b1c2d3e4-0000-4000-8000-000000000001\"\n\n[credential]\nkind = \"secret\"\nsecret_id = \"5e1c0a77-1111-4222-8333-944445555666\"\n\n[endpoints]\nauthority = \"{}\"\ngraph = \"{}\"\nca_file = \"{}\"\n\n[[mailbox]]\naddress = \"support@contoso.com\"\nexpect = \"granted\"\n\n[[mailbox]]\naddress = \"ceo@contoso.com\"\nexpect = \"denied\"\n",
         ready["authority"].as_str().expect("authority"),
@@ -467,4 +472,68 @@ fn a_profile_file_from_elsewhere_never_unlocks_a_stored_secret() {
 
     // The stored profile itself still has its secret.
     assert!(secret_status(&session).contains("client secret: stored"));
+}
+
+/// `signin` keeps the admin's refresh token in gnome-keyring (never in mailscope's files or
+/// output) and `signout` forgets it.
+#[test]
+fn signin_remembers_in_the_keyring_and_signout_forgets() {
+    if tools_or_skip().is_none() {
+        return;
+    }
+    let session = start_session(true);
+    let dir = session.root.path().join("signin");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let scenario = dir.join("scenario.toml");
+    std::fs::write(
+        &scenario,
+        "tenant_id = \"8f2b6c1e-4d3a-4b5c-9e7f-0a1b2c3d4e5f\"\ndomains = [\"contoso.com\"]\nauto_approve = \"admin@contoso.com\"\ndevice_code_interval_s = 0\n\n[[admin]]\nupn = \"admin@contoso.com\"\nroles = [\"Application Administrator\"]\n",
+    )
+    .expect("scenario");
+    let (mut sim, ready) = spawn_sim(&scenario);
+    let profile = format!(
+        "version = 1\nname = \"admin\"\npreset = \"kundo\"\ncloud = \"custom\"\ntenant = \"contoso.com\"\nclient_id = \"b1c2d3e4-0000-4000-8000-000000000001\"\n\n[endpoints]\nauthority = \"{}\"\ngraph = \"{}\"\nca_file = \"{}\"\n",
+        ready["authority"].as_str().expect("authority"),
+        ready["graph"].as_str().expect("graph"),
+        ready["ca_file"].as_str().expect("ca_file"),
+    );
+    let file = dir.join("admin.toml");
+    std::fs::write(&file, profile).expect("profile");
+    let import = mailscope(
+        &session,
+        &["profile", "import", file.to_str().expect("utf8")],
+        None,
+    );
+    assert!(import.status.success(), "{}", text(&import));
+    let signin = mailscope(
+        &session,
+        &["signin", "--profile", "admin", "--device-code"],
+        None,
+    );
+    let printed = text(&signin);
+    assert!(signin.status.success(), "{printed}");
+    assert!(
+        printed.contains("Remembered in the Secret Service"),
+        "{printed}"
+    );
+    assert!(
+        !printed.contains("0.A") && !printed.contains("eyJ"),
+        "{printed}"
+    );
+    let out = mailscope(&session, &["signout", "--profile", "admin"], None);
+    assert!(
+        text(&out).contains("Forgot the sign-in of admin@contoso.com"),
+        "{}",
+        text(&out)
+    );
+    let out = mailscope(&session, &["signout", "--profile", "admin"], None);
+    assert!(
+        text(&out).contains("No sign-in is remembered"),
+        "{}",
+        text(&out)
+    );
+    let _ = sim.kill();
+    let _ = sim.wait();
+    let hits = files_containing(&session.root.path().join("mailscope"), b"0.A");
+    assert!(hits.is_empty(), "a token in {hits:?}");
 }

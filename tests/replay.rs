@@ -1,7 +1,7 @@
 //! Support mode: a report replayed on the simulated tenant yields the same verdicts.
 #![allow(clippy::unwrap_used)] // tests may unwrap: a panic is the failure report
 
-use mailscope::graph::CheckReport;
+use mailscope::graph::CheckRun;
 use mailscope::preset;
 use mailscope::profile::*;
 use mailscope::report::{self, replay};
@@ -10,7 +10,7 @@ use mailscope::report::{self, replay};
 mod demo;
 use demo::{DEMO, check, demo_profile, endpoints, sim};
 
-fn verdicts(r: &CheckReport) -> Vec<(String, String, String, Option<String>)> {
+fn verdicts(r: &CheckRun) -> Vec<(String, String, String, Option<String>)> {
     let mut v: Vec<_> = r
         .cells
         .iter()

@@ -103,6 +103,52 @@ pub enum Command {
     /// the summary values the customer saw. Nothing can be changed or run; nothing is
     /// contacted.
     Open(OpenArgs),
+    /// Sign in as a Microsoft 365 admin, for the Entra steps mailscope does on your behalf.
+    ///
+    /// Opens the system browser (authorization code with PKCE; the answer comes back to a
+    /// listener on this computer). Over SSH or without a display, or with --device-code, it
+    /// prints a code to enter at Microsoft's device login page instead. Prints who signed in,
+    /// to which tenant, and the directory roles the token names; never a token. The refresh
+    /// token is kept in the OS keyring (unless --no-remember); access tokens only in memory.
+    Signin(SigninArgs),
+    /// Forget the remembered admin sign-in (the refresh token in the OS keyring).
+    Signout(SignoutArgs),
+}
+
+/// Which tenant and cloud an admin signs in to, and through which public client.
+#[derive(Debug, Default, Args)]
+pub struct SigninTarget {
+    /// Take tenant, cloud and endpoints from a stored profile.
+    #[arg(long, short = 'p', value_name = "NAME", conflicts_with_all = ["tenant", "cloud"])]
+    pub profile: Option<String>,
+    /// The tenant: Directory (tenant) ID or a verified domain.
+    #[arg(long, value_name = "TENANT", required_unless_present = "profile")]
+    pub tenant: Option<String>,
+    /// The cloud: global, gcc, gcc-high, dod or china (default global).
+    #[arg(long, value_name = "CLOUD")]
+    pub cloud: Option<String>,
+    /// The public client to sign in through (default: Microsoft Graph Command Line Tools,
+    /// 14d82eec-204b-4c2f-b7e8-296a70dab67e), for tenants that block it.
+    #[arg(long, value_name = "CLIENT_ID")]
+    pub client_id: Option<String>,
+}
+
+#[derive(Debug, Default, Args)]
+pub struct SigninArgs {
+    #[command(flatten)]
+    pub target: SigninTarget,
+    /// Sign in with a code on another device instead of a browser on this one.
+    #[arg(long)]
+    pub device_code: bool,
+    /// Do not keep the refresh token in the OS keyring.
+    #[arg(long)]
+    pub no_remember: bool,
+}
+
+#[derive(Debug, Default, Args)]
+pub struct SignoutArgs {
+    #[command(flatten)]
+    pub target: SigninTarget,
 }
 
 #[derive(Debug, Args)]

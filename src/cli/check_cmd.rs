@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 
 use mailscope::graph::{
-    Cancel, CheckOptions, CheckReport, DEFAULT_CONCURRENCY, RunError, RunSpec, WatchOptions,
+    Cancel, CheckOptions, CheckRun, DEFAULT_CONCURRENCY, RunError, RunSpec, WatchOptions,
     run_profile, timeout::DEFAULT_REQUEST_TIMEOUT,
 };
 use mailscope::preset::{self, Preset};
@@ -81,7 +81,7 @@ pub async fn check(
     out: &mut dyn Write,
     err: &mut dyn Write,
     cancel: Cancel,
-) -> (u8, Option<CheckReport>) {
+) -> (u8, Option<CheckRun>) {
     if args.concurrency == Some(0) {
         let _ = writeln!(err, "mailscope check: --concurrency must be at least 1");
         return (EXIT_USAGE, None);

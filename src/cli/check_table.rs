@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use mailscope::graph::{CheckReport, Verdict};
+use mailscope::graph::{CheckRun, Verdict};
 use mailscope::text::terminal_safe as safe;
 
 fn cell(s: &str, width: usize) -> String {
@@ -19,7 +19,7 @@ fn cell(s: &str, width: usize) -> String {
 }
 
 /// Writes the report as text.
-pub fn write_table(r: &CheckReport, w: &mut dyn Write) -> io::Result<()> {
+pub fn write_table(r: &CheckRun, w: &mut dyn Write) -> io::Result<()> {
     let t = &r.token;
     writeln!(
         w,
@@ -181,7 +181,7 @@ mod tests {
             "drafts_left": [{ "mailbox": format!("a@b{EVIL}"), "message_id": "m",
                               "subject": format!("sub{EVIL}") }]
         });
-        let report: CheckReport = serde_json::from_value(report).unwrap();
+        let report: CheckRun = serde_json::from_value(report).unwrap();
         let mut out = Vec::new();
         write_table(&report, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();

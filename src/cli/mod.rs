@@ -12,5 +12,6 @@ pub mod replay_cmd;
 pub mod report_cmd;
 pub mod script_cmd;
 pub mod secret_cmd;
+pub mod signin_cmd;
 pub mod sim_cmd;
 pub mod status_cmd;

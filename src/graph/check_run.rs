@@ -11,7 +11,7 @@ use super::auth::SetupError;
 use super::cancel::Cancel;
 use super::events::CheckEvent;
 use super::plan::{Capability, CheckPlan};
-use super::report::CheckReport;
+use super::run_result::CheckRun;
 use super::runner::CheckOptions;
 use super::session::{Session, SessionError};
 use super::watch::run_watch;
@@ -75,7 +75,7 @@ pub async fn run_profile(
     spec: &RunSpec,
     events: UnboundedSender<CheckEvent>,
     cancel: Cancel,
-) -> Result<CheckReport, RunError> {
+) -> Result<CheckRun, RunError> {
     let problems = check_profile(profile);
     if !problems.is_empty() {
         return Err(RunError::Profile(problems));

@@ -1,6 +1,6 @@
 //! Progress events for the TUI and the command line's progress bar.
 
-use super::report::{CellResult, Counts, TokenResult};
+use super::run_result::{CellResult, Counts, TokenResult};
 use super::verdict::Verdict;
 
 /// What a running check reports as it goes.

@@ -6,7 +6,7 @@
 //!   consent (`roles`) check.
 //! - [`session`]: one app signed in to one cloud; Graph calls and `$batch`.
 //! - [`diagnosis`]: status + headers + body → stable cause, summary, fix.
-//! - [`plan`] → [`runner`] (with [`unit`], [`ops`], [`retry`], [`batch`]) → [`report`], with
+//! - [`plan`] → [`runner`] (with [`unit`], [`ops`], [`retry`], [`batch`]) → [`run_result`], with
 //!   [`verdict`] deciding each cell; [`watch`] repeats unsettled cells.
 //! - [`check_run`]: the one entry point that runs a profile's checks (and watch) for the
 //!   command line and the wizard alike.
@@ -25,8 +25,8 @@ pub mod diagnosis;
 pub mod events;
 pub mod ops;
 pub mod plan;
-pub mod report;
 pub mod retry;
+pub mod run_result;
 pub mod runner;
 pub mod session;
 pub mod timeout;
@@ -39,7 +39,7 @@ pub use check_run::{RunError, RunSpec, run_profile};
 pub use diagnosis::{Cause, Diagnosis, EndpointKind, diagnose};
 pub use events::{CheckEvent, ProgressSnapshot};
 pub use plan::{Capability, CheckPlan};
-pub use report::{CellResult, CheckReport, Counts, Outcome, TokenResult};
+pub use run_result::{CellResult, CheckRun, Counts, Outcome, TokenResult};
 pub use runner::{CheckOptions, DEFAULT_CONCURRENCY, WatchOptions, run};
 pub use session::Session;
 pub use verdict::Verdict;

@@ -7,7 +7,7 @@ use super::batch::BatchRequest;
 use super::client::RawResponse;
 use super::diagnosis::{Diagnosis, EndpointKind, diagnose};
 use super::plan::{Capability, PlannedMailbox};
-use super::report::CellResult;
+use super::run_result::CellResult;
 use super::verdict::{Verdict, decide};
 use crate::profile::ScopeMechanism;
 

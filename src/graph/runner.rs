@@ -18,8 +18,8 @@ use super::diagnosis::Diagnosis;
 use super::events::CheckEvent;
 use super::ops::RunMeta;
 use super::plan::CheckPlan;
-use super::report::{CheckReport, Counts, TokenResult};
 use super::retry::RetryPolicy;
+use super::run_result::{CheckRun, Counts, TokenResult};
 use super::session::Session;
 use super::timeout::DEFAULT_REQUEST_TIMEOUT;
 use super::unit::{UnitCtx, UnitOutcome, run_unit};
@@ -135,7 +135,7 @@ pub async fn run(
     options: &CheckOptions,
     progress: UnboundedSender<CheckEvent>,
     cancel: Cancel,
-) -> CheckReport {
+) -> CheckRun {
     let started_at = OffsetDateTime::now_utc();
     let t0 = Instant::now();
     let _ = progress.send(CheckEvent::Planned {
@@ -148,7 +148,7 @@ pub async fn run(
     });
     let token = token_result(plan, &session, &options.retry, &cancel).await;
     let _ = progress.send(CheckEvent::Token(Box::new(token.clone())));
-    let mut report = CheckReport {
+    let mut report = CheckRun {
         profile: plan.profile.clone(),
         started_at,
         finished_at: started_at,
@@ -190,7 +190,7 @@ async fn run_cells(
     options: &CheckOptions,
     progress: UnboundedSender<CheckEvent>,
     cancel: &Cancel,
-    report: &mut CheckReport,
+    report: &mut CheckRun,
 ) {
     let concurrency = options.concurrency.max(1);
     let deadline = options.deadline.map(|d| Instant::now() + d);

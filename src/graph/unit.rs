@@ -22,8 +22,8 @@ use super::ops::{
     request,
 };
 use super::plan::{Capability, PlannedMailbox};
-use super::report::{CellResult, LeftoverDraft};
 use super::retry::RetryPolicy;
+use super::run_result::{CellResult, LeftoverDraft};
 use super::session::Session;
 
 /// What units share.

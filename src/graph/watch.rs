@@ -19,8 +19,8 @@ use super::cancel::Cancel;
 use super::diagnosis::Cause;
 use super::events::CheckEvent;
 use super::plan::CheckPlan;
-use super::report::CellResult;
-use super::report::CheckReport;
+use super::run_result::CellResult;
+use super::run_result::CheckRun;
 use super::runner::{CheckOptions, WatchOptions, run};
 use super::session::Session;
 use super::verdict::Verdict;
@@ -57,7 +57,7 @@ pub async fn run_watch(
     options: &CheckOptions,
     progress: UnboundedSender<CheckEvent>,
     cancel: Cancel,
-) -> CheckReport {
+) -> CheckRun {
     let mut report = run(
         plan,
         session.clone(),

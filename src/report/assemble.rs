@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 
 use super::build::{build, script_hash};
 use super::model::Report;
-use crate::graph::CheckReport;
+use crate::graph::CheckRun;
 use crate::powershell::{self, Part};
 use crate::preset::Preset;
 use crate::profile::Profile;
@@ -15,7 +15,7 @@ use crate::profile::Profile;
 pub fn for_profile(
     profile: &Profile,
     preset: &Preset,
-    recorded: Option<&CheckReport>,
+    recorded: Option<&CheckRun>,
     now: OffsetDateTime,
 ) -> Report {
     let hash = powershell::script_for(profile, preset, Part::Exchange, None)

@@ -2,7 +2,7 @@
 
 use super::build::rfc3339;
 use super::model::{ReportCell, ReportCheck, ReportDiagnosis, ReportToken};
-use crate::graph::{CellResult, CheckReport, Diagnosis, Verdict};
+use crate::graph::{CellResult, CheckRun, Diagnosis, Verdict};
 
 fn diagnosis(d: &Diagnosis) -> ReportDiagnosis {
     ReportDiagnosis {
@@ -15,7 +15,7 @@ fn diagnosis(d: &Diagnosis) -> ReportDiagnosis {
 }
 
 /// The token/consent part of a run.
-pub fn token(run: &CheckReport) -> ReportToken {
+pub fn token(run: &CheckRun) -> ReportToken {
     let t = &run.token;
     let consent = t.consent.as_ref();
     ReportToken {
@@ -39,7 +39,7 @@ fn cell_cause(c: &CellResult) -> Option<String> {
 }
 
 /// The check matrix of a run.
-pub fn check(run: &CheckReport) -> ReportCheck {
+pub fn check(run: &CheckRun) -> ReportCheck {
     let cells: Vec<ReportCell> = run
         .cells
         .iter()

@@ -36,7 +36,7 @@ impl Format {
 
 impl Report {
     /// Adds a recorded check run (token, consent and matrix) to the report.
-    pub fn with_check_run(self, run: Option<&crate::graph::CheckReport>) -> Self {
+    pub fn with_check_run(self, run: Option<&crate::graph::CheckRun>) -> Self {
         match run {
             Some(r) => self.with_results(Some(from_check::token(r)), Some(from_check::check(r))),
             None => self,

@@ -30,6 +30,11 @@ pub enum SecretSlot {
     PrivateKey,
     /// What the secrets above were stored for ([`Binding`], JSON; not secret itself).
     Binding,
+    /// An admin's refresh token (not a profile's: see the signin module's `remember`).
+    RefreshToken,
+    /// Which admin's refresh token is remembered for an authority, tenant and client (a UPN,
+    /// not secret).
+    SigninAccount,
 }
 
 impl SecretSlot {
@@ -47,6 +52,8 @@ impl SecretSlot {
             SecretSlot::ClientSecret => "client-secret",
             SecretSlot::PrivateKey => "private-key",
             SecretSlot::Binding => "binding",
+            SecretSlot::RefreshToken => "refresh-token",
+            SecretSlot::SigninAccount => "signin-account",
         }
     }
 
@@ -56,6 +63,8 @@ impl SecretSlot {
             SecretSlot::ClientSecret => "client secret",
             SecretSlot::PrivateKey => "certificate private key",
             SecretSlot::Binding => "binding (tenant, app and endpoints)",
+            SecretSlot::RefreshToken => "admin sign-in (refresh token)",
+            SecretSlot::SigninAccount => "signed-in admin",
         }
     }
 }

@@ -63,14 +63,17 @@ impl SecretStore for KeyringStore {
         let entry = self.entry(profile, slot)?;
         let value = SecretBytes::new(value.to_vec());
         match slot {
-            SecretSlot::ClientSecret | SecretSlot::Binding => {
+            SecretSlot::ClientSecret | SecretSlot::Binding | SecretSlot::SigninAccount => {
                 let text = std::str::from_utf8(value.expose())
                     .map_err(|_| SecretError::Corrupt)?
                     .to_string();
                 let text = zeroize::Zeroizing::new(text);
                 self.run(entry, move |e| e.set_password(&text))
             }
-            SecretSlot::PrivateKey => self.run(entry, move |e| e.set_secret(value.expose())),
+            // Bytes, not UTF-16 text: a refresh token is long and Windows caps an entry at 2560 bytes.
+            SecretSlot::PrivateKey | SecretSlot::RefreshToken => {
+                self.run(entry, move |e| e.set_secret(value.expose()))
+            }
         }
     }
 

@@ -5,11 +5,12 @@
 //! Scenario (TOML) ─► start() ─► SimHandle { authority, graph, ca_file, tenant_id }
 //!                      │
 //!                      ├─ /{tenant}/v2.0/.well-known/openid-configuration, /common/discovery/instance, JWKS
-//!                      ├─ POST /{tenant}/oauth2/v2.0/token       (token.rs, assertion.rs)
+//!                      ├─ POST /{tenant}/oauth2/v2.0/token       (token.rs, assertion.rs, token_user.rs)
+//!                      ├─ GET /{tenant}/oauth2/v2.0/authorize, POST …/devicecode (authorize.rs, devicecode.rs)
 //!                      ├─ /v1.0/users/{id}/..., POST /v1.0/$batch (graph_*.rs, batch.rs, authz.rs)
 //!                      ├─ /v1.0/applications, /servicePrincipals, /oauth2PermissionGrants, ... (apps*.rs)
 //!                      ├─ PUT /api/v2.0/.../AttachmentSessions('..') (upload.rs)
-//!                      └─ GET /_sim/stats                          (stats.rs)
+//!                      └─ GET /_sim/stats, POST /_sim/devicecode/{approve|decline}, /_sim/signin/revoke
 //! ```
 //!
 //! The scenario format is documented in `docs/scenario-format.md`. Wire behaviour follows
@@ -23,11 +24,13 @@ mod apps_json;
 mod apps_routes;
 mod apps_sp;
 mod assertion;
+mod authorize;
 mod authz;
 mod batch;
 mod body;
 mod ca_dir;
 mod certs;
+mod devicecode;
 mod directory;
 mod faults;
 mod form;
@@ -44,18 +47,23 @@ mod graph_routes;
 mod identity;
 mod limits;
 mod mailstore;
+mod redirect;
 mod run;
 mod scenario;
 mod scenario_bounds;
 mod scenario_load;
 mod scenario_raw;
+mod scenario_signin;
 mod server;
+mod signin_errors;
+mod signin_store;
 mod state;
 mod stats;
 mod tenant;
 mod tls;
 mod token;
 mod token_errors;
+mod token_user;
 mod tokens_jwt;
 mod upload;
 
@@ -65,6 +73,7 @@ pub use scenario::{
     AccessPolicy, AccessRight, App, AppCertificate, AppSecret, Faults, Group, Mailbox, MailboxKind,
     RbacAssignment, Scenario, ScenarioError,
 };
+pub use scenario_signin::{Admin, GRAPH_CLI_TOOLS, PublicClient, SigninSetup};
 pub use stats::{SENT_MAIL_KEPT, SentMail, SimStats};
 
 /// Why the sim could not start or serve.

@@ -81,6 +81,8 @@ pub struct Scenario {
     pub faults: Faults,
     /// Replication lag and the app management policy (`[app_management]`).
     pub app_management: super::apps::AppManagement,
+    /// Admins who sign in (delegated), the public clients they use, automatic approval.
+    pub signin: super::scenario_signin::SigninSetup,
 }
 
 /// An app registration with its service principal.

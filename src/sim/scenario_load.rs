@@ -140,6 +140,7 @@ pub(crate) fn load(text: &str, base_dir: &Path, origin: &str) -> Result<Scenario
         });
     }
     let app_management = super::apps::check_app_management(&cx, &raw.app_management)?;
+    let signin = super::scenario_signin::load(&cx, &raw)?;
     Ok(Scenario {
         origin: origin.to_string(),
         tenant_id,
@@ -155,6 +156,7 @@ pub(crate) fn load(text: &str, base_dir: &Path, origin: &str) -> Result<Scenario
         rbac_assignments,
         faults: raw.faults,
         app_management,
+        signin,
     })
 }
 

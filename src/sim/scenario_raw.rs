@@ -33,6 +33,15 @@ pub(crate) struct RawScenario {
     pub(crate) faults: Faults,
     #[serde(default)]
     pub(crate) app_management: super::apps::AppManagement,
+    #[serde(default)]
+    pub(crate) admin: Vec<super::scenario_signin::RawAdmin>,
+    #[serde(default)]
+    pub(crate) public_client: Vec<super::scenario_signin::RawPublicClient>,
+    pub(crate) auto_approve: Option<Spanned<String>>,
+    #[serde(default = "super::scenario_signin::default_interval")]
+    pub(crate) device_code_interval_s: u64,
+    #[serde(default = "super::scenario_signin::default_device_lifetime")]
+    pub(crate) device_code_lifetime_s: u64,
 }
 
 fn default_lifetime() -> i64 {

@@ -17,7 +17,7 @@ use tokio_rustls::TlsAcceptor;
 
 use super::graph_http::{DropConnection, graph};
 use super::state::SimState;
-use super::{identity, token, upload};
+use super::{authorize, devicecode, identity, token, upload};
 
 /// The sim's routes.
 pub(crate) fn router(state: Arc<SimState>) -> Router {
@@ -34,6 +34,13 @@ pub(crate) fn router(state: Arc<SimState>) -> Router {
         .route("/{tenant}/discovery/v2.0/keys", get(identity::jwks))
         .route("/{tenant}/discovery/keys", get(identity::jwks))
         .route("/{tenant}/oauth2/v2.0/token", post(token::token))
+        .route("/{tenant}/oauth2/v2.0/authorize", get(authorize::authorize))
+        .route(
+            "/{tenant}/oauth2/v2.0/devicecode",
+            post(devicecode::devicecode),
+        )
+        .route("/_sim/devicecode/{action}", post(devicecode::hook))
+        .route("/_sim/signin/revoke", post(devicecode::revoke))
         .route("/v1.0/{*rest}", any(graph))
         .route("/beta/{*rest}", any(graph))
         .route("/api/v2.0/{*rest}", any(upload::upload))

@@ -29,6 +29,8 @@ pub(crate) struct SimState {
     pub(crate) store: Mutex<MailStore>,
     /// Applications, service principals and consent (Graph app management, token endpoint).
     pub(crate) apps: Mutex<super::apps::Registry>,
+    /// Codes, device codes and refresh tokens of delegated sign-ins.
+    pub(crate) signin: Mutex<super::signin_store::SigninStore>,
 }
 
 /// Locks a mutex, ignoring poisoning (counters stay usable after a panicked handler).
@@ -56,6 +58,7 @@ impl SimState {
             stats: Mutex::new(SimStats::default()),
             limits: Limits::default(),
             store: Mutex::new(MailStore::default()),
+            signin: Mutex::default(),
         }
     }
 

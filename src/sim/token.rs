@@ -1,4 +1,5 @@
-//! `POST /{tenant}/oauth2/v2.0/token`: the client-credentials grant (secret or certificate).
+//! `POST /{tenant}/oauth2/v2.0/token`: the client-credentials grant (secret or certificate);
+//! delegated grants go to `token_user.rs`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -39,6 +40,9 @@ pub(crate) async fn token(
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let form = form::parse(&body);
     let signer = st.signer().await;
+    if let Some(resp) = super::token_user::handle(&st, signer.as_deref(), &tenant, &form, &corr) {
+        return resp;
+    }
     match issue(&st, signer.as_deref(), &tenant, &headers, &form) {
         Ok(ok) => {
             st.record(ROUTE, 200);

@@ -12,11 +12,11 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use tui_input::InputRequest;
 
+use super::effect_runner::Runner;
 use super::form::Edit;
 use super::keys;
 use super::model::Model;
 use super::msg::{Action, Msg};
-use super::runner::Runner;
 use super::update::update;
 use super::view;
 
@@ -176,8 +176,7 @@ where
 /// has waited).
 fn ticks_show(model: &Model) -> bool {
     model
-        .wizard
-        .as_ref()
+        .wizard()
         .is_some_and(|w| w.checks.watch || w.checks.running())
 }
 

@@ -165,7 +165,7 @@ pub(crate) async fn on_simulated_tenant(
             let mut first = vec![Effect::SaveProfile(profile.clone())];
             // A message `setup` left (what a replay cannot reproduce) stays over "Opened".
             let note = model.status.take();
-            first.extend(super::nav::open(&mut model, profile));
+            first.extend(super::nav::open(&mut model, profile, None));
             if note.is_some() {
                 model.status = note;
             }

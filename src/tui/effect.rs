@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use mailscope::profile::Profile;
 use mailscope::secrets::Secret;
 
-use super::msg::RunId;
+use mailscope::graph::Capability;
+
+/// A request id handed out by the model; the reply to the request echoes it.
+pub type RunId = u64;
 
 /// Work for the effect runner; each result comes back as a `Reply` with the same run id.
 #[derive(Debug)]
@@ -70,7 +73,7 @@ pub enum Effect {
     StartChecks {
         run: RunId,
         profile: Profile,
-        cells: Option<Vec<(usize, super::screens::checks::Capability)>>,
+        cells: Option<Vec<(usize, Capability)>>,
         /// The recipient of the send check, when the admin opted in (None: nothing is sent).
         send_to: Option<String>,
     },

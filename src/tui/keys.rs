@@ -4,73 +4,11 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::InputRequest;
 
+use super::binding::FocusKind;
 use super::form::Edit;
 use super::model::{Model, Overlay};
 use super::msg::{Action, Msg};
-use super::screens;
-
-/// One key of a screen: what it does and how the footer names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Binding {
-    pub code: KeyCode,
-    pub mods: KeyModifiers,
-    /// How the footer writes the key ("Ctrl-R", "a").
-    pub keys: &'static str,
-    pub action: Action,
-    /// What it does, in two or three words.
-    pub hint: &'static str,
-}
-
-impl Binding {
-    pub const fn key(c: char, action: Action, hint: &'static str, keys: &'static str) -> Self {
-        Binding {
-            code: KeyCode::Char(c),
-            mods: KeyModifiers::NONE,
-            keys,
-            action,
-            hint,
-        }
-    }
-
-    pub const fn ctrl(c: char, action: Action, hint: &'static str, keys: &'static str) -> Self {
-        Binding {
-            code: KeyCode::Char(c),
-            mods: KeyModifiers::CONTROL,
-            keys,
-            action,
-            hint,
-        }
-    }
-
-    pub const fn code(
-        code: KeyCode,
-        action: Action,
-        hint: &'static str,
-        keys: &'static str,
-    ) -> Self {
-        Binding {
-            code,
-            mods: KeyModifiers::NONE,
-            keys,
-            action,
-            hint,
-        }
-    }
-
-    fn matches(&self, k: &KeyEvent) -> bool {
-        let mods = k.modifiers - KeyModifiers::SHIFT;
-        self.code == k.code && self.mods == mods
-    }
-}
-
-/// What has the keyboard focus: a text field takes printable keys, a choice takes ←/→.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FocusKind {
-    Text,
-    Choice,
-    /// A list or a page: letters are commands.
-    Other,
-}
+use super::route;
 
 /// The message a key means here, if any.
 pub fn map(model: &Model, k: KeyEvent) -> Option<Msg> {
@@ -94,10 +32,10 @@ pub fn map(model: &Model, k: KeyEvent) -> Option<Msg> {
     if model.too_small() {
         return None;
     }
-    if let Some(b) = screens::bindings(model).iter().find(|b| b.matches(&k)) {
+    if let Some(b) = route::bindings(model).iter().find(|b| b.matches(&k)) {
         return Some(Msg::Action(b.action));
     }
-    let focus = screens::focus_kind(model);
+    let focus = route::focus_kind(model);
     let act = |a| Some(Msg::Action(a));
     match k.code {
         KeyCode::Esc => return act(Action::Back),

@@ -2,21 +2,30 @@
 //!
 //! Shape: `update(&mut Model, Msg) -> Vec<Effect>` is pure; `runner` is the one place effects
 //! run, replying with messages tagged by run id; `app` is the loop; `view` draws from `&Model`.
+//!
+//! Layers, each importing only those below it: `update` → `nav` (applies a screen's
+//! `Outcome`: status, effects, navigation) → `route` (picks the screen for a key, reply, tick
+//! or arrival) → `model` (`Screen::Start` | `Screen::Wizard { step, wizard }`) → `screens`
+//! (each: own state + read-only `Ctx` → `Outcome`) → the leaves `shared`, `msg`, `effect`,
+//! `binding`, `form`, `step`. A test in `screens` keeps the screens from importing upward.
 
 mod app;
+mod binding;
 pub mod demo;
 mod effect;
+mod effect_runner;
 mod form;
 mod input;
-pub(crate) mod integrations;
 mod keys;
 mod model;
 mod msg;
 mod nav;
-mod runner;
+mod route;
 mod screens;
+mod shared;
 mod step;
 pub mod support;
+pub(crate) mod tasks;
 mod terminal;
 mod theme;
 mod update;
@@ -92,7 +101,7 @@ pub(crate) async fn drive(
     first: Vec<Effect>,
 ) -> Result<(), String> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut runner = runner::Runner::new(tx, profiles, secrets, true);
+    let mut runner = effect_runner::Runner::new(tx, profiles, secrets, true);
     for e in first {
         runner.run(e);
     }

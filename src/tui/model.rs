@@ -4,24 +4,25 @@ use mailscope::preset::Preset;
 use mailscope::profile::Profile;
 use time::{Date, OffsetDateTime};
 
-use super::msg::RunId;
 use super::screens::{
     app_reg::AppRegState, checks::ChecksState, credential::CredState, mailboxes::MailboxesState,
     permissions::PermsState, scoping::ScopingState, start::StartState, summary::SummaryState,
 };
-use super::step::Step;
+pub use super::shared::Status;
+use super::shared::{Ctx, RunId, Step};
 use super::theme::Theme;
 
 /// The smallest terminal the screens are laid out for.
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
-/// Which screen is showing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which screen is showing. A step exists only with the onboarding it belongs to.
+#[derive(Debug)]
 pub enum Screen {
     /// Pick a profile to resume, or start a new onboarding.
     Start,
-    Step(Step),
+    /// One step of an onboarding, and everything that onboarding holds.
+    Wizard { step: Step, wizard: Box<Wizard> },
 }
 
 /// What is drawn over the screen, if anything.
@@ -29,13 +30,6 @@ pub enum Screen {
 pub enum Overlay {
     None,
     Help,
-}
-
-/// A one-line message in the status bar.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Status {
-    Info(String),
-    Error(String),
 }
 
 /// When the wizard runs against the built-in simulated tenant.
@@ -94,8 +88,8 @@ impl Wizard {
 pub struct Model {
     pub screen: Screen,
     pub overlay: Overlay,
+    /// The start screen's list and form, kept between visits.
     pub start: StartState,
-    pub wizard: Option<Wizard>,
     /// Terminal size in cells.
     pub size: (u16, u16),
     pub status: Option<Status>,
@@ -116,7 +110,6 @@ impl Model {
             screen: Screen::Start,
             overlay: Overlay::None,
             start: StartState::default(),
-            wizard: None,
             size: (MIN_WIDTH, MIN_HEIGHT),
             status: None,
             next_run: 1,
@@ -137,6 +130,38 @@ impl Model {
 
     pub fn today(&self) -> Date {
         self.now.date()
+    }
+
+    /// What a screen's `update` reads, with a fresh run id for its request.
+    pub fn ctx(&mut self) -> Ctx {
+        Ctx {
+            now: self.now,
+            size: self.size,
+            run: self.run_id(),
+        }
+    }
+
+    /// The step showing, if an onboarding is open.
+    pub fn step(&self) -> Option<Step> {
+        match &self.screen {
+            Screen::Start => None,
+            Screen::Wizard { step, .. } => Some(*step),
+        }
+    }
+
+    /// The open onboarding, if any.
+    pub fn wizard(&self) -> Option<&Wizard> {
+        match &self.screen {
+            Screen::Start => None,
+            Screen::Wizard { wizard, .. } => Some(wizard),
+        }
+    }
+
+    pub fn wizard_mut(&mut self) -> Option<&mut Wizard> {
+        match &mut self.screen {
+            Screen::Start => None,
+            Screen::Wizard { wizard, .. } => Some(wizard),
+        }
     }
 
     /// Whether nothing may be changed or run: a report opened with `mailscope open`.

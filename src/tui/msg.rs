@@ -1,15 +1,13 @@
 //! Messages: what happened (a key mapped to an action, a paste, a resize, a worker's reply).
 //! Replies carry the run id of the request so that a reply to an abandoned run is ignored.
 
-use mailscope::graph::CheckReport;
+use mailscope::graph::CheckRun;
 use mailscope::profile::Profile;
 use mailscope::secrets::Secret;
 
+pub use super::effect::RunId;
 use super::form::Edit;
-use super::screens::checks::{Capability, CellResult};
-
-/// A request id handed out by the model; replies echo it.
-pub type RunId = u64;
+use super::shared::CellResult;
 
 /// What a key means on the current screen. Every action a key can trigger is listed here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -67,7 +65,7 @@ pub enum Action {
     Rerun,
     /// Show only the mailboxes with a problem.
     Filter,
-    /// Keep re-checking pending and failing cells.
+    /// Keep re-checking the cells that can change by themselves (the watch policy).
     Watch,
     /// Opt in to the send check: name the recipient of the test messages.
     SendTest,
@@ -105,7 +103,7 @@ pub struct ListedProfile {
     /// The last recorded check run, in one line.
     pub last_check: Option<String>,
     /// The last recorded check run itself (what reports are built from).
-    pub last_run: Option<Box<CheckReport>>,
+    pub last_run: Option<Box<CheckRun>>,
 }
 
 /// A certificate made or imported for the app.
@@ -128,7 +126,7 @@ pub enum Reply {
     SecretPresence(RunId, Result<bool, String>),
     /// The client secret, loaded on explicit request for the summary.
     SecretLoaded(RunId, Result<Secret, String>),
-    Certificate(RunId, Result<CertInfo, String>),
+    Certificate(RunId, Result<CertInfo, CertTaskError>),
     /// Application permissions the token carries.
     Verified(RunId, Result<Vec<String>, String>),
     /// The roles of the token a check run got (fills Verify's result when it was not run).
@@ -141,10 +139,42 @@ pub enum Reply {
     Copied(Result<String, String>),
     /// The checks started: how many cells they will fill.
     ChecksStarted(RunId, usize),
-    CheckCell(RunId, usize, Capability, CellResult),
+    /// A finished cell, in the table's row of its mailbox (the profile's mailbox order).
+    CheckCell(RunId, usize, Box<CellResult>),
     /// The run now waits for this server ("the token endpoint at HOST", "Graph at HOST").
     ChecksWaiting(RunId, String),
     ChecksFinished(RunId, Result<(), String>),
     /// The check run as recorded beside the profile (a partial run merged into the last one).
-    RunRecorded(Box<CheckReport>),
+    RunRecorded(Box<CheckRun>),
+}
+
+/// Why a certificate could not be made ready, by what the admin should correct: the screen
+/// puts each kind next to its own field.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CertTaskError {
+    /// Where the public `.cer` goes (empty, already there, not writable).
+    #[error("{0}")]
+    CerPath(String),
+    /// The PFX password does not open the file.
+    #[error("{0}")]
+    Password(mailscope::credential::CredentialError),
+    /// The file to import, or the generation itself.
+    #[error("{0}")]
+    Source(String),
+    /// The keyring refused the private key.
+    #[error("{0}")]
+    Keyring(mailscope::secrets::SecretError),
+}
+
+impl From<mailscope::credential::CredentialError> for CertTaskError {
+    fn from(e: mailscope::credential::CredentialError) -> Self {
+        match e {
+            mailscope::credential::CredentialError::PfxPassword => CertTaskError::Password(e),
+            mailscope::credential::CredentialError::FileExists(_) => {
+                CertTaskError::CerPath(e.to_string())
+            }
+            mailscope::credential::CredentialError::Store(s) => CertTaskError::Keyring(s),
+            other => CertTaskError::Source(other.to_string()),
+        }
+    }
 }

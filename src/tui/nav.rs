@@ -1,15 +1,37 @@
-//! Moving between screens: opening a profile, completing a step (saved at once), going back.
+//! Moving between screens, in one place: a screen's `Outcome` is applied here (its status
+//! line, its effects, then its navigation: opening a profile, completing a step, which saves
+//! it at once, going back, quitting).
 
+use mailscope::graph::CheckRun;
 use mailscope::preset;
 use mailscope::profile::Profile;
 
 use super::effect::Effect;
 use super::model::{Model, Screen, Wizard};
-use super::screens;
-use super::step::Step;
+use super::route;
+use super::shared::{Nav, Outcome, Step};
 
-/// Opens a profile where it was left: the step after the last completed one.
-pub fn open(model: &mut Model, profile: Profile) -> Vec<Effect> {
+/// Applies what a screen asked for: status, effects, then navigation (whose effects follow).
+pub fn apply(model: &mut Model, outcome: Outcome) -> Vec<Effect> {
+    let Outcome {
+        effects: mut fx,
+        status,
+        nav,
+    } = outcome;
+    status.apply(&mut model.status);
+    match nav {
+        None => {}
+        Some(Nav::Complete(step)) => fx.extend(complete(model, step)),
+        Some(Nav::Back) => fx.extend(back(model)),
+        Some(Nav::Open { profile, last_run }) => fx.extend(open(model, *profile, last_run)),
+        Some(Nav::Quit) => fx.extend(quit(model)),
+    }
+    fx
+}
+
+/// Opens a profile where it was left (the step after the last completed one), with its last
+/// recorded check run.
+pub fn open(model: &mut Model, profile: Profile, last_run: Option<Box<CheckRun>>) -> Vec<Effect> {
     let preset = match preset::preset(profile.preset) {
         Ok(p) => p,
         Err(e) => {
@@ -19,19 +41,31 @@ pub fn open(model: &mut Model, profile: Profile) -> Vec<Effect> {
     };
     let step = Step::resume_at(profile.step.as_deref(), &preset);
     model.info(format!("Opened '{}'.", profile.name));
-    model.wizard = Some(Wizard::new(profile, preset, model.today()));
-    go(model, step)
+    let mut wizard = Wizard::new(profile, preset, model.today());
+    wizard.checks.recorded = last_run;
+    model.screen = Screen::Wizard {
+        step,
+        wizard: Box::new(wizard),
+    };
+    arrive(model)
 }
 
-/// Shows a step, starting whatever it needs on arrival.
-pub fn go(model: &mut Model, step: Step) -> Vec<Effect> {
-    model.screen = Screen::Step(step);
-    screens::on_enter(model, step)
+/// Shows a step of the open onboarding, starting whatever it needs on arrival.
+pub fn go(model: &mut Model, to: Step) -> Vec<Effect> {
+    if let Screen::Wizard { step, .. } = &mut model.screen {
+        *step = to;
+    }
+    arrive(model)
+}
+
+fn arrive(model: &mut Model) -> Vec<Effect> {
+    let outcome = route::on_enter(model);
+    apply(model, outcome)
 }
 
 /// Marks `step` complete, saves the profile, and moves to the next step.
-pub fn complete(model: &mut Model, step: Step) -> Vec<Effect> {
-    let Some(w) = model.wizard.as_mut() else {
+fn complete(model: &mut Model, step: Step) -> Vec<Effect> {
+    let Some(w) = model.wizard_mut() else {
         return Vec::new();
     };
     let done_before = w.profile.step.as_deref().and_then(Step::parse);
@@ -47,15 +81,15 @@ pub fn complete(model: &mut Model, step: Step) -> Vec<Effect> {
     fx
 }
 
-/// One screen back; from the first step, back to the start screen. Nothing typed is lost.
-pub fn back(model: &mut Model) -> Vec<Effect> {
-    let Screen::Step(step) = model.screen else {
+/// One screen back; from the first step, back to the start screen. Nothing typed is lost
+/// within an onboarding (the start screen reopens a profile as it was saved).
+fn back(model: &mut Model) -> Vec<Effect> {
+    let Screen::Wizard { step, wizard } = &mut model.screen else {
         return Vec::new();
     };
-    let prev = model.wizard.as_ref().and_then(|w| step.prev(&w.preset));
-    match prev {
+    match step.prev(&wizard.preset) {
         Some(p) => {
-            model.screen = Screen::Step(p);
+            *step = p;
             Vec::new()
         }
         None => {
@@ -69,7 +103,7 @@ pub fn back(model: &mut Model) -> Vec<Effect> {
 pub fn quit(model: &mut Model) -> Vec<Effect> {
     model.quitting = true;
     let mut fx = Vec::new();
-    if model.wizard.as_ref().is_some_and(|w| w.checks.running()) {
+    if model.wizard().is_some_and(|w| w.checks.running()) {
         fx.push(Effect::CancelChecks);
     }
     fx.push(Effect::Quit);

@@ -4,8 +4,7 @@
 use super::effect::Effect;
 use super::model::{Model, Overlay};
 use super::msg::{Action, Msg, Reply};
-use super::nav;
-use super::screens;
+use super::{nav, route};
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
@@ -15,7 +14,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick(now) => {
             model.now = now;
-            screens::checks::tick(model)
+            let outcome = route::tick(model);
+            nav::apply(model, outcome)
         }
         Msg::Action(Action::Quit) => nav::quit(model),
         Msg::Action(Action::Help) => {
@@ -34,7 +34,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             if model.read_only() {
                 return super::support::readonly::update(model, other);
             }
-            screens::update(model, other)
+            let outcome = route::update(model, other);
+            nav::apply(model, outcome)
         }
     }
 }
@@ -56,7 +57,10 @@ fn reply(model: &mut Model, r: Reply) -> Vec<Effect> {
         Reply::FileWritten(Err(e)) => model.error(e),
         Reply::Copied(Ok(how)) => model.info(format!("Copied to the {how}.")),
         Reply::Copied(Err(e)) => model.error(format!("Could not copy: {e}")),
-        other => return screens::reply(model, other),
+        other => {
+            let outcome = route::reply(model, other);
+            return nav::apply(model, outcome);
+        }
     }
     Vec::new()
 }

@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use mailscope::graph::Cancel;
-use mailscope::graph::CheckReport;
+use mailscope::graph::CheckRun;
 use mailscope::preset;
 use mailscope::profile::*;
 use mailscope::secrets::{MemoryStore, Secret, store_client_secret};
@@ -28,7 +28,7 @@ pub fn endpoints(s: &SimHandle) -> Endpoints {
     }
 }
 
-pub async fn check(profile: &Profile, secret: &str) -> CheckReport {
+pub async fn check(profile: &Profile, secret: &str) -> CheckRun {
     let store = MemoryStore::new();
     store_client_secret(&store, profile, &Secret::new(secret)).unwrap();
     let preset = preset::preset(profile.preset).unwrap();

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use mailscope::graph::auth::{CertificateCredential, Credential};
-use mailscope::graph::{Cancel, Cause, CheckReport, Session};
+use mailscope::graph::{Cancel, Cause, CheckRun, Session};
 use mailscope::profile::Expectation::Granted;
 
 use crate::support::*;
@@ -62,7 +62,7 @@ address = "support@contoso.com"
     )
 }
 
-async fn token_of(s: Arc<Session>) -> CheckReport {
+async fn token_of(s: Arc<Session>) -> CheckRun {
     let sim_plan = mailscope::graph::CheckPlan {
         profile: "t".into(),
         mailboxes: vec![],

@@ -88,7 +88,7 @@ async fn check_command_exit_codes_and_outputs() {
     assert_eq!(ceo["status"], 403);
     assert!(ceo["request_id"].is_string());
     // The JSON document is the report type itself.
-    let back: mailscope::graph::CheckReport = serde_json::from_str(&out).unwrap();
+    let back: mailscope::graph::CheckRun = serde_json::from_str(&out).unwrap();
     assert_eq!(back.counts.pass, 4);
 
     let bad = write(&[("ceo@contoso.com", Granted)], "bad.toml");

@@ -1,7 +1,7 @@
 //! A scenario with every kind of outcome: each cell ends in exactly the expected verdict and
 //! cause, batched and unbatched, and no draft is left behind.
 
-use mailscope::graph::{Capability, Cause, CheckReport, Verdict};
+use mailscope::graph::{Capability, Cause, CheckRun, Verdict};
 use mailscope::profile::Expectation::{Denied, Granted};
 
 use crate::support::*;
@@ -72,11 +72,7 @@ const MAILBOXES: [(&str, mailscope::profile::Expectation); 9] = [
     ("nobody@contoso.com", Granted),
 ];
 
-fn cell<'a>(
-    r: &'a CheckReport,
-    mailbox: &str,
-    cap: Capability,
-) -> &'a mailscope::graph::CellResult {
+fn cell<'a>(r: &'a CheckRun, mailbox: &str, cap: Capability) -> &'a mailscope::graph::CellResult {
     r.cells
         .iter()
         .find(|c| c.mailbox == mailbox && c.capability == cap)

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use mailscope::graph::auth::Credential;
 use mailscope::graph::cloud::CloudEndpoints;
-use mailscope::graph::{Cancel, CheckEvent, CheckOptions, CheckPlan, CheckReport, Session};
+use mailscope::graph::{Cancel, CheckEvent, CheckOptions, CheckPlan, CheckRun, Session};
 use mailscope::preset;
 use mailscope::profile::{
     Cloud, CredentialInfo, CredentialKind, Endpoints, Expectation, Mailbox, MailboxKind, PresetId,
@@ -122,7 +122,7 @@ pub async fn check(
     plan: &CheckPlan,
     session: Arc<Session>,
     options: &CheckOptions,
-) -> (CheckReport, Vec<CheckEvent>) {
+) -> (CheckRun, Vec<CheckEvent>) {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let report = mailscope::graph::run_watch(plan, session, options, tx, Cancel::new()).await;
     let mut events = Vec::new();

@@ -13,6 +13,7 @@ mod load;
 mod mail_api;
 mod query;
 mod scenario_file;
+mod signin;
 mod support;
 mod token;
 mod token_cert;

@@ -17,7 +17,7 @@ pub use assertion::{ASSERTION_LIFETIME_S, ASSERTION_TYPE, AssertionError, Certif
 pub use consent::{ConsentReport, TokenClaims, compare, decode_claims};
 pub use credential::{SetupError, load_credential};
 pub use secret::Credential;
-pub use token_cache::{MAX_LIFETIME, RENEW_BEFORE, TokenCache};
+pub use token_cache::{MAX_LIFETIME, RENEW_BEFORE, TokenCache, lifetime};
 
 use super::client::send;
 use super::cloud::CloudEndpoints;

@@ -6,13 +6,10 @@ use mailscope::powershell;
 use mailscope::preset::Preset;
 use mailscope::profile::{Profile, validate};
 
-use crate::tui::effect::Effect;
+use crate::tui::binding::Binding;
 use crate::tui::form::{Field, Form, limits};
-use crate::tui::keys::Binding;
-use crate::tui::model::Model;
 use crate::tui::msg::{Action, Msg};
-use crate::tui::nav;
-use crate::tui::step::Step;
+use crate::tui::shared::{Effect, Nav, Outcome, Step};
 
 pub const F_NAME: usize = 0;
 pub const F_ACCOUNT: usize = 1;
@@ -85,7 +82,7 @@ fn check(i: usize, value: &str) -> Option<Result<String, validate::Invalid>> {
     }
 }
 
-pub fn bindings(_model: &Model) -> Vec<Binding> {
+pub fn bindings() -> Vec<Binding> {
     vec![Binding::ctrl(
         's',
         Action::Save,
@@ -96,53 +93,43 @@ pub fn bindings(_model: &Model) -> Vec<Binding> {
 
 /// For admins who prefer a script to portal clicks: the Microsoft Graph PowerShell that
 /// registers the app with these values, saved as a .ps1 file.
-fn save_entra_script(model: &mut Model) -> Vec<Effect> {
-    let Some(w) = model.wizard.as_ref() else {
-        return Vec::new();
-    };
-    let form = &w.app.form;
-    let mut profile = w.profile.clone();
+fn save_entra_script(st: &AppRegState, profile: &Profile, preset: &Preset) -> Outcome {
+    let form = &st.form;
+    let mut profile = profile.clone();
     if let Ok(name) = validate::display_name(form.value(F_NAME), "app name", 120) {
         profile.app_name = Some(name);
     }
-    profile.account_type = w
-        .preset
+    profile.account_type = preset
         .account_types
         .get(form.value_index(F_ACCOUNT))
         .copied();
     if let Ok(uri) = validate::redirect_uri(form.value(F_REDIRECT)) {
         profile.redirect_uri = Some(uri);
     }
-    match powershell::script_for(&profile, &w.preset, powershell::Part::Entra, None) {
-        Ok(contents) => vec![Effect::WriteFile {
+    match powershell::script_for(&profile, preset, powershell::Part::Entra, None) {
+        Ok(contents) => Outcome::effect(Effect::WriteFile {
             path: PathBuf::from(format!("{}-entra.ps1", profile.name)),
             contents,
-        }],
-        Err(e) => {
-            model.error(format!("No Entra script yet: {e}."));
-            Vec::new()
-        }
+        }),
+        Err(e) => Outcome::error(format!("No Entra script yet: {e}.")),
     }
 }
 
-pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
+pub fn update(st: &mut AppRegState, profile: &mut Profile, preset: &Preset, msg: Msg) -> Outcome {
     if matches!(msg, Msg::Action(Action::Save)) {
-        return save_entra_script(model);
+        return save_entra_script(st, profile, preset);
     }
-    let Some(w) = model.wizard.as_mut() else {
-        return Vec::new();
-    };
-    let form = &mut w.app.form;
+    let form = &mut st.form;
     match msg {
         Msg::Action(Action::FocusNext) => form.focus_next(),
         Msg::Action(Action::FocusPrev) => form.focus_prev(),
         Msg::Edit(req) if form.edit(&req) => revalidate_focused(form),
         Msg::Paste(text) if form.paste(text.trim()) => revalidate_focused(form),
         Msg::Action(Action::Submit) if !form.at_last() => form.focus_next(),
-        Msg::Action(Action::Submit) => return submit(model),
+        Msg::Action(Action::Submit) => return submit(st, profile, preset),
         _ => {}
     }
-    Vec::new()
+    Outcome::none()
 }
 
 /// Whether a half-typed value can still become valid: a GUID prefix, a domain being typed,
@@ -185,11 +172,8 @@ fn revalidate_focused(form: &mut Form) {
     form.set_error(i, err);
 }
 
-fn submit(model: &mut Model) -> Vec<Effect> {
-    let Some(w) = model.wizard.as_mut() else {
-        return Vec::new();
-    };
-    let form = &mut w.app.form;
+fn submit(st: &mut AppRegState, profile: &mut Profile, preset: &Preset) -> Outcome {
+    let form = &mut st.form;
     let mut values = [None, None, None, None, None];
     for (i, slot) in values.iter_mut().enumerate() {
         if form.get(i).is_some_and(|f| f.hidden) {
@@ -202,19 +186,18 @@ fn submit(model: &mut Model) -> Vec<Effect> {
         }
     }
     if form.focus_first_error() {
-        return Vec::new();
+        return Outcome::none();
     }
     let [name, _, redirect, client, tenant] = values;
-    let account = w
-        .preset
+    let account = preset
         .account_types
         .get(form.value_index(F_ACCOUNT))
         .copied();
-    let p = &mut w.profile;
+    let p = profile;
     p.app_name = name;
     p.account_type = account;
     p.redirect_uri = redirect;
     p.client_id = client;
     p.tenant = tenant;
-    nav::complete(model, Step::AppRegistration)
+    Outcome::go(Nav::Complete(Step::AppRegistration))
 }

@@ -1,19 +1,16 @@
 //! Branding: optional; continue or skip, both record the step.
 
-use crate::tui::effect::Effect;
-use crate::tui::keys::Binding;
-use crate::tui::model::Model;
+use crate::tui::binding::Binding;
 use crate::tui::msg::{Action, Msg};
-use crate::tui::nav;
-use crate::tui::step::Step;
+use crate::tui::shared::{Nav, Outcome, Step};
 
-pub fn bindings(_model: &Model) -> Vec<Binding> {
+pub fn bindings() -> Vec<Binding> {
     vec![Binding::key('s', Action::Skip, "skip", "s")]
 }
 
-pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
+pub fn update(msg: Msg) -> Outcome {
     match msg {
-        Msg::Action(Action::Submit | Action::Skip) => nav::complete(model, Step::Branding),
-        _ => Vec::new(),
+        Msg::Action(Action::Submit | Action::Skip) => Outcome::go(Nav::Complete(Step::Branding)),
+        _ => Outcome::none(),
     }
 }

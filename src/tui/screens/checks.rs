@@ -8,17 +8,14 @@ use mailscope::preset::Preset;
 use mailscope::profile::Profile;
 
 use super::send_prompt::{self, SendPrompt};
-use crate::tui::effect::Effect;
-use crate::tui::keys::{Binding, FocusKind};
-use crate::tui::model::Model;
-use crate::tui::msg::{Action, Msg, Reply, RunId};
-use crate::tui::nav;
-use crate::tui::step::Step;
+use crate::tui::binding::{Binding, FocusKind};
+use crate::tui::msg::{Action, Msg, Reply};
+use crate::tui::shared::{Ctx, Effect, Nav, Outcome, RunId, Step};
 
-/// Seconds between re-checks in watch mode.
-pub const WATCH_INTERVAL_S: u32 = 30;
+/// Watch rounds follow the library's one policy ([`mailscope::graph::watch`]).
+pub const WATCH_INTERVAL_S: u32 = mailscope::graph::WatchOptions::POLICY.interval.as_secs() as u32;
 
-pub use mailscope::graph::Capability;
+pub use crate::tui::shared::Capability;
 
 /// The columns of the table: the capabilities the engine's plan checks for this profile,
 /// and what the plan says it leaves out (send without opt-in, delegated-only presets).
@@ -48,18 +45,11 @@ pub fn verdict_label(v: Verdict) -> &'static str {
     }
 }
 
-/// One finished cell, with what to tell the admin.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CellResult {
-    pub verdict: Verdict,
-    /// What was observed: "granted", "denied", or an HTTP status.
-    pub observed: String,
-    /// Stable cause code (e.g. `policy-denied`) when something went wrong.
-    pub cause: Option<String>,
-    pub summary: String,
-    pub fix: String,
-    pub request_id: Option<String>,
-}
+/// One finished cell: the engine's own result, as recorded and reported; the view formats it.
+pub use crate::tui::shared::CellResult;
+
+/// The report's cause code for a cell that reached a mailbox it must not (no Microsoft error).
+pub const NOT_RESTRICTED: &str = "not-restricted";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Phase {
@@ -89,6 +79,8 @@ pub struct ChecksState {
     pub watch: bool,
     /// Seconds until the next watch round.
     pub watch_in: u32,
+    /// When watch mode stops by itself (the policy's `until` after it was turned on).
+    pub watch_until: Option<time::OffsetDateTime>,
     /// When the last full run started and finished (for the report).
     pub started_at: Option<time::OffsetDateTime>,
     pub finished_at: Option<time::OffsetDateTime>,
@@ -96,7 +88,7 @@ pub struct ChecksState {
     pub send_to: Option<String>,
     pub send: SendPrompt,
     /// The check run as recorded beside the profile: what the report is built from.
-    pub recorded: Option<Box<mailscope::graph::CheckReport>>,
+    pub recorded: Option<Box<mailscope::graph::CheckRun>>,
     /// The server a running check waits for, and since when nothing was heard from it.
     pub waiting: Option<(String, time::OffsetDateTime)>,
 }
@@ -116,6 +108,7 @@ impl Default for ChecksState {
             problems: BTreeSet::new(),
             watch: false,
             watch_in: WATCH_INTERVAL_S,
+            watch_until: None,
             started_at: None,
             finished_at: None,
             send_to: None,
@@ -164,8 +157,8 @@ impl ChecksState {
         Some((row, cap, cell))
     }
 
-    fn set(&mut self, row: usize, cap: Capability, result: CellResult) {
-        let Some(col) = self.caps.iter().position(|c| *c == cap) else {
+    fn set(&mut self, row: usize, result: CellResult) {
+        let Some(col) = self.caps.iter().position(|c| *c == result.capability) else {
             return;
         };
         let Some(slot) = self.cells.get_mut(row).and_then(|r| r.get_mut(col)) else {
@@ -186,7 +179,8 @@ impl ChecksState {
         }
     }
 
-    /// Cells that watch mode re-checks: pending and failing ones.
+    /// Cells that watch mode re-checks: those that can still change by themselves (the
+    /// library's policy, `graph::watch::recheck`).
     fn recheckable(&self) -> Vec<(usize, Capability)> {
         let mut out = Vec::new();
         for row in &self.problems {
@@ -197,7 +191,7 @@ impl ChecksState {
                     .and_then(|r| r.get(col))
                     .is_some_and(|c| {
                         c.as_ref()
-                            .is_some_and(|c| matches!(c.verdict, Verdict::Pending | Verdict::Fail))
+                            .is_some_and(mailscope::graph::watch::recheck_cell)
                     });
                 if again {
                     out.push((*row, *cap));
@@ -209,12 +203,12 @@ impl ChecksState {
 }
 
 /// Whether the send prompt has the keyboard.
-pub fn prompting(model: &Model) -> bool {
-    model.wizard.as_ref().is_some_and(|w| w.checks.send.open)
+pub fn prompting(st: &ChecksState) -> bool {
+    st.send.open
 }
 
-pub fn bindings(model: &Model) -> Vec<Binding> {
-    if prompting(model) {
+pub fn bindings(st: &ChecksState, profile: &Profile, preset: &Preset) -> Vec<Binding> {
+    if prompting(st) {
         return Vec::new();
     }
     let mut b = vec![
@@ -222,18 +216,14 @@ pub fn bindings(model: &Model) -> Vec<Binding> {
         Binding::key('f', Action::Filter, "problems only", "f"),
         Binding::key('w', Action::Watch, "watch", "w"),
     ];
-    if model
-        .wizard
-        .as_ref()
-        .is_some_and(|w| send_prompt::offered(&w.preset, &w.profile.optional_permissions))
-    {
+    if send_prompt::offered(preset, &profile.optional_permissions) {
         b.push(Binding::key('m', Action::SendTest, "send test mail", "m"));
     }
     b
 }
 
-pub fn focus_kind(model: &Model) -> FocusKind {
-    if prompting(model) {
+pub fn focus_kind(st: &ChecksState) -> FocusKind {
+    if prompting(st) {
         FocusKind::Text
     } else {
         FocusKind::Other
@@ -241,83 +231,109 @@ pub fn focus_kind(model: &Model) -> FocusKind {
 }
 
 /// Starts checks: all cells, or only `cells` (watch mode and re-runs of problems).
-fn start(model: &mut Model, cells: Option<Vec<(usize, Capability)>>) -> Vec<Effect> {
-    let run = model.run_id();
-    let now = model.now;
-    let Some(w) = model.wizard.as_mut() else {
-        return Vec::new();
-    };
-    let st = &mut w.checks;
+fn start(
+    st: &mut ChecksState,
+    profile: &Profile,
+    preset: &Preset,
+    ctx: &Ctx,
+    cells: Option<Vec<(usize, Capability)>>,
+) -> Outcome {
+    let run = ctx.run;
     if cells.is_none() {
-        let (caps, notes) = plan_columns(&w.profile, &w.preset, st.send_to.as_deref());
+        let (caps, notes) = plan_columns(profile, preset, st.send_to.as_deref());
         st.caps = caps;
         st.notes = notes;
-        st.cells = vec![vec![None; st.caps.len()]; w.profile.mailboxes.len()];
+        st.cells = vec![vec![None; st.caps.len()]; profile.mailboxes.len()];
         st.problems.clear();
         st.done = 0;
-        st.total = st.caps.len() * w.profile.mailboxes.len();
+        st.total = st.caps.len() * profile.mailboxes.len();
         st.selected = 0;
-        st.started_at = Some(now);
+        st.started_at = Some(ctx.now);
         st.finished_at = None;
     } else {
         st.total = st.done;
     }
     st.phase = Phase::Running(run);
     st.watch_in = WATCH_INTERVAL_S;
-    vec![Effect::StartChecks {
+    Outcome::effect(Effect::StartChecks {
         run,
-        profile: w.profile.clone(),
+        profile: profile.clone(),
         cells,
         send_to: st.send_to.clone(),
-    }]
+    })
 }
 
 /// On arrival: run the checks the first time.
-pub fn on_enter(model: &mut Model) -> Vec<Effect> {
-    match model.wizard.as_ref().map(|w| &w.checks.phase) {
-        Some(Phase::Idle) => start(model, None),
-        _ => Vec::new(),
+pub fn on_enter(st: &mut ChecksState, profile: &Profile, preset: &Preset, ctx: &Ctx) -> Outcome {
+    match st.phase {
+        Phase::Idle => start(st, profile, preset, ctx, None),
+        _ => Outcome::none(),
     }
 }
 
 /// Each second: count down to the next watch round.
-pub fn tick(model: &mut Model) -> Vec<Effect> {
-    let Some(w) = model.wizard.as_mut() else {
-        return Vec::new();
-    };
-    let st = &mut w.checks;
+pub fn tick(st: &mut ChecksState, profile: &Profile, preset: &Preset, ctx: &Ctx) -> Outcome {
     if !st.watch || st.phase != Phase::Finished {
-        return Vec::new();
+        return Outcome::none();
+    }
+    if st.watch_until.is_some_and(|until| ctx.now > until) {
+        st.watch = false;
+        return Outcome::info(
+            "Watch off after 2 h 15 min (Microsoft's longest propagation); pending cells need a look.",
+        );
     }
     let again = st.recheckable();
     if again.is_empty() {
         st.watch = false;
-        model.info("Watch mode: every cell passes, nothing left to re-check.");
-        return Vec::new();
+        return Outcome::info(
+            "Watch off: nothing left that can change by itself; failing cells need the fix shown.",
+        );
     }
     st.watch_in = st.watch_in.saturating_sub(1);
     if st.watch_in == 0 {
-        return start(model, Some(again));
+        return start(st, profile, preset, ctx, Some(again));
     }
-    Vec::new()
+    Outcome::none()
 }
 
-pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
-    if prompting(model) && !matches!(msg, Msg::Reply(_)) {
-        return send_prompt::handle(model, msg, |m| start(m, None));
-    }
-    let height = usize::from(model.size.1.saturating_sub(14)).max(1);
-    let Some(w) = model.wizard.as_mut() else {
-        return Vec::new();
+/// Keys while the send prompt is open: on confirm, records the recipient for this session
+/// and re-runs everything.
+fn prompt_update(
+    st: &mut ChecksState,
+    profile: &Profile,
+    preset: &Preset,
+    ctx: &Ctx,
+    msg: Msg,
+) -> Outcome {
+    let Some(to) = send_prompt::update(&mut st.send, st.send_to.as_deref(), msg) else {
+        return Outcome::none();
     };
-    let st = &mut w.checks;
+    let said = match &to {
+        Some(a) => format!("Test mail goes to {a} on every run until you quit."),
+        None => "Send check off: no mail is sent.".to_string(),
+    };
+    st.send_to = to;
+    start(st, profile, preset, ctx, None).with_info(said)
+}
+
+pub fn update(
+    st: &mut ChecksState,
+    profile: &Profile,
+    preset: &Preset,
+    ctx: &Ctx,
+    msg: Msg,
+) -> Outcome {
+    if prompting(st) && !matches!(msg, Msg::Reply(_)) {
+        return prompt_update(st, profile, preset, ctx, msg);
+    }
+    let height = usize::from(ctx.size.1.saturating_sub(14)).max(1);
     let len = st.visible_len();
     if let Some(to) = super::listnav::moved(st.selected, len, height, &msg) {
         st.selected = to;
-        return Vec::new();
+        return Outcome::none();
     }
     match msg {
-        Msg::Reply(r) => reply(st, r, model.now),
+        Msg::Reply(r) => reply(st, r, ctx.now),
         Msg::Action(a) => match a {
             Action::Left => st.column = st.column.saturating_sub(1),
             Action::Right => st.column = (st.column + 1).min(st.caps.len().saturating_sub(1)),
@@ -328,22 +344,30 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             Action::Watch => {
                 st.watch = !st.watch;
                 st.watch_in = WATCH_INTERVAL_S;
-                let msg = if st.watch {
-                    "Watch mode on: pending and failing cells are re-checked every 30 s. Scoping changes can take an hour or more to reach Graph."
+                st.watch_until = st.watch.then(|| {
+                    ctx.now
+                        + time::Duration::try_from(mailscope::graph::WatchOptions::POLICY.until)
+                            .unwrap_or(time::Duration::hours(2))
+                });
+                return Outcome::info(if st.watch {
+                    "Watch on: cells that can change by themselves are re-checked every 30 s, up to 2 h 15 min."
                 } else {
                     "Watch mode off."
-                };
-                model.info(msg);
+                });
             }
-            Action::Rerun if !st.running() => return start(model, None),
-            Action::Rerun => model.info("The checks are still running."),
-            Action::SendTest => send_prompt::open(model),
-            Action::Submit => return nav::complete(model, Step::Checks),
+            Action::Rerun if !st.running() => return start(st, profile, preset, ctx, None),
+            Action::Rerun => return Outcome::info("The checks are still running."),
+            Action::SendTest => send_prompt::open(
+                &mut st.send,
+                st.send_to.as_deref(),
+                send_prompt::offered(preset, &profile.optional_permissions),
+            ),
+            Action::Submit => return Outcome::go(Nav::Complete(Step::Checks)),
             _ => {}
         },
         _ => {}
     }
-    Vec::new()
+    Outcome::none()
 }
 
 fn reply(st: &mut ChecksState, r: Reply, now: time::OffsetDateTime) {
@@ -357,8 +381,8 @@ fn reply(st: &mut ChecksState, r: Reply, now: time::OffsetDateTime) {
     };
     match r {
         Reply::ChecksStarted(id, total) if id == current => st.total = st.total.max(total),
-        Reply::CheckCell(id, row, cap, result) if id == current => {
-            st.set(row, cap, result);
+        Reply::CheckCell(id, row, result) if id == current => {
+            st.set(row, *result);
             if let Some((_, since)) = st.waiting.as_mut() {
                 *since = now;
             }

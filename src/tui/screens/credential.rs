@@ -8,13 +8,10 @@ use mailscope::profile::{CredentialInfo, CredentialKind, Profile, validate};
 use mailscope::secrets::Secret;
 use time::Date;
 
-use crate::tui::effect::Effect;
+use crate::tui::binding::Binding;
 use crate::tui::form::{Field, Form, limits};
-use crate::tui::keys::Binding;
-use crate::tui::model::Model;
-use crate::tui::msg::{Action, CertInfo, Msg, Reply, RunId};
-use crate::tui::nav;
-use crate::tui::step::Step;
+use crate::tui::msg::{Action, CertInfo, Msg, Reply};
+use crate::tui::shared::{Ctx, Effect, Nav, Outcome, RunId, Step};
 
 pub const F_KIND: usize = 0;
 pub const F_SECRET_ID: usize = 1;
@@ -128,43 +125,33 @@ impl CredState {
     }
 }
 
-pub fn bindings(model: &Model) -> Vec<Binding> {
-    let kind = model.wizard.as_ref().map(|w| w.cred.kind());
-    match kind {
-        Some(CredentialKind::Secret) => {
+pub fn bindings(st: &CredState) -> Vec<Binding> {
+    match st.kind() {
+        CredentialKind::Secret => {
             vec![Binding::ctrl('r', Action::Reveal, "show/hide", "Ctrl-R")]
         }
-        Some(CredentialKind::Certificate) => vec![
+        CredentialKind::Certificate => vec![
             Binding::ctrl('g', Action::Generate, "generate", "Ctrl-G"),
             Binding::ctrl('r', Action::Reveal, "show/hide", "Ctrl-R"),
             Binding::ctrl('o', Action::Import, "import", "Ctrl-O"),
         ],
-        None => vec![],
     }
 }
 
 /// On arrival: ask whether a secret is already stored, so an empty Value can keep it.
-pub fn on_enter(model: &mut Model) -> Vec<Effect> {
-    let run = model.run_id();
-    let Some(w) = model.wizard.as_mut() else {
-        return Vec::new();
-    };
-    if w.cred.kind() != CredentialKind::Secret {
-        return Vec::new();
+pub fn on_enter(st: &mut CredState, profile: &Profile, ctx: &Ctx) -> Outcome {
+    if st.kind() != CredentialKind::Secret {
+        return Outcome::none();
     }
-    w.cred.pending = Pending::Probe(run);
-    vec![Effect::ProbeSecret {
-        run,
-        profile: Box::new(w.profile.clone()),
-    }]
+    st.pending = Pending::Probe(ctx.run);
+    Outcome::effect(Effect::ProbeSecret {
+        run: ctx.run,
+        profile: Box::new(profile.clone()),
+    })
 }
 
-pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
-    let run = model.run_id();
-    let Some(w) = model.wizard.as_mut() else {
-        return Vec::new();
-    };
-    let st = &mut w.cred;
+pub fn update(st: &mut CredState, profile: &mut Profile, ctx: &Ctx, msg: Msg) -> Outcome {
+    let run = ctx.run;
     match msg {
         Msg::Action(Action::FocusNext) => st.form.focus_next(),
         Msg::Action(Action::FocusPrev) => st.form.focus_prev(),
@@ -172,23 +159,22 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Edit(req) => {
             st.form.edit(req);
             st.show_fields_for_kind();
-            live_check(st, model.now.date());
+            live_check(st, ctx.today());
         }
         Msg::Paste(text) => {
             st.form.paste(text.trim());
-            live_check(st, model.now.date());
+            live_check(st, ctx.today());
         }
         Msg::Action(Action::Generate) => {
             let path = PathBuf::from(st.form.value(F_CER).trim());
             st.pending = Pending::Certificate(run);
             st.importing = false;
-            let fx = vec![Effect::GenerateCertificate {
+            return Outcome::effect(Effect::GenerateCertificate {
                 run,
-                profile: w.profile.clone(),
+                profile: profile.clone(),
                 cer_path: path,
-            }];
-            model.info("Generating a 2048-bit RSA certificate…");
-            return fx;
+            })
+            .with_info("Generating a 2048-bit RSA certificate…");
         }
         Msg::Action(Action::Import) => {
             let path = st.form.value(F_IMPORT).trim().to_string();
@@ -198,24 +184,24 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                     Some("Enter the path of a PEM or PFX file.".into()),
                 );
                 st.form.focus = F_IMPORT;
-                return Vec::new();
+                return Outcome::none();
             }
             st.pending = Pending::Certificate(run);
             st.importing = true;
-            return vec![Effect::ImportCertificate {
+            return Outcome::effect(Effect::ImportCertificate {
                 run,
-                profile: w.profile.clone(),
+                profile: profile.clone(),
                 path: PathBuf::from(path),
                 password: Secret::new(st.form.value(F_PFX_PASSWORD)),
                 cer_path: PathBuf::from(st.form.value(F_CER).trim()),
-            }];
+            });
         }
         Msg::Action(Action::Submit) if !st.form.at_last() => st.form.focus_next(),
-        Msg::Action(Action::Submit) => return submit(model, run),
-        Msg::Reply(r) => return reply(model, r),
+        Msg::Action(Action::Submit) => return submit(st, profile, ctx),
+        Msg::Reply(r) => return reply(st, profile, ctx, r),
         _ => {}
     }
-    Vec::new()
+    Outcome::none()
 }
 
 /// Refuses the Secret ID the moment it is pasted; checks the expiry as it is typed.
@@ -234,24 +220,19 @@ fn live_check(st: &mut CredState, today: Date) {
     }
 }
 
-fn submit(model: &mut Model, run: RunId) -> Vec<Effect> {
-    let today = model.today();
-    let Some(w) = model.wizard.as_mut() else {
-        return Vec::new();
-    };
-    let st = &mut w.cred;
+fn submit(st: &mut CredState, profile: &mut Profile, ctx: &Ctx) -> Outcome {
+    let today = ctx.today();
     if st.kind() == CredentialKind::Certificate {
         let Some(cert) = st.cert.clone() else {
-            model.error("Generate a certificate (Ctrl-G) or import one (Ctrl-O) first.");
-            return Vec::new();
+            return Outcome::error("Generate a certificate (Ctrl-G) or import one (Ctrl-O) first.");
         };
         let mut info = CredentialInfo::new(CredentialKind::Certificate);
         info.thumbprint_sha1 = Some(cert.sha1);
         info.thumbprint_sha256 = Some(cert.sha256).filter(|s| !s.is_empty());
         info.cert_file = Some(cert.cer_path).filter(|s| !s.is_empty());
         info.expires = cert.expires;
-        w.profile.credential = Some(info);
-        return nav::complete(model, Step::Credential);
+        profile.credential = Some(info);
+        return Outcome::go(Nav::Complete(Step::Credential));
     }
     let secret_id = st.form.value(F_SECRET_ID).trim().to_string();
     let id = if secret_id.is_empty() {
@@ -278,38 +259,29 @@ fn submit(model: &mut Model, run: RunId) -> Vec<Effect> {
         st.form.set_error(F_VALUE, Some(e.0));
     }
     if st.form.focus_first_error() {
-        return Vec::new();
+        return Outcome::none();
     }
     if keep_stored {
-        apply_secret_info(model);
-        return nav::complete(model, Step::Credential);
+        apply_secret_info(st, profile, today);
+        return Outcome::go(Nav::Complete(Step::Credential));
     }
-    st.pending = Pending::Store(run);
-    let fx = vec![Effect::StoreSecret {
-        run,
-        profile: Box::new(w.profile.clone()),
+    st.pending = Pending::Store(ctx.run);
+    Outcome::effect(Effect::StoreSecret {
+        run: ctx.run,
+        profile: Box::new(profile.clone()),
         value: Secret::new(value),
-    }];
-    model.info("Storing the secret in the keyring…");
-    fx
+    })
+    .with_info("Storing the secret in the keyring…")
 }
 
-fn apply_secret_info(model: &mut Model) {
-    let today = model.today();
-    let Some(w) = model.wizard.as_mut() else {
-        return;
-    };
+fn apply_secret_info(st: &CredState, profile: &mut Profile, today: Date) {
     let mut info = CredentialInfo::new(CredentialKind::Secret);
-    info.secret_id = validate::parse_guid(w.cred.form.value(F_SECRET_ID));
-    info.expires = validate::expiry(w.cred.form.value(F_EXPIRES), today).ok();
-    w.profile.credential = Some(info);
+    info.secret_id = validate::parse_guid(st.form.value(F_SECRET_ID));
+    info.expires = validate::expiry(st.form.value(F_EXPIRES), today).ok();
+    profile.credential = Some(info);
 }
 
-fn reply(model: &mut Model, r: Reply) -> Vec<Effect> {
-    let Some(w) = model.wizard.as_mut() else {
-        return Vec::new();
-    };
-    let st = &mut w.cred;
+fn reply(st: &mut CredState, profile: &mut Profile, ctx: &Ctx, r: Reply) -> Outcome {
     match (st.pending, r) {
         (Pending::Probe(id), Reply::SecretPresence(run, res)) if id == run => {
             st.pending = Pending::None;
@@ -328,14 +300,14 @@ fn reply(model: &mut Model, r: Reply) -> Vec<Effect> {
                     if let Some(f) = st.form.fields.get_mut(F_VALUE) {
                         f.set_text("");
                     }
-                    model.info(format!("Secret stored in the {backend}."));
-                    apply_secret_info(model);
-                    return nav::complete(model, Step::Credential);
+                    apply_secret_info(st, profile, ctx.today());
+                    return Outcome::info(format!("Secret stored in the {backend}."))
+                        .and_go(Nav::Complete(Step::Credential));
                 }
                 Err(e) => {
                     st.form.set_error(F_VALUE, Some(format!("Not stored: {e}")));
                     st.form.focus = F_VALUE;
-                    model.status = None;
+                    return Outcome::none().without_status();
                 }
             }
         }
@@ -345,24 +317,24 @@ fn reply(model: &mut Model, r: Reply) -> Vec<Effect> {
                 Ok(c) => {
                     let note = format!("Certificate ready: {}", c.cer_path);
                     st.cert = Some(c);
-                    model.info(note);
+                    return Outcome::info(note);
                 }
                 Err(e) => {
                     // Where the error belongs: the .cer path, the PFX password, or the import file.
-                    let field = if e.contains("already exists") || e.contains(".cer file") {
-                        F_CER
-                    } else if e.contains("password") {
-                        F_PFX_PASSWORD
-                    } else if st.importing {
-                        F_IMPORT
-                    } else {
-                        F_CER
+                    use crate::tui::msg::CertTaskError;
+                    let field = match &e {
+                        CertTaskError::CerPath(_) => F_CER,
+                        CertTaskError::Password(_) => F_PFX_PASSWORD,
+                        CertTaskError::Source(_) | CertTaskError::Keyring(_) if st.importing => {
+                            F_IMPORT
+                        }
+                        CertTaskError::Source(_) | CertTaskError::Keyring(_) => F_CER,
                     };
-                    st.form.set_error(field, Some(e));
+                    st.form.set_error(field, Some(e.to_string()));
                 }
             }
         }
         _ => {}
     }
-    Vec::new()
+    Outcome::none()
 }

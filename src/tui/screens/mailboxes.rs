@@ -5,16 +5,14 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 
 use crossterm::event::KeyCode;
+use mailscope::preset::Preset;
 use mailscope::profile::{self, Expectation, MailboxKind, Profile};
 
 use super::{listnav, mailbox_input};
-use crate::tui::effect::Effect;
+use crate::tui::binding::{Binding, FocusKind};
 use crate::tui::form::{Field, Form};
-use crate::tui::keys::{Binding, FocusKind};
-use crate::tui::model::Model;
-use crate::tui::msg::{Action, Msg, Reply, RunId};
-use crate::tui::nav;
-use crate::tui::step::Step;
+use crate::tui::msg::{Action, Msg, Reply};
+use crate::tui::shared::{Ctx, Effect, Nav, Outcome, RunId, Step};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MbMode {
@@ -73,11 +71,8 @@ impl MailboxesState {
     }
 }
 
-pub fn bindings(model: &Model) -> Vec<Binding> {
-    let Some(w) = model.wizard.as_ref() else {
-        return Vec::new();
-    };
-    match w.mailboxes.mode {
+pub fn bindings(st: &MailboxesState, preset: &Preset) -> Vec<Binding> {
+    match st.mode {
         MbMode::List => {
             let mut b = vec![
                 Binding::key('a', Action::Add, "add/paste", "a"),
@@ -86,7 +81,7 @@ pub fn bindings(model: &Model) -> Vec<Binding> {
                 Binding::code(KeyCode::Delete, Action::Remove, "remove", "Del"),
                 Binding::key(' ', Action::ToggleExpect, "reach/not", "Space"),
             ];
-            if w.preset.mailbox_kinds.len() > 1 {
+            if preset.mailbox_kinds.len() > 1 {
                 b.push(Binding::key('s', Action::ToggleKind, "user/shared", "s"));
             }
             b
@@ -95,10 +90,10 @@ pub fn bindings(model: &Model) -> Vec<Binding> {
     }
 }
 
-pub fn focus_kind(model: &Model) -> FocusKind {
-    match model.wizard.as_ref().map(|w| w.mailboxes.mode) {
-        Some(MbMode::Add | MbMode::Import) => FocusKind::Text,
-        _ => FocusKind::Other,
+pub fn focus_kind(st: &MailboxesState) -> FocusKind {
+    match st.mode {
+        MbMode::Add | MbMode::Import => FocusKind::Text,
+        MbMode::List => FocusKind::Other,
     }
 }
 
@@ -110,19 +105,21 @@ fn default_kind(kinds: &[MailboxKind]) -> MailboxKind {
     }
 }
 
-pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
-    let run = model.run_id();
-    let height = usize::from(model.size.1.saturating_sub(12)).max(1);
-    let Some(w) = model.wizard.as_mut() else {
-        return Vec::new();
-    };
-    let st = &mut w.mailboxes;
-    let n = w.profile.mailboxes.len();
+pub fn update(
+    st: &mut MailboxesState,
+    profile: &mut Profile,
+    preset: &Preset,
+    ctx: &Ctx,
+    msg: Msg,
+) -> Outcome {
+    let run = ctx.run;
+    let height = usize::from(ctx.size.1.saturating_sub(12)).max(1);
+    let n = profile.mailboxes.len();
     match (st.mode, msg) {
         (_, Msg::Reply(Reply::FileRead(id, res))) if st.import_run == Some(id) => {
             st.import_run = None;
             match res {
-                Ok(text) => add_text(model, &text),
+                Ok(text) => return add_text(st, profile, preset, &text),
                 Err(e) => st.path.set_error(0, Some(e)),
             }
         }
@@ -134,29 +131,29 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             Action::Import => st.mode = MbMode::Import,
             Action::Remove if n > 0 => {
                 if st.selected < n {
-                    w.profile.mailboxes.remove(st.selected);
+                    profile.mailboxes.remove(st.selected);
                 }
-                st.recompute(&w.profile);
+                st.recompute(profile);
             }
             Action::ToggleExpect => {
-                if let Some(m) = w.profile.mailboxes.get_mut(st.selected) {
+                if let Some(m) = profile.mailboxes.get_mut(st.selected) {
                     m.expect = match m.expect {
                         Expectation::Granted => Expectation::Denied,
                         Expectation::Denied => Expectation::Granted,
                     };
-                    st.recompute(&w.profile);
+                    st.recompute(profile);
                 }
             }
             Action::ToggleKind => {
-                if let Some(m) = w.profile.mailboxes.get_mut(st.selected) {
+                if let Some(m) = profile.mailboxes.get_mut(st.selected) {
                     m.kind = match m.kind {
                         MailboxKind::User => MailboxKind::Shared,
                         MailboxKind::Shared => MailboxKind::User,
                     };
                 }
             }
-            Action::Back => return nav::back(model),
-            Action::Submit => return submit(model),
+            Action::Back => return Outcome::go(Nav::Back),
+            Action::Submit => return submit(st, profile),
             _ => {}
         },
         (MbMode::Add, Msg::Action(Action::FocusNext | Action::FocusPrev)) => {
@@ -174,7 +171,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         (MbMode::Add, Msg::Paste(text)) => {
             if text.contains(['\n', '\r', ',', ';']) {
-                add_text(model, &text);
+                return add_text(st, profile, preset, &text);
             } else {
                 st.input.paste(&text);
             }
@@ -184,7 +181,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         (MbMode::Add, Msg::Action(Action::Submit)) => {
             let text = st.input.value(0).to_string();
-            add_text(model, &text);
+            return add_text(st, profile, preset, &text);
         }
         (MbMode::Import, Msg::Action(Action::Submit)) => {
             let path = st.path.value(0).trim().to_string();
@@ -195,24 +192,25 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 );
             } else {
                 st.import_run = Some(run);
-                return vec![Effect::ReadFile {
+                return Outcome::effect(Effect::ReadFile {
                     run,
                     path: PathBuf::from(path),
-                }];
+                });
             }
         }
         _ => {}
     }
-    Vec::new()
+    Outcome::none()
 }
 
 /// Adds every address in `text`; refuses invalid ones and ones already listed, with the reason.
-fn add_text(model: &mut Model, text: &str) {
-    let Some(w) = model.wizard.as_mut() else {
-        return;
-    };
-    let st = &mut w.mailboxes;
-    let parsed = mailbox_input::parse(text, st.new_expect, default_kind(&w.preset.mailbox_kinds));
+fn add_text(
+    st: &mut MailboxesState,
+    profile: &mut Profile,
+    preset: &Preset,
+    text: &str,
+) -> Outcome {
+    let parsed = mailbox_input::parse(text, st.new_expect, default_kind(&preset.mailbox_kinds));
     let mut refused = parsed.rejected;
     let mut added = 0usize;
     for m in parsed.mailboxes {
@@ -221,12 +219,12 @@ fn add_text(model: &mut Model, text: &str) {
             continue;
         }
         st.index.insert(m.address.clone());
-        w.profile.mailboxes.push(m);
+        profile.mailboxes.push(m);
         added += 1;
     }
-    st.problems.resize(w.profile.mailboxes.len(), None);
+    st.problems.resize(profile.mailboxes.len(), None);
     if added > 0 {
-        st.selected = w.profile.mailboxes.len() - 1;
+        st.selected = profile.mailboxes.len() - 1;
     }
     let first = refused.first().cloned();
     let error = match (refused.len(), first) {
@@ -245,33 +243,30 @@ fn add_text(model: &mut Model, text: &str) {
         st.mode = MbMode::List;
     }
     if added > 0 {
-        model.info(format!("Added {added} mailbox(es)."));
+        Outcome::info(format!("Added {added} mailbox(es)."))
+    } else {
+        Outcome::none()
     }
 }
 
-fn submit(model: &mut Model) -> Vec<Effect> {
-    let Some(w) = model.wizard.as_mut() else {
-        return Vec::new();
-    };
-    let st = &mut w.mailboxes;
+fn submit(st: &mut MailboxesState, profile: &Profile) -> Outcome {
     if let Some(i) = st.problems.iter().position(Option::is_some) {
         st.selected = i;
-        model.error("Fix the marked entry first (duplicate or listed both ways).");
-        return Vec::new();
+        return Outcome::error("Fix the marked entry first (duplicate or listed both ways).");
     }
-    if w.profile.granted_mailboxes().next().is_none() {
-        model.error("Add at least one mailbox the app must reach (press a).");
-        return Vec::new();
+    if profile.granted_mailboxes().next().is_none() {
+        return Outcome::error("Add at least one mailbox the app must reach (press a).");
     }
-    if !w
-        .profile
+    let done = Outcome::go(Nav::Complete(Step::Mailboxes));
+    if profile
         .mailboxes
         .iter()
         .any(|m| m.expect == Expectation::Denied)
     {
-        model.info(
+        done
+    } else {
+        done.with_info(
             "Tip: a must-not-reach mailbox proves the scoping works; add one with a, then Tab.",
-        );
+        )
     }
-    nav::complete(model, Step::Mailboxes)
 }

@@ -2,14 +2,12 @@
 //! and shows which application permissions it really carries.
 
 use crossterm::event::KeyCode;
-use mailscope::preset::PermissionKind;
+use mailscope::preset::{PermissionKind, Preset};
+use mailscope::profile::Profile;
 
-use crate::tui::effect::Effect;
-use crate::tui::keys::Binding;
-use crate::tui::model::Model;
-use crate::tui::msg::{Action, Msg, Reply, RunId};
-use crate::tui::nav;
-use crate::tui::step::Step;
+use crate::tui::binding::Binding;
+use crate::tui::msg::{Action, Msg, Reply};
+use crate::tui::shared::{Ctx, Effect, Nav, Outcome, RunId, Step};
 
 /// The outcome of Verify.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,16 +34,13 @@ impl Default for PermsState {
     }
 }
 
-pub fn bindings(model: &Model) -> Vec<Binding> {
+pub fn bindings(preset: &Preset, read_only: bool) -> Vec<Binding> {
     let mut b = vec![
         Binding::key('v', Action::Verify, "verify token", "v"),
         Binding::code(KeyCode::Down, Action::Down, "scroll", "↑↓"),
     ];
-    let optional = model
-        .wizard
-        .as_ref()
-        .is_some_and(|w| w.preset.optional_permissions().next().is_some());
-    if optional && !model.read_only() {
+    let optional = preset.optional_permissions().next().is_some();
+    if optional && !read_only {
         b.push(Binding::key(
             'o',
             Action::ToggleOptional,
@@ -58,7 +53,7 @@ pub fn bindings(model: &Model) -> Vec<Binding> {
 
 /// Chooses the preset's optional permissions when none is chosen yet, else leaves them all
 /// out again (the profile's `optional_permissions`).
-fn toggle_optional(profile: &mut mailscope::profile::Profile, preset: &mailscope::preset::Preset) {
+fn toggle_optional(profile: &mut Profile, preset: &Preset) {
     if profile.optional_permissions.is_empty() {
         profile.optional_permissions = preset
             .optional_permissions()
@@ -69,31 +64,33 @@ fn toggle_optional(profile: &mut mailscope::profile::Profile, preset: &mailscope
     }
 }
 
-pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
-    let run = model.run_id();
-    let Some(w) = model.wizard.as_mut() else {
-        return Vec::new();
-    };
-    let st = &mut w.perms;
+pub fn update(
+    st: &mut PermsState,
+    profile: &mut Profile,
+    preset: &Preset,
+    ctx: &Ctx,
+    msg: Msg,
+) -> Outcome {
+    let run = ctx.run;
     match msg {
         Msg::Action(Action::Verify) => {
-            if w.profile.client_id.is_none() || w.profile.tenant.is_none() {
+            if profile.client_id.is_none() || profile.tenant.is_none() {
                 st.verification = Verification::Failed(
                     "Enter the client and tenant IDs on the App registration step first.".into(),
                 );
-                return Vec::new();
+                return Outcome::none();
             }
             st.verification = Verification::Running(run);
-            return vec![Effect::VerifyToken {
+            return Outcome::effect(Effect::VerifyToken {
                 run,
-                profile: w.profile.clone(),
-            }];
+                profile: profile.clone(),
+            });
         }
-        Msg::Action(Action::ToggleOptional) => toggle_optional(&mut w.profile, &w.preset),
+        Msg::Action(Action::ToggleOptional) => toggle_optional(profile, preset),
         Msg::Action(Action::Up) => st.scroll = st.scroll.saturating_sub(1),
         Msg::Action(Action::Down) => st.scroll = st.scroll.saturating_add(1),
         Msg::Scroll(d) => st.scroll = (i32::from(st.scroll) + d).clamp(0, 200) as u16,
-        Msg::Action(Action::Submit) => return nav::complete(model, Step::Permissions),
+        Msg::Action(Action::Submit) => return Outcome::go(Nav::Complete(Step::Permissions)),
         Msg::Reply(Reply::TokenSeen(roles)) if st.verification == Verification::NotRun => {
             st.verification = Verification::Roles(roles);
         }
@@ -105,20 +102,17 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         _ => {}
     }
-    Vec::new()
+    Outcome::none()
 }
 
 /// Application permissions the profile asks for (the preset's required ones and the optional
 /// ones chosen) that the token lacks.
-pub fn missing(model: &Model) -> Vec<String> {
-    let Some(w) = model.wizard.as_ref() else {
+pub fn missing(st: &PermsState, profile: &Profile, preset: &Preset) -> Vec<String> {
+    let Verification::Roles(roles) = &st.verification else {
         return Vec::new();
     };
-    let Verification::Roles(roles) = &w.perms.verification else {
-        return Vec::new();
-    };
-    w.preset
-        .requested(&w.profile.optional_permissions)
+    preset
+        .requested(&profile.optional_permissions)
         .filter(|p| p.kind == PermissionKind::Application)
         .filter(|p| !roles.iter().any(|r| r == &p.name))
         .map(|p| p.name.clone())

@@ -7,13 +7,10 @@ use mailscope::preset::Preset;
 use mailscope::profile::{Profile, Scope, ScopeMechanism, validate};
 use mailscope::secrets::Secret;
 
-use crate::tui::effect::Effect;
+use crate::tui::binding::{Binding, FocusKind};
 use crate::tui::form::{Field, Form, limits};
-use crate::tui::keys::{Binding, FocusKind};
-use crate::tui::model::Model;
-use crate::tui::msg::{Action, Msg, Reply, RunId};
-use crate::tui::nav;
-use crate::tui::step::Step;
+use crate::tui::msg::{Action, Msg, Reply};
+use crate::tui::shared::{Ctx, Effect, Nav, Outcome, RunId, Step};
 
 pub const F_GROUP: usize = 0;
 pub const F_ADDRESS: usize = 1;
@@ -119,22 +116,19 @@ impl ScopingState {
     }
 }
 
-pub fn bindings(model: &Model) -> Vec<Binding> {
-    match model.wizard.as_ref().map(|w| w.scoping.pane) {
-        Some(Pane::Script) => vec![
+pub fn bindings(st: &ScopingState) -> Vec<Binding> {
+    match st.pane {
+        Pane::Script => vec![
             Binding::key('c', Action::Copy, "copy", "c"),
             Binding::key('s', Action::Save, "save .ps1", "s"),
             Binding::key('r', Action::MarkRun, "I have run it", "r"),
         ],
-        _ => vec![],
+        Pane::Fields => vec![],
     }
 }
 
-pub fn focus_kind(model: &Model) -> FocusKind {
-    let Some(w) = model.wizard.as_ref() else {
-        return FocusKind::Other;
-    };
-    match (w.scoping.pane, w.scoping.form.focused()) {
+pub fn focus_kind(st: &ScopingState) -> FocusKind {
+    match (st.pane, st.form.focused()) {
         (Pane::Fields, Some(f)) if f.is_text() => FocusKind::Text,
         (Pane::Fields, Some(_)) => FocusKind::Choice,
         _ => FocusKind::Other,
@@ -142,9 +136,9 @@ pub fn focus_kind(model: &Model) -> FocusKind {
 }
 
 /// Writes valid field values into the profile; returns false (errors beside fields) otherwise.
-fn apply(w: &mut crate::tui::model::Wizard) -> bool {
-    let mechanism = w.scoping.mechanism();
-    let form = &mut w.scoping.form;
+fn apply(st: &mut ScopingState, profile: &mut Profile, preset: &Preset) -> bool {
+    let mechanism = st.mechanism();
+    let form = &mut st.form;
     let name = validate::display_name(form.value(F_GROUP), "group name", 64);
     let address = validate::mail_address(form.value(F_ADDRESS));
     form.set_error(F_GROUP, name.as_ref().err().map(|e| e.0.clone()));
@@ -168,43 +162,45 @@ fn apply(w: &mut crate::tui::model::Wizard) -> bool {
         return false;
     };
     if sp.is_some() {
-        w.profile.service_principal_id = sp;
+        profile.service_principal_id = sp;
     }
-    let changed_at = w.profile.scope.as_ref().and_then(|s| s.changed_at);
-    w.profile.scope = Some(Scope {
+    let changed_at = profile.scope.as_ref().and_then(|s| s.changed_at);
+    profile.scope = Some(Scope {
         mechanism,
         group_name: Some(name),
         group_address: Some(address),
-        description: Some(w.preset.scoping.description.clone()),
+        description: Some(preset.scoping.description.clone()),
         changed_at,
     });
     true
 }
 
 /// On arrival and after each change: regenerate the script for the current values.
-pub fn regenerate(model: &mut Model) -> Vec<Effect> {
-    let run = model.run_id();
-    let Some(w) = model.wizard.as_mut() else {
-        return Vec::new();
-    };
-    if !apply(w) {
-        w.scoping.script =
-            ScriptState::Failed("Fix the group name and address to see the script.".into());
-        return Vec::new();
+pub fn regenerate(
+    st: &mut ScopingState,
+    profile: &mut Profile,
+    preset: &Preset,
+    ctx: &Ctx,
+) -> Outcome {
+    if !apply(st, profile, preset) {
+        st.script = ScriptState::Failed("Fix the group name and address to see the script.".into());
+        return Outcome::none();
     }
-    w.scoping.script = ScriptState::Generating(run);
-    vec![Effect::GenerateScript {
-        run,
-        profile: w.profile.clone(),
-    }]
+    st.script = ScriptState::Generating(ctx.run);
+    Outcome::effect(Effect::GenerateScript {
+        run: ctx.run,
+        profile: profile.clone(),
+    })
 }
 
-pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
-    let now = model.now;
-    let Some(w) = model.wizard.as_mut() else {
-        return Vec::new();
-    };
-    let st = &mut w.scoping;
+pub fn update(
+    st: &mut ScopingState,
+    profile: &mut Profile,
+    preset: &Preset,
+    ctx: &Ctx,
+    msg: Msg,
+) -> Outcome {
+    let now = ctx.now;
     match (st.pane, msg) {
         (_, Msg::Reply(Reply::Script(id, res))) if st.script == ScriptState::Generating(id) => {
             st.script = match res {
@@ -220,9 +216,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         (Pane::Script, Msg::Action(Action::FocusNext | Action::FocusPrev)) => {
             st.pane = Pane::Fields
         }
-        (Pane::Fields, Msg::Edit(req)) if st.form.edit(&req) => return regenerate(model),
+        (Pane::Fields, Msg::Edit(req)) if st.form.edit(&req) => {
+            return regenerate(st, profile, preset, ctx);
+        }
         (Pane::Fields, Msg::Paste(text)) if st.form.paste(text.trim()) => {
-            return regenerate(model);
+            return regenerate(st, profile, preset, ctx);
         }
         (Pane::Fields, Msg::Action(Action::Submit)) if st.form.at_last() => st.pane = Pane::Script,
         (Pane::Fields, Msg::Action(Action::Submit)) => st.form.focus_next(),
@@ -236,39 +234,36 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             Action::Right => st.hscroll = st.hscroll.saturating_add(8).min(200),
             Action::Copy | Action::Save => {
                 let ScriptState::Ready(text) = &st.script else {
-                    model.error("There is no script to copy or save yet.");
-                    return Vec::new();
+                    return Outcome::error("There is no script to copy or save yet.");
                 };
                 if a == Action::Copy {
-                    return vec![Effect::Copy(Secret::new(text.clone()))];
+                    return Outcome::effect(Effect::Copy(Secret::new(text.clone())));
                 }
-                let path = PathBuf::from(format!("{}-scoping.ps1", w.profile.name));
-                return vec![Effect::WriteFile {
+                let path = PathBuf::from(format!("{}-scoping.ps1", profile.name));
+                return Outcome::effect(Effect::WriteFile {
                     path,
                     contents: text.clone(),
-                }];
+                });
             }
             Action::MarkRun => {
-                if !apply(w) {
-                    return Vec::new();
+                if !apply(st, profile, preset) {
+                    return Outcome::none();
                 }
-                if let Some(s) = w.profile.scope.as_mut() {
+                if let Some(s) = profile.scope.as_mut() {
                     s.changed_at = Some(now);
                 }
-                let profile = w.profile.clone();
-                model.info(format!(
+                return Outcome::effect(Effect::SaveProfile(profile.clone())).with_info(format!(
                     "Recorded: scoping changed {} UTC. Exchange can take an hour or more to apply it to Graph.",
                     hhmm(now)
                 ));
-                return vec![Effect::SaveProfile(profile)];
             }
             Action::Submit => {
-                if !apply(w) {
-                    w.scoping.pane = Pane::Fields;
-                    w.scoping.form.focus_first_error();
-                    return Vec::new();
+                if !apply(st, profile, preset) {
+                    st.pane = Pane::Fields;
+                    st.form.focus_first_error();
+                    return Outcome::none();
                 }
-                return nav::complete(model, Step::Scoping);
+                return Outcome::go(Nav::Complete(Step::Scoping));
             }
             _ => {}
         },
@@ -277,7 +272,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         _ => {}
     }
-    Vec::new()
+    Outcome::none()
 }
 
 fn hhmm(t: time::OffsetDateTime) -> String {

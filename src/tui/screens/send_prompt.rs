@@ -5,9 +5,7 @@
 use mailscope::preset::{PermissionKind, Preset};
 use mailscope::profile::validate;
 
-use crate::tui::effect::Effect;
 use crate::tui::form::{Field, Form, limits};
-use crate::tui::model::Model;
 use crate::tui::msg::{Action, Msg};
 
 /// What the prompt says before the admin confirms.
@@ -47,16 +45,13 @@ fn live_error(text: &str) -> Option<String> {
     validate::mail_address(t).err().map(|e| e.0)
 }
 
-/// Opens the prompt, with the recipient in use (or what was typed before) in the field.
-pub fn open(model: &mut Model) {
-    let Some(w) = model.wizard.as_mut() else {
-        return;
-    };
-    if !offered(&w.preset, &w.profile.optional_permissions) {
+/// Opens the prompt, with the recipient in use (`send_to`, or what was typed before) in the
+/// field, when the app can send (`offered`).
+pub fn open(p: &mut SendPrompt, send_to: Option<&str>, offered: bool) {
+    if !offered {
         return;
     }
-    let p = &mut w.checks.send;
-    if let Some(to) = &w.checks.send_to
+    if let Some(to) = send_to
         && p.form.value(0).trim().is_empty()
     {
         p.form.fields.iter_mut().for_each(|f| f.set_text(to));
@@ -66,9 +61,7 @@ pub fn open(model: &mut Model) {
 
 /// Keys while the prompt is open: edit, paste, Esc closes (text kept), Enter confirms.
 /// Ok(Some(to)): run with that recipient; Ok(None) with an empty field: stop sending.
-pub fn update(model: &mut Model, msg: Msg) -> Option<Option<String>> {
-    let w = model.wizard.as_mut()?;
-    let p = &mut w.checks.send;
+pub fn update(p: &mut SendPrompt, send_to: Option<&str>, msg: Msg) -> Option<Option<String>> {
     match msg {
         Msg::Edit(req) if p.form.edit(&req) => {
             p.form.set_error(0, live_error(p.form.value(0)));
@@ -79,7 +72,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Option<String>> {
         Msg::Action(Action::Back) => p.open = false,
         Msg::Action(Action::Submit) => {
             let text = p.form.value(0).trim().to_string();
-            if text.is_empty() && w.checks.send_to.is_some() {
+            if text.is_empty() && send_to.is_some() {
                 p.open = false;
                 return Some(None);
             }
@@ -95,21 +88,4 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Option<String>> {
         _ => {}
     }
     None
-}
-
-/// The prompt's part of the checks screen's `update`: on confirm, records the recipient for
-/// this session and re-runs everything through `rerun`.
-pub fn handle(model: &mut Model, msg: Msg, rerun: fn(&mut Model) -> Vec<Effect>) -> Vec<Effect> {
-    let Some(to) = update(model, msg) else {
-        return Vec::new();
-    };
-    let said = match &to {
-        Some(a) => format!("Test mail goes to {a} on every run until you quit."),
-        None => "Send check off: no mail is sent.".to_string(),
-    };
-    if let Some(w) = model.wizard.as_mut() {
-        w.checks.send_to = to;
-    }
-    model.info(said);
-    rerun(model)
 }

@@ -3,12 +3,10 @@
 use mailscope::preset;
 use mailscope::profile::{Cloud, Endpoints, PresetId, Profile, validate};
 
-use crate::tui::effect::Effect;
+use crate::tui::binding::{Binding, FocusKind};
 use crate::tui::form::{Field, Form, limits};
-use crate::tui::keys::{Binding, FocusKind};
-use crate::tui::model::Model;
 use crate::tui::msg::{Action, ListedProfile, Msg};
-use crate::tui::nav;
+use crate::tui::shared::{Effect, Nav, Outcome};
 
 /// Field positions of the new-onboarding form.
 pub const F_PRESET: usize = 0;
@@ -89,17 +87,17 @@ impl StartState {
     }
 }
 
-pub fn bindings(model: &Model) -> Vec<Binding> {
-    match model.start.mode {
+pub fn bindings(st: &StartState) -> Vec<Binding> {
+    match st.mode {
         StartMode::List => vec![Binding::key('n', Action::New, "new onboarding", "n")],
         StartMode::New => vec![],
     }
 }
 
-pub fn focus_kind(model: &Model) -> FocusKind {
-    match model.start.mode {
+pub fn focus_kind(st: &StartState) -> FocusKind {
+    match st.mode {
         StartMode::List => FocusKind::Other,
-        StartMode::New => match model.start.form.focused() {
+        StartMode::New => match st.form.focused() {
             Some(f) if f.is_text() => FocusKind::Text,
             Some(_) => FocusKind::Choice,
             None => FocusKind::Other,
@@ -107,22 +105,21 @@ pub fn focus_kind(model: &Model) -> FocusKind {
     }
 }
 
-pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
-    match model.start.mode {
-        StartMode::List => list_update(model, msg),
-        StartMode::New => new_update(model, msg),
+pub fn update(st: &mut StartState, msg: Msg) -> Outcome {
+    match st.mode {
+        StartMode::List => list_update(st, msg),
+        StartMode::New => new_update(st, msg),
     }
 }
 
-fn list_update(model: &mut Model, msg: Msg) -> Vec<Effect> {
-    let st = &mut model.start;
+fn list_update(st: &mut StartState, msg: Msg) -> Outcome {
     if let Some(to) = super::listnav::moved(st.selected, st.rows(), 10, &msg) {
         st.selected = to;
-        return Vec::new();
+        return Outcome::none();
     }
     match msg {
         Msg::Action(Action::New) => st.mode = StartMode::New,
-        Msg::Action(Action::Back) => return nav::quit(model),
+        Msg::Action(Action::Back) => return Outcome::go(Nav::Quit),
         Msg::Action(Action::Submit) => {
             let chosen = st
                 .profiles
@@ -136,26 +133,24 @@ fn list_update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                     last_run,
                     ..
                 }) => {
-                    let fx = nav::open(model, p);
-                    if let Some(w) = model.wizard.as_mut() {
-                        w.checks.recorded = last_run;
-                    }
-                    return fx;
+                    return Outcome::go(Nav::Open {
+                        profile: Box::new(p),
+                        last_run,
+                    });
                 }
                 Some(ListedProfile {
                     name,
                     profile: Err(e),
                     ..
-                }) => model.error(format!("Cannot open '{name}': {e}")),
+                }) => return Outcome::error(format!("Cannot open '{name}': {e}")),
             }
         }
         _ => {}
     }
-    Vec::new()
+    Outcome::none()
 }
 
-fn new_update(model: &mut Model, msg: Msg) -> Vec<Effect> {
-    let st = &mut model.start;
+fn new_update(st: &mut StartState, msg: Msg) -> Outcome {
     match msg {
         Msg::Action(Action::Back) => st.mode = StartMode::List,
         Msg::Action(Action::FocusNext) => st.form.focus_next(),
@@ -185,21 +180,20 @@ fn new_update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             st.form.paste(&text);
         }
         Msg::Action(Action::Submit) if !st.form.at_last() => st.form.focus_next(),
-        Msg::Action(Action::Submit) => return create(model),
+        Msg::Action(Action::Submit) => return create(st),
         _ => {}
     }
-    Vec::new()
+    Outcome::none()
 }
 
 /// Validates the form and opens a fresh profile; errors go next to their fields.
-fn create(model: &mut Model) -> Vec<Effect> {
-    let st = &mut model.start;
+fn create(st: &mut StartState) -> Outcome {
     let name = match validate::profile_name(st.form.value(F_NAME)) {
         Ok(n) => n,
         Err(e) => {
             st.form.set_error(F_NAME, Some(e.0));
             st.form.focus = F_NAME;
-            return Vec::new();
+            return Outcome::none();
         }
     };
     let taken = st
@@ -214,7 +208,7 @@ fn create(model: &mut Model) -> Vec<Effect> {
             )),
         );
         st.form.focus = F_NAME;
-        return Vec::new();
+        return Outcome::none();
     }
     let cloud = st.cloud();
     let mut profile = Profile::new(&name, st.preset_id(), cloud);
@@ -232,7 +226,7 @@ fn create(model: &mut Model) -> Vec<Effect> {
         }
         if !ok {
             st.form.focus_first_error();
-            return Vec::new();
+            return Outcome::none();
         }
         let ca = st.form.value(F_CA).trim();
         profile.endpoints = Some(Endpoints {
@@ -246,7 +240,8 @@ fn create(model: &mut Model) -> Vec<Effect> {
         profile.account_type = Some(p.default_account_type);
     }
     st.mode = StartMode::List;
-    let mut fx = vec![Effect::SaveProfile(profile.clone())];
-    fx.extend(nav::open(model, profile));
-    fx
+    Outcome::effect(Effect::SaveProfile(profile.clone())).and_go(Nav::Open {
+        profile: Box::new(profile),
+        last_run: None,
+    })
 }

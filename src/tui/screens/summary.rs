@@ -1,20 +1,19 @@
 //! Summary: the values to enter in the vendor's settings (each copyable; the secret only on
 //! explicit request), LEXZUR's integrations.json entry, the credential's expiry.
 
-use mailscope::preset::{VendorOutputKind, VendorValue};
 use std::path::PathBuf;
 
+use mailscope::graph::CheckRun;
+use mailscope::preset::{Preset, VendorOutputKind, VendorValue};
+use mailscope::profile::Profile;
 use mailscope::report;
 use mailscope::secrets::Secret;
 use mailscope::vendor_output;
 
-use crate::tui::effect::Effect;
+use crate::tui::binding::{Binding, FocusKind};
 use crate::tui::form::{Field, Form};
-use crate::tui::keys::{Binding, FocusKind};
-use crate::tui::model::{Model, Wizard};
-use crate::tui::msg::{Action, Msg, Reply, RunId};
-use crate::tui::nav;
-use crate::tui::step::Step;
+use crate::tui::msg::{Action, Msg, Reply};
+use crate::tui::shared::{Ctx, Effect, Nav, Outcome, RunId, Step};
 
 /// Shown in place of the secret until the admin asks for it.
 pub const HIDDEN: &str = "•••••••• (press S to show)";
@@ -47,18 +46,18 @@ pub struct Row {
 }
 
 /// The vendor's fields with mailscope's values (the secret only once the admin asked).
-pub fn rows(w: &Wizard) -> Vec<Row> {
-    let shown = match &w.summary.secret {
+pub fn rows(st: &SummaryState, profile: &Profile, preset: &Preset) -> Vec<Row> {
+    let shown = match &st.secret {
         SecretView::Shown(s) => Some(s.expose()),
         _ => None,
     };
-    let kinds = w.preset.vendor_settings.fields.iter().map(|f| f.value);
-    vendor_output::vendor_fields(&w.profile, &w.preset, shown)
+    let kinds = preset.vendor_settings.fields.iter().map(|f| f.value);
+    vendor_output::vendor_fields(profile, preset, shown)
         .into_iter()
         .zip(kinds)
         .map(|(f, kind)| {
             let is_secret = kind == VendorValue::ClientSecret;
-            let shown = match (&w.summary.secret, is_secret) {
+            let shown = match (&st.secret, is_secret) {
                 (SecretView::Hidden, true) => HIDDEN.to_string(),
                 (SecretView::Loading(_), true) => "(reading the keyring…)".to_string(),
                 (SecretView::Failed(e), true) => e.clone(),
@@ -75,17 +74,16 @@ pub fn rows(w: &Wizard) -> Vec<Row> {
 }
 
 /// LEXZUR's `integrations.json` entry, with the secret only when shown.
-pub fn integrations_entry(w: &Wizard) -> Option<String> {
-    let out = w.preset.vendor_output.as_ref()?;
+pub fn integrations_entry(st: &SummaryState, profile: &Profile, preset: &Preset) -> Option<String> {
+    let out = preset.vendor_output.as_ref()?;
     if out.kind != VendorOutputKind::IntegrationsJson {
         return None;
     }
-    let secret = match &w.summary.secret {
+    let secret = match &st.secret {
         SecretView::Shown(s) => Some(s.expose()),
         _ => None,
     };
-    let client_id = w
-        .profile
+    let client_id = profile
         .client_id
         .as_deref()
         .unwrap_or(vendor_output::NOT_SET);
@@ -94,14 +92,11 @@ pub fn integrations_entry(w: &Wizard) -> Option<String> {
     ))
 }
 
-pub fn bindings(model: &Model) -> Vec<Binding> {
-    let Some(w) = model.wizard.as_ref() else {
-        return Vec::new();
-    };
-    if w.summary.merge.is_some() {
+pub fn bindings(st: &SummaryState, preset: &Preset) -> Vec<Binding> {
+    if st.merge.is_some() {
         return Vec::new();
     }
-    let json = w.preset.vendor_output.is_some();
+    let json = preset.vendor_output.is_some();
     let mut b = vec![
         Binding::key('c', Action::Copy, "copy value", "c"),
         Binding::key('S', Action::ShowSecret, "show secret", "S"),
@@ -119,20 +114,18 @@ pub fn bindings(model: &Model) -> Vec<Binding> {
     b
 }
 
-pub fn focus_kind(model: &Model) -> FocusKind {
-    match model.wizard.as_ref().map(|w| w.summary.merge.is_some()) {
-        Some(true) => FocusKind::Text,
-        _ => FocusKind::Other,
+pub fn focus_kind(st: &SummaryState) -> FocusKind {
+    if st.merge.is_some() {
+        FocusKind::Text
+    } else {
+        FocusKind::Other
     }
 }
 
 /// Typing the integrations.json path: edit, paste, Esc to close, Enter to merge.
-fn merge_update(model: &mut Model, msg: Msg) -> Vec<Effect> {
-    let Some(w) = model.wizard.as_mut() else {
-        return Vec::new();
-    };
-    let Some(form) = w.summary.merge.as_mut() else {
-        return Vec::new();
+fn merge_update(st: &mut SummaryState, profile: &Profile, preset: &Preset, msg: Msg) -> Outcome {
+    let Some(form) = st.merge.as_mut() else {
+        return Outcome::none();
     };
     match msg {
         Msg::Edit(req) => {
@@ -141,136 +134,131 @@ fn merge_update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Paste(text) => {
             form.paste(text.trim());
         }
-        Msg::Action(Action::Back) => w.summary.merge = None,
+        Msg::Action(Action::Back) => st.merge = None,
         Msg::Action(Action::Submit) => {
             let path = form.value(0).trim().to_string();
             if path.is_empty() {
                 form.set_error(0, Some("Enter the path of integrations.json.".into()));
-                return Vec::new();
+                return Outcome::none();
             }
-            let Some(out) = w.preset.vendor_output.as_ref() else {
-                return Vec::new();
+            let Some(out) = preset.vendor_output.as_ref() else {
+                return Outcome::none();
             };
-            let secret = match &w.summary.secret {
+            let secret = match &st.secret {
                 SecretView::Shown(s) => Some(s.clone()),
                 _ => None,
             };
-            let fx = vec![Effect::MergeIntegrations {
+            st.merge = None;
+            return Outcome::effect(Effect::MergeIntegrations {
                 path: PathBuf::from(path),
                 key: out.key.clone(),
-                client_id: w.profile.client_id.clone().unwrap_or_default(),
+                client_id: profile.client_id.clone().unwrap_or_default(),
                 secret,
-            }];
-            w.summary.merge = None;
-            return fx;
+            });
         }
         _ => {}
     }
-    Vec::new()
+    Outcome::none()
 }
 
 /// Writes the report as Markdown, HTML and JSON (for `mailscope open`) into the current
 /// directory: the report `mailscope report` writes (built from the profile and its recorded
 /// check run), or, for a report opened read-only, that report itself.
-fn export(model: &mut Model) -> Vec<Effect> {
-    let Some(w) = model.wizard.as_ref() else {
-        return Vec::new();
-    };
-    let r = match &w.summary.opened {
+fn export(
+    st: &SummaryState,
+    profile: &Profile,
+    preset: &Preset,
+    recorded: Option<&CheckRun>,
+    ctx: &Ctx,
+) -> Outcome {
+    let r = match &st.opened {
         Some(doc) => (**doc).clone(),
-        None => report::for_profile(
-            &w.profile,
-            &w.preset,
-            w.checks.recorded.as_deref(),
-            model.now,
-        ),
+        None => report::for_profile(profile, preset, recorded, ctx.now),
     };
     let name = r.profile.name.clone();
-    let mut fx = Vec::new();
+    let mut fx = Outcome::none();
     for (format, ext) in [
         (report::Format::Markdown, "md"),
         (report::Format::Html, "html"),
         (report::Format::Json, "json"),
     ] {
-        match report::render(&r, format) {
-            Ok(contents) => fx.push(Effect::WriteFile {
+        fx = match report::render(&r, format) {
+            Ok(contents) => fx.then(Outcome::effect(Effect::WriteFile {
                 path: PathBuf::from(format!("{name}-report.{ext}")),
                 contents,
-            }),
-            Err(e) => model.error(format!("Cannot write the report: {e}")),
+            })),
+            Err(e) => fx.with_error(format!("Cannot write the report: {e}")),
         }
     }
     fx
 }
 
-pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
-    if model
-        .wizard
-        .as_ref()
-        .is_some_and(|w| w.summary.merge.is_some())
-        && !matches!(msg, Msg::Reply(_))
-    {
-        return merge_update(model, msg);
+/// The summary's part of `update`; `recorded` is the last recorded check run (for export).
+pub fn update(
+    st: &mut SummaryState,
+    profile: &Profile,
+    preset: &Preset,
+    recorded: Option<&CheckRun>,
+    ctx: &Ctx,
+    msg: Msg,
+) -> Outcome {
+    if st.merge.is_some() && !matches!(msg, Msg::Reply(_)) {
+        return merge_update(st, profile, preset, msg);
     }
-    let run = model.run_id();
-    let Some(w) = model.wizard.as_mut() else {
-        return Vec::new();
-    };
-    let n = w.preset.vendor_settings.fields.len();
+    let run = ctx.run;
+    let n = preset.vendor_settings.fields.len();
     match msg {
         m @ (Msg::Action(Action::Up | Action::Down | Action::Top | Action::Bottom)
         | Msg::Scroll(_)) => {
-            if let Some(to) = super::listnav::moved(w.summary.selected, n, n, &m) {
-                w.summary.selected = to;
+            if let Some(to) = super::listnav::moved(st.selected, n, n, &m) {
+                st.selected = to;
             }
         }
         Msg::Action(Action::ShowSecret) => {
-            w.summary.secret = SecretView::Loading(run);
-            return vec![Effect::LoadSecret {
+            st.secret = SecretView::Loading(run);
+            return Outcome::effect(Effect::LoadSecret {
                 run,
-                profile: Box::new(w.profile.clone()),
-            }];
+                profile: Box::new(profile.clone()),
+            });
         }
         Msg::Action(Action::Copy) => {
-            let row = rows(w).into_iter().nth(w.summary.selected);
-            match row {
+            let row = rows(st, profile, preset).into_iter().nth(st.selected);
+            return match row {
                 Some(Row {
                     copy: Some(v),
                     label,
                     ..
-                }) => {
-                    model.info(format!("Copying {label}…"));
-                    return vec![Effect::Copy(v)];
-                }
+                }) => Outcome::effect(Effect::Copy(v)).with_info(format!("Copying {label}…")),
                 Some(Row { label, .. }) if label.to_lowercase().contains("secret") => {
-                    model.error("Press S to show the secret first; it is copied only on request.")
+                    Outcome::error(
+                        "Press S to show the secret first; it is copied only on request.",
+                    )
                 }
-                _ => model.error("This value has not been entered yet."),
-            }
+                _ => Outcome::error("This value has not been entered yet."),
+            };
         }
-        Msg::Action(Action::Export) => return export(model),
+        Msg::Action(Action::Export) => return export(st, profile, preset, recorded, ctx),
         Msg::Action(Action::WriteEntry) => {
-            let default = w
-                .preset
+            let default = preset
                 .vendor_output
                 .as_ref()
                 .map(|o| o.path.clone())
                 .unwrap_or_default();
-            w.summary.merge = Some(Form::new(vec![
+            st.merge = Some(Form::new(vec![
                 Field::text("integrations.json", default).with_hint(
                     "Only clientId and clientSecret of the entry change; the secret only if shown (S).",
                 ),
             ]));
         }
         Msg::Action(Action::CopyEntry) => {
-            if let Some(entry) = integrations_entry(w) {
-                return vec![Effect::Copy(Secret::new(entry))];
+            if let Some(entry) = integrations_entry(st, profile, preset) {
+                return Outcome::effect(Effect::Copy(Secret::new(entry)));
             }
         }
-        Msg::Action(Action::Submit) => return nav::complete(model, Step::Summary),
+        Msg::Action(Action::Submit) => return Outcome::go(Nav::Complete(Step::Summary)),
         Msg::Reply(Reply::SecretLoaded(id, res)) => {
-            if matches!(w.summary.secret, SecretView::Loading(r) if r == id) {
-                w.summary.secret = match res {
+            if matches!(st.secret, SecretView::Loading(r) if r == id) {
+                st.secret = match res {
                     Ok(s) => SecretView::Shown(s),
                     Err(e) => SecretView::Failed(e),
                 };
@@ -278,5 +266,5 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         _ => {}
     }
-    Vec::new()
+    Outcome::none()
 }

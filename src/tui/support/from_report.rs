@@ -1,15 +1,15 @@
 //! A report read back into the wizard's state: the customer's profile, the token result for
 //! the permissions screen and the check matrix for the checks screen, as they saw them.
 
-use mailscope::graph::{Capability, Verdict};
+use mailscope::graph::{Capability, Cause, Verdict};
 use mailscope::preset;
-use mailscope::profile::{Cloud, CredentialInfo, CredentialKind, Endpoints, Profile};
+use mailscope::profile::{Cloud, CredentialInfo, CredentialKind, Endpoints, Expectation, Profile};
 use mailscope::report::{Report, ReportCell, ReportCheck, ReportToken, replay};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::tui::model::Wizard;
-use crate::tui::screens::checks::{CellResult, ChecksState, Phase};
+use crate::tui::screens::checks::{CellResult, ChecksState, NOT_RESTRICTED, Phase};
 use crate::tui::screens::permissions::Verification;
 use crate::tui::screens::summary::SecretView;
 
@@ -82,17 +82,49 @@ pub fn profile(report: &Report) -> Result<Profile, String> {
     Ok(p)
 }
 
-/// One report cell as the table shows it.
-pub fn cell(c: &ReportCell) -> CellResult {
-    let d = c.diagnosis.as_ref();
-    CellResult {
-        verdict: verdict(&c.verdict),
-        observed: crate::tui::integrations::checks::observed(c.status),
-        cause: d.map(|d| d.cause.clone()),
-        summary: d.map(|d| d.summary.clone()).unwrap_or_default(),
-        fix: d.map(|d| d.fix.clone()).unwrap_or_default(),
-        request_id: d.and_then(|d| d.request_id.clone()),
+/// A cause code the report names: `not-restricted` (the app reached a mailbox it must not)
+/// is no Microsoft error, so no cause; a code this version does not know counts as an
+/// unexpected response (its summary and fix are kept).
+fn cause(code: &str) -> Option<Cause> {
+    if code == NOT_RESTRICTED {
+        return None;
     }
+    Some(
+        Cause::ALL
+            .into_iter()
+            .find(|c| c.as_str() == code)
+            .unwrap_or(Cause::UnexpectedResponse),
+    )
+}
+
+/// One report cell back as the engine's result (None for a capability this version does not
+/// know): the reverse of `mailscope::report`'s conversion.
+pub fn cell(c: &ReportCell) -> Option<CellResult> {
+    let d = c.diagnosis.as_ref();
+    Some(CellResult {
+        mailbox: c.mailbox.clone(),
+        capability: capability(&c.capability)?,
+        expected: if c.expected == Expectation::Denied.as_str() {
+            Expectation::Denied
+        } else {
+            Expectation::Granted
+        },
+        status: c.status,
+        verdict: verdict(&c.verdict),
+        cause: d.and_then(|d| cause(&d.cause)),
+        summary: d.map(|d| d.summary.clone()).unwrap_or_default(),
+        fix: d.map(|d| d.fix.clone()).filter(|f| !f.is_empty()),
+        error_code: d.and_then(|d| d.error_code.clone()),
+        request_id: d.and_then(|d| d.request_id.clone()),
+        service_timestamp: None,
+        timestamp: c
+            .at
+            .as_deref()
+            .and_then(time_of)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH),
+        recheck_after: None,
+        attempts: 0,
+    })
 }
 
 /// The check table of a report: one row per profile mailbox, the columns it checked.
@@ -115,11 +147,12 @@ pub fn checks(report: &Report, profile: &Profile) -> ChecksState {
             .mailboxes
             .iter()
             .position(|m| m.address.eq_ignore_ascii_case(&c.mailbox));
-        let col = capability(&c.capability).and_then(|k| st.caps.iter().position(|x| *x == k));
+        let Some(result) = cell(c) else { continue };
+        let col = st.caps.iter().position(|x| *x == result.capability);
         if let (Some(row), Some(col)) = (row, col)
             && let Some(slot) = st.cells.get_mut(row).and_then(|r| r.get_mut(col))
         {
-            *slot = Some(cell(c));
+            *slot = Some(result);
             st.done += 1;
         }
     }
@@ -173,4 +206,85 @@ pub fn wizard(report: &Report, today: time::Date) -> Result<Wizard, String> {
     w.summary.secret = SecretView::Failed("(never in a report)".into());
     w.summary.opened = Some(Box::new(report.clone()));
     Ok(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use mailscope::graph::CheckRun;
+    use mailscope::report::from_check;
+
+    use super::*;
+    use crate::tui::tests::harness::{NOW, recorded_run};
+    use crate::tui::view::checks::cause_code;
+
+    fn engine_cell(
+        mailbox: &str,
+        status: u16,
+        verdict: Verdict,
+        cause: Option<Cause>,
+    ) -> CellResult {
+        CellResult {
+            mailbox: mailbox.into(),
+            capability: Capability::Write,
+            expected: Expectation::Denied,
+            status: Some(status),
+            verdict,
+            cause,
+            summary: "What happened.".into(),
+            fix: cause.map(|_| "What to do.".into()),
+            error_code: cause.map(|_| "ErrorAccessDenied".into()),
+            request_id: Some("req-1".into()),
+            service_timestamp: None,
+            timestamp: NOW,
+            recheck_after: None,
+            // Not in the report's schema (nor the service timestamp or re-check time).
+            attempts: 0,
+        }
+    }
+
+    fn run_of(cells: &[CellResult]) -> CheckRun {
+        recorded_run("p", serde_json::json!(cells))
+    }
+
+    /// The wizard shows an opened report's cells as the engine reported them: status, verdict,
+    /// cause (none for `not-restricted`, named again by the view), fix, error code, request id.
+    #[test]
+    fn a_report_cell_reads_back_as_the_engine_result_it_came_from() {
+        let cells = vec![
+            engine_cell(
+                "ceo@contoso.com",
+                403,
+                Verdict::Pass,
+                Some(Cause::PolicyDenied),
+            ),
+            engine_cell("cfo@contoso.com", 201, Verdict::Fail, None),
+        ];
+        let report = from_check::check(&run_of(&cells));
+        let back: Vec<CellResult> = report.cells.iter().filter_map(cell).collect();
+        assert_eq!(back, cells);
+        assert_eq!(
+            report.cells[1].diagnosis.as_ref().map(|d| d.cause.as_str()),
+            Some(NOT_RESTRICTED)
+        );
+        assert_eq!(back.get(1).and_then(cause_code), Some(NOT_RESTRICTED));
+        assert_eq!(back.first().and_then(cause_code), Some("policy-denied"));
+    }
+
+    #[test]
+    fn an_unknown_cause_code_is_an_unexpected_response_and_keeps_its_words() {
+        let mut c = from_check::check(&run_of(&[engine_cell(
+            "a@contoso.com",
+            500,
+            Verdict::Error,
+            Some(Cause::Network),
+        )]))
+        .cells
+        .remove(0);
+        if let Some(d) = c.diagnosis.as_mut() {
+            d.cause = "from-a-newer-version".into();
+        }
+        let back = cell(&c).expect("a known capability");
+        assert_eq!(back.cause, Some(Cause::UnexpectedResponse));
+        assert_eq!(back.summary, "What happened.");
+    }
 }

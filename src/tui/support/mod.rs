@@ -38,12 +38,14 @@ pub fn open_model(report: &Report, now: OffsetDateTime, theme: Theme) -> Result<
         profile: report.profile.name.clone(),
         generated_at: report.generated_at.clone(),
     });
-    model.wizard = Some(w);
-    let first = readonly::steps(&model)
+    let first = readonly::steps(&w.preset)
         .into_iter()
         .find(|s| *s == Step::Checks)
         .unwrap_or(Step::Permissions);
-    model.screen = Screen::Step(first);
+    model.screen = Screen::Wizard {
+        step: first,
+        wizard: Box::new(w),
+    };
     Ok(model)
 }
 

@@ -1,21 +1,20 @@
 //! Read-only mode (`mailscope open`): which keys still work, and moving between the three
 //! screens a report fills (token, check table, summary) without saving anything.
 
+use mailscope::preset::Preset;
+
 use crate::tui::effect::Effect;
 use crate::tui::model::{Model, Screen};
 use crate::tui::msg::{Action, Msg};
-use crate::tui::screens;
+use crate::tui::route;
 use crate::tui::step::Step;
 
 /// The status line shown when a disabled key is pressed.
 pub const REFUSED: &str = "read-only: from a report. Nothing can be changed or run here.";
 
 /// The screens a report fills, in order.
-pub fn steps(model: &Model) -> Vec<Step> {
-    let checks = model
-        .wizard
-        .as_ref()
-        .is_some_and(|w| Step::Checks.applies(&w.preset));
+pub fn steps(preset: &Preset) -> Vec<Step> {
+    let checks = Step::Checks.applies(preset);
     [Step::Permissions, Step::Checks, Step::Summary]
         .into_iter()
         .filter(|s| *s != Step::Checks || checks)
@@ -60,20 +59,20 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         // Navigation and filtering change only what is shown; the screens start no work for them.
         other => {
-            screens::update(model, other);
+            route::update(model, other).status.apply(&mut model.status);
             Vec::new()
         }
     }
 }
 
 fn step_by(model: &mut Model, by: isize) -> Vec<Effect> {
-    let seq = steps(model);
-    let Screen::Step(now) = model.screen else {
+    let Screen::Wizard { step, wizard } = &mut model.screen else {
         return Vec::new();
     };
-    let at = seq.iter().position(|s| *s == now).unwrap_or(0);
+    let seq = steps(&wizard.preset);
+    let at = seq.iter().position(|s| s == step).unwrap_or(0);
     match at.checked_add_signed(by).and_then(|i| seq.get(i)) {
-        Some(next) => model.screen = Screen::Step(*next),
+        Some(next) => *step = *next,
         None if by < 0 => model.info("This is the first screen of the report. q quits."),
         None => model.info("This is the last screen of the report. q quits."),
     }

@@ -17,6 +17,24 @@ use crate::tui::view;
 
 pub const NOW: OffsetDateTime = datetime!(2026-11-22 10:00 UTC);
 
+/// A check run of `profile` with these cells (JSON), as it is read back from disk: a token,
+/// six seconds from NOW, its counts taken from the cells.
+pub fn recorded_run(profile: &str, cells: serde_json::Value) -> mailscope::graph::CheckRun {
+    let mut run: mailscope::graph::CheckRun = serde_json::from_value(serde_json::json!({
+        "profile": profile,
+        "started_at": "2026-11-22T10:00:00Z", "finished_at": "2026-11-22T10:00:06Z",
+        "elapsed_ms": 6000,
+        "token": {"ok": true, "credential": "secret", "authority": "https://login.example",
+                  "graph": "https://graph.example"},
+        "counts": {"pass": 0, "fail": 0, "pending": 0, "error": 0, "not_checked": 0},
+        "cells": cells,
+        "cancelled": false, "deadline_reached": false
+    }))
+    .expect("a check report");
+    run.recount();
+    run
+}
+
 pub struct Harness {
     pub model: Model,
     pub effects: Vec<Effect>,

@@ -5,7 +5,6 @@ use mailscope::profile::{Expectation, MailboxKind};
 
 use super::update_tests::{kundo, opened};
 use crate::tui::effect::Effect;
-use crate::tui::model::Screen;
 use crate::tui::msg::{Msg, Reply};
 use crate::tui::step::Step;
 
@@ -18,7 +17,7 @@ fn mailboxes_refuse_invalid_and_duplicate_entries_with_the_reason() {
     h.key(KeyCode::Char('a'));
     h.typed("support@contoso.com");
     h.enter();
-    let w = h.model.wizard.as_ref().expect("wizard");
+    let w = h.model.wizard().expect("wizard");
     assert_eq!(w.profile.mailboxes.len(), 1);
     assert!(
         w.mailboxes
@@ -30,15 +29,15 @@ fn mailboxes_refuse_invalid_and_duplicate_entries_with_the_reason() {
     h.key(KeyCode::Esc);
     h.key(KeyCode::Char(' '));
     h.key(KeyCode::Char('s'));
-    let m = &h.model.wizard.as_ref().expect("wizard").profile.mailboxes[0];
+    let m = &h.model.wizard().expect("wizard").profile.mailboxes[0];
     assert_eq!(
         (m.expect, m.kind),
         (Expectation::Denied, MailboxKind::Shared)
     );
     h.enter();
     assert_eq!(
-        h.model.screen,
-        Screen::Step(Step::Mailboxes),
+        h.model.step(),
+        Some(Step::Mailboxes),
         "needs a must-reach mailbox"
     );
 }
@@ -51,12 +50,12 @@ fn ten_thousand_mailboxes_paste_and_navigate() {
         .map(|i| format!("agent{i}@contoso.com\n"))
         .collect();
     h.paste(&text);
-    let w = h.model.wizard.as_ref().expect("wizard");
+    let w = h.model.wizard().expect("wizard");
     assert_eq!(w.profile.mailboxes.len(), 10_000);
     h.key(KeyCode::Home);
     h.key(KeyCode::PageDown);
     h.msg(Msg::Scroll(3));
-    let sel = h.model.wizard.as_ref().expect("wizard").mailboxes.selected;
+    let sel = h.model.wizard().expect("wizard").mailboxes.selected;
     assert_eq!(sel, 12 + 3);
     let screen = h.screen();
     assert!(screen.contains("agent15@contoso.com") && !screen.contains("agent9999@"));
@@ -80,7 +79,7 @@ fn mailboxes_import_from_a_file() {
         run,
         Ok("a@contoso.com\nb@contoso.com,denied\n".into()),
     ));
-    let w = h.model.wizard.as_ref().expect("wizard");
+    let w = h.model.wizard().expect("wizard");
     let got: Vec<_> = w
         .profile
         .mailboxes

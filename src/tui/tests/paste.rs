@@ -12,17 +12,16 @@ use ratatui::backend::TestBackend;
 use super::harness::Harness;
 use super::update_tests::{kundo, opened};
 use crate::tui::app;
+use crate::tui::effect_runner::Runner;
 use crate::tui::form::limits;
 use crate::tui::model::Model;
-use crate::tui::runner::Runner;
 use crate::tui::screens::app_reg;
 
 const MEGABYTE: usize = 1 << 20;
 
 fn client_id(h: &Harness) -> String {
     h.model
-        .wizard
-        .as_ref()
+        .wizard()
         .map(|w| w.app.form.value(app_reg::F_CLIENT).to_string())
         .unwrap_or_default()
 }

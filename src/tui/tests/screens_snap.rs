@@ -194,7 +194,7 @@ fn scoping_with_the_generated_script_and_rbac() {
         Some(Effect::GenerateScript { run, profile }) => (*run, profile.clone()),
         other => panic!("{other:?}"),
     };
-    let script = crate::tui::integrations::scoping_script(&profile);
+    let script = crate::tui::tasks::scoping_script(&profile);
     assert!(
         script
             .as_ref()
@@ -209,7 +209,7 @@ fn scoping_with_the_generated_script_and_rbac() {
         Some(Effect::GenerateScript { run, profile }) => (*run, profile.clone()),
         other => panic!("{other:?}"),
     };
-    let missing = crate::tui::integrations::scoping_script(&profile);
+    let missing = crate::tui::tasks::scoping_script(&profile);
     assert!(
         missing.as_ref().is_err_and(|e| e.contains("Object ID")),
         "{missing:?}"
@@ -221,7 +221,7 @@ fn scoping_with_the_generated_script_and_rbac() {
         Some(Effect::GenerateScript { run, profile }) => (*run, profile.clone()),
         other => panic!("{other:?}"),
     };
-    let rbac = crate::tui::integrations::scoping_script(&profile);
+    let rbac = crate::tui::tasks::scoping_script(&profile);
     assert!(
         rbac.as_ref()
             .is_ok_and(|s| s.contains("New-ManagementRoleAssignment"))
@@ -239,20 +239,21 @@ fn check_screens() {
     h.reply(Reply::CheckCell(
         run,
         0,
-        Capability::Read,
-        cell(Verdict::Pass, None),
+        cell(Capability::Read, Verdict::Pass, None),
     ));
     h.reply(Reply::CheckCell(
         run,
         1,
-        Capability::Read,
-        cell(Verdict::Fail, Some("policy-denied")),
+        cell(Capability::Read, Verdict::Fail, Some("policy-denied")),
     ));
     h.reply(Reply::CheckCell(
         run,
         2,
-        Capability::Write,
-        cell(Verdict::Pending, Some("permission-missing")),
+        cell(
+            Capability::Write,
+            Verdict::Pending,
+            Some("permission-missing"),
+        ),
     ));
     h.key(KeyCode::Down);
     insta::assert_snapshot!("checks_running_partial", h.screen());
@@ -323,10 +324,7 @@ fn summary_screens() {
     }
     h.key(KeyCode::Char('w'));
     h.key(KeyCode::Esc);
-    assert_eq!(
-        h.model.screen,
-        crate::tui::model::Screen::Step(crate::tui::step::Step::Summary)
-    );
+    assert_eq!(h.model.step(), Some(crate::tui::step::Step::Summary));
 }
 
 #[test]

@@ -9,7 +9,6 @@ use mailscope::profile::{Cloud, Expectation, Mailbox, MailboxKind, PresetId, Pro
 use super::harness::Harness;
 use super::update_tests::{kundo, opened};
 use crate::tui::effect::Effect;
-use crate::tui::model::Screen;
 use crate::tui::msg::Reply;
 use crate::tui::screens::send_prompt;
 use crate::tui::step::Step;
@@ -30,7 +29,7 @@ fn at_checks() -> Harness {
     p.mailboxes
         .push(mailbox("ceo@contoso.com", Expectation::Denied));
     let mut h = opened(p);
-    assert_eq!(h.model.screen, Screen::Step(Step::Checks));
+    assert_eq!(h.model.step(), Some(Step::Checks));
     let run = match h.take().as_slice() {
         [.., Effect::StartChecks { run, send_to, .. }] => {
             assert_eq!(send_to, &None, "nothing is sent by default");
@@ -43,11 +42,11 @@ fn at_checks() -> Harness {
 }
 
 fn prompt_open(h: &Harness) -> bool {
-    h.model.wizard.as_ref().is_some_and(|w| w.checks.send.open)
+    h.model.wizard().is_some_and(|w| w.checks.send.open)
 }
 
 fn prompt_text(h: &Harness) -> (String, Option<String>) {
-    let w = h.model.wizard.as_ref().expect("wizard");
+    let w = h.model.wizard().expect("wizard");
     let f = w.checks.send.form.get(0).expect("field");
     (f.value().to_string(), f.error.clone())
 }
@@ -68,7 +67,7 @@ fn the_key_opens_the_prompt_only_where_the_preset_has_mail_send() {
         let mut p = Profile::new("contoso-x", id, Cloud::Global);
         p.step = Some(before.as_str().to_string());
         let mut o = opened(p);
-        assert_eq!(o.model.screen, Screen::Step(Step::Checks), "{id:?}");
+        assert_eq!(o.model.step(), Some(Step::Checks), "{id:?}");
         // Sinch's Mail.Send is optional and this profile has not chosen it.
         let sends = matches!(id, PresetId::Kundo | PresetId::Elegere | PresetId::Emplifi);
         assert_eq!(o.screen().contains("send test mail"), sends, "{id:?}");
@@ -119,8 +118,8 @@ fn esc_closes_the_prompt_and_keeps_the_typed_text() {
     h.key(KeyCode::Esc);
     assert!(!prompt_open(&h));
     assert_eq!(
-        h.model.screen,
-        Screen::Step(Step::Checks),
+        h.model.step(),
+        Some(Step::Checks),
         "Esc left the prompt, not the step"
     );
     assert!(h.take().is_empty());
@@ -156,7 +155,7 @@ fn enter_runs_the_checks_with_send_for_the_typed_recipient() {
         .find(|m| m.address == "support@contoso.com")
         .expect("must-reach mailbox");
     assert!(support.capabilities.contains(&Capability::Send));
-    let w = h.model.wizard.as_ref().expect("wizard");
+    let w = h.model.wizard().expect("wizard");
     assert!(
         w.checks.caps.contains(&Capability::Send),
         "the table has the column"
@@ -182,7 +181,7 @@ fn enter_runs_the_checks_with_send_for_the_typed_recipient() {
         h.take().as_slice(),
         [Effect::StartChecks { send_to: None, .. }]
     ));
-    let w = h.model.wizard.as_ref().expect("wizard");
+    let w = h.model.wizard().expect("wizard");
     assert!(!w.checks.caps.contains(&Capability::Send));
 }
 
@@ -199,10 +198,13 @@ fn prompt_snapshot() {
         [Effect::StartChecks { run, .. }] => *run,
         other => panic!("{other:?}"),
     };
-    let pass = super::walk::cell(Verdict::Pass, None);
     for row in 0..2 {
         for cap in [Capability::Read, Capability::Write, Capability::Send] {
-            h.reply(Reply::CheckCell(run, row, cap, pass.clone()));
+            h.reply(Reply::CheckCell(
+                run,
+                row,
+                super::walk::cell(cap, Verdict::Pass, None),
+            ));
         }
     }
     h.reply(Reply::ChecksFinished(run, Ok(())));

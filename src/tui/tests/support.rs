@@ -7,7 +7,6 @@ use mailscope::report::{
 };
 
 use super::harness::{Harness, NOW};
-use crate::tui::model::Screen;
 use crate::tui::screens::checks::{Phase, Verdict};
 use crate::tui::step::Step;
 use crate::tui::support::{open_model, readonly::REFUSED};
@@ -134,9 +133,9 @@ fn opened_report(report: &Report) -> Harness {
 #[test]
 fn a_report_opens_on_its_check_table_with_the_customers_verdicts() {
     let mut h = opened_report(&sample_report());
-    assert_eq!(h.model.screen, Screen::Step(Step::Checks));
+    assert_eq!(h.model.step(), Some(Step::Checks));
     assert!(h.model.read_only());
-    let w = h.model.wizard.as_ref().expect("wizard");
+    let w = h.model.wizard().expect("wizard");
     assert_eq!(w.profile.name, "fabrikam-kundo");
     assert_eq!(w.checks.phase, Phase::Finished);
     assert_eq!(w.checks.problems.iter().copied().collect::<Vec<_>>(), [1]);
@@ -170,20 +169,20 @@ fn a_report_opens_on_its_check_table_with_the_customers_verdicts() {
 fn filter_and_moving_between_the_reports_screens_work() {
     let mut h = opened_report(&sample_report());
     h.key(KeyCode::Char('f'));
-    assert_eq!(h.model.wizard.as_ref().expect("w").checks.visible_len(), 1);
+    assert_eq!(h.model.wizard().expect("w").checks.visible_len(), 1);
     h.key(KeyCode::Esc);
-    assert_eq!(h.model.screen, Screen::Step(Step::Permissions));
+    assert_eq!(h.model.step(), Some(Step::Permissions));
     insta::assert_snapshot!("support_open_permissions", h.screen());
     h.key(KeyCode::Esc);
-    assert_eq!(h.model.screen, Screen::Step(Step::Permissions));
+    assert_eq!(h.model.step(), Some(Step::Permissions));
     h.enter();
     h.enter();
-    assert_eq!(h.model.screen, Screen::Step(Step::Summary));
+    assert_eq!(h.model.step(), Some(Step::Summary));
     let screen = h.screen();
     assert!(screen.contains("(never in a report)"), "{screen}");
     insta::assert_snapshot!("support_open_summary", screen);
     h.enter();
-    assert_eq!(h.model.screen, Screen::Step(Step::Summary));
+    assert_eq!(h.model.step(), Some(Step::Summary));
     assert!(
         h.take().is_empty(),
         "moving around must not save or run anything"
@@ -195,7 +194,7 @@ fn filter_and_moving_between_the_reports_screens_work() {
 #[test]
 fn editing_and_running_keys_do_nothing_in_read_only_mode() {
     let mut h = opened_report(&sample_report());
-    let before = format!("{:?}", h.model.wizard.as_ref().expect("w").checks.cells);
+    let before = format!("{:?}", h.model.wizard().expect("w").checks.cells);
     for k in ['r', 'w'] {
         h.key(KeyCode::Char(k));
         assert_eq!(
@@ -208,7 +207,7 @@ fn editing_and_running_keys_do_nothing_in_read_only_mode() {
     h.key(KeyCode::Char('e'));
     h.paste("some text");
     assert!(h.take().is_empty(), "no effect may run");
-    let w = h.model.wizard.as_ref().expect("w");
+    let w = h.model.wizard().expect("w");
     assert!(!w.checks.watch);
     assert_eq!(format!("{:?}", w.checks.cells), before);
     assert!(matches!(
@@ -232,7 +231,7 @@ fn a_report_without_a_check_run_says_so() {
     let mut r = sample_report();
     r.check = None;
     let h = opened_report(&r);
-    let w = h.model.wizard.as_ref().expect("w");
+    let w = h.model.wizard().expect("w");
     assert!(matches!(&w.checks.phase, Phase::Failed(e) if e.contains("no check run")));
 }
 

@@ -31,7 +31,7 @@ fn check_screen_with_10000_rows_draws_fast() {
             } else {
                 Verdict::Pass
             };
-            h.reply(Reply::CheckCell(run, row, cap, cell(v, None)));
+            h.reply(Reply::CheckCell(run, row, cell(cap, v, None)));
         }
     }
     eprintln!("20,000 cell updates: {:?}", fill.elapsed());

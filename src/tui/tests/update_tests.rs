@@ -5,7 +5,7 @@ use mailscope::profile::{Cloud, Expectation, Mailbox, MailboxKind, PresetId, Pro
 
 use super::harness::Harness;
 use crate::tui::effect::Effect;
-use crate::tui::model::{Overlay, Screen};
+use crate::tui::model::Overlay;
 use crate::tui::msg::{ListedProfile, Msg, Reply};
 use crate::tui::screens::{app_reg, credential};
 use crate::tui::step::Step;
@@ -33,9 +33,9 @@ pub fn kundo(step: Option<&str>) -> Profile {
 }
 
 fn field_error(h: &Harness, i: usize) -> Option<String> {
-    let w = h.model.wizard.as_ref()?;
-    let form = match h.model.screen {
-        Screen::Step(Step::AppRegistration) => &w.app.form,
+    let w = h.model.wizard()?;
+    let form = match h.model.step() {
+        Some(Step::AppRegistration) => &w.app.form,
         _ => &w.cred.form,
     };
     form.get(i)?.error.clone()
@@ -44,7 +44,7 @@ fn field_error(h: &Harness, i: usize) -> Option<String> {
 #[test]
 fn resumes_after_the_last_completed_step() {
     let h = opened(kundo(Some("permissions")));
-    assert_eq!(h.model.screen, Screen::Step(Step::Branding));
+    assert_eq!(h.model.step(), Some(Step::Branding));
 }
 
 #[test]
@@ -63,13 +63,9 @@ fn ids_are_validated_as_typed_and_on_continue() {
     h.typed("common");
     assert!(field_error(&h, app_reg::F_TENANT).is_some_and(|e| e.contains("multi-tenant alias")));
     h.enter();
+    assert_eq!(h.model.step(), Some(Step::AppRegistration), "refused");
     assert_eq!(
-        h.model.screen,
-        Screen::Step(Step::AppRegistration),
-        "refused"
-    );
-    assert_eq!(
-        h.model.wizard.as_ref().map(|w| w.app.form.focus),
+        h.model.wizard().map(|w| w.app.form.focus),
         Some(app_reg::F_CLIENT)
     );
     assert!(
@@ -93,7 +89,7 @@ fn the_secret_id_is_refused_as_the_value_and_nothing_is_stored() {
             .iter()
             .all(|e| !matches!(e, Effect::StoreSecret { .. }))
     );
-    assert_eq!(h.model.screen, Screen::Step(Step::Credential));
+    assert_eq!(h.model.step(), Some(Step::Credential));
 }
 
 #[test]
@@ -116,7 +112,7 @@ fn a_keyring_failure_is_shown_at_the_value_and_the_step_stays() {
         run,
         Err("the keyring is locked".into()),
     ));
-    assert_eq!(h.model.screen, Screen::Step(Step::Credential));
+    assert_eq!(h.model.step(), Some(Step::Credential));
     assert!(
         field_error(&h, credential::F_VALUE)
             .is_some_and(|e| e.contains("Not stored: the keyring is locked"))
@@ -131,7 +127,7 @@ fn replies_to_abandoned_runs_are_ignored() {
     h.enter();
     h.take();
     h.reply(Reply::Script(9999, Ok("stale".into())));
-    let w = h.model.wizard.as_ref().expect("wizard");
+    let w = h.model.wizard().expect("wizard");
     assert!(matches!(
         w.scoping.script,
         crate::tui::screens::scoping::ScriptState::Generating(_)
@@ -144,16 +140,16 @@ fn esc_goes_back_without_losing_input() {
     h.key(KeyCode::Down);
     h.typed("half-typed");
     h.key(KeyCode::Esc);
-    assert_eq!(h.model.screen, Screen::Step(Step::AppRegistration));
+    assert_eq!(h.model.step(), Some(Step::AppRegistration));
     for _ in 0..5 {
         h.enter();
     }
-    assert_eq!(h.model.screen, Screen::Step(Step::Credential));
-    let w = h.model.wizard.as_ref().expect("wizard");
+    assert_eq!(h.model.step(), Some(Step::Credential));
+    let w = h.model.wizard().expect("wizard");
     assert_eq!(w.cred.form.value(credential::F_VALUE), "half-typed");
     h.key(KeyCode::Esc);
     h.key(KeyCode::Esc);
-    assert_eq!(h.model.screen, Screen::Start);
+    assert_eq!(h.model.step(), None);
 }
 
 #[test]
@@ -165,7 +161,7 @@ fn ctrl_c_quits_from_anywhere_and_cancels_running_checks() {
         expect: Expectation::Granted,
     });
     let mut h = opened(p);
-    assert_eq!(h.model.screen, Screen::Step(Step::Checks));
+    assert_eq!(h.model.step(), Some(Step::Checks));
     assert!(
         h.take()
             .iter()
@@ -237,12 +233,12 @@ fn watch_mode_rechecks_only_pending_and_failing_cells() {
         Some(Effect::StartChecks { run, .. }) => *run,
         other => panic!("{other:?}"),
     };
-    let ok = super::walk::cell(Verdict::Pass, None);
-    let pending = super::walk::cell(Verdict::Pending, Some("policy-denied"));
-    h.reply(Reply::CheckCell(run, 0, Capability::Read, ok.clone()));
-    h.reply(Reply::CheckCell(run, 0, Capability::Write, ok.clone()));
-    h.reply(Reply::CheckCell(run, 1, Capability::Read, ok));
-    h.reply(Reply::CheckCell(run, 1, Capability::Write, pending));
+    let ok = |cap| super::walk::cell(cap, Verdict::Pass, None);
+    let pending = super::walk::cell(Capability::Write, Verdict::Pending, Some("policy-denied"));
+    h.reply(Reply::CheckCell(run, 0, ok(Capability::Read)));
+    h.reply(Reply::CheckCell(run, 0, ok(Capability::Write)));
+    h.reply(Reply::CheckCell(run, 1, ok(Capability::Read)));
+    h.reply(Reply::CheckCell(run, 1, pending));
     h.reply(Reply::ChecksFinished(run, Ok(())));
     h.key(KeyCode::Char('w'));
     for _ in 0..crate::tui::screens::checks::WATCH_INTERVAL_S {
@@ -258,6 +254,54 @@ fn watch_mode_rechecks_only_pending_and_failing_cells() {
         }
         other => panic!("expected a watch round, got {other:?}"),
     }
+}
+
+/// The wizard's watch follows the library's policy: a failure that needs the admin (a
+/// permission missing) is not asked again, and watch mode ends after the policy's limit.
+#[test]
+fn watch_mode_follows_the_librarys_policy() {
+    use crate::tui::screens::checks::{Capability, Verdict};
+    let mut p = kundo(Some("scoping"));
+    p.mailboxes.push(Mailbox {
+        address: "a@contoso.com".into(),
+        kind: MailboxKind::User,
+        expect: Expectation::Granted,
+    });
+    let mut h = opened(p);
+    let run = match h.take().last() {
+        Some(Effect::StartChecks { run, .. }) => *run,
+        other => panic!("{other:?}"),
+    };
+    let fail = |cap| super::walk::cell(cap, Verdict::Fail, Some("permission-missing"));
+    let pending = super::walk::cell(Capability::Write, Verdict::Pending, Some("policy-denied"));
+    h.reply(Reply::CheckCell(run, 0, fail(Capability::Read)));
+    h.reply(Reply::CheckCell(run, 0, pending));
+    h.reply(Reply::ChecksFinished(run, Ok(())));
+    h.key(KeyCode::Char('w'));
+    h.take();
+    for _ in 0..crate::tui::screens::checks::WATCH_INTERVAL_S {
+        h.msg(Msg::Tick(super::harness::NOW));
+    }
+    match h.take().as_slice() {
+        [
+            Effect::StartChecks {
+                cells: Some(cells), ..
+            },
+        ] => assert_eq!(
+            cells.as_slice(),
+            [(0, Capability::Write)],
+            "the failure waits"
+        ),
+        other => panic!("expected a watch round, got {other:?}"),
+    }
+    let round = h.model.wizard().map(|w| w.checks.phase.clone());
+    if let Some(crate::tui::screens::checks::Phase::Running(r)) = round {
+        h.reply(Reply::ChecksFinished(r, Ok(())));
+    }
+    // Past the policy's limit (2 h 15 min), the next tick ends watch mode.
+    h.msg(Msg::Tick(super::harness::NOW + time::Duration::hours(3)));
+    assert!(h.take().is_empty(), "no round after the limit");
+    assert!(!h.model.wizard().expect("wizard").checks.watch);
 }
 
 #[test]
@@ -293,7 +337,7 @@ fn every_preset_draws_every_step_at_80x24_and_larger() {
             let mut p = Profile::new("contoso-x", id, Cloud::Global);
             p.step = step.prev(&preset).map(|s| s.as_str().to_string());
             let mut h = opened(p);
-            assert_eq!(h.model.screen, Screen::Step(step), "{id:?}");
+            assert_eq!(h.model.step(), Some(step), "{id:?}");
             let screen = h.screen();
             assert!(screen.contains(step.title()), "{id:?} {step:?}:\n{screen}");
             h.resize(120, 40);
@@ -324,29 +368,31 @@ fn the_permissions_step_toggles_optional_permissions() {
     p.preset = PresetId::Sinch;
     p.name = "contoso-sinch".into();
     let mut h = opened(p);
-    assert_eq!(h.model.screen, Screen::Step(Step::Permissions));
+    assert_eq!(h.model.step(), Some(Step::Permissions));
     assert!(words(&h.screen()).contains("(optional: left out; o requests it)"));
     let roles = Reply::TokenSeen(vec!["Mail.ReadWrite".into()]);
     h.reply(roles);
-    assert!(crate::tui::screens::permissions::missing(&h.model).is_empty());
-    h.key(KeyCode::Char('o'));
+    let missing = |h: &Harness| {
+        h.model
+            .wizard()
+            .map(|w| crate::tui::screens::permissions::missing(&w.perms, &w.profile, &w.preset))
+            .unwrap_or_default()
+    };
     let chosen = |h: &Harness| {
         h.model
-            .wizard
-            .as_ref()
+            .wizard()
             .map(|w| w.profile.optional_permissions.clone())
             .unwrap_or_default()
     };
+    assert!(missing(&h).is_empty());
+    h.key(KeyCode::Char('o'));
     assert_eq!(chosen(&h), ["Mail.Send"]);
     let screen = words(&h.screen());
     assert!(
         screen.contains("(optional: requested; o leaves it out)"),
         "{screen}"
     );
-    assert_eq!(
-        crate::tui::screens::permissions::missing(&h.model),
-        ["Mail.Send"]
-    );
+    assert_eq!(missing(&h), ["Mail.Send"]);
     h.key(KeyCode::Char('o'));
     assert!(chosen(&h).is_empty());
     // Presets without optional permissions offer no toggle.
@@ -354,8 +400,7 @@ fn the_permissions_step_toggles_optional_permissions() {
     k.key(KeyCode::Char('o'));
     assert!(
         k.model
-            .wizard
-            .as_ref()
+            .wizard()
             .is_some_and(|w| w.profile.optional_permissions.is_empty())
     );
 }
@@ -367,4 +412,39 @@ fn words(screen: &str) -> String {
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// A certificate task's error goes next to the field it is about, by its kind (not by
+/// matching words in its text).
+#[test]
+fn certificate_errors_land_next_to_their_field() {
+    use crate::tui::msg::CertTaskError;
+    use crate::tui::screens::credential::{F_CER, F_IMPORT, F_PFX_PASSWORD};
+    use mailscope::credential::CredentialError;
+    let mut p = Profile::new("contoso-elegere", PresetId::Elegere, Default::default());
+    p.step = Some("app-registration".into());
+    let cases = [
+        (
+            CertTaskError::Password(CredentialError::PfxPassword),
+            F_PFX_PASSWORD,
+        ),
+        (CertTaskError::CerPath("in use".into()), F_CER),
+        (CertTaskError::Source("no key in it".into()), F_CER),
+    ];
+    for (error, field) in cases {
+        let mut h = opened(p.clone());
+        h.ctrl('g');
+        let run = match h.take().last() {
+            Some(Effect::GenerateCertificate { run, .. }) => *run,
+            other => panic!("{other:?}"),
+        };
+        let text = error.to_string();
+        h.reply(Reply::Certificate(run, Err(error)));
+        let form = &h.model.wizard().expect("wizard").cred.form;
+        assert_eq!(
+            form.get(field).and_then(|f| f.error.as_deref()),
+            Some(text.as_str())
+        );
+        assert!(form.get(F_IMPORT).is_some_and(|f| f.error.is_none()));
+    }
 }

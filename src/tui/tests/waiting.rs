@@ -34,8 +34,7 @@ fn a_silent_server_is_named_with_the_seconds_waited() {
     h.reply(Reply::CheckCell(
         run,
         0,
-        Capability::Read,
-        cell(Verdict::Pass, None),
+        cell(Capability::Read, Verdict::Pass, None),
     ));
     h.msg(Msg::Tick(NOW + time::Duration::seconds(13)));
     assert!(!h.screen().contains("waiting for the"), "{}", h.screen());

@@ -6,10 +6,10 @@ use mailscope::secrets::Secret;
 
 use super::harness::{Harness, NOW};
 use crate::tui::effect::Effect;
-use crate::tui::model::Screen;
 use crate::tui::msg::Reply;
 use crate::tui::screens::checks::{Capability, CellResult, Verdict};
 use crate::tui::step::Step;
+use mailscope::graph::Cause;
 
 fn saved(fx: &[Effect]) -> Option<Profile> {
     fx.iter().rev().find_map(|e| match e {
@@ -19,7 +19,7 @@ fn saved(fx: &[Effect]) -> Option<Profile> {
 }
 
 /// The recorded run matching the replies the walk sends.
-fn recorded_run() -> mailscope::graph::CheckReport {
+fn recorded_run() -> mailscope::graph::CheckRun {
     let cell = |mailbox: &str, cap: &str, expected: &str, status: u16, verdict: &str| {
         let denied = status == 403;
         serde_json::json!({
@@ -31,41 +31,40 @@ fn recorded_run() -> mailscope::graph::CheckReport {
             "timestamp": "2026-11-22T10:00:05Z", "attempts": 1
         })
     };
-    serde_json::from_value(serde_json::json!({
-        "profile": "contoso-kundo",
-        "started_at": "2026-11-22T10:00:00Z", "finished_at": "2026-11-22T10:00:06Z",
-        "elapsed_ms": 6000,
-        "token": {"ok": true, "credential": "secret", "authority": "https://login.example",
-                  "graph": "https://graph.example"},
-        "counts": {"pass": 4, "fail": 0, "pending": 2, "error": 0, "not_checked": 0},
-        "cells": [
+    super::harness::recorded_run(
+        "contoso-kundo",
+        serde_json::json!([
             cell("support@contoso.com", "read", "granted", 200, "pass"),
             cell("support@contoso.com", "write", "granted", 201, "pass"),
             cell("agent1@contoso.com", "read", "granted", 403, "pending"),
             cell("agent1@contoso.com", "write", "granted", 403, "pending"),
             cell("ceo@contoso.com", "read", "denied", 403, "pass"),
             cell("ceo@contoso.com", "write", "denied", 403, "pass"),
-        ],
-        "cancelled": false, "deadline_reached": false
-    }))
-    .expect("a check report")
+        ]),
+    )
 }
 
-pub fn cell(verdict: Verdict, cause: Option<&str>) -> CellResult {
-    CellResult {
+/// A finished cell as the engine reports it (the table places it in the reply's row): 200
+/// when it passes, else 403 with `cause` when it names a known cause.
+pub fn cell(capability: Capability, verdict: Verdict, cause: Option<&str>) -> Box<CellResult> {
+    Box::new(CellResult {
+        mailbox: String::new(),
+        capability,
+        expected: Expectation::Granted,
+        status: Some(if verdict == Verdict::Pass { 200 } else { 403 }),
         verdict,
-        observed: if verdict == Verdict::Pass {
-            "granted".into()
-        } else {
-            "denied".into()
-        },
-        cause: cause.map(str::to_string),
+        cause: cause.and_then(|c| Cause::ALL.into_iter().find(|x| x.as_str() == c)),
         summary: cause
             .map(|c| format!("Summary for {c}."))
             .unwrap_or_default(),
-        fix: cause.map(|c| format!("Fix for {c}.")).unwrap_or_default(),
+        fix: cause.map(|c| format!("Fix for {c}.")),
+        error_code: None,
         request_id: cause.map(|_| "0f1e2d3c-aaaa-4bbb-8ccc-000000000001".to_string()),
-    }
+        service_timestamp: None,
+        timestamp: NOW,
+        recheck_after: None,
+        attempts: 1,
+    })
 }
 
 #[test]
@@ -78,7 +77,7 @@ fn the_whole_wizard_from_nothing_to_the_summary() {
     h.ctrl('u');
     h.typed("contoso-kundo");
     h.enter();
-    assert_eq!(h.model.screen, Screen::Step(Step::AppRegistration));
+    assert_eq!(h.model.step(), Some(Step::AppRegistration));
     let p = saved(&h.take()).expect("new profile saved at once");
     assert_eq!(p.name, "contoso-kundo");
     assert_eq!(p.step, None);
@@ -90,7 +89,7 @@ fn the_whole_wizard_from_nothing_to_the_summary() {
     h.enter();
     h.typed("contoso.onmicrosoft.com");
     h.enter();
-    assert_eq!(h.model.screen, Screen::Step(Step::Credential));
+    assert_eq!(h.model.step(), Some(Step::Credential));
     let fx = h.take();
     let p = saved(&fx).expect("saved after the step");
     assert_eq!(p.step.as_deref(), Some("app-registration"));
@@ -132,7 +131,7 @@ fn the_whole_wizard_from_nothing_to_the_summary() {
         "secret never on screen"
     );
     h.reply(Reply::SecretStored(store.0, Ok("in-memory store".into())));
-    assert_eq!(h.model.screen, Screen::Step(Step::Permissions));
+    assert_eq!(h.model.step(), Some(Step::Permissions));
     let p = saved(&h.take()).expect("saved");
     let cred = p.credential.expect("credential recorded");
     assert_eq!(
@@ -154,21 +153,21 @@ fn the_whole_wizard_from_nothing_to_the_summary() {
     assert!(h.screen().contains("Missing: Mail.ReadWrite"));
     h.enter();
     // Branding: skip.
-    assert_eq!(h.model.screen, Screen::Step(Step::Branding));
+    assert_eq!(h.model.step(), Some(Step::Branding));
     h.key(KeyCode::Char('s'));
-    assert_eq!(h.model.screen, Screen::Step(Step::Mailboxes));
+    assert_eq!(h.model.step(), Some(Step::Mailboxes));
 
     // Mailboxes: paste three at once.
     h.key(KeyCode::Char('a'));
     h.paste("support@contoso.com shared\nagent1@contoso.com\nCEO@contoso.com denied\n");
-    let mbs = &h.model.wizard.as_ref().expect("wizard").profile.mailboxes;
+    let mbs = &h.model.wizard().expect("wizard").profile.mailboxes;
     assert_eq!(mbs.len(), 3);
     assert_eq!(mbs[0].kind, MailboxKind::Shared);
     assert_eq!(mbs[2].address, "ceo@contoso.com");
     assert_eq!(mbs[2].expect, Expectation::Denied);
     h.take();
     h.enter();
-    assert_eq!(h.model.screen, Screen::Step(Step::Scoping));
+    assert_eq!(h.model.step(), Some(Step::Scoping));
     let run = h
         .take()
         .iter()
@@ -203,7 +202,7 @@ fn the_whole_wizard_from_nothing_to_the_summary() {
     let p = saved(&h.take()).expect("changed_at saved");
     assert_eq!(p.scope.and_then(|s| s.changed_at), Some(NOW));
     h.enter();
-    assert_eq!(h.model.screen, Screen::Step(Step::Checks));
+    assert_eq!(h.model.step(), Some(Step::Checks));
     let run = h
         .take()
         .iter()
@@ -220,8 +219,7 @@ fn the_whole_wizard_from_nothing_to_the_summary() {
     h.reply(Reply::CheckCell(
         run + 100,
         0,
-        Capability::Read,
-        cell(Verdict::Fail, Some("stale")),
+        cell(Capability::Read, Verdict::Fail, Some("stale")),
     ));
     for (row, cap, v, cause) in [
         (0, Capability::Read, Verdict::Pass, None),
@@ -236,12 +234,12 @@ fn the_whole_wizard_from_nothing_to_the_summary() {
         (2, Capability::Read, Verdict::Pass, None),
         (2, Capability::Write, Verdict::Pass, None),
     ] {
-        h.reply(Reply::CheckCell(run, row, cap, cell(v, cause)));
+        h.reply(Reply::CheckCell(run, row, cell(cap, v, cause)));
     }
     // The engine's run as recorded beside the profile: what the export is built from.
     h.reply(Reply::RunRecorded(Box::new(recorded_run())));
     h.reply(Reply::ChecksFinished(run, Ok(())));
-    let checks = &h.model.wizard.as_ref().expect("wizard").checks;
+    let checks = &h.model.wizard().expect("wizard").checks;
     assert_eq!(checks.done, 6);
     assert_eq!(checks.problems.iter().copied().collect::<Vec<_>>(), [1]);
     h.key(KeyCode::Char('f'));
@@ -249,7 +247,7 @@ fn the_whole_wizard_from_nothing_to_the_summary() {
     assert!(screen.contains("agent1@contoso.com") && !screen.contains("support@contoso.com"));
     assert!(screen.contains("Fix for policy-denied."));
     h.enter();
-    assert_eq!(h.model.screen, Screen::Step(Step::Summary));
+    assert_eq!(h.model.step(), Some(Step::Summary));
 
     // Summary: copy the client ID; the secret only on request.
     h.key(KeyCode::Char('c'));

@@ -9,7 +9,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph, Wrap};
 
 use crate::tui::model::{Model, Wizard};
-use crate::tui::screens::checks::{Capability, Phase, Verdict, verdict_label};
+use crate::tui::screens::checks::{
+    Capability, CellResult, NOT_RESTRICTED, Phase, Verdict, verdict_label,
+};
 use crate::tui::screens::send_prompt;
 use crate::tui::theme::Theme;
 
@@ -187,23 +189,18 @@ fn detail_lines(model: &Model, w: &Wizard) -> Vec<Line<'static>> {
                         .get(row)
                         .map_or("", |m| m.address.as_str()),
                     cap.as_str(),
-                    c.observed
+                    observed(c.status)
                 )),
                 Span::styled(verdict_label(c.verdict), verdict_style(c.verdict, t)),
-                Span::raw(
-                    c.cause
-                        .as_ref()
-                        .map(|x| format!(" ({x})"))
-                        .unwrap_or_default(),
-                ),
+                Span::raw(cause_code(c).map(|x| format!(" ({x})")).unwrap_or_default()),
             ])];
             if !c.summary.is_empty() {
                 l.push(Line::from(c.summary.clone()));
             }
-            if !c.fix.is_empty() {
+            if let Some(fix) = c.fix.as_ref().filter(|f| !f.is_empty()) {
                 l.push(Line::from(vec![
                     Span::styled("Fix: ", t.title()),
-                    Span::raw(c.fix.clone()),
+                    Span::raw(fix.clone()),
                 ]));
             }
             if let Some(id) = &c.request_id {
@@ -214,6 +211,25 @@ fn detail_lines(model: &Model, w: &Wizard) -> Vec<Line<'static>> {
             }
             l
         }
+    }
+}
+
+/// What Graph answered, as the detail pane writes it.
+pub fn observed(status: Option<u16>) -> String {
+    match status {
+        Some(s) if (200..300).contains(&s) => format!("{s} (granted)"),
+        Some(s) => s.to_string(),
+        None => "no answer".to_string(),
+    }
+}
+
+/// The cause code the detail pane names, as the report names it: Microsoft's, or
+/// `not-restricted` when the app reached a mailbox it must not (no Microsoft error then).
+pub fn cause_code(c: &CellResult) -> Option<&'static str> {
+    match (c.cause, c.verdict) {
+        (Some(cause), _) => Some(cause.as_str()),
+        (None, Verdict::Fail | Verdict::Pending) => Some(NOT_RESTRICTED),
+        (None, _) => None,
     }
 }
 

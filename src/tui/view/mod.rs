@@ -11,7 +11,7 @@
 
 mod app_reg;
 mod branding;
-mod checks;
+pub(crate) mod checks;
 mod credential;
 pub mod form;
 mod help;
@@ -27,10 +27,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::keys::{Binding, FocusKind};
+use super::binding::{Binding, FocusKind};
 use super::model::{MIN_HEIGHT, MIN_WIDTH, Model, Overlay, Screen, Source, Status};
-use super::screens;
 use super::step::Step;
+use super::{route, screens};
 
 pub fn draw(frame: &mut Frame, model: &Model) {
     let area = frame.area();
@@ -55,22 +55,18 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         frame.render_widget(Paragraph::new(text).style(model.theme.banner()), demo);
     }
     let body = body.inner(ratatui::layout::Margin::new(1, 0));
-    match model.screen {
+    match &model.screen {
         Screen::Start => start::draw(frame, body, model),
-        Screen::Step(step) => {
-            if let Some(w) = &model.wizard {
-                match step {
-                    Step::AppRegistration => app_reg::draw(frame, body, model, w),
-                    Step::Credential => credential::draw(frame, body, model, w),
-                    Step::Permissions => permissions::draw(frame, body, model, w),
-                    Step::Branding => branding::draw(frame, body, model, w),
-                    Step::Mailboxes => mailboxes::draw(frame, body, model, w),
-                    Step::Scoping => scoping::draw(frame, body, model, w),
-                    Step::Checks => checks::draw(frame, body, model, w),
-                    Step::Summary => summary::draw(frame, body, model, w),
-                }
-            }
-        }
+        Screen::Wizard { step, wizard: w } => match step {
+            Step::AppRegistration => app_reg::draw(frame, body, model, w),
+            Step::Credential => credential::draw(frame, body, model, w),
+            Step::Permissions => permissions::draw(frame, body, model, w),
+            Step::Branding => branding::draw(frame, body, model, w),
+            Step::Mailboxes => mailboxes::draw(frame, body, model, w),
+            Step::Scoping => scoping::draw(frame, body, model, w),
+            Step::Checks => checks::draw(frame, body, model, w),
+            Step::Summary => summary::draw(frame, body, model, w),
+        },
     }
     draw_status(frame, status, model);
     frame.render_widget(Paragraph::new(footer_text), footer);
@@ -120,13 +116,13 @@ fn draw_header(frame: &mut Frame, area: Rect, model: &Model) {
     let t = &model.theme;
     let mut left = vec![Span::styled(" mailscope", t.title())];
     let mut right = String::new();
-    if let (Some(w), Screen::Step(step)) = (&model.wizard, model.screen) {
+    if let Screen::Wizard { step, wizard: w } = &model.screen {
         left.push(Span::raw(format!(
             " · {} · {}",
             w.profile.name, w.preset.product
         )));
         let seq = Step::sequence(&w.preset);
-        let n = seq.iter().position(|s| *s == step).map_or(0, |i| i + 1);
+        let n = seq.iter().position(|s| s == step).map_or(0, |i| i + 1);
         right = format!("  Step {n} of {} · {} ", seq.len(), step.title());
     } else {
         left.push(Span::raw(" · Microsoft 365 mail app onboarding"));
@@ -154,11 +150,11 @@ fn draw_status(frame: &mut Frame, area: Rect, model: &Model) {
 /// The keys shown in the footer: the screen's own, then the common ones that apply.
 pub fn footer_keys(model: &Model) -> Vec<(&'static str, &'static str)> {
     let mut keys: Vec<(&'static str, &'static str)> = Vec::new();
-    let focus = screens::focus_kind(model);
+    let focus = route::focus_kind(model);
     keys.push(("Enter", enter_hint(model)));
     let read_only = model.read_only();
     keys.extend(
-        screens::bindings(model)
+        route::bindings(model)
             .iter()
             .filter(|b| b.keys != "Del")
             .filter(|b| !read_only || super::support::readonly::allowed(b.action))
@@ -181,33 +177,24 @@ fn enter_hint(model: &Model) -> &'static str {
     if model.read_only() {
         return "next screen";
     }
-    match model.screen {
-        Screen::Start => match model.start.mode {
+    let Screen::Wizard { step, wizard: w } = &model.screen else {
+        return match model.start.mode {
             screens::start::StartMode::List => "open",
             screens::start::StartMode::New => "next/create",
+        };
+    };
+    match step {
+        Step::Mailboxes => match w.mailboxes.mode {
+            MbMode::Add => "add",
+            MbMode::Import => "import",
+            MbMode::List => "continue",
         },
-        Screen::Step(Step::Mailboxes) => match model.wizard.as_ref().map(|w| w.mailboxes.mode) {
-            Some(MbMode::Add) => "add",
-            Some(MbMode::Import) => "import",
-            _ => "continue",
-        },
-        Screen::Step(Step::Checks) if screens::checks::prompting(model) => "send and re-run",
-        Screen::Step(Step::Summary) => {
-            match model.wizard.as_ref().map(|w| w.summary.merge.is_some()) {
-                Some(true) => "write",
-                _ => "finish",
-            }
-        }
-        Screen::Step(Step::Scoping)
-            if model
-                .wizard
-                .as_ref()
-                .is_some_and(|w| w.scoping.pane == screens::scoping::Pane::Fields) =>
-        {
-            "next"
-        }
-        Screen::Step(Step::AppRegistration | Step::Credential) => "next",
-        Screen::Step(_) => "continue",
+        Step::Checks if screens::checks::prompting(&w.checks) => "send and re-run",
+        Step::Summary if w.summary.merge.is_some() => "write",
+        Step::Summary => "finish",
+        Step::Scoping if w.scoping.pane == screens::scoping::Pane::Fields => "next",
+        Step::AppRegistration | Step::Credential => "next",
+        _ => "continue",
     }
 }
 

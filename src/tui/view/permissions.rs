@@ -99,7 +99,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
         Verification::Running(_) => vec![Line::from("Getting a token…")],
         Verification::Failed(e) => vec![Line::from(Span::styled(format!("✗ {e}"), t.error()))],
         Verification::Roles(roles) => {
-            let lack = missing(model);
+            let lack = missing(&w.perms, &w.profile, &w.preset);
             let carried = if roles.is_empty() {
                 "none (no roles claim)".to_string()
             } else {

@@ -19,7 +19,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
         ]),
         Line::default(),
     ];
-    for (i, r) in rows(w).iter().enumerate() {
+    for (i, r) in rows(&w.summary, &w.profile, &w.preset).iter().enumerate() {
         let marker = if i == w.summary.selected {
             "▸ "
         } else {
@@ -64,7 +64,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
         ))),
         Phase::Idle | Phase::Running(_) => {}
     }
-    let entry = integrations_entry(w);
+    let entry = integrations_entry(&w.summary, &w.profile, &w.preset);
     let entry_h = entry.as_ref().map_or(0, |e| e.lines().count() as u16 + 1);
     let [top, bottom] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(entry_h)]).areas(area);

@@ -14,8 +14,8 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::effect::Effect;
-use super::integrations;
 use super::msg::{ListedProfile, Msg, Reply};
+use super::tasks;
 
 /// How long quitting waits for running checks to clean up (drafts are deleted on cancel).
 const CLEANUP_WAIT: Duration = Duration::from_secs(10);
@@ -130,7 +130,7 @@ impl Runner {
                 self.blocking(move || {
                     Reply::Certificate(
                         run,
-                        integrations::generate_certificate(&profile, &cer_path, s.as_ref()),
+                        tasks::generate_certificate(&profile, &cer_path, s.as_ref()),
                     )
                 });
             }
@@ -143,7 +143,7 @@ impl Runner {
             } => {
                 let s = self.secrets.clone();
                 self.blocking(move || {
-                    let r = integrations::import_certificate(
+                    let r = tasks::import_certificate(
                         &profile,
                         &path,
                         &password,
@@ -156,12 +156,12 @@ impl Runner {
             Effect::VerifyToken { run, profile } => {
                 let (tx, s) = (self.tx.clone(), self.secrets.clone());
                 tokio::spawn(async move {
-                    let r = integrations::verify_token(profile, s).await;
+                    let r = tasks::verify_token(profile, s).await;
                     let _ = tx.send(Msg::Reply(Reply::Verified(run, r)));
                 });
             }
             Effect::GenerateScript { run, profile } => {
-                self.blocking(move || Reply::Script(run, integrations::scoping_script(&profile)));
+                self.blocking(move || Reply::Script(run, tasks::scoping_script(&profile)));
             }
             Effect::ReadFile { run, path } => self.blocking(move || {
                 Reply::FileRead(
@@ -220,9 +220,9 @@ impl Runner {
             } => {
                 self.cancel_checks();
                 let (cancel_tx, cancel_rx) = watch::channel(false);
-                let task = tokio::spawn(integrations::run_checks(
+                let task = tokio::spawn(tasks::run_checks(
                     run,
-                    integrations::CheckRun {
+                    tasks::ChecksRequest {
                         profile,
                         cells,
                         send_to,
@@ -281,7 +281,7 @@ impl Runner {
 fn last_check(
     store: &ProfileStore,
     name: &str,
-) -> (Option<Box<mailscope::graph::CheckReport>>, Option<String>) {
+) -> (Option<Box<mailscope::graph::CheckRun>>, Option<String>) {
     match mailscope::last_check::load(store, name) {
         Ok(Some(r)) => (Some(Box::new(r.clone())), last_check_line(&r)),
         Ok(None) => (None, None),
@@ -289,7 +289,7 @@ fn last_check(
     }
 }
 
-fn last_check_line(r: &mailscope::graph::CheckReport) -> Option<String> {
+fn last_check_line(r: &mailscope::graph::CheckRun) -> Option<String> {
     let t = r.finished_at;
     let c = r.counts;
     Some(format!(

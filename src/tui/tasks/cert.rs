@@ -10,7 +10,7 @@ use mailscope::secrets::{Secret, SecretStore};
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
-use crate::tui::msg::CertInfo;
+use crate::tui::msg::{CertInfo, CertTaskError};
 
 /// The facts shown for a certificate the admin now holds.
 fn cert_info(cert: &credential::PublicCertificate, cer_path: &Path) -> CertInfo {
@@ -31,19 +31,18 @@ fn keep(
     cert: &credential::CertificateWithKey,
     cer_path: &Path,
     secrets: &dyn SecretStore,
-) -> Result<CertInfo, String> {
+) -> Result<CertInfo, CertTaskError> {
     if cer_path.as_os_str().is_empty() {
-        return Err("Enter where to write the public .cer file.".into());
+        return Err(CertTaskError::CerPath(
+            "Enter where to write the public .cer file.".into(),
+        ));
     }
     if cer_path.exists() {
-        return Err(
-            credential::CredentialError::FileExists(cer_path.display().to_string()).to_string(),
-        );
+        return Err(credential::CredentialError::FileExists(cer_path.display().to_string()).into());
     }
-    credential::store_private_key(secrets, profile, &cert.private_key)
-        .map_err(|e| e.to_string())?;
+    credential::store_private_key(secrets, profile, &cert.private_key)?;
     credential::write_public_certificate(cer_path, &cert.certificate.der, false)
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| CertTaskError::CerPath(e.to_string()))?;
     Ok(cert_info(&cert.certificate, cer_path))
 }
 
@@ -52,14 +51,14 @@ pub fn generate_certificate(
     profile: &Profile,
     cer_path: &Path,
     secrets: &dyn SecretStore,
-) -> Result<CertInfo, String> {
-    let preset = preset::preset(profile.preset).map_err(|e| e.to_string())?;
+) -> Result<CertInfo, CertTaskError> {
+    let preset =
+        preset::preset(profile.preset).map_err(|e| CertTaskError::Source(e.to_string()))?;
     let name = profile.app_name.clone().unwrap_or(preset.default_app_name);
     let months = preset
         .secret_lifetime_months
         .clamp(1, credential::MAX_VALID_MONTHS);
-    let cert = credential::generate(&name, months, OffsetDateTime::now_utc())
-        .map_err(|e| e.to_string())?;
+    let cert = credential::generate(&name, months, OffsetDateTime::now_utc())?;
     keep(profile, &cert, cer_path, secrets)
 }
 
@@ -70,16 +69,15 @@ pub fn import_certificate(
     password: &Secret,
     cer_path: &Path,
     secrets: &dyn SecretStore,
-) -> Result<CertInfo, String> {
+) -> Result<CertInfo, CertTaskError> {
     let bytes = Zeroizing::new(
         mailscope::fsutil::read_regular(path, mailscope::fsutil::MAX_CREDENTIAL_BYTES)
-            .map_err(|e| format!("{}: {e}", path.display()))?,
+            .map_err(|e| CertTaskError::Source(format!("{}: {e}", path.display())))?,
     );
     let today = OffsetDateTime::now_utc().date();
     let cert = match credential::inspect_file(&bytes) {
         credential::CertFileKind::Pfx => credential::import_pfx(&bytes, password, today),
         _ => credential::import_pem(&bytes, today),
-    }
-    .map_err(|e| e.to_string())?;
+    }?;
     keep(profile, &cert, cer_path, secrets)
 }

@@ -5,7 +5,7 @@ mod cert;
 pub(crate) mod checks;
 
 pub use cert::{generate_certificate, import_certificate};
-pub use checks::{CheckRun, run_checks, verify_token};
+pub use checks::{ChecksRequest, run_checks, verify_token};
 
 use mailscope::powershell;
 use mailscope::preset;

@@ -12,7 +12,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::watch;
 
 use crate::tui::msg::{Msg, Reply, RunId};
-use crate::tui::screens::checks::{Capability, CellResult};
+use crate::tui::screens::checks::Capability;
 
 /// A diagnosis in one line: cause, what happened, what to do, and the request id.
 fn describe(d: &graph::Diagnosis) -> String {
@@ -50,31 +50,10 @@ pub async fn verify_token(
     }
 }
 
-/// What Graph answered, as the detail pane writes it.
-pub fn observed(status: Option<u16>) -> String {
-    match status {
-        Some(s) if (200..300).contains(&s) => format!("{s} (granted)"),
-        Some(s) => s.to_string(),
-        None => "no answer".to_string(),
-    }
-}
-
-/// One engine result as the table shows it.
-fn cell(c: &graph::CellResult) -> CellResult {
-    CellResult {
-        verdict: c.verdict,
-        observed: observed(c.status),
-        cause: c.cause.map(|x| x.as_str().to_string()),
-        summary: c.summary.clone(),
-        fix: c.fix.clone().unwrap_or_default(),
-        request_id: c.request_id.clone(),
-    }
-}
-
 /// What one run checks: the profile, optionally only some (row, capability) cells, and the
 /// recipient of the send check when the admin opted in.
 #[derive(Debug)]
-pub struct CheckRun {
+pub struct ChecksRequest {
     pub profile: Profile,
     pub cells: Option<Vec<(usize, Capability)>>,
     pub send_to: Option<String>,
@@ -84,13 +63,13 @@ pub struct CheckRun {
 /// engine deletes its drafts before it returns, cancelled or not.
 pub async fn run_checks(
     run: RunId,
-    what: CheckRun,
+    what: ChecksRequest,
     secrets: Arc<dyn SecretStore>,
     profiles: ProfileStore,
     tx: UnboundedSender<Msg>,
     mut cancel: watch::Receiver<bool>,
 ) {
-    let CheckRun {
+    let ChecksRequest {
         profile,
         cells,
         send_to,
@@ -148,7 +127,7 @@ pub async fn run_checks(
         }
         graph::CheckEvent::Cell(c) => {
             if let Some(row) = rows.get(&c.mailbox) {
-                send(Reply::CheckCell(run, *row, c.capability, cell(&c)));
+                send(Reply::CheckCell(run, *row, c));
             }
         }
         _ => {}
@@ -190,7 +169,7 @@ pub async fn run_checks(
 }
 
 /// Tells the screen the run is over: fine, or why no token could be had.
-fn finish(run: RunId, report: &graph::CheckReport, send: &dyn Fn(Reply)) {
+fn finish(run: RunId, report: &graph::CheckRun, send: &dyn Fn(Reply)) {
     let outcome = match (&report.token.diagnosis, report.token.ok) {
         (_, true) => Ok(()),
         (Some(d), false) => Err(describe(d)),

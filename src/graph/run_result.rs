@@ -92,7 +92,7 @@ pub struct LeftoverDraft {
 
 /// One check run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CheckReport {
+pub struct CheckRun {
     pub profile: String,
     #[serde(with = "time::serde::rfc3339")]
     pub started_at: OffsetDateTime,
@@ -110,7 +110,7 @@ pub struct CheckReport {
     pub drafts_left: Vec<LeftoverDraft>,
 }
 
-impl CheckReport {
+impl CheckRun {
     /// Recounts the verdicts from the cells (`not_checked` is kept).
     pub fn recount(&mut self) {
         let not_checked = self.counts.not_checked;
@@ -162,7 +162,7 @@ impl CheckReport {
     }
 
     /// Replaces cells with newer results for the same mailbox and capability.
-    pub fn merge(&mut self, newer: CheckReport) {
+    pub fn merge(&mut self, newer: CheckRun) {
         for cell in newer.cells {
             match self
                 .cells
