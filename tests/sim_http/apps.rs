@@ -484,3 +484,57 @@ async fn roles_and_scopes_decide_and_the_policy_caps_secrets() {
     );
     assert_ne!(v["appOwnerOrganizationId"], TENANT);
 }
+
+/// The admin signs in through the sim's own device code flow (auto-approved) and the delegated
+/// token it gets manages apps: the sign-in and app management share one tenant model.
+#[tokio::test]
+async fn a_signed_in_admin_creates_an_app_and_grants_a_graph_role() {
+    let admins = include_str!("../data/signin-admins.toml");
+    let top = "auto_approve = \"admin@contoso.com\"\ndevice_code_interval_s = 0";
+    let s = sim(top, admins).await;
+    let scope = format!(
+        "{g}/Application.ReadWrite.All {g}/AppRoleAssignment.ReadWrite.All offline_access",
+        g = s.h.graph
+    );
+    let url = format!("{}/{TENANT}/oauth2/v2.0/devicecode", s.h.authority);
+    let client = mailscope::sim::GRAPH_CLI_TOOLS;
+    let form = [("client_id", client), ("scope", scope.as_str())];
+    let d: Value =
+        s.c.post(url)
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    let grant = "urn:ietf:params:oauth:grant-type:device_code";
+    let code = d["device_code"].as_str().unwrap();
+    let form = [
+        ("client_id", client),
+        ("grant_type", grant),
+        ("device_code", code),
+    ];
+    let (st, tok) = s.token_raw(TENANT, &form).await;
+    assert_eq!(st, 200, "{tok}");
+    let t = tok["access_token"].as_str().unwrap();
+
+    let (st, app) = post(&s, t, "/applications", json!({"displayName": "Signed in"})).await;
+    assert_eq!(st, 201, "an Application Administrator creates apps: {app}");
+    let app_id = app["appId"].as_str().unwrap();
+    let (st, sp) = post(&s, t, "/servicePrincipals", json!({"appId": app_id})).await;
+    assert_eq!(st, 201, "{sp}");
+    let (_, graph) = s.get(t, &graph_sp_path()).await;
+    let path = format!(
+        "/servicePrincipals/{}/appRoleAssignedTo",
+        graph["id"].as_str().unwrap()
+    );
+    let body = json!({"principalId": sp["id"], "resourceId": graph["id"], "appRoleId": MAIL_SEND});
+    let (st, a) = post(&s, t, &path, body).await;
+    assert_eq!(
+        st, 201,
+        "a Privileged Role Administrator grants Graph roles: {a}"
+    );
+    let (st, _) = s.get(t, "/policies/defaultAppManagementPolicy").await;
+    assert_eq!(st, 403, "Policy.Read.All was not asked for");
+}
