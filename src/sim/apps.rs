@@ -230,6 +230,14 @@ impl Registry {
             assignments: Vec::new(),
             grants: Vec::new(),
         };
+        r.sps.push(ServicePrincipal {
+            id: derived_id("sp-exchange", &s.tenant_id),
+            app_id: graph_catalog::EXCHANGE_APP_ID.to_string(),
+            display_name: "Office 365 Exchange Online".into(),
+            created_s: f64::NEG_INFINITY,
+            enabled: true,
+            home_tenant: graph_catalog::MICROSOFT_TENANT.into(),
+        });
         for a in &s.apps {
             r.apps.push(Application {
                 id: derived_id("application", &a.client_id),

@@ -88,7 +88,7 @@ pub(crate) fn service_principal(sp: &ServicePrincipal, tenant_id: &str) -> Value
         "servicePrincipalType": "Application",
         "signInAudience": if sp.home_tenant == tenant_id { "AzureADMyOrg" } else { "AzureADMultipleOrgs" },
         "tags": [],
-        "appRoles": if graph { graph_catalog::app_roles_json() } else { json!([]) },
+        "appRoles": graph_catalog::app_roles_json(&sp.app_id),
         "oauth2PermissionScopes": if graph { graph_catalog::scopes_json() } else { json!([]) },
     })
 }

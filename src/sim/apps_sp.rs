@@ -223,7 +223,10 @@ fn assign(
     let Some(principal_sp) = principal_sp else {
         return Err(not_valid_reference());
     };
-    if !graph || graph_catalog::role_value(&role).is_none() {
+    if !graph_catalog::roles_of(&res.app_id)
+        .iter()
+        .any(|(_, id, _)| *id == role)
+    {
         // [U] text: the role is not one the resource publishes.
         return Err(bad_request(format!(
             "Permission being assigned was not found on application '{}'.",

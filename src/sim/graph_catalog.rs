@@ -1,10 +1,32 @@
-//! Microsoft Graph's own service principal: its app roles and delegated scopes with their real,
-//! global ids (admin-wire-behaviour §2b; Microsoft Graph permissions reference).
+//! First-party service principals every tenant has: Microsoft Graph (its app roles and delegated
+//! scopes) and Office 365 Exchange Online (Exchange.ManageAsApp), with their real, global ids
+//! (admin-wire-behaviour §2b; Microsoft Graph permissions reference).
 
 use serde_json::{Value, json};
 
 /// Microsoft Graph's application id.
 pub(crate) const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
+
+/// Office 365 Exchange Online's application id.
+pub(crate) const EXCHANGE_APP_ID: &str = "00000002-0000-0ff1-ce00-000000000000";
+
+/// Exchange Online's app role for app-only Exchange PowerShell / admin API.
+pub(crate) const EXCHANGE_ROLES: &[(&str, &str, &str)] = &[(
+    "Exchange.ManageAsApp",
+    "dc50a0fb-09a3-484d-be87-e023b12c6440",
+    "Manage Exchange As Application",
+)];
+
+/// The app roles a first-party resource publishes (empty for others).
+pub(crate) fn roles_of(app_id: &str) -> &'static [(&'static str, &'static str, &'static str)] {
+    if app_id.eq_ignore_ascii_case(GRAPH_APP_ID) {
+        APP_ROLES
+    } else if app_id.eq_ignore_ascii_case(EXCHANGE_APP_ID) {
+        EXCHANGE_ROLES
+    } else {
+        &[]
+    }
+}
 
 /// Microsoft's own tenant, the owner of first-party service principals.
 pub(crate) const MICROSOFT_TENANT: &str = "f8cdef31-a31e-4b4a-93e4-5f571e91255a";
@@ -144,9 +166,9 @@ pub(crate) fn role_id(value: &str) -> Option<&'static str> {
         .map(|(_, id, _)| *id)
 }
 
-/// `appRoles` of Graph's service principal.
-pub(crate) fn app_roles_json() -> Value {
-    let roles: Vec<Value> = APP_ROLES
+/// `appRoles` of a first-party service principal.
+pub(crate) fn app_roles_json(app_id: &str) -> Value {
+    let roles: Vec<Value> = roles_of(app_id)
         .iter()
         .map(|(value, id, name)| {
             json!({

@@ -428,6 +428,35 @@ async fn roles_and_scopes_decide_and_the_policy_caps_secrets() {
     assert_eq!(st, 403);
     denied(&b);
     assert_eq!(post(&s, &pra, &path, body).await.0, 201);
+    // Exchange.ManageAsApp is not a Graph role: an Application Administrator may grant it.
+    let exo_path = "/servicePrincipals(appId='00000002-0000-0ff1-ce00-000000000000')";
+    let (_, exo) = s.get(&app_admin, exo_path).await;
+    assert_eq!(exo["appRoles"][0]["value"], "Exchange.ManageAsApp");
+    let manage = "dc50a0fb-09a3-484d-be87-e023b12c6440";
+    let body = json!({"principalId": nr["id"], "resourceId": exo["id"], "appRoleId": manage});
+    let (st, a) = post(
+        &s,
+        &app_admin,
+        &format!("{exo_path}/appRoleAssignedTo"),
+        body,
+    )
+    .await;
+    assert_eq!(st, 201, "{a}");
+    let body = json!({"principalId": nr["id"], "resourceId": exo["id"], "appRoleId": MAIL_SEND});
+    let (st, _) = post(
+        &s,
+        &app_admin,
+        &format!("{exo_path}/appRoleAssignedTo"),
+        body,
+    )
+    .await;
+    assert_eq!(st, 400, "Mail.Send is not an Exchange Online role");
+    let graph_roles = claims(&s.token(NOROLES, "s2").await)["roles"].clone();
+    assert_eq!(
+        graph_roles,
+        json!(["Mail.Send"]),
+        "Graph tokens carry Graph roles only"
+    );
 
     let (st, pol) = s
         .get(&app_admin, "/policies/defaultAppManagementPolicy")
