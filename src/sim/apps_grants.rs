@@ -4,8 +4,8 @@ use serde_json::{Value, json};
 
 use super::apps::Grant;
 use super::apps_authz::{self, bad_request, json_body, not_found};
-use super::apps_graph::replicated;
 use super::apps_json;
+use super::apps_lookup::replicated;
 use super::apps_routes::AppsKind;
 use super::graph_dispatch::Input;
 use super::graph_reply::GraphReply;

@@ -8,8 +8,8 @@ use time::OffsetDateTime;
 
 use super::apps::{Assignment, Registry, ServicePrincipal};
 use super::apps_authz::{self, Op, bad_request, json_body, not_found};
-use super::apps_graph::{filtered, find, replicated};
 use super::apps_json;
+use super::apps_lookup::{filtered, find, replicated};
 use super::apps_routes::{AppsKind, Key, Side};
 use super::graph_catalog::{self, GRAPH_APP_ID};
 use super::graph_dispatch::Input;

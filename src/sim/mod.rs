@@ -21,6 +21,7 @@ mod apps_authz;
 mod apps_grants;
 mod apps_graph;
 mod apps_json;
+mod apps_lookup;
 mod apps_routes;
 mod apps_sp;
 mod assertion;
