@@ -22,6 +22,30 @@ pub struct AppManagement {
     /// Multi-tenant apps registered in other tenants (vendor-hosted apps) whose service
     /// principal can be created here with `POST /servicePrincipals`.
     pub external_apps: Vec<ExternalApp>,
+    /// Injected failures of app management calls (an apply interrupted midway).
+    pub fail: Vec<FailCall>,
+}
+
+/// `[[app_management.fail]]`: the first `times` calls of a route fail with `status`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FailCall {
+    /// Route template as in `/_sim/stats`, e.g. `POST /v1.0/servicePrincipals`.
+    pub route: String,
+    /// How many calls fail (default 1).
+    #[serde(default = "one")]
+    pub times: u32,
+    /// 500, 503 or 429 (default 500).
+    #[serde(default = "five_hundred")]
+    pub status: u16,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn five_hundred() -> u16 {
+    500
 }
 
 /// `[[app_management.external_apps]]`: a vendor's multi-tenant app.
@@ -54,6 +78,12 @@ pub(crate) fn check_app_management(
     {
         let key = "app_management.max_secret_lifetime_days";
         return Err(cx.err_at(at, key, "must be between 1 and 36500 days".into()));
+    }
+    for f in &m.fail {
+        if !matches!(f.status, 429 | 500 | 503) {
+            let key = "app_management.fail.status";
+            return Err(cx.err_at(at, key, "must be 429, 500 or 503".into()));
+        }
     }
     let mut m = m.clone();
     for e in &mut m.external_apps {
@@ -175,6 +205,8 @@ pub(crate) struct Grant {
 
 /// All of it, behind one mutex in `SimState`.
 pub(crate) struct Registry {
+    /// Failures still to inject, per `[[app_management.fail]]` entry.
+    pub(crate) failures_left: Vec<u32>,
     pub(crate) apps: Vec<Application>,
     pub(crate) sps: Vec<ServicePrincipal>,
     pub(crate) assignments: Vec<Assignment>,
@@ -218,6 +250,7 @@ impl Registry {
         let now = OffsetDateTime::now_utc();
         let graph_sp = graph_sp_id(&s.tenant_id);
         let mut r = Registry {
+            failures_left: s.app_management.fail.iter().map(|f| f.times).collect(),
             apps: Vec::new(),
             sps: vec![ServicePrincipal {
                 id: graph_sp.clone(),

@@ -18,6 +18,7 @@ use super::tokens_jwt::AccessClaims;
 pub(crate) fn handle(
     st: &SimState,
     who: &AccessClaims,
+    route: &str,
     kind: &AppsKind,
     input: &Input,
 ) -> GraphReply {
@@ -45,6 +46,9 @@ pub(crate) fn handle(
     if let Err(reply) = apps_authz::check(who, op) {
         return reply;
     }
+    if let Some(reply) = injected_failure(st, route) {
+        return reply;
+    }
     let result = match kind {
         AppsKind::ListApps => list(st, input),
         AppsKind::CreateApp => create(st, input),
@@ -69,6 +73,40 @@ pub(crate) fn handle(
         _ => super::apps_sp::handle(st, who, kind, input),
     };
     result.unwrap_or_else(|reply| reply)
+}
+
+/// The reply of an injected failure (`[[app_management.fail]]`) for this call, if one is due.
+/// [U] Graph's codes for directory 5xx and throttling.
+fn injected_failure(st: &SimState, route: &str) -> Option<GraphReply> {
+    let fails = &st.scenario.app_management.fail;
+    let mut r = lock(&st.apps);
+    let i = fails
+        .iter()
+        .enumerate()
+        .position(|(i, f)| f.route == route && r.failures_left.get(i).is_some_and(|n| *n > 0))?;
+    if let Some(n) = r.failures_left.get_mut(i) {
+        *n -= 1;
+    }
+    let retry = super::limits::retry_after_text(st.scenario.faults.retry_after_s);
+    Some(match fails[i].status {
+        429 => GraphReply::error(
+            429,
+            "Request_ThrottledTemporarily",
+            "Your request is throttled temporarily. Please try after 1 seconds.",
+        )
+        .retry_after(retry),
+        503 => GraphReply::error(
+            503,
+            "Service_ServiceUnavailable",
+            "The service is temporarily unavailable. Please try again later.",
+        )
+        .retry_after(retry),
+        _ => GraphReply::error(
+            500,
+            "Service_InternalServerError",
+            "Encountered an internal server error.",
+        ),
+    })
 }
 
 fn list(st: &SimState, input: &Input) -> Result<GraphReply, GraphReply> {

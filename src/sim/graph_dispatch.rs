@@ -42,7 +42,7 @@ pub(crate) async fn dispatch(
         }
         Kind::Apps(kind) => {
             st.delay().await;
-            super::apps_graph::handle(st, who, kind, input)
+            super::apps_graph::handle(st, who, route.name, kind, input)
         }
         Kind::Batch => GraphReply::error(
             400,

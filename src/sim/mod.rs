@@ -68,7 +68,7 @@ mod token_user;
 mod tokens_jwt;
 mod upload;
 
-pub use apps::{AppManagement, ExternalApp};
+pub use apps::{AppManagement, ExternalApp, FailCall};
 pub use run::{SimHandle, run_blocking, serve_until_signal, start};
 pub use scenario::{
     AccessPolicy, AccessRight, App, AppCertificate, AppSecret, Faults, Group, Mailbox, MailboxKind,

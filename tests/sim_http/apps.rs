@@ -567,3 +567,34 @@ async fn a_signed_in_admin_creates_an_app_and_grants_a_graph_role() {
     let (st, _) = s.get(t, "/policies/defaultAppManagementPolicy").await;
     assert_eq!(st, 403, "Policy.Read.All was not asked for");
 }
+
+/// `[[app_management.fail]]` fails the first calls of a route, so an apply can be interrupted.
+#[tokio::test]
+async fn injected_failures_hit_the_named_route_the_given_number_of_times() {
+    let extra = "[[app_management.fail]]\nroute = \"POST /v1.0/servicePrincipals\"\nstatus = 503\n\n[[app_management.fail]]\nroute = \"POST /v1.0/applications\"\ntimes = 2\n";
+    let s = sim("", extra).await;
+    let t = admin_token(&s, ADMIN_SCP, &[GLOBAL_ADMIN]).await;
+    let new_app = json!({"displayName": "Interrupted"});
+    for _ in 0..2 {
+        let (st, e) = post(&s, &t, "/applications", new_app.clone()).await;
+        assert_eq!(st, 500);
+        graph_error(&e, "Service_InternalServerError");
+    }
+    let (st, app) = post(&s, &t, "/applications", new_app).await;
+    assert_eq!(st, 201, "{app}");
+    let (_, list) = s
+        .get(&t, "/applications?$filter=displayName eq 'Interrupted'")
+        .await;
+    assert_eq!(
+        list["value"].as_array().unwrap().len(),
+        1,
+        "failed calls change nothing"
+    );
+    let sp = json!({"appId": app["appId"]});
+    let r = s
+        .call(Method::POST, &t, "/servicePrincipals", Some(sp.clone()))
+        .await;
+    assert_eq!(r.status().as_u16(), 503);
+    assert!(r.headers().contains_key("retry-after"));
+    assert_eq!(post(&s, &t, "/servicePrincipals", sp).await.0, 201);
+}
