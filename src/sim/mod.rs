@@ -18,6 +18,7 @@
 
 mod apps;
 mod apps_authz;
+mod apps_creds;
 mod apps_grants;
 mod apps_graph;
 mod apps_json;
