@@ -156,8 +156,8 @@ pub fn signin(args: SigninArgs) -> u8 {
         Err(e) => {
             let _ = writeln!(
                 out,
-                "Not remembered: {}. The next step signs in again.",
-                safe(&e.to_string())
+                "Not remembered: {} The next step signs in again.",
+                safe(&format!("{}.", e.to_string().trim_end_matches('.')))
             );
         }
     }
