@@ -92,7 +92,10 @@ pub fn check_profile(p: &Profile) -> Vec<FieldProblem> {
     {
         out.push(at(
             &[key("service_principal_id")],
-            Invalid("the service principal's Object ID is a GUID; copy it from Enterprise applications > the app > Overview.".into()),
+            Invalid(format!(
+                "the service principal's Object ID is a GUID; copy it from Enterprise applications > the app > Overview.{}",
+                validate::likely_guid_hint(sp)
+            )),
         ));
     }
     if let Some(c) = &p.credential
@@ -101,10 +104,10 @@ pub fn check_profile(p: &Profile) -> Vec<FieldProblem> {
     {
         out.push(at(
             &[key("credential"), key("secret_id")],
-            Invalid(
-                "the Secret ID is a GUID from the Secret ID column of Certificates & secrets."
-                    .into(),
-            ),
+            Invalid(format!(
+                "the Secret ID is a GUID from the Secret ID column of Certificates & secrets.{}",
+                validate::likely_guid_hint(id)
+            )),
         ));
     }
     match (p.cloud, &p.endpoints) {

@@ -41,6 +41,41 @@ pub fn parse_guid(s: &str) -> Option<String> {
     Some(t.to_ascii_lowercase())
 }
 
+/// For a value that is not a GUID but holds exactly 32 hex digits with its hyphens misplaced or
+/// missing (as a vendor's guide once printed `21e7e0d8-bedf4a60-a5eb-fd0ae1571d36`): the GUID it
+/// most likely means. Only ever shown to the admin as a suggestion; never used silently.
+pub fn likely_guid(s: &str) -> Option<String> {
+    let t = s.trim();
+    let t = t
+        .strip_prefix('{')
+        .and_then(|x| x.strip_suffix('}'))
+        .unwrap_or(t);
+    if parse_guid(t).is_some() || !t.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        return None;
+    }
+    let hex: String = t.chars().filter(|c| *c != '-').collect();
+    (hex.len() == 32).then(|| {
+        let h = hex.to_ascii_lowercase();
+        format!(
+            "{}-{}-{}-{}-{}",
+            &h[..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..]
+        )
+    })
+}
+
+/// The sentence that names the likely intended GUID, when there is one.
+pub fn likely_guid_hint(s: &str) -> String {
+    likely_guid(s).map_or_else(String::new, |g| {
+        format!(
+            " It has the 32 hex digits of a GUID with a hyphen out of place or missing: did the source mean {g}? Check it there before you use it."
+        )
+    })
+}
+
 fn is_zero_guid(g: &str) -> bool {
     g.chars().all(|c| c == '0' || c == '-')
 }
@@ -54,8 +89,9 @@ pub fn client_id(s: &str) -> Result<String, Invalid> {
     }
     let Some(g) = parse_guid(s) else {
         return invalid(format!(
-            "'{}' is not an Application (client) ID. It is a GUID like 1b2c3d4e-0000-4000-8000-000000000001; copy it from the app's Overview page.",
-            shorten(s.trim())
+            "'{}' is not an Application (client) ID. It is a GUID like 1b2c3d4e-0000-4000-8000-000000000001; copy it from the app's Overview page.{}",
+            shorten(s.trim()),
+            likely_guid_hint(s)
         ));
     };
     if is_zero_guid(&g) {
@@ -90,8 +126,9 @@ pub fn tenant(s: &str) -> Result<String, Invalid> {
     }
     if looks_like_guid_attempt(t) {
         return invalid(format!(
-            "'{}' looks like a mistyped GUID. The Directory (tenant) ID has 32 hex digits in groups of 8-4-4-4-12.",
-            shorten(t)
+            "'{}' looks like a mistyped GUID. The Directory (tenant) ID has 32 hex digits in groups of 8-4-4-4-12.{}",
+            shorten(t),
+            likely_guid_hint(t)
         ));
     }
     domain(&lower).map_err(|_| {

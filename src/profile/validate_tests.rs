@@ -216,3 +216,31 @@ fn display_names() {
             .contains("line breaks")
     );
 }
+
+#[test]
+fn a_guid_with_a_hyphen_missing_is_refused_with_the_likely_intended_value() {
+    // As LEXZUR's guide prints its multi-tenant app's ID.
+    let printed = "21e7e0d8-bedf4a60-a5eb-fd0ae1571d36";
+    assert_eq!(parse_guid(printed), None, "never accepted as it is");
+    assert_eq!(
+        likely_guid(printed).as_deref(),
+        Some("21e7e0d8-bedf-4a60-a5eb-fd0ae1571d36")
+    );
+    let e = client_id(printed).expect_err("refused");
+    assert!(
+        e.0.contains("did the source mean 21e7e0d8-bedf-4a60-a5eb-fd0ae1571d36?"),
+        "{e}"
+    );
+    let e = tenant("8f2b6c1e4d3a-4b5c-9e7f-0a1b2c3d4e5f").expect_err("refused");
+    assert!(e.0.contains("8f2b6c1e-4d3a-4b5c-9e7f-0a1b2c3d4e5f"), "{e}");
+    // No suggestion where there is nothing likely to suggest.
+    assert_eq!(likely_guid("21e7e0d8-bedf-4a60-a5eb-fd0ae1571d36"), None);
+    assert_eq!(likely_guid("21e7e0d8-bedf4a60-a5eb-fd0ae1571d3"), None);
+    assert_eq!(likely_guid("contoso.onmicrosoft.com"), None);
+    assert!(
+        !client_id("not-a-guid")
+            .expect_err("refused")
+            .0
+            .contains("did the source mean")
+    );
+}
