@@ -124,7 +124,7 @@ async fn browser_sign_in_names_the_admin_and_refreshes() {
     assert!(
         !a.scopes
             .iter()
-            .any(|x| x.contains("DelegatedPermissionGrant"))
+            .any(|x| x.contains("DelegatedPermissionGrant.ReadWrite"))
     );
     assert!(!format!("{signed:?}").contains(signed.access_token.expose()));
     let rt = signed.refresh_token.clone().unwrap();

@@ -10,7 +10,7 @@ use crate::graph::cloud::CloudEndpoints;
 use crate::preset::Preset;
 use crate::profile::Profile;
 use crate::secrets::SecretStore;
-use crate::signin::{Purpose, SigninConfig, resume};
+use crate::signin::{Purpose, SigninConfig, SigninError, resume};
 
 /// The sign-in configuration `entra` resumes for `profile`: its cloud, its tenant, the
 /// default public client, the scopes its preset needs. `None` when the profile names no
@@ -36,13 +36,17 @@ pub async fn read_for_profile(
     http: &reqwest::Client,
     secrets: &dyn SecretStore,
 ) -> Result<TenantView, EntraError> {
-    let signed = resume(cfg, http, secrets)
-        .await
-        .map_err(EntraError::Signin)?
-        .ok_or_else(|| EntraError::NotSignedIn {
-            profile: profile.name.clone(),
-            tenant: cfg.tenant.clone(),
-        })?;
+    let not_signed_in = |keyring: Option<String>| EntraError::NotSignedIn {
+        profile: profile.name.clone(),
+        tenant: cfg.tenant.clone(),
+        keyring,
+    };
+    let signed = match resume(cfg, http, secrets).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return Err(not_signed_in(None)),
+        Err(SigninError::Keyring(e)) => return Err(not_signed_in(Some(e.to_string()))),
+        Err(e) => return Err(EntraError::Signin(e)),
+    };
     let want = Target::of(profile, preset);
     read_tenant(
         &cfg.endpoints,

@@ -5,8 +5,13 @@ use std::fmt;
 /// A failed read.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EntraError {
-    /// No sign-in is remembered for the profile's tenant and cloud.
-    NotSignedIn { profile: String, tenant: String },
+    /// No sign-in is remembered for the profile's tenant and cloud (`keyring`: why the OS
+    /// keyring could not be read, when it could not).
+    NotSignedIn {
+        profile: String,
+        tenant: String,
+        keyring: Option<String>,
+    },
     /// The remembered sign-in could not be renewed.
     Signin(crate::signin::SigninError),
     /// Graph refused: 403 `Authorization_RequestDenied` and the like.
@@ -28,8 +33,15 @@ impl EntraError {
     /// What to do about it.
     pub fn fix(&self) -> String {
         match self {
-            EntraError::NotSignedIn { profile, .. } => format!(
+            EntraError::NotSignedIn {
+                profile,
+                keyring: None,
+                ..
+            } => format!(
                 "Sign in first: `mailscope signin --profile {profile}` (add --device-code on a computer without a browser), then run the command again."
+            ),
+            EntraError::NotSignedIn { profile, .. } => format!(
+                "mailscope remembers the admin sign-in in the OS keyring: make it reachable (on Linux, a Secret Service such as GNOME Keyring or KWallet in this session), then `mailscope signin --profile {profile}` and run the command again."
             ),
             EntraError::Signin(e) => e.fix(),
             EntraError::Denied { .. } => "Sign in as an admin who holds Application Administrator, Cloud Application Administrator or Global Administrator (an eligible role may need activating in Privileged Identity Management), then run the command again.".into(),

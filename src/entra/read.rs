@@ -48,9 +48,9 @@ fn odata(s: &str) -> String {
 }
 
 impl Reader<'_> {
-    /// GET `path` (under `/v1.0`); `Ok(None)` for 404.
+    /// GET `path` (under `/v1.0`, from `/`); `Ok(None)` for 404.
     async fn get(&self, what: &str, path: &str) -> Result<Option<Value>, EntraError> {
-        let url = self.endpoints.graph_url(&format!("/v1.0{path}"));
+        let url = self.endpoints.graph_url(path);
         let req = self
             .http
             .get(url)
