@@ -516,6 +516,29 @@ async fn a_matching_app_has_no_finding_and_nothing_to_do_and_each_fault_shows() 
             thumbprint: Some("00112233445566778899AABBCCDDEEFF00112233".into())
         }]
     );
+    let old =
+        mailscope::credential::generate("Kundo Exact old", 1, now() - time::Duration::days(400))
+            .unwrap();
+    a.patch(&obj, json!({"keyCredentials": [key(&cert), key(&old)]}))
+        .await;
+    let expired = with_cert(&old.certificate.thumbprints.sha1_hex);
+    assert_eq!(a.causes(&expired).await, [Cause::CertificateExpired]);
+    assert_eq!(a.causes(&good).await, []);
+
+    // A delegated grant an application preset does not need (made by a session that may
+    // write delegated grants).
+    let writer = admin("admin@contoso.com", &profile(PresetId::Lexzur, "-")).await;
+    let g = a.graph_sp().await;
+    writer.call(
+        Method::POST,
+        "/oauth2PermissionGrants",
+        Some(json!({"clientId": sp, "consentType": "AllPrincipals", "resourceId": g, "scope": "Mail.Read"})),
+    )
+    .await;
+    assert_eq!(a.causes(&good).await, [Cause::PermissionNotNeeded]);
+    let plan = a.plan(&good).await;
+    assert_eq!(plan.actions, [Action::GrantDelegated { scopes: vec![] }]);
+    assert!(plan.actions[0].describe().starts_with("Remove"));
     let _ = send;
 }
 
@@ -660,4 +683,69 @@ async fn without_a_remembered_sign_in_it_says_how_to_sign_in() {
     let mut no_tenant = p.clone();
     no_tenant.tenant = None;
     assert!(signin_config(&no_tenant, &preset_of(&p), &endpoints()).is_none());
+}
+
+fn run_cli(home: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_mailscope"))
+        .args(args)
+        .env("MAILSCOPE_HOME", home)
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}/no-bus", home.display()),
+        )
+        .output()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_commands_say_how_to_sign_in_and_refuse_bad_profiles() {
+    let s = shared().clone();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path().to_path_buf();
+    let ca = h.join("ca.pem");
+    std::fs::write(&ca, &s.ca_pem).unwrap();
+    let profile = |name: &str, tenant: &str| {
+        format!(
+            "version = 1\nname = \"{name}\"\npreset = \"kundo\"\ncloud = \"custom\"\n{tenant}\n[endpoints]\nauthority = \"{}\"\ngraph = \"{}\"\nca_file = \"{}\"\n",
+            s.authority,
+            s.graph,
+            ca.display()
+        )
+    };
+    std::fs::write(
+        h.join("sim.toml"),
+        profile("sim", &format!("tenant = \"{TENANT}\"")),
+    )
+    .unwrap();
+    std::fs::write(h.join("bare.toml"), profile("bare", "")).unwrap();
+    let outs = tokio::task::spawn_blocking(move || {
+        for f in ["sim.toml", "bare.toml"] {
+            let o = run_cli(&h, &["profile", "import", h.join(f).to_str().unwrap()]);
+            assert!(o.status.success(), "{o:?}");
+        }
+        [
+            run_cli(&h, &["entra", "inspect", "--profile", "sim"]),
+            run_cli(&h, &["entra", "plan", "--profile", "sim", "--json"]),
+            run_cli(&h, &["entra", "inspect", "--profile", "bare"]),
+            run_cli(&h, &["entra", "plan", "--profile", "nosuch"]),
+        ]
+    })
+    .await
+    .unwrap();
+    let text = |o: &std::process::Output| {
+        (
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    for o in &outs[..2] {
+        let (out, err) = text(o);
+        assert_eq!(o.status.code(), Some(3), "{out}{err}");
+        assert!(out.is_empty(), "{out}");
+        assert!(err.contains("mailscope signin --profile sim"), "{err}");
+    }
+    let (_, err) = text(&outs[2]);
+    assert_eq!(outs[2].status.code(), Some(2), "{err}");
+    assert!(err.contains("names no tenant"), "{err}");
+    assert_eq!(outs[3].status.code(), Some(2));
 }

@@ -234,3 +234,95 @@ fn print_plan(plan: &Plan, out: &mut dyn Write) {
         let _ = writeln!(out, "Note: {}", safe(n));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mailscope::entra::Action;
+    use mailscope::entra::findings::Cause;
+    use mailscope::entra::plan::RoleCheck;
+    use mailscope::entra::view::{Admin, Organisation};
+
+    fn plan(held: Option<&str>, url: Option<&str>) -> Plan {
+        Plan {
+            tenant: Organisation {
+                id: "t-id".into(),
+                display_name: "Contoso".into(),
+            },
+            admin: Admin {
+                upn: "a@contoso.com".into(),
+                role_ids: vec![],
+                roles: vec![],
+            },
+            roles: vec![RoleCheck {
+                need: RoleNeed::GraphAppRoleConsent,
+                roles: RoleNeed::GraphAppRoleConsent
+                    .roles()
+                    .iter()
+                    .map(|r| r.to_string())
+                    .collect(),
+                held: held.map(String::from),
+            }],
+            actions: vec![Action::GrantAppRole {
+                permission: "Mail.Send".into(),
+            }],
+            admin_consent_url: url.map(String::from),
+            notes: vec![],
+        }
+    }
+
+    fn printed(p: &Plan) -> String {
+        let mut out = Vec::new();
+        print_plan(p, &mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_missing_role_is_named_with_pim_and_the_consent_url() {
+        let url = "https://login.microsoftonline.us/t-id/adminconsent?client_id=c";
+        let text = printed(&plan(None, Some(url)));
+        assert!(
+            text.contains("Privileged Role Administrator or Global Administrator"),
+            "{text}"
+        );
+        assert!(text.contains("NOT held by a@contoso.com"), "{text}");
+        assert!(text.contains("Privileged Identity Management"), "{text}");
+        assert!(text.contains(url), "{text}");
+        assert!(
+            text.contains(
+                "1. Grant admin consent to the Microsoft Graph application permission Mail.Send"
+            ),
+            "{text}"
+        );
+        let text = printed(&plan(Some("Global Administrator"), Some(url)));
+        assert!(text.contains("held (Global Administrator)"), "{text}");
+        assert!(!text.contains("adminconsent"), "{text}");
+        let mut nothing = plan(None, None);
+        nothing.actions.clear();
+        assert!(printed(&nothing).contains("Nothing to do"));
+    }
+
+    #[test]
+    fn findings_show_code_evidence_and_fix() {
+        let f = Finding {
+            cause: Cause::SecretIdNotInEntra,
+            evidence: "The profile's Secret ID x is not there.".into(),
+            fix: "Add a new secret.".into(),
+        };
+        let mut out = Vec::new();
+        print_findings(&[f], &mut out);
+        let text = String::from_utf8(out).unwrap_or_default();
+        assert!(
+            text.starts_with("[secret-id-not-in-entra] The profile's Secret ID x"),
+            "{text}"
+        );
+        assert!(text.contains("  Fix: Add a new secret."), "{text}");
+        let mut out = Vec::new();
+        print_findings(&[], &mut out);
+        assert!(
+            String::from_utf8(out)
+                .unwrap_or_default()
+                .starts_with("No finding")
+        );
+    }
+}

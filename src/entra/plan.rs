@@ -86,7 +86,8 @@ pub enum Action {
     GrantAppRole { permission: String },
     /// `DELETE` an app role assignment the preset does not need.
     RevokeAppRole { permission: String },
-    /// Create or update the `AllPrincipals` grant on Microsoft Graph to exactly `scopes`.
+    /// Create or update the `AllPrincipals` grant on Microsoft Graph to exactly `scopes`
+    /// (empty: delete it).
     GrantDelegated { scopes: Vec<String> },
     /// Write the client and tenant IDs into the profile (`None`: from the app created).
     FillProfile {
@@ -174,6 +175,9 @@ impl Action {
             Action::RevokeAppRole { permission } => format!(
                 "Revoke the Microsoft Graph application permission {permission}, which the preset does not need"
             ),
+            Action::GrantDelegated { scopes } if scopes.is_empty() => {
+                "Remove the app's tenant-wide delegated permission grant on Microsoft Graph (the preset needs no delegated permission)".into()
+            }
             Action::GrantDelegated { scopes } => format!(
                 "Grant tenant-wide admin consent to the delegated scopes {} (AllPrincipals)",
                 scopes.join(" ")
