@@ -5,10 +5,13 @@
 //! does nothing; an admin without a role sees it named; no token in any output. One sim.
 #![allow(clippy::unwrap_used)] // tests may unwrap: a panic is the failure report
 
-use std::net::SocketAddr;
+#[path = "common/admin_sim.rs"]
+mod common;
+
 use std::path::Path;
 use std::sync::OnceLock;
 
+use common::Shared;
 use mailscope::entra::findings::causes;
 use mailscope::entra::plan::RoleCheck;
 use mailscope::entra::{
@@ -19,8 +22,7 @@ use mailscope::graph::cloud::CloudEndpoints;
 use mailscope::preset::{self, Preset};
 use mailscope::profile::{Cloud, CredentialInfo, CredentialKind, PresetId, Profile};
 use mailscope::secrets::{MemoryStore, Secret};
-use mailscope::signin::{SignedIn, SigninConfig, SigninEvent, remember, sign_in_browser};
-use mailscope::sim::{Scenario, start};
+use mailscope::signin::{SignedIn, SigninConfig, remember};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -51,46 +53,13 @@ roles = ["Mail.Send", "Mail.ReadWrite"]
 secrets = [{ id = "5ec0e7ed-0000-4000-8000-000000000001", value = "old-value-not-used", expires = "2020-01-01" }]
 "#;
 
-#[derive(Clone)]
-struct Shared {
-    authority: String,
-    graph: String,
-    ca_pem: String,
-}
-
 fn shared() -> &'static Shared {
     static S: OnceLock<Shared> = OnceLock::new();
-    S.get_or_init(|| {
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let scenario = Scenario::from_toml(SCENARIO, Path::new("."), "t").unwrap();
-                let h = start(scenario, SocketAddr::from(([127, 0, 0, 1], 0)))
-                    .await
-                    .unwrap();
-                tx.send(Shared {
-                    authority: h.authority.clone(),
-                    graph: h.graph.clone(),
-                    ca_pem: h.ca_pem.clone(),
-                })
-                .unwrap();
-                std::future::pending::<()>().await;
-            });
-        });
-        rx.recv().unwrap()
-    })
+    S.get_or_init(|| common::spawn(SCENARIO.to_string()))
 }
 
 fn http() -> reqwest::Client {
-    let cert = reqwest::Certificate::from_pem(shared().ca_pem.as_bytes()).unwrap();
-    reqwest::Client::builder()
-        .tls_certs_only([cert])
-        .build()
-        .unwrap()
+    common::http(shared())
 }
 
 fn endpoints() -> CloudEndpoints {
@@ -109,23 +78,12 @@ fn preset_of(p: &Profile) -> Preset {
     preset::preset(p.preset).unwrap()
 }
 
-/// An admin signed in through the loopback (the "browser" follows the authorize URL), its
-/// refresh token remembered in `store` as `mailscope signin` would.
+/// An admin signed in through the loopback, its refresh token remembered in `store` as
+/// `mailscope signin` would.
 async fn sign_in(cfg: &SigninConfig, upn: &str, store: &MemoryStore) -> SignedIn {
     let mut cfg = cfg.clone();
     cfg.login_hint = Some(upn.into());
-    let client = http();
-    let mut page = None;
-    let mut on_event = |e: SigninEvent| {
-        if let SigninEvent::OpenBrowser { url } = e {
-            let c = client.clone();
-            page = Some(tokio::spawn(async move {
-                c.get(url).send().await.unwrap().text().await.unwrap()
-            }));
-        }
-    };
-    let signed = sign_in_browser(&cfg, &http(), &mut on_event).await.unwrap();
-    page.unwrap().await.unwrap();
+    let signed = common::browser(shared(), &cfg).await.0.unwrap();
     let rt = signed.refresh_token.clone().unwrap();
     remember::store(store, &cfg.remember_key(), upn, &rt).unwrap();
     signed
