@@ -51,11 +51,7 @@ impl Reader<'_> {
     /// GET `path` (under `/v1.0`, from `/`); `Ok(None)` for 404.
     async fn get(&self, what: &str, path: &str) -> Result<Option<Value>, EntraError> {
         let url = self.endpoints.graph_url(path);
-        let req = self
-            .http
-            .get(url)
-            .bearer_auth(self.token.expose())
-            .header("ConsistencyLevel", "eventual");
+        let req = self.http.get(url).bearer_auth(self.token.expose());
         let resp = crate::graph::client::send(req, self.timeout, self.endpoints.graph_host())
             .await
             .map_err(|d| EntraError::Network {
