@@ -50,7 +50,31 @@ fn odata(s: &str) -> String {
 impl Reader<'_> {
     /// GET `path` (under `/v1.0`, from `/`); `Ok(None)` for 404.
     async fn get(&self, what: &str, path: &str) -> Result<Option<Value>, EntraError> {
-        let url = self.endpoints.graph_url(path);
+        self.get_url(what, self.endpoints.graph_url(path)).await
+    }
+
+    /// Every item of a collection, following `@odata.nextLink` on this cloud's Graph host
+    /// (never sending the token elsewhere), at most 50 pages.
+    async fn list_all(&self, what: &str, path: &str) -> Result<Vec<Value>, EntraError> {
+        let mut out = Vec::new();
+        let mut url = self.endpoints.graph_url(path);
+        for _ in 0..50 {
+            let page = self
+                .get_url(what, url)
+                .await?
+                .ok_or_else(|| EntraError::BadResponse {
+                    what: what.to_string(),
+                })?;
+            out.extend(list(&page));
+            match page.get("@odata.nextLink").and_then(Value::as_str) {
+                Some(next) if self.endpoints.is_graph_url(next) => url = next.to_string(),
+                _ => break,
+            }
+        }
+        Ok(out)
+    }
+
+    async fn get_url(&self, what: &str, url: String) -> Result<Option<Value>, EntraError> {
         let req = self.http.get(url).bearer_auth(self.token.expose());
         let resp = crate::graph::client::send(req, self.timeout, self.endpoints.graph_host())
             .await
@@ -278,23 +302,23 @@ pub async fn read_tenant(
         ),
     };
     let apps = r
-        .must(
+        .list_all(
             "look up the app registration",
             &format!("/applications?$filter={}", urlencode(&filter)),
         )
         .await?;
-    let apps: Vec<AppReg> = list(&apps).iter().map(|a| app_reg(a, &cat)).collect();
+    let apps: Vec<AppReg> = apps.iter().map(|a| app_reg(a, &cat)).collect();
     let mut service_principal = None;
     let mut consented = Vec::new();
     if let Some(app) = apps.first() {
         let filter = format!("appId eq '{}'", odata(&app.app_id));
         let sps = r
-            .must(
+            .list_all(
                 "look up the app's service principal",
                 &format!("/servicePrincipals?$filter={}", urlencode(&filter)),
             )
             .await?;
-        service_principal = list(&sps).first().map(|s| text(s, "id"));
+        service_principal = sps.first().map(|s| text(s, "id"));
         if let Some(sp) = &service_principal {
             consented = consents(&r, sp, graph_sp_id.as_deref(), &cat).await?;
         }
@@ -334,12 +358,12 @@ async fn consents(
 ) -> Result<Vec<Perm>, EntraError> {
     let mut out = Vec::new();
     let assigned = r
-        .must(
+        .list_all(
             "read the app's app role assignments",
             &format!("/servicePrincipals/{sp}/appRoleAssignments"),
         )
         .await?;
-    for a in list(&assigned) {
+    for a in assigned {
         let on_graph = graph_sp.is_some_and(|g| text(&a, "resourceId").eq_ignore_ascii_case(g));
         if let Some(n) = on_graph
             .then(|| name_of(cat, &text(&a, "appRoleId"), Kind::Application))
@@ -350,12 +374,12 @@ async fn consents(
     }
     let filter = format!("clientId eq '{}'", odata(sp));
     let grants = r
-        .must(
+        .list_all(
             "read the app's delegated permission grants",
             &format!("/oauth2PermissionGrants?$filter={}", urlencode(&filter)),
         )
         .await?;
-    for g in list(&grants) {
+    for g in grants {
         let on_graph = graph_sp.is_some_and(|id| text(&g, "resourceId").eq_ignore_ascii_case(id));
         if on_graph && text(&g, "consentType") == "AllPrincipals" {
             for s in text(&g, "scope").split_whitespace() {
