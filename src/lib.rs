@@ -26,6 +26,7 @@
 //! ```
 
 pub mod credential;
+pub mod entra;
 pub mod expiry;
 pub mod fsutil;
 pub mod graph;

@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         Some(Command::Diagnose(args)) => cli::diagnose_cmd::run(args),
         Some(Command::Signin(args)) => cli::signin_cmd::signin(args),
         Some(Command::Signout(args)) => cli::signin_cmd::signout(args),
+        Some(Command::Entra(cmd)) => cli::entra_cmd::run(cmd),
     };
     ExitCode::from(code)
 }

@@ -4,54 +4,29 @@
 //! admin meets (MFA, Conditional Access, consent, declined). Two sims for the whole binary.
 #![allow(clippy::unwrap_used)] // tests may unwrap: a panic is the failure report
 
-use std::net::SocketAddr;
+#[path = "common/admin_sim.rs"]
+mod common;
+
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use common::{Shared, browser, http};
 use mailscope::graph::cloud::CloudEndpoints;
 use mailscope::secrets::MemoryStore;
 use mailscope::signin::{
     Purpose, SigninConfig, SigninError, SigninEvent, refresh, remember, resume, sign_in_browser,
     sign_in_device_code, sign_in_device_code_paced,
 };
-use mailscope::sim::{Scenario, start};
 
 const TENANT: &str = "8f2b6c1e-4d3a-4b5c-9e7f-0a1b2c3d4e5f";
 const ADMINS: &str = include_str!("data/signin-admins.toml");
 
-#[derive(Clone)]
-struct Shared {
-    authority: String,
-    graph: String,
-    ca_pem: String,
-}
-
-/// Starts a sim on its own thread and runtime, for every test of this binary.
+/// Starts a sim for every test of this binary.
 fn spawn(top: &'static str) -> Shared {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let text =
-                format!("tenant_id = \"{TENANT}\"\ndomains = [\"contoso.com\"]\n{top}\n{ADMINS}");
-            let scenario = Scenario::from_toml(&text, std::path::Path::new("."), "t").unwrap();
-            let h = start(scenario, SocketAddr::from(([127, 0, 0, 1], 0)))
-                .await
-                .unwrap();
-            tx.send(Shared {
-                authority: h.authority.clone(),
-                graph: h.graph.clone(),
-                ca_pem: h.ca_pem.clone(),
-            })
-            .unwrap();
-            std::future::pending::<()>().await;
-        });
-    });
-    rx.recv().unwrap()
+    common::spawn(format!(
+        "tenant_id = \"{TENANT}\"\ndomains = [\"contoso.com\"]\n{top}\n{ADMINS}"
+    ))
 }
 
 /// Sign-ins are approved automatically as admin@contoso.com.
@@ -66,44 +41,12 @@ fn manual() -> &'static Shared {
     S.get_or_init(|| spawn("device_code_interval_s = 0"))
 }
 
-fn http(s: &Shared) -> reqwest::Client {
-    let cert = reqwest::Certificate::from_pem(s.ca_pem.as_bytes()).unwrap();
-    reqwest::Client::builder()
-        .tls_certs_only([cert])
-        .build()
-        .unwrap()
-}
-
 fn config(s: &Shared) -> SigninConfig {
     let ep = CloudEndpoints::custom(&s.authority, &s.graph, Some(s.ca_pem.clone().into_bytes()))
         .unwrap();
     let mut c = SigninConfig::new(ep, TENANT, Purpose::AppManagement);
     c.browser_timeout = Duration::from_secs(20);
     c
-}
-
-/// Signs in through the loopback, the "browser" following the authorize URL; returns the
-/// result and what the browser was shown.
-async fn browser(
-    s: &Shared,
-    cfg: &SigninConfig,
-) -> (Result<mailscope::signin::SignedIn, SigninError>, String) {
-    let client = http(s);
-    let mut page = None;
-    let mut on_event = |e: SigninEvent| {
-        if let SigninEvent::OpenBrowser { url } = e {
-            let c = client.clone();
-            page = Some(tokio::spawn(async move {
-                c.get(url).send().await.unwrap().text().await.unwrap()
-            }));
-        }
-    };
-    let out = sign_in_browser(cfg, &http(s), &mut on_event).await;
-    let shown = match page {
-        Some(p) => p.await.unwrap(),
-        None => String::new(),
-    };
-    (out, shown)
 }
 
 #[tokio::test]
@@ -124,7 +67,7 @@ async fn browser_sign_in_names_the_admin_and_refreshes() {
     assert!(
         !a.scopes
             .iter()
-            .any(|x| x.contains("DelegatedPermissionGrant"))
+            .any(|x| x.contains("DelegatedPermissionGrant.ReadWrite"))
     );
     assert!(!format!("{signed:?}").contains(signed.access_token.expose()));
     let rt = signed.refresh_token.clone().unwrap();

@@ -113,6 +113,35 @@ pub enum Command {
     Signin(SigninArgs),
     /// Forget the remembered admin sign-in (the refresh token in the OS keyring).
     Signout(SignoutArgs),
+    /// Read the profile's app in Entra with the remembered admin sign-in (read-only).
+    ///
+    /// `inspect` lists findings (permissions missing, not consented, not needed or of the
+    /// wrong kind; the Secret ID or certificate not in Entra; a secret expired or expiring;
+    /// redirect URI, sign-in audience; several apps with the name; no service principal),
+    /// each with a cause code, the evidence and the fix. `plan` lists what `apply` would
+    /// change and which directory role each step needs. Sign in first with `mailscope
+    /// signin --profile NAME`. Exit 0 nothing found / nothing to do, 1 findings, 2 bad usage
+    /// or profile, 3 could not run.
+    #[command(subcommand)]
+    Entra(EntraCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EntraCommand {
+    /// Compare the app in Entra with the profile and preset: findings with cause, evidence, fix.
+    Inspect(EntraArgs),
+    /// What `apply` would change, with the tenant and the signed-in admin at the top.
+    Plan(EntraArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EntraArgs {
+    /// The stored profile.
+    #[arg(long, short = 'p', value_name = "NAME")]
+    pub profile: String,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Which tenant and cloud an admin signs in to, and through which public client.
