@@ -67,7 +67,7 @@ async fn browser_sign_in_names_the_admin_and_refreshes() {
     assert!(
         !a.scopes
             .iter()
-            .any(|x| x.contains("DelegatedPermissionGrant.ReadWrite"))
+            .any(|x| x.contains("DelegatedPermissionGrant"))
     );
     assert!(!format!("{signed:?}").contains(signed.access_token.expose()));
     let rt = signed.refresh_token.clone().unwrap();

@@ -127,6 +127,7 @@ fn inspect_out(v: &TenantView, profile: &Profile, preset: &Preset, as_json: bool
             "tenant": v.organisation,
             "admin": v.admin,
             "app": v.app().map(|a| json!({"app_id": a.app_id, "object_id": a.object_id, "display_name": a.display_name})),
+            "delegated_grants_read": v.delegated_grants_read,
             "findings": findings,
         });
         let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
@@ -134,6 +135,12 @@ fn inspect_out(v: &TenantView, profile: &Profile, preset: &Preset, as_json: bool
         return code;
     }
     header(v, &mut out);
+    if !v.delegated_grants_read {
+        let _ = writeln!(
+            out,
+            "(Delegated permission grants not read: this preset's sign-in does not ask for the permission to list them.)"
+        );
+    }
     let _ = writeln!(out);
     print_findings(&findings, &mut out);
     code

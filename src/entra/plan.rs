@@ -306,7 +306,13 @@ fn credential_action(
     }
 }
 
-fn consent_actions(want: &Target, app: Option<&AppReg>, consented: &[Perm], out: &mut Vec<Action>) {
+fn consent_actions(
+    want: &Target,
+    app: Option<&AppReg>,
+    consented: &[Perm],
+    grants_read: bool,
+    out: &mut Vec<Action>,
+) {
     for p in want
         .permissions
         .iter()
@@ -340,7 +346,8 @@ fn consent_actions(want: &Target, app: Option<&AppReg>, consented: &[Perm], out:
     have.sort();
     let mut sorted = wanted.clone();
     sorted.sort();
-    if sorted != have && !(wanted.is_empty() && app.is_none()) {
+    let unknown = !grants_read && wanted.is_empty();
+    if sorted != have && !(wanted.is_empty() && app.is_none()) && !unknown {
         out.push(Action::GrantDelegated { scopes: wanted });
     }
 }
@@ -385,7 +392,13 @@ pub fn plan(
         view.policy.max_secret_lifetime_days,
         now,
     ));
-    consent_actions(&want, app, &view.consented, &mut actions);
+    consent_actions(
+        &want,
+        app,
+        &view.consented,
+        view.delegated_grants_read,
+        &mut actions,
+    );
     let tenant_missing = profile.tenant.is_none();
     let client_missing = match (app, &profile.client_id) {
         (Some(a), Some(c)) => !a.app_id.eq_ignore_ascii_case(c),

@@ -310,6 +310,7 @@ pub async fn read_tenant(
     let apps: Vec<AppReg> = apps.iter().map(|a| app_reg(a, &cat)).collect();
     let mut service_principal = None;
     let mut consented = Vec::new();
+    let mut delegated_grants_read = true;
     if let Some(app) = apps.first() {
         let filter = format!("appId eq '{}'", odata(&app.app_id));
         let sps = r
@@ -320,7 +321,8 @@ pub async fn read_tenant(
             .await?;
         service_principal = sps.first().map(|s| text(s, "id"));
         if let Some(sp) = &service_principal {
-            consented = consents(&r, sp, graph_sp_id.as_deref(), &cat).await?;
+            (consented, delegated_grants_read) =
+                consents(&r, sp, graph_sp_id.as_deref(), &cat).await?;
         }
     }
     let policy = policy(
@@ -343,19 +345,20 @@ pub async fn read_tenant(
         apps,
         service_principal,
         consented,
+        delegated_grants_read,
         graph_sp: graph_sp_id,
         policy,
     })
 }
 
 /// Graph app roles assigned to the app's service principal and the scopes of its
-/// `AllPrincipals` grant on Graph.
+/// `AllPrincipals` grant on Graph; `false` when the grants could not be read (refused).
 async fn consents(
     r: &Reader<'_>,
     sp: &str,
     graph_sp: Option<&str>,
     cat: &[(String, String, Kind)],
-) -> Result<Vec<Perm>, EntraError> {
+) -> Result<(Vec<Perm>, bool), EntraError> {
     let mut out = Vec::new();
     let assigned = r
         .list_all(
@@ -373,13 +376,19 @@ async fn consents(
         }
     }
     let filter = format!("clientId eq '{}'", odata(sp));
-    let grants = r
+    let grants = match r
         .list_all(
             "read the app's delegated permission grants",
             &format!("/oauth2PermissionGrants?$filter={}", urlencode(&filter)),
         )
-        .await?;
-    for g in grants {
+        .await
+    {
+        Ok(g) => Some(g),
+        Err(EntraError::Denied { .. }) => None,
+        Err(e) => return Err(e),
+    };
+    let read = grants.is_some();
+    for g in grants.into_iter().flatten() {
         let on_graph = graph_sp.is_some_and(|id| text(&g, "resourceId").eq_ignore_ascii_case(id));
         if on_graph && text(&g, "consentType") == "AllPrincipals" {
             for s in text(&g, "scope").split_whitespace() {
@@ -389,7 +398,7 @@ async fn consents(
     }
     out.sort();
     out.dedup();
-    Ok(out)
+    Ok((out, read))
 }
 
 fn urlencode(s: &str) -> String {

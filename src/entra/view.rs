@@ -148,6 +148,10 @@ pub struct TenantView {
     /// Microsoft Graph permissions consented for the app: app role assignments and the
     /// `AllPrincipals` delegated grant's scopes.
     pub consented: Vec<Perm>,
+    /// Whether the delegated grants could be read: Microsoft documents Directory.Read.All or
+    /// DelegatedPermissionGrant.ReadWrite.All for listing them, which the sign-in asks for
+    /// only for delegated presets. When false, `consented` holds app roles only.
+    pub delegated_grants_read: bool,
     /// Microsoft Graph's service principal object id in this tenant.
     pub graph_sp: Option<String>,
     pub policy: AppPolicy,

@@ -14,8 +14,7 @@ pub const DEFAULT_CLIENT_ID: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
 pub enum Purpose {
     /// Create or update the app registration and grant application permissions (every
     /// preset); also reads the tenant's consent and credential policies, and the
-    /// organisation's name (`GET /organization`: User.Read) and the delegated grants an
-    /// application preset's app should not have (DelegatedPermissionGrant.Read.All).
+    /// organisation's name (`GET /organization`: User.Read).
     AppManagement,
     /// The same plus delegated permission grants (presets whose app signs users in).
     AppManagementDelegated,
@@ -29,7 +28,6 @@ impl Purpose {
                 "Application.ReadWrite.All",
                 "AppRoleAssignment.ReadWrite.All",
                 "Policy.Read.All",
-                "DelegatedPermissionGrant.Read.All",
                 "User.Read",
             ],
             Purpose::AppManagementDelegated => &[
@@ -133,14 +131,8 @@ mod tests {
         let us = CloudEndpoints::named(Cloud::GccHigh).expect("named");
         let s = scopes(&us, Purpose::AppManagement);
         assert_eq!(s[0], "https://graph.microsoft.us/Application.ReadWrite.All");
-        assert!(
-            !s.iter()
-                .any(|x| x.contains("DelegatedPermissionGrant.ReadWrite"))
-        );
-        assert!(
-            s.iter()
-                .any(|x| x.ends_with("/DelegatedPermissionGrant.Read.All"))
-        );
+        assert!(!s.iter().any(|x| x.contains("DelegatedPermissionGrant")));
+        assert!(s.iter().any(|x| x.ends_with("/User.Read")));
         assert!(s.contains(&"offline_access".to_string()));
         let d = scopes(&us, Purpose::AppManagementDelegated);
         assert!(
