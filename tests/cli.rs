@@ -288,3 +288,18 @@ fn the_timeout_the_fix_text_names_exists_and_is_checked() {
         assert!(out(&o).contains("--timeout"), "{}", out(&o));
     }
 }
+
+/// One noun for credentials: `credential`, with `secret` kept working as its earlier name.
+#[test]
+fn credential_is_the_command_and_secret_still_works() {
+    let home = tempfile::tempdir().expect("tempdir");
+    for noun in ["credential", "secret"] {
+        let o = run(home.path(), &[noun, "status", "--help"]);
+        assert!(o.status.success(), "{noun}: {}", out(&o));
+        assert!(
+            out(&o).contains("mailscope credential status"),
+            "{}",
+            out(&o)
+        );
+    }
+}

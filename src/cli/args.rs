@@ -38,11 +38,12 @@ pub enum Command {
     /// OS keyring. Profiles live in the OS config directory, or in $MAILSCOPE_HOME.
     #[command(subcommand)]
     Profile(ProfileCommand),
-    /// Store, inspect or delete a profile's client secret in the OS keyring.
+    /// Store, inspect or delete a profile's credential (client secret, private key) in the OS
+    /// keyring. `mailscope secret …` is the same command under its earlier name.
     ///
     /// For headless runs without a keyring, set MAILSCOPE_CLIENT_SECRET instead: it is
     /// used for that run and never stored.
-    #[command(subcommand)]
+    #[command(subcommand, name = "credential", alias = "secret")]
     Secret(SecretCommand),
     /// Show every profile's credential expiry; exit 1 when one needs attention.
     ///

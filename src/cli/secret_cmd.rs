@@ -1,4 +1,4 @@
-//! `mailscope secret …`: put a client secret into the OS keyring, report on it, delete it.
+//! `mailscope credential …` (also `mailscope secret …`): put a client secret into the OS keyring, report on it, delete it.
 
 use std::io::{BufRead, IsTerminal, Read};
 

@@ -41,7 +41,7 @@ fn a_file_with_the_same_name_and_other_endpoints_gets_nothing() {
     let msg = value(&store, &evil).expect_err("mismatch").to_string();
     assert!(!msg.contains("s3cret~value"));
     assert!(
-        msg.contains("mailscope secret set --profile contoso"),
+        msg.contains("mailscope credential set --profile contoso"),
         "{msg}"
     );
 

@@ -90,11 +90,11 @@ pub enum SecretError {
     #[error("the {backend} could not store this secret: {detail}")]
     Rejected { backend: String, detail: String },
     #[error(
-        "the stored secret is damaged (not what mailscope wrote); store it again with `mailscope secret set --profile NAME`"
+        "the stored secret is damaged (not what mailscope wrote); store it again with `mailscope credential set --profile NAME`"
     )]
     Corrupt,
     #[error(
-        "the {what} stored for profile '{profile}' was stored for other values, so mailscope does not send it ({}). Store it for these values with `mailscope secret set --profile {profile}`, or set {CLIENT_SECRET_ENV} for this run.",
+        "the {what} stored for profile '{profile}' was stored for other values, so mailscope does not send it ({}). Store it for these values with `mailscope credential set --profile {profile}`, or set {CLIENT_SECRET_ENV} for this run.",
         differences.join("; ")
     )]
     BindingMismatch {

@@ -169,7 +169,7 @@ async fn a_missing_keyring_is_exit_3_and_a_missing_secret_names_the_real_command
     let (code, err) = check(std::sync::Arc::new(mailscope::secrets::MemoryStore::new())).await;
     assert_eq!(code, 2, "{err}");
     assert!(
-        err.contains("mailscope secret set --profile simtest"),
+        err.contains("mailscope credential set --profile simtest"),
         "{err}"
     );
 }

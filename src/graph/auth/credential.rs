@@ -33,7 +33,7 @@ pub fn load_credential(
         CredentialKind::Secret => match secrets::client_secret(store, profile)? {
             Some((s, _)) => Ok(Credential::Secret(s)),
             None => Err(SetupError::Incomplete(format!(
-                "no client secret stored for profile {}: run `mailscope secret set --profile {}` or set {}",
+                "no client secret stored for profile {}: run `mailscope credential set --profile {}` or set {}",
                 profile.name,
                 profile.name,
                 secrets::CLIENT_SECRET_ENV

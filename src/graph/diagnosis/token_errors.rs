@@ -29,17 +29,17 @@ fn by_code(code: u64, desc: &str) -> Option<Diagnosis> {
         7000215 => Diagnosis::new(
             Cause::SecretInvalid,
             "Microsoft refused the client secret: it is wrong, or the Secret ID was used instead of the secret's Value.",
-            "In Certificates & secrets, copy the secret's Value (shown only once, right after creation), not its Secret ID; if the Value is lost, create a new secret and store it with `mailscope secret set --profile NAME`.",
+            "In Certificates & secrets, copy the secret's Value (shown only once, right after creation), not its Secret ID; if the Value is lost, create a new secret and store it with `mailscope credential set --profile NAME`.",
         ),
         7000222 => Diagnosis::new(
             Cause::SecretExpired,
             "The app's client secret has expired.",
-            "Create a new client secret under Certificates & secrets (or switch to a certificate), store it with `mailscope secret set --profile NAME`, and give it to the vendor.",
+            "Create a new client secret under Certificates & secrets (or switch to a certificate), store it with `mailscope credential set --profile NAME`, and give it to the vendor.",
         ),
         7000218 => Diagnosis::new(
             Cause::SecretInvalid,
             "The token request carried no credential (neither a client secret nor a certificate assertion).",
-            "Store the client secret with `mailscope secret set --profile NAME` (or set MAILSCOPE_CLIENT_SECRET), or configure the certificate.",
+            "Store the client secret with `mailscope credential set --profile NAME` (or set MAILSCOPE_CLIENT_SECRET), or configure the certificate.",
         ),
         700016 => Diagnosis::new(
             Cause::AppNotFound,
