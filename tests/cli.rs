@@ -2,28 +2,10 @@
 //! the support commands refusing bad input or running headless.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn run(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mailscope"))
-        .args(args)
-        .env("MAILSCOPE_HOME", home)
-        .env(
-            "DBUS_SESSION_BUS_ADDRESS",
-            format!("unix:path={}/no-bus", home.display()),
-        )
-        .env_remove("MAILSCOPE_CLIENT_SECRET")
-        .output()
-        .expect("mailscope runs")
-}
-
-fn out(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+#[path = "common/binary.rs"]
+mod common;
+use common::{out, run};
 
 const EXAMPLE: &str = include_str!("data/example-profile.toml");
 
@@ -246,19 +228,8 @@ fn replay_headless_prints_the_table_and_json_needs_headless() {
 #[cfg(target_os = "linux")]
 #[test]
 fn the_process_writes_no_core_dump() {
-    use std::io::{BufRead, BufReader};
-    use std::process::Stdio;
     let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenarios/demo.toml");
-    let mut sim = Command::new(env!("CARGO_BIN_EXE_mailscope"))
-        .args(["sim", "--scenario", scenario.to_str().expect("utf8")])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("sim starts");
-    let mut ready = String::new();
-    BufReader::new(sim.stdout.take().expect("stdout"))
-        .read_line(&mut ready)
-        .expect("ready line");
+    let (mut sim, _ready) = common::spawn_sim(&scenario);
     let limits = std::fs::read_to_string(format!("/proc/{}/limits", sim.id()));
     let _ = sim.kill();
     let _ = sim.wait();

@@ -169,20 +169,9 @@ fn files_containing(dir: &Path, needle: &[u8]) -> Vec<String> {
     hits
 }
 
-/// `mailscope sim` on a scenario file, and its ready line.
-fn spawn_sim(scenario: &Path) -> (Child, serde_json::Value) {
-    let mut sim = Command::new(env!("CARGO_BIN_EXE_mailscope"))
-        .args(["sim", "--scenario", scenario.to_str().expect("utf8")])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("sim starts");
-    let mut ready = String::new();
-    BufReader::new(sim.stdout.take().expect("stdout"))
-        .read_line(&mut ready)
-        .expect("ready line");
-    (sim, serde_json::from_str(&ready).expect("ready JSON"))
-}
+#[path = "common/binary.rs"]
+mod common;
+use common::spawn_sim;
 
 /// What `secret status` prints for the example profile.
 fn secret_status(session: &Session) -> String {
@@ -191,6 +180,15 @@ fn secret_status(session: &Session) -> String {
         &["secret", "status", "--profile", "contoso-kundo"],
         None,
     ))
+}
+
+/// `secret set` for the example profile, with `value` pasted on standard input.
+fn set_example_secret(session: &Session, value: &str) -> Output {
+    mailscope(
+        session,
+        &["secret", "set", "--profile", "contoso-kundo"],
+        Some(&format!("{value}\n")),
+    )
 }
 
 fn import_example(session: &Session) {
@@ -211,11 +209,7 @@ fn secret_round_trip_through_gnome_keyring_and_never_on_disk() {
     let session = start_session(true);
     import_example(&session);
 
-    let out = mailscope(
-        &session,
-        &["secret", "set", "--profile", "contoso-kundo"],
-        Some(&format!("{SECRET}\n")),
-    );
+    let out = set_example_secret(&session, SECRET);
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("Secret Service"), "{}", text(&out));
     assert!(!text(&out).contains(SECRET), "secret echoed");
@@ -261,11 +255,7 @@ fn the_secret_id_is_refused_and_nothing_is_stored() {
     }
     let session = start_session(true);
     import_example(&session);
-    let out = mailscope(
-        &session,
-        &["secret", "set", "--profile", "contoso-kundo"],
-        Some("5e1c0a77-1111-4222-8333-944445555666\n"),
-    );
+    let out = set_example_secret(&session, "5e1c0a77-1111-4222-8333-944445555666");
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("Value column"), "{}", text(&out));
     let status = secret_status(&session);
@@ -280,11 +270,7 @@ fn a_locked_keyring_fails_fast_with_a_clear_message() {
     let session = start_session(false);
     import_example(&session);
     let started = Instant::now();
-    let out = mailscope(
-        &session,
-        &["secret", "set", "--profile", "contoso-kundo"],
-        Some(&format!("{SECRET}\n")),
-    );
+    let out = set_example_secret(&session, SECRET);
     assert!(
         started.elapsed() < Duration::from_secs(15),
         "took {:?}",
@@ -426,11 +412,7 @@ fn a_profile_file_from_elsewhere_never_unlocks_a_stored_secret() {
     }
     let session = start_session(true);
     import_example(&session);
-    let out = mailscope(
-        &session,
-        &["secret", "set", "--profile", "contoso-kundo"],
-        Some(&format!("{SECRET}\n")),
-    );
+    let out = set_example_secret(&session, SECRET);
     assert!(out.status.success(), "{}", text(&out));
 
     // Where the attacker's file would send the secret: a listener that records any connection.

@@ -8,17 +8,15 @@ use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+#[path = "common/binary.rs"]
+mod common;
+
 /// Longer than any of these commands needs; only reached when one blocks (the bug).
 const HANG: Duration = Duration::from_secs(60);
 
 fn run(home: &Path, args: &[&str]) -> Output {
-    let child = Command::new(env!("CARGO_BIN_EXE_mailscope"))
+    let child = common::mailscope(home)
         .args(args)
-        .env("MAILSCOPE_HOME", home)
-        .env(
-            "DBUS_SESSION_BUS_ADDRESS",
-            format!("unix:path={}/no-bus", home.display()),
-        )
         .env("MAILSCOPE_CLIENT_SECRET", "not-a-real-secret-value-0123")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

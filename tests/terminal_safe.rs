@@ -2,36 +2,12 @@
 //! control characters: the error printer, `status`, `profile show`, `report`, `replay
 //! --headless` and `diagnose`, each run as the user runs them.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-fn run_with(home: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mailscope"))
-        .args(args)
-        .env("MAILSCOPE_HOME", home)
-        .env(
-            "DBUS_SESSION_BUS_ADDRESS",
-            format!("unix:path={}/no-bus", home.display()),
-        )
-        .env_remove("MAILSCOPE_CLIENT_SECRET")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("mailscope runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin)
-        .expect("write stdin");
-    child.wait_with_output().expect("mailscope ends")
-}
-
-fn run(home: &Path, args: &[&str]) -> Output {
-    run_with(home, args, b"")
-}
+#[path = "common/binary.rs"]
+mod common;
+use common::{run, run_with};
 
 /// Both streams; fails the test on any control character other than a line feed.
 fn inert(o: &Output) -> String {

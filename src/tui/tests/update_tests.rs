@@ -217,22 +217,24 @@ fn half_typed_ids_get_no_error_until_enter() {
     assert!(field_error(&h, app_reg::F_TENANT).is_some());
 }
 
-#[test]
-fn watch_mode_rechecks_only_pending_and_failing_cells() {
-    use crate::tui::screens::checks::{Capability, Verdict};
+/// A Kundo profile with these must-reach mailboxes, opened where its checks start.
+fn at_checks(addresses: &[&str]) -> Harness {
     let mut p = kundo(Some("scoping"));
-    for a in ["a@contoso.com", "b@contoso.com"] {
+    for a in addresses {
         p.mailboxes.push(Mailbox {
-            address: a.into(),
+            address: (*a).into(),
             kind: MailboxKind::User,
             expect: Expectation::Granted,
         });
     }
-    let mut h = opened(p);
-    let run = match h.take().last() {
-        Some(Effect::StartChecks { run, .. }) => *run,
-        other => panic!("{other:?}"),
-    };
+    opened(p)
+}
+
+#[test]
+fn watch_mode_rechecks_only_pending_and_failing_cells() {
+    use crate::tui::screens::checks::{Capability, Verdict};
+    let mut h = at_checks(&["a@contoso.com", "b@contoso.com"]);
+    let run = h.started_checks();
     let ok = |cap| super::walk::cell(cap, Verdict::Pass, None);
     let pending = super::walk::cell(Capability::Write, Verdict::Pending, Some("policy-denied"));
     h.reply(Reply::CheckCell(run, 0, ok(Capability::Read)));
@@ -261,17 +263,8 @@ fn watch_mode_rechecks_only_pending_and_failing_cells() {
 #[test]
 fn watch_mode_follows_the_librarys_policy() {
     use crate::tui::screens::checks::{Capability, Verdict};
-    let mut p = kundo(Some("scoping"));
-    p.mailboxes.push(Mailbox {
-        address: "a@contoso.com".into(),
-        kind: MailboxKind::User,
-        expect: Expectation::Granted,
-    });
-    let mut h = opened(p);
-    let run = match h.take().last() {
-        Some(Effect::StartChecks { run, .. }) => *run,
-        other => panic!("{other:?}"),
-    };
+    let mut h = at_checks(&["a@contoso.com"]);
+    let run = h.started_checks();
     let fail = |cap| super::walk::cell(cap, Verdict::Fail, Some("permission-missing"));
     let pending = super::walk::cell(Capability::Write, Verdict::Pending, Some("policy-denied"));
     h.reply(Reply::CheckCell(run, 0, fail(Capability::Read)));
