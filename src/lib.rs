@@ -4,6 +4,7 @@
 //! - [`profile`]: the typed answers of one onboarding, validation of every value, TOML storage.
 //! - [`preset`]: the five vendor guides (plus `custom`) as data.
 //! - [`secrets`]: client secrets and private keys in the OS keyring, never on disk.
+//! - [`changes`]: the record of what mailscope changed in a tenant (`NAME.changes.jsonl`).
 //! - [`credential`]: self-signed certificates, PEM/PFX import, thumbprints, signing material.
 //! - [`graph`]: clouds, app-only tokens, live per-mailbox checks, diagnosis of Microsoft's errors.
 //! - [`last_check`]: the last check result kept beside each profile.
@@ -25,6 +26,7 @@
 //! assert_eq!(quote("a\u{2019}b"), "('a' + [char]0x2019 + 'b')");
 //! ```
 
+pub mod changes;
 pub mod credential;
 pub mod entra;
 pub mod expiry;
