@@ -150,6 +150,15 @@ async fn sp_object_id(s: &Sim, app: &str) -> String {
     sp["id"].as_str().unwrap().to_string()
 }
 
+/// Test-ServicePrincipalAuthorization's rows for `app`, with `-Resource` when given.
+async fn authz(s: &Sim, t: &str, app: &str, resource: Option<&str>) -> Vec<Value> {
+    let mut p = json!({"Identity": app});
+    if let Some(r) = resource {
+        p["Resource"] = r.into();
+    }
+    ok(s, t, "Test-ServicePrincipalAuthorization", p).await
+}
+
 fn in_scope(rows: &[Value], role: &str) -> Value {
     rows.iter()
         .find(|r| r["RoleName"] == role)
@@ -215,20 +224,7 @@ async fn rbac_for_applications_scopes_an_app_through_a_management_scope_or_a_gro
         "no pointer for FULL"
     );
 
-    let test = |r: Option<&str>| {
-        let mut p = json!({"Identity": NOROLES});
-        if let Some(r) = r {
-            p["Resource"] = r.into();
-        }
-        p
-    };
-    let rows = ok(
-        &s,
-        &t,
-        "Test-ServicePrincipalAuthorization",
-        test(Some("a@contoso.com")),
-    )
-    .await;
+    let rows = authz(&s, &t, NOROLES, Some("a@contoso.com")).await;
     assert_eq!(rows.len(), 2);
     assert_eq!(in_scope(&rows, "Application Mail.Read"), json!(true));
     assert_eq!(
@@ -241,15 +237,9 @@ async fn rbac_for_applications_scopes_an_app_through_a_management_scope_or_a_gro
         .unwrap();
     assert_eq!(row["GrantedPermissions"], "Mail.Read");
     assert_eq!(row["ScopeType"], "CustomRecipientScope");
-    let rows = ok(
-        &s,
-        &t,
-        "Test-ServicePrincipalAuthorization",
-        test(Some("s@contoso.com")),
-    )
-    .await;
+    let rows = authz(&s, &t, NOROLES, Some("s@contoso.com")).await;
     assert_eq!(in_scope(&rows, "Application Mail.Read"), json!(false));
-    let rows = ok(&s, &t, "Test-ServicePrincipalAuthorization", test(None)).await;
+    let rows = authz(&s, &t, NOROLES, None).await;
     assert_eq!(in_scope(&rows, "Application Mail.Read"), json!("Not Run"));
 
     let (st, _) = s.get(&app, &list("a@contoso.com")).await;
@@ -281,13 +271,7 @@ async fn rbac_for_applications_scopes_an_app_through_a_management_scope_or_a_gro
         json!({"Identity": "Settings"}),
     )
     .await;
-    let rows = ok(
-        &s,
-        &t,
-        "Test-ServicePrincipalAuthorization",
-        test(Some("a@contoso.com")),
-    )
-    .await;
+    let rows = authz(&s, &t, NOROLES, Some("a@contoso.com")).await;
     assert_eq!(rows.len(), 1, "removed at once for Exchange");
     let (kind, _) = fails(
         &s,
@@ -323,8 +307,7 @@ async fn the_scenarios_policies_and_assignments_are_exchanges_too() {
     assert_eq!(access(&s, &t, "s@contoso.com", FULL).await, "Denied");
     let policies = ok(&s, &t, "Get-ApplicationAccessPolicy", json!({})).await;
     assert_eq!(policies[0]["ScopeName"], "kundo");
-    let p = json!({"Identity": NOROLES, "Resource": "a@contoso.com"});
-    let rows = ok(&s, &t, "Test-ServicePrincipalAuthorization", p).await;
+    let rows = authz(&s, &t, NOROLES, Some("a@contoso.com")).await;
     assert_eq!(in_scope(&rows, "Application Mail.Read"), json!(true));
     let sps = ok(&s, &t, "Get-ServicePrincipal", json!({})).await;
     assert_eq!(sps[0]["AppId"], NOROLES);
@@ -358,8 +341,7 @@ async fn a_pointer_with_the_wrong_object_id_grants_nothing_in_graph() {
     ok(&s, &t, "New-ServicePrincipal", sp).await;
     let a = json!({"App": NOROLES, "Role": "Application Mail.Read"});
     ok(&s, &t, "New-ManagementRoleAssignment", a).await;
-    let p = json!({"Identity": NOROLES, "Resource": "a@contoso.com"});
-    let rows = ok(&s, &t, "Test-ServicePrincipalAuthorization", p).await;
+    let rows = authz(&s, &t, NOROLES, Some("a@contoso.com")).await;
     assert_eq!(in_scope(&rows, "Application Mail.Read"), json!(true));
     let app = s.token(NOROLES, "s2").await;
     let (st, _) = s.get(&app, "/users/a@contoso.com/messages?$top=1").await;
