@@ -103,6 +103,14 @@ async fn an_access_policy_applies_in_exchange_at_once_and_in_graph_after_propaga
     }
     let listed = ok(&s, &t, "Get-ApplicationAccessPolicy", json!({})).await;
     assert_eq!(listed.len(), 1);
+    let one = ok(
+        &s,
+        &t,
+        "Get-ApplicationAccessPolicy",
+        json!({"Identity": identity}),
+    )
+    .await;
+    assert_eq!(one[0]["Description"], "Kundo only");
 
     // Removal: Exchange at once, Graph after the delay.
     ok(
@@ -196,6 +204,17 @@ async fn rbac_for_applications_scopes_an_app_through_a_management_scope_or_a_gro
     let scope = json!({"Name": "App scope", "RecipientRestrictionFilter": filter});
     let made = ok(&s, &t, "New-ManagementScope", scope).await;
     assert_eq!(made[0]["RecipientRestrictionFilter"], filter.as_str());
+    let got = ok(
+        &s,
+        &t,
+        "Get-ManagementScope",
+        json!({"Identity": "app scope"}),
+    )
+    .await;
+    assert_eq!(got[0]["Name"], "App scope");
+    assert_eq!(ok(&s, &t, "Get-ManagementScope", json!({})).await.len(), 1);
+    let (kind, _) = fails(&s, &t, "Get-ManagementScope", json!({"Identity": "x"})).await;
+    assert_eq!(kind, "ManagementObjectNotFoundException");
     let bad = json!({"Name": "Other", "RecipientRestrictionFilter": "CustomAttribute1 -eq 'x'"});
     let (kind, _) = fails(&s, &t, "New-ManagementScope", bad).await;
     assert_eq!(kind, "TaskArgumentException");
