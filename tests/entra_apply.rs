@@ -529,3 +529,94 @@ async fn a_call_failing_midway_stops_the_run_the_record_matches_and_a_rerun_comp
     assert_eq!(out.unwrap().steps.len(), 2);
     assert!(c.prove().await.passed());
 }
+
+#[cfg(target_os = "linux")]
+#[path = "common/keyring_session.rs"]
+mod keyring_session;
+
+/// The command as an admin runs it, with the real OS keyring (gnome-keyring in a private
+/// D-Bus session): sign in, refuse without a terminal or --yes, apply, inspect, check, apply
+/// again; no secret value or token in any output or file.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_command_asks_applies_proves_and_never_shows_a_secret() {
+    use keyring_session::{files_containing, mailscope_env, start_session, text, tools_or_skip};
+    if tools_or_skip().is_none() {
+        return;
+    }
+    let sim = shared();
+    let session = start_session(true);
+    let mut p = Profile::new("cli", PresetId::Kundo, Cloud::Custom);
+    p.tenant = Some(TENANT.into());
+    p.app_name = Some("Kundo From The Command Line".into());
+    p.endpoints = Some(Endpoints {
+        authority: sim.s.authority.clone(),
+        graph: sim.s.graph.clone(),
+        ca_file: Some(sim.ca_file.clone()),
+    });
+    p.mailboxes.push(Mailbox {
+        address: "support@contoso.com".into(),
+        kind: MailboxKind::Shared,
+        expect: Expectation::Granted,
+    });
+    let file = session.root.path().join("cli.toml");
+    std::fs::write(&file, mailscope::profile::render_profile(&p).unwrap()).unwrap();
+    let fast = [("MAILSCOPE_APPLY_RETRY", "fast")];
+    let run = |args: &[&str]| mailscope_env(&session, args, None, &fast);
+    let o = run(&["profile", "import", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = run(&["signin", "--profile", "cli", "--device-code"]);
+    assert!(o.status.success(), "{}", text(&o));
+
+    // No terminal and no --yes: the plan is shown, nothing changes, exit 2.
+    let refused = run(&["entra", "apply", "--profile", "cli"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    assert!(text(&refused).contains("--yes"), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("1. Create the app registration 'Kundo From The Command Line'"),
+        "{}",
+        text(&refused)
+    );
+    let record = mailscope::profile::ProfileStore::at(session.root.path().join("mailscope"));
+    assert!(changes::read(&record, "cli").unwrap().is_empty());
+
+    let applied = run(&["entra", "apply", "--profile", "cli", "--yes"]);
+    let out = text(&applied);
+    assert_eq!(applied.status.code(), Some(0), "{out}");
+    for want in [
+        &format!("Tenant: Contoso ({TENANT})") as &str,
+        "Signed in as: admin@contoso.com",
+        "held (Application Administrator)",
+        "waiting for Entra to replicate the new app (attempt 2 of 8)",
+        "Client secret: Secret ID ",
+        "never shown",
+        "cli.changes.jsonl",
+        "Proven: a token with the new credential holds Mail.ReadWrite, Mail.Send",
+        "mailscope check --profile cli",
+    ] {
+        assert!(out.contains(want), "{want:?} not in:\n{out}");
+    }
+    let lines = changes::read(&record, "cli").unwrap().len();
+    assert!(lines >= 10, "{lines}");
+
+    let inspect = run(&["entra", "inspect", "--profile", "cli"]);
+    assert_eq!(inspect.status.code(), Some(0), "{}", text(&inspect));
+    let check = run(&["check", "--profile", "cli"]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+    let again = run(&["entra", "apply", "--profile", "cli", "--yes"]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    assert!(text(&again).contains("Nothing to do"), "{}", text(&again));
+    assert_eq!(changes::read(&record, "cli").unwrap().len(), lines);
+
+    // Entra's secret values have `Q~` after three characters; tokens are JWTs (`eyJ`).
+    let all = [&refused, &applied, &inspect, &check, &again]
+        .iter()
+        .map(|o| text(o))
+        .collect::<String>();
+    assert!(!all.contains("Q~") && !all.contains("eyJ"), "{all}");
+    let home = session.root.path().join("mailscope");
+    for needle in [b"Q~" as &[u8], b"eyJ", b"secretText"] {
+        let hits = files_containing(&home, needle);
+        assert!(hits.is_empty(), "{hits:?}");
+    }
+}
