@@ -1,4 +1,5 @@
-//! `mailscope entra inspect` and `mailscope entra plan`: the profile's app as Entra holds it,
+//! `mailscope entra inspect` and `mailscope entra plan` (and what `entra apply`, in
+//! `entra_apply_cmd`, shares with them): the profile's app as Entra holds it,
 //! read with the remembered admin sign-in. The library ([`mailscope::entra`]) reads and judges;
 //! this prints. Read-only; no token is ever printed.
 
