@@ -603,10 +603,29 @@ fn the_command_asks_applies_proves_and_never_shows_a_secret() {
     assert_eq!(inspect.status.code(), Some(0), "{}", text(&inspect));
     let check = run(&["check", "--profile", "cli"]);
     assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+    // A process killed during a call leaves a `started` line without its outcome.
+    let killed = changes::ChangeRecord::new(
+        "killed-run",
+        0,
+        changes::Area::Entra,
+        TENANT,
+        Some("admin@contoso.com"),
+        "add-secret",
+        "Add a client secret valid for 180 days",
+        Phase::Started,
+    );
+    changes::append(&record, "cli", &killed).unwrap();
     let again = run(&["entra", "apply", "--profile", "cli", "--yes"]);
     assert_eq!(again.status.code(), Some(0), "{}", text(&again));
     assert!(text(&again).contains("Nothing to do"), "{}", text(&again));
-    assert_eq!(changes::read(&record, "cli").unwrap().len(), lines);
+    assert!(
+        text(&again).contains(
+            "the last apply stopped while 1 change(s) were in flight (Add a client secret valid for 180 days)"
+        ),
+        "{}",
+        text(&again)
+    );
+    assert_eq!(changes::read(&record, "cli").unwrap().len(), lines + 1);
 
     // Entra's secret values have `Q~` after three characters; tokens are JWTs (`eyJ`).
     let all = [&refused, &applied, &inspect, &check, &again]
