@@ -236,14 +236,21 @@ impl Case {
     }
 
     async fn prove(&self) -> Proof {
-        prove(
+        self.prove_heard().await.0
+    }
+
+    /// The proof and the events heard while proving.
+    async fn prove_heard(&self) -> (Proof, Vec<ApplyEvent>) {
+        let mut events = Vec::new();
+        let proof = prove(
             &self.ctx(RetryPolicy::fast()),
             &self.profile(),
             &self.preset,
-            &mut |_| {},
+            &mut |e| events.push(e),
         )
         .await
-        .unwrap()
+        .unwrap();
+        (proof, events)
     }
 
     fn record(&self) -> Vec<changes::ChangeRecord> {
@@ -401,6 +408,36 @@ async fn and_check_passes(c: &Case) {
 async fn kundo_from_an_empty_tenant() {
     let c = from_empty_tenant(PresetId::Kundo, "Kundo Applied").await;
     and_check_passes(&c).await;
+
+    // The profile's Secret ID gone from Entra (mistyped): apply adds one secret, and the proof
+    // rides out the new secret's replication (AADSTS7000215 for 0.3 s).
+    let mut p = c.profile();
+    let old = p.credential.as_ref().unwrap().secret_id.clone();
+    p.credential.as_mut().unwrap().secret_id = Some("00000000-0000-4000-8000-00000000dead".into());
+    c.store.save(&p).unwrap();
+    let (out, _, actions) = c.apply(RetryPolicy::fast()).await;
+    assert!(
+        matches!(
+            actions[..],
+            [Action::AddSecret {
+                lifetime_days: 180,
+                capped_by_policy: true
+            }]
+        ),
+        "{actions:?}"
+    );
+    let applied = out.unwrap();
+    let new = c.profile().credential.unwrap().secret_id;
+    assert_ne!(new, old);
+    assert_eq!(new.as_deref(), applied.fact("secret_id"));
+    let (proof, events) = c.prove_heard().await;
+    assert!(proof.passed(), "{proof:?}");
+    assert!(
+        events.iter().any(
+            |e| matches!(e, ApplyEvent::Waiting(w) if w.awaited == "Entra to accept the new credential")
+        ),
+        "{events:?}"
+    );
 }
 
 #[tokio::test]
