@@ -359,6 +359,10 @@ async fn from_empty_tenant(preset_id: PresetId, app: &str) -> Case {
     assert!(proof.passed(), "{proof:?}");
     let v = c.view().await;
     assert_eq!(inspect(&v, &saved, &c.preset, now()), []);
+    if let Some(key) = applied.fact("key_id") {
+        let held = &v.app().unwrap().certificates;
+        assert!(held.iter().any(|k| k.key_id == key), "{held:?}");
+    }
 
     // A second apply changes nothing.
     let (out, _, actions) = c.apply(RetryPolicy::fast()).await;

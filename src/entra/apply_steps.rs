@@ -437,10 +437,20 @@ async fn upload_certificate(
         w.set_key_credentials(&obj, &keep, std::slice::from_ref(&key))
     })
     .await?;
-    facts.cert_ids.extend(ids.iter().cloned());
-    if let Some(id) = ids.first() {
-        objects.insert("key_id".into(), id.clone());
-    }
+    // The key ID as Entra holds it (read back by thumbprint; the one sent otherwise).
+    let path = format!("/applications/{obj}");
+    let back = retry_write(&ctx.retry, AWAIT_APP, on_wait, || {
+        w.get("read the app registration", &path)
+    })
+    .await?;
+    let held = super::read::app_reg(&back, &[])
+        .certificates
+        .into_iter()
+        .find(|c| c.thumbprint.as_deref() == Some(cert.thumbprints.sha1_hex.as_str()))
+        .map(|c| c.key_id);
+    let key_id = held.or_else(|| ids.first().cloned()).unwrap_or_default();
+    facts.cert_ids.push(key_id.clone());
+    objects.insert("key_id".into(), key_id);
     objects.insert("thumbprint".into(), cert.thumbprints.sha1_hex.clone());
     objects.insert("expires".into(), cert.expires().to_string());
     let mut info = facts
