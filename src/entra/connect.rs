@@ -10,7 +10,7 @@ use crate::graph::cloud::CloudEndpoints;
 use crate::preset::Preset;
 use crate::profile::Profile;
 use crate::secrets::SecretStore;
-use crate::signin::{Purpose, SigninConfig, SigninError, resume};
+use crate::signin::{Purpose, SignedIn, SigninConfig, SigninError, resume};
 
 /// The sign-in configuration `entra` resumes for `profile`: its cloud, its tenant, the
 /// default public client, the scopes its preset needs. `None` when the profile names no
@@ -28,6 +28,47 @@ pub fn signin_config(
     ))
 }
 
+/// Resumes the remembered admin sign-in for `profile` (its tenant and cloud): the access
+/// token (in memory) and who signed in. Apply reads and writes with one session.
+pub async fn session_for_profile(
+    cfg: &SigninConfig,
+    profile: &Profile,
+    http: &reqwest::Client,
+    secrets: &dyn SecretStore,
+) -> Result<SignedIn, EntraError> {
+    let not_signed_in = |keyring: Option<String>| EntraError::NotSignedIn {
+        profile: profile.name.clone(),
+        tenant: cfg.tenant.clone(),
+        keyring,
+    };
+    match resume(cfg, http, secrets).await {
+        Ok(Some(s)) => Ok(s),
+        Ok(None) => Err(not_signed_in(None)),
+        Err(SigninError::Keyring(e)) => Err(not_signed_in(Some(e.to_string()))),
+        Err(e) => Err(EntraError::Signin(e)),
+    }
+}
+
+/// Reads the tenant for `profile` with a session.
+pub async fn read_with(
+    endpoints: &CloudEndpoints,
+    http: &reqwest::Client,
+    signed: &SignedIn,
+    profile: &Profile,
+    preset: &Preset,
+) -> Result<TenantView, EntraError> {
+    let want = Target::of(profile, preset);
+    read_tenant(
+        endpoints,
+        http,
+        &signed.access_token,
+        &signed.account,
+        profile.client_id.as_deref(),
+        &want.display_name,
+    )
+    .await
+}
+
 /// Resumes the remembered sign-in and reads the tenant for `profile`.
 pub async fn read_for_profile(
     cfg: &SigninConfig,
@@ -36,25 +77,6 @@ pub async fn read_for_profile(
     http: &reqwest::Client,
     secrets: &dyn SecretStore,
 ) -> Result<TenantView, EntraError> {
-    let not_signed_in = |keyring: Option<String>| EntraError::NotSignedIn {
-        profile: profile.name.clone(),
-        tenant: cfg.tenant.clone(),
-        keyring,
-    };
-    let signed = match resume(cfg, http, secrets).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return Err(not_signed_in(None)),
-        Err(SigninError::Keyring(e)) => return Err(not_signed_in(Some(e.to_string()))),
-        Err(e) => return Err(EntraError::Signin(e)),
-    };
-    let want = Target::of(profile, preset);
-    read_tenant(
-        &cfg.endpoints,
-        http,
-        &signed.access_token,
-        &signed.account,
-        profile.client_id.as_deref(),
-        &want.display_name,
-    )
-    .await
+    let signed = session_for_profile(cfg, profile, http, secrets).await?;
+    read_with(&cfg.endpoints, http, &signed, profile, preset).await
 }

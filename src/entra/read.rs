@@ -35,7 +35,7 @@ fn opt_text(v: &Value, key: &str) -> Option<String> {
     v.get(key).and_then(Value::as_str).map(String::from)
 }
 
-fn list(v: &Value) -> Vec<Value> {
+pub(crate) fn list(v: &Value) -> Vec<Value> {
     v.get("value")
         .and_then(Value::as_array)
         .cloned()
@@ -43,7 +43,7 @@ fn list(v: &Value) -> Vec<Value> {
 }
 
 /// `'` doubled, for an OData string literal.
-fn odata(s: &str) -> String {
+pub(crate) fn odata(s: &str) -> String {
     s.replace('\'', "''")
 }
 
@@ -121,7 +121,7 @@ fn when(v: &Value, key: &str) -> Option<OffsetDateTime> {
 }
 
 /// Microsoft Graph's permission catalogue: `(id, name, kind)`.
-fn catalogue(graph_sp: &Value) -> Vec<(String, String, Kind)> {
+pub(crate) fn catalogue(graph_sp: &Value) -> Vec<(String, String, Kind)> {
     let mut out = Vec::new();
     for (key, kind) in [
         ("appRoles", Kind::Application),
@@ -235,9 +235,14 @@ fn thumbprint(t: &str) -> String {
     t.to_ascii_uppercase()
 }
 
-/// `P180D` → 180 (days only; other ISO-8601 durations are not limits mailscope can use).
+/// `P180D` → 180; `P4DT12H` → 4 (whole days, rounded down, so a secret never outlives the
+/// limit); durations without days (`PT5H`) are not limits mailscope can use.
 fn iso_days(s: &str) -> Option<u32> {
-    s.strip_prefix('P')?.strip_suffix('D')?.parse().ok()
+    let (days, rest) = s.strip_prefix('P')?.split_once('D')?;
+    if !(rest.is_empty() || rest.starts_with('T')) {
+        return None;
+    }
+    days.parse().ok()
 }
 
 fn policy(v: Option<Value>) -> AppPolicy {
@@ -401,7 +406,7 @@ async fn consents(
     Ok((out, read))
 }
 
-fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes())
         .collect::<String>()
         .replace('+', "%20")
@@ -451,6 +456,8 @@ mod tests {
     fn policy_days() {
         assert_eq!(iso_days("P180D"), Some(180));
         assert_eq!(iso_days("PT5H"), None);
+        assert_eq!(iso_days("P4DT12H30M5S"), Some(4));
+        assert_eq!(iso_days("P1Y"), None);
         let p = policy(Some(
             json!({"isEnabled":true,"applicationRestrictions":{"passwordCredentials":[{"restrictionType":"passwordLifetime","state":"enabled","maxLifetime":"P90D"}]}}),
         ));
