@@ -293,6 +293,10 @@ pub struct StatusArgs {
     /// One JSON document instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Read every credential of each profile's app from Entra (with the remembered admin
+    /// sign-in per tenant), including ones the profile does not know.
+    #[arg(long)]
+    pub online: bool,
 }
 
 #[derive(Debug, Subcommand)]

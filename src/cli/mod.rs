@@ -16,3 +16,4 @@ pub mod secret_cmd;
 pub mod signin_cmd;
 pub mod sim_cmd;
 pub mod status_cmd;
+pub mod status_online;

@@ -41,6 +41,9 @@ fn last_check_line(store: &ProfileStore, name: &str) -> Option<String> {
 }
 
 pub fn run(args: StatusArgs) -> u8 {
+    if args.online {
+        return super::status_online::run(&args);
+    }
     let store = match ProfileStore::open_default() {
         Ok(s) => s,
         Err(e) => return fail(EXIT_CANNOT_RUN, e),
