@@ -1,6 +1,6 @@
 //! The Entra side of a profile, read with the admin's delegated sign-in: what the tenant holds
 //! ([`read`] into a [`TenantView`]), what is wrong with it ([`findings`]) and what `apply` would
-//! change ([`plan`]). Read-only; no terminal code.
+//! change ([`plan`]); the Graph writes `apply` makes ([`write`], [`retry`]). No terminal code.
 //!
 //! - [`view`]: the snapshot of the tenant (organisation, account, app, service principal,
 //!   permissions configured and consented, credentials' metadata, policy).
@@ -10,14 +10,18 @@
 //! - [`connect`]: resumes the remembered admin sign-in for a profile and reads.
 //! - [`target`]: what the profile and preset want.
 //! - [`error`]: why the tenant could not be read.
+//! - [`write`]: Graph writes (apps, credentials, service principals, consent), typed errors.
+//! - [`retry`]: backoff with a bound for Entra's replication, announcing what is awaited.
 
 pub mod connect;
 pub mod error;
 pub mod findings;
 pub mod plan;
 pub mod read;
+pub mod retry;
 pub mod target;
 pub mod view;
+pub mod write;
 
 pub use connect::{read_for_profile, signin_config};
 pub use error::EntraError;
