@@ -10,7 +10,7 @@ use crate::graph::cloud::CloudEndpoints;
 use crate::preset::Preset;
 use crate::profile::Profile;
 use crate::secrets::SecretStore;
-use crate::signin::{Purpose, SigninConfig, SigninError, resume};
+use crate::signin::{Purpose, SignedIn, SigninConfig, SigninError, resume};
 
 /// The sign-in configuration `entra` resumes for `profile`: its cloud, its tenant, the
 /// default public client, the scopes its preset needs. `None` when the profile names no
@@ -28,25 +28,35 @@ pub fn signin_config(
     ))
 }
 
-/// Resumes the remembered sign-in and reads the tenant for `profile`.
-pub async fn read_for_profile(
+/// Resumes the remembered admin sign-in for `profile`'s tenant ([`EntraError::NotSignedIn`]
+/// when there is none).
+pub async fn resume_for_profile(
     cfg: &SigninConfig,
     profile: &Profile,
-    preset: &Preset,
     http: &reqwest::Client,
     secrets: &dyn SecretStore,
-) -> Result<TenantView, EntraError> {
+) -> Result<SignedIn, EntraError> {
     let not_signed_in = |keyring: Option<String>| EntraError::NotSignedIn {
         profile: profile.name.clone(),
         tenant: cfg.tenant.clone(),
         keyring,
     };
-    let signed = match resume(cfg, http, secrets).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return Err(not_signed_in(None)),
-        Err(SigninError::Keyring(e)) => return Err(not_signed_in(Some(e.to_string()))),
-        Err(e) => return Err(EntraError::Signin(e)),
-    };
+    match resume(cfg, http, secrets).await {
+        Ok(Some(s)) => Ok(s),
+        Ok(None) => Err(not_signed_in(None)),
+        Err(SigninError::Keyring(e)) => Err(not_signed_in(Some(e.to_string()))),
+        Err(e) => Err(EntraError::Signin(e)),
+    }
+}
+
+/// Reads the tenant for `profile` with an admin already signed in.
+pub async fn read_signed_in(
+    cfg: &SigninConfig,
+    signed: &SignedIn,
+    profile: &Profile,
+    preset: &Preset,
+    http: &reqwest::Client,
+) -> Result<TenantView, EntraError> {
     let want = Target::of(profile, preset);
     read_tenant(
         &cfg.endpoints,
@@ -57,4 +67,16 @@ pub async fn read_for_profile(
         &want.display_name,
     )
     .await
+}
+
+/// Resumes the remembered sign-in and reads the tenant for `profile`.
+pub async fn read_for_profile(
+    cfg: &SigninConfig,
+    profile: &Profile,
+    preset: &Preset,
+    http: &reqwest::Client,
+    secrets: &dyn SecretStore,
+) -> Result<TenantView, EntraError> {
+    let signed = resume_for_profile(cfg, profile, http, secrets).await?;
+    read_signed_in(cfg, &signed, profile, preset, http).await
 }

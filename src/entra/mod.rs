@@ -23,7 +23,7 @@ pub mod target;
 pub mod view;
 pub mod write;
 
-pub use connect::{read_for_profile, signin_config};
+pub use connect::{read_for_profile, read_signed_in, resume_for_profile, signin_config};
 pub use error::EntraError;
 pub use findings::{Cause, Finding, inspect};
 pub use plan::{Action, Plan, RoleNeed, plan};

@@ -3,7 +3,20 @@
 //!
 //! - [`online`]: every credential of the app as Entra holds it, with its expiry and whether the
 //!   profile knows it (`mailscope status --online`).
+//! - [`rotate`]: a new client secret, proven ([`proof`]) before it is used, the old one kept.
+//! - [`retire`]: the old secret removed once the vendor uses the new one.
+//! - [`session`]: the admin's session for a profile and the change record of each change;
+//!   [`error`]: why a command stopped.
 
+pub mod error;
 pub mod online;
+pub mod proof;
+pub mod retire;
+pub mod rotate;
+pub mod session;
 
+pub use error::LifecycleError;
 pub use online::{CredKind, Known, OnlineCredential, ProfileOnline, Reading};
+pub use retire::{Retirement, retire_old};
+pub use rotate::{Rotation, rotate};
+pub use session::{Ctx, Progress};
