@@ -4,6 +4,7 @@ pub mod args;
 pub mod check_cmd;
 pub mod check_progress;
 pub mod check_table;
+pub mod credential_lifecycle;
 pub mod diagnose_cmd;
 pub mod entra_cmd;
 pub mod output;
