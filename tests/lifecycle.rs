@@ -51,6 +51,12 @@ name = "Kundo Rotated"
 roles = ["Mail.Send", "Mail.ReadWrite"]
 secrets = [{ id = "5ec0e7ed-0000-4000-8000-000000000002", value = "rotate~old~value", expires = "2099-01-01" }]
 
+[[app]]
+client_id = "e0000000-0000-4000-8000-0000000000e3"
+name = "Kundo Keyring"
+roles = ["Mail.Send", "Mail.ReadWrite"]
+secrets = [{ id = "5ec0e7ed-0000-4000-8000-000000000002", value = "rotate~old~value", expires = "2099-01-01" }]
+
 [[mailbox]]
 address = "support@contoso.com"
 "#;
@@ -203,12 +209,16 @@ fn lagging() -> &'static Shared {
 /// A Kundo profile for the rotated app on `sim`, its endpoints (and CA file) in the profile as
 /// `check` needs them, reading support@contoso.com.
 fn rotated_profile(sim: &Shared, dir: &std::path::Path) -> Profile {
+    profile_for(sim, dir, ROTATED)
+}
+
+fn profile_for(sim: &Shared, dir: &std::path::Path, client_id: &str) -> Profile {
     use mailscope::profile::{Endpoints, Expectation, Mailbox, MailboxKind};
     let ca = dir.join("ca.pem");
     std::fs::write(&ca, &sim.ca_pem).unwrap();
     let mut p = profile();
     p.name = "rotated".into();
-    p.client_id = Some(ROTATED.into());
+    p.client_id = Some(client_id.into());
     p.credential.as_mut().unwrap().secret_id = Some(ROTATED_OLD_ID.into());
     p.endpoints = Some(Endpoints {
         authority: sim.authority.clone(),
@@ -237,10 +247,14 @@ async fn prepared(sim: &Shared, p: &Profile, store: &MemoryStore) -> Secret {
 
 /// The token endpoint's status and error codes for a client secret.
 async fn token_with(sim: &Shared, secret: &str) -> (u16, Value) {
+    token_for(sim, ROTATED, secret).await
+}
+
+async fn token_for(sim: &Shared, client_id: &str, secret: &str) -> (u16, Value) {
     let r = common::http(sim)
         .post(format!("{}/{TENANT}/oauth2/v2.0/token", sim.authority))
         .form(&[
-            ("client_id", ROTATED),
+            ("client_id", client_id),
             ("client_secret", secret),
             ("scope", &format!("{}/.default", sim.graph)),
             ("grant_type", "client_credentials"),
@@ -252,9 +266,13 @@ async fn token_with(sim: &Shared, secret: &str) -> (u16, Value) {
 }
 
 async fn app_secrets(sim: &Shared, token: &Secret) -> Vec<Value> {
+    secrets_of(sim, token, ROTATED).await
+}
+
+async fn secrets_of(sim: &Shared, token: &Secret, client_id: &str) -> Vec<Value> {
     let r = common::http(sim)
         .get(format!(
-            "{}/v1.0/applications(appId='{ROTATED}')",
+            "{}/v1.0/applications(appId='{client_id}')",
             sim.graph
         ))
         .bearer_auth(token.expose())
@@ -484,4 +502,74 @@ async fn a_rotation_whose_proof_fails_leaves_the_old_secret_working_and_no_new_o
             ("remove-secret".to_string(), "done".to_string()),
         ]
     );
+}
+
+/// A keyring that refuses to keep a previous secret.
+struct RefusesPrevious(MemoryStore);
+
+impl mailscope::secrets::SecretStore for RefusesPrevious {
+    fn backend(&self) -> String {
+        self.0.backend()
+    }
+    fn set(
+        &self,
+        profile: &str,
+        slot: mailscope::secrets::SecretSlot,
+        value: &[u8],
+    ) -> Result<(), mailscope::secrets::SecretError> {
+        if slot == mailscope::secrets::SecretSlot::PreviousClientSecret {
+            return Err(mailscope::secrets::SecretError::Rejected {
+                backend: "test keyring".into(),
+                detail: "full".into(),
+            });
+        }
+        self.0.set(profile, slot, value)
+    }
+    fn get(
+        &self,
+        profile: &str,
+        slot: mailscope::secrets::SecretSlot,
+    ) -> Result<Option<mailscope::secrets::SecretBytes>, mailscope::secrets::SecretError> {
+        self.0.get(profile, slot)
+    }
+    fn delete(
+        &self,
+        profile: &str,
+        slot: mailscope::secrets::SecretSlot,
+    ) -> Result<bool, mailscope::secrets::SecretError> {
+        self.0.delete(profile, slot)
+    }
+}
+
+#[tokio::test]
+async fn a_rotation_the_keyring_cannot_keep_takes_the_new_secret_out_again() {
+    use mailscope::lifecycle::{Ctx, LifecycleError, rotate};
+    const APP3: &str = "e0000000-0000-4000-8000-0000000000e3";
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = mailscope::profile::ProfileStore::at(dir.path());
+    let mut p = profile_for(shared(), dir.path(), APP3);
+    let store = RefusesPrevious(MemoryStore::new());
+    let admin = prepared(shared(), &p, &store.0).await;
+    profiles.save(&p).unwrap();
+    let before = p.clone();
+    let preset = preset::preset(p.preset).unwrap();
+    let eps = CloudEndpoints::from_profile(&p).unwrap();
+    let http = eps.http_client(std::time::Duration::from_secs(10)).unwrap();
+    let ctx = Ctx {
+        profiles: &profiles,
+        secrets: &store,
+        endpoints: &eps,
+        http: &http,
+        retry: mailscope::entra::retry::RetryPolicy::fast(),
+    };
+    let r = rotate(&ctx, &mut p, &preset, &mut |_| {}).await;
+    assert!(matches!(r, Err(LifecycleError::Keyring(_))), "{r:?}");
+    let secrets = secrets_of(shared(), &admin, APP3).await;
+    assert_eq!(
+        secrets.len(),
+        1,
+        "the new secret is gone again: {secrets:?}"
+    );
+    assert_eq!(token_for(shared(), APP3, ROTATED_OLD).await.0, 200);
+    assert_eq!(profiles.load("rotated").unwrap(), before);
 }

@@ -118,51 +118,73 @@ pub async fn rotate(
         new.key_id,
         day(new.end)
     )));
-    match prove_secret(ctx.endpoints, profile, preset, &new.value, &ctx.retry, on).await {
-        Ok(proof) => {
-            let old_value_kept = secrets::rotate_client_secret(ctx.secrets, profile, &new.value)?;
-            let mut c = cred;
-            c.previous_secret_id = c.secret_id.take();
-            c.secret_id = Some(new.key_id.clone());
-            c.expires = Some(new.end.date());
-            let old_key_id = c.previous_secret_id.clone();
-            profile.credential = Some(c);
-            ctx.profiles.save(profile).map_err(LifecycleError::Save)?;
-            Ok(Rotation::Rotated {
-                new_key_id: new.key_id,
-                expires: new.end.date(),
-                lifetime_days: days,
-                capped_by_policy: capped,
-                old_key_id,
-                old_value_kept,
-                proof,
-            })
-        }
+    let proven = prove_secret(ctx.endpoints, profile, preset, &new.value, &ctx.retry, on).await;
+    let proof = match proven {
+        Ok(proof) => proof,
         Err(reason) => {
-            let w = &writer(ctx, &admin.signed);
-            let (oid, kid) = (&object_id, &new.key_id);
-            let removed = admin
-                .recorder
-                .recorded(
-                    ctx,
-                    profile,
-                    "remove-secret",
-                    "Remove the new client secret again: it did not prove itself",
-                    &[
-                        ("app_object_id", object_id.clone()),
-                        ("secret_id", new.key_id.clone()),
-                    ],
-                    on,
-                    |_: &()| Vec::new(),
-                    || w.remove_password(oid, kid),
-                )
+            let why = "Remove the new client secret again: it did not prove itself";
+            let removed = remove_new(ctx, &mut admin, profile, &object_id, &new.key_id, why, on)
                 .await
                 .is_ok();
-            Ok(Rotation::ProofFailed {
+            return Ok(Rotation::ProofFailed {
                 reason,
                 new_key_id: new.key_id,
                 removed,
-            })
+            });
         }
-    }
+    };
+    let old_value_kept = match secrets::rotate_client_secret(ctx.secrets, profile, &new.value) {
+        Ok(kept) => kept,
+        Err(e) => {
+            // Without its Value in the keyring the new secret is of no use: take it out again.
+            let why = "Remove the new client secret again: the keyring could not store it";
+            let _ = remove_new(ctx, &mut admin, profile, &object_id, &new.key_id, why, on).await;
+            return Err(e.into());
+        }
+    };
+    let mut c = cred;
+    c.previous_secret_id = c.secret_id.take();
+    c.secret_id = Some(new.key_id.clone());
+    c.expires = Some(new.end.date());
+    let old_key_id = c.previous_secret_id.clone();
+    profile.credential = Some(c);
+    ctx.profiles.save(profile).map_err(LifecycleError::Save)?;
+    Ok(Rotation::Rotated {
+        new_key_id: new.key_id,
+        expires: new.end.date(),
+        lifetime_days: days,
+        capped_by_policy: capped,
+        old_key_id,
+        old_value_kept,
+        proof,
+    })
+}
+
+/// Removes the secret this rotation added (recorded).
+async fn remove_new(
+    ctx: &Ctx<'_>,
+    admin: &mut AdminSession,
+    profile: &Profile,
+    object_id: &str,
+    key_id: &str,
+    why: &str,
+    on: &mut dyn FnMut(Progress),
+) -> Result<(), LifecycleError> {
+    let w = &writer(ctx, &admin.signed);
+    admin
+        .recorder
+        .recorded(
+            ctx,
+            profile,
+            "remove-secret",
+            why,
+            &[
+                ("app_object_id", object_id.to_string()),
+                ("secret_id", key_id.to_string()),
+            ],
+            on,
+            |_: &()| Vec::new(),
+            || w.remove_password(object_id, key_id),
+        )
+        .await
 }
