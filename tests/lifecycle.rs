@@ -26,68 +26,53 @@ use serde_json::{Value, json};
 const TENANT: &str = "8f2b6c1e-4d3a-4b5c-9e7f-0a1b2c3d4e5f";
 const APP: &str = "e0000000-0000-4000-8000-0000000000e1";
 const KNOWN_SECRET: &str = "5ec0e7ed-0000-4000-8000-000000000001";
-const SCENARIO: &str = r#"
-tenant_id = "8f2b6c1e-4d3a-4b5c-9e7f-0a1b2c3d4e5f"
+/// The tenant, its admin and its one mailbox; then `extra`.
+fn scenario(app_management: &str, extra: &str) -> String {
+    format!(
+        r#"
+tenant_id = "{TENANT}"
 tenant_name = "Contoso"
 domains = ["contoso.com"]
 auto_approve = "admin@contoso.com"
 
 [app_management]
-max_secret_lifetime_days = 180
+{app_management}
 
 [[admin]]
 upn = "admin@contoso.com"
 roles = ["Application Administrator", "Privileged Role Administrator"]
 
-[[app]]
-client_id = "e0000000-0000-4000-8000-0000000000e1"
-name = "Kundo Mail"
-roles = ["Mail.Send", "Mail.ReadWrite"]
-secrets = [{ id = "5ec0e7ed-0000-4000-8000-000000000001", value = "known~value", expires = "2099-01-01" }]
-
-[[app]]
-client_id = "e0000000-0000-4000-8000-0000000000e2"
-name = "Kundo Rotated"
-roles = ["Mail.Send", "Mail.ReadWrite"]
-secrets = [{ id = "5ec0e7ed-0000-4000-8000-000000000002", value = "rotate~old~value", expires = "2099-01-01" }]
-
-[[app]]
-client_id = "e0000000-0000-4000-8000-0000000000e3"
-name = "Kundo Keyring"
-roles = ["Mail.Send", "Mail.ReadWrite"]
-secrets = [{ id = "5ec0e7ed-0000-4000-8000-000000000002", value = "rotate~old~value", expires = "2099-01-01" }]
-
 [[mailbox]]
 address = "support@contoso.com"
-"#;
 
-/// New secrets are never accepted in time: the proof of a rotation fails.
-const LAGGING: &str = r#"
-tenant_id = "8f2b6c1e-4d3a-4b5c-9e7f-0a1b2c3d4e5f"
-tenant_name = "Contoso"
-domains = ["contoso.com"]
-auto_approve = "admin@contoso.com"
+{extra}
+"#
+    )
+}
 
-[app_management]
-secret_lag_s = 3600
-
-[[admin]]
-upn = "admin@contoso.com"
-roles = ["Application Administrator"]
-
+/// A Kundo app whose one secret is `value`.
+fn app(client_id: &str, secret_id: &str, value: &str) -> String {
+    format!(
+        r#"
 [[app]]
-client_id = "e0000000-0000-4000-8000-0000000000e2"
-name = "Kundo Rotated"
+client_id = "{client_id}"
+name = "Kundo {client_id}"
 roles = ["Mail.Send", "Mail.ReadWrite"]
-secrets = [{ id = "5ec0e7ed-0000-4000-8000-000000000002", value = "rotate~old~value", expires = "2099-01-01" }]
-
-[[mailbox]]
-address = "support@contoso.com"
-"#;
+secrets = [{{ id = "{secret_id}", value = "{value}", expires = "2099-01-01" }}]
+"#
+    )
+}
 
 fn shared() -> &'static Shared {
     static S: OnceLock<Shared> = OnceLock::new();
-    S.get_or_init(|| common::spawn(SCENARIO.to_string()))
+    S.get_or_init(|| {
+        let apps = [
+            app(APP, KNOWN_SECRET, "known~value"),
+            app(ROTATED, ROTATED_OLD_ID, ROTATED_OLD),
+            app(APP3, ROTATED_OLD_ID, ROTATED_OLD),
+        ];
+        common::spawn(scenario("max_secret_lifetime_days = 180", &apps.concat()))
+    })
 }
 
 fn endpoints() -> CloudEndpoints {
@@ -200,10 +185,15 @@ async fn status_online_lists_an_expiring_secret_the_profile_does_not_know() {
 const ROTATED: &str = "e0000000-0000-4000-8000-0000000000e2";
 const ROTATED_OLD_ID: &str = "5ec0e7ed-0000-4000-8000-000000000002";
 const ROTATED_OLD: &str = "rotate~old~value";
+const APP3: &str = "e0000000-0000-4000-8000-0000000000e3";
 
 fn lagging() -> &'static Shared {
     static S: OnceLock<Shared> = OnceLock::new();
-    S.get_or_init(|| common::spawn(LAGGING.to_string()))
+    // New secrets are never accepted in time: the proof of a rotation fails.
+    S.get_or_init(|| {
+        let apps = app(ROTATED, ROTATED_OLD_ID, ROTATED_OLD);
+        common::spawn(scenario("secret_lag_s = 3600", &apps))
+    })
 }
 
 /// A Kundo profile for the rotated app on `sim`, its endpoints (and CA file) in the profile as
@@ -544,7 +534,6 @@ impl mailscope::secrets::SecretStore for RefusesPrevious {
 #[tokio::test]
 async fn a_rotation_the_keyring_cannot_keep_takes_the_new_secret_out_again() {
     use mailscope::lifecycle::{Ctx, LifecycleError, rotate};
-    const APP3: &str = "e0000000-0000-4000-8000-0000000000e3";
     let dir = tempfile::tempdir().unwrap();
     let profiles = mailscope::profile::ProfileStore::at(dir.path());
     let mut p = profile_for(shared(), dir.path(), APP3);

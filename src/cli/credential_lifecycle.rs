@@ -48,6 +48,31 @@ fn confirmed(question: &str, yes: bool) -> Result<bool, u8> {
     Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes" | "YES"))
 }
 
+/// Asks; `Some(exit code)` when not going ahead.
+fn ask(question: &str, yes: bool) -> Option<u8> {
+    match confirmed(question, yes) {
+        Ok(true) => None,
+        Ok(false) => {
+            println!("Nothing changed.");
+            Some(EXIT_OK)
+        }
+        Err(code) => Some(code),
+    }
+}
+
+/// The exit code of a step that ran (or could not start): `done` prints a success.
+fn finish<T>(
+    name: &str,
+    out: Result<Result<T, LifecycleError>, u8>,
+    done: impl FnOnce(T) -> u8,
+) -> u8 {
+    match out {
+        Err(code) => code,
+        Ok(Err(e)) => stopped(name, &e),
+        Ok(Ok(r)) => done(r),
+    }
+}
+
 fn show(p: Progress) {
     match p {
         Progress::Doing(line) => println!("  {}", safe(&line)),
@@ -107,22 +132,13 @@ pub fn rotate(a: &ConfirmArg) -> u8 {
         profile.client_id.as_deref().unwrap_or("(none)"),
         profile.tenant.as_deref().unwrap_or("(none)")
     );
-    match confirmed(&question, a.yes) {
-        Ok(true) => {}
-        Ok(false) => {
-            println!("Nothing changed.");
-            return EXIT_OK;
-        }
-        Err(code) => return code,
+    if let Some(code) = ask(&question, a.yes) {
+        return code;
     }
     let out = with_ctx(name, &store, &profile.clone(), async |ctx| {
         rot(ctx, &mut profile, &preset, &mut show).await
     });
-    match out {
-        Err(code) => code,
-        Ok(Err(e)) => stopped(name, &e),
-        Ok(Ok(r)) => rotated(&r, &profile, &preset),
-    }
+    finish(name, out, |r| rotated(&r, &profile, &preset))
 }
 
 fn rotated(r: &Rotation, profile: &Profile, preset: &Preset) -> u8 {
@@ -218,38 +234,29 @@ pub fn retire_old(a: &ConfirmArg) -> u8 {
         "Remove it from Entra? Only once {} uses the new secret: anything still using the old one fails to sign in.",
         preset.product
     );
-    match confirmed(&question, a.yes) {
-        Ok(true) => {}
-        Ok(false) => {
-            println!("Nothing changed.");
-            return EXIT_OK;
-        }
-        Err(code) => return code,
+    if let Some(code) = ask(&question, a.yes) {
+        return code;
     }
     let out = with_ctx(name, &store, &profile.clone(), async |ctx| {
         retire(ctx, &mut profile, &preset, &mut show).await
     });
-    match out {
-        Err(code) => code,
-        Ok(Err(e)) => stopped(name, &e),
-        Ok(Ok(r)) => {
-            let entra = if r.removed_from_entra {
-                "Removed it from Entra"
-            } else {
-                "It was already gone from Entra"
-            };
-            let keyring = if r.value_deleted {
-                " and deleted its Value from the keyring"
-            } else {
-                ""
-            };
-            println!(
-                "{entra}{keyring}; '{}' keeps only the new secret.",
-                safe(&profile.name)
-            );
-            EXIT_OK
-        }
-    }
+    finish(name, out, |r| {
+        let entra = if r.removed_from_entra {
+            "Removed it from Entra"
+        } else {
+            "It was already gone from Entra"
+        };
+        let keyring = if r.value_deleted {
+            " and deleted its Value from the keyring"
+        } else {
+            ""
+        };
+        println!(
+            "{entra}{keyring}; '{}' keeps only the new secret.",
+            safe(&profile.name)
+        );
+        EXIT_OK
+    })
 }
 
 /// `credential reveal`.

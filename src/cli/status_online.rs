@@ -5,7 +5,6 @@
 
 use mailscope::lifecycle::online::{self, Reading};
 use mailscope::lifecycle::{Known, OnlineCredential, ProfileOnline};
-use mailscope::profile::ProfileStore;
 use mailscope::secrets::KeyringStore;
 use serde_json::json;
 
@@ -13,13 +12,9 @@ use super::args::StatusArgs;
 use super::output::{EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, fail, safe, safe_json};
 
 pub fn run(args: &StatusArgs) -> u8 {
-    let store = match ProfileStore::open_default() {
-        Ok(s) => s,
-        Err(e) => return fail(EXIT_CANNOT_RUN, e),
-    };
-    let names = match store.list() {
-        Ok(n) => n,
-        Err(e) => return fail(EXIT_CANNOT_RUN, e),
+    let (store, names) = match super::status_cmd::profiles() {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,

@@ -3,7 +3,7 @@
 //! profile forgets it. When it is already gone from Entra, only the local traces go.
 
 use super::error::LifecycleError;
-use super::session::{AdminSession, Ctx, Progress, writer};
+use super::session::{AdminSession, Ctx, Progress, remove_secret};
 use crate::preset::Preset;
 use crate::profile::Profile;
 use crate::secrets::SecretSlot;
@@ -44,8 +44,7 @@ pub async fn retire_old(
     on: &mut dyn FnMut(Progress),
 ) -> Result<Retirement, LifecycleError> {
     let key_id = previous_of(profile)?;
-    on(Progress::Doing("Resuming the admin sign-in".into()));
-    let mut admin = AdminSession::open(ctx, profile, preset).await?;
+    let mut admin = AdminSession::open(ctx, profile, preset, on).await?;
     let app = admin.app(profile)?;
     let object_id = app.object_id.clone();
     let in_entra = app
@@ -53,24 +52,8 @@ pub async fn retire_old(
         .iter()
         .any(|s| s.key_id.eq_ignore_ascii_case(&key_id));
     if in_entra {
-        let w = &writer(ctx, &admin.signed);
-        let (oid, kid) = (&object_id, &key_id);
-        admin
-            .recorder
-            .recorded(
-                ctx,
-                profile,
-                "remove-secret",
-                "Remove the previous client secret (replaced by credential rotate)",
-                &[
-                    ("app_object_id", object_id.clone()),
-                    ("secret_id", key_id.clone()),
-                ],
-                on,
-                |_: &()| Vec::new(),
-                || w.remove_password(oid, kid),
-            )
-            .await?;
+        let why = "Remove the previous client secret (replaced by credential rotate)";
+        remove_secret(ctx, &mut admin, profile, &object_id, &key_id, why, on).await?;
     } else {
         on(Progress::Doing(format!(
             "Secret {key_id} is no longer in Entra; forgetting it here"

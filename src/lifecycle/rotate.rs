@@ -15,7 +15,7 @@ use time::{Duration, OffsetDateTime};
 
 use super::error::LifecycleError;
 use super::proof::{Proof, prove_secret};
-use super::session::{AdminSession, Ctx, Progress, day, writer};
+use super::session::{AdminSession, Ctx, Progress, day, remove_secret, writer};
 use crate::entra::target::Target;
 use crate::preset::Preset;
 use crate::profile::{CredentialKind, Profile};
@@ -76,8 +76,7 @@ pub async fn rotate(
             key_id: prev.clone(),
         });
     }
-    on(Progress::Doing("Resuming the admin sign-in".into()));
-    let mut admin = AdminSession::open(ctx, profile, preset).await?;
+    let mut admin = AdminSession::open(ctx, profile, preset, on).await?;
     let object_id = admin.app(profile)?.object_id.clone();
     let want = Target::of(profile, preset);
     let (days, capped) = lifetime(
@@ -123,7 +122,7 @@ pub async fn rotate(
         Ok(proof) => proof,
         Err(reason) => {
             let why = "Remove the new client secret again: it did not prove itself";
-            let removed = remove_new(ctx, &mut admin, profile, &object_id, &new.key_id, why, on)
+            let removed = remove_secret(ctx, &mut admin, profile, &object_id, &new.key_id, why, on)
                 .await
                 .is_ok();
             return Ok(Rotation::ProofFailed {
@@ -138,7 +137,7 @@ pub async fn rotate(
         Err(e) => {
             // Without its Value in the keyring the new secret is of no use: take it out again.
             let why = "Remove the new client secret again: the keyring could not store it";
-            let _ = remove_new(ctx, &mut admin, profile, &object_id, &new.key_id, why, on).await;
+            let _ = remove_secret(ctx, &mut admin, profile, &object_id, &new.key_id, why, on).await;
             return Err(e.into());
         }
     };
@@ -158,33 +157,4 @@ pub async fn rotate(
         old_value_kept,
         proof,
     })
-}
-
-/// Removes the secret this rotation added (recorded).
-async fn remove_new(
-    ctx: &Ctx<'_>,
-    admin: &mut AdminSession,
-    profile: &Profile,
-    object_id: &str,
-    key_id: &str,
-    why: &str,
-    on: &mut dyn FnMut(Progress),
-) -> Result<(), LifecycleError> {
-    let w = &writer(ctx, &admin.signed);
-    admin
-        .recorder
-        .recorded(
-            ctx,
-            profile,
-            "remove-secret",
-            why,
-            &[
-                ("app_object_id", object_id.to_string()),
-                ("secret_id", key_id.to_string()),
-            ],
-            on,
-            |_: &()| Vec::new(),
-            || w.remove_password(object_id, key_id),
-        )
-        .await
 }

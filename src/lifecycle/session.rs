@@ -58,7 +58,9 @@ impl AdminSession {
         ctx: &Ctx<'_>,
         profile: &Profile,
         preset: &Preset,
+        on: &mut dyn FnMut(Progress),
     ) -> Result<AdminSession, LifecycleError> {
+        on(Progress::Doing("Resuming the admin sign-in".into()));
         let cfg = signin_config(profile, preset, ctx.endpoints).ok_or_else(|| {
             LifecycleError::Profile {
                 profile: profile.name.clone(),
@@ -171,4 +173,33 @@ impl Recorder {
 /// `YYYY-MM-DD`.
 pub(crate) fn day(t: OffsetDateTime) -> String {
     t.date().to_string()
+}
+
+/// Removes a client secret of the app, recorded (`why` is the record's summary).
+pub(crate) async fn remove_secret(
+    ctx: &Ctx<'_>,
+    admin: &mut AdminSession,
+    profile: &Profile,
+    object_id: &str,
+    key_id: &str,
+    why: &str,
+    on: &mut dyn FnMut(Progress),
+) -> Result<(), LifecycleError> {
+    let w = &writer(ctx, &admin.signed);
+    admin
+        .recorder
+        .recorded(
+            ctx,
+            profile,
+            "remove-secret",
+            why,
+            &[
+                ("app_object_id", object_id.to_string()),
+                ("secret_id", key_id.to_string()),
+            ],
+            on,
+            |_: &()| Vec::new(),
+            || w.remove_password(object_id, key_id),
+        )
+        .await
 }
