@@ -168,6 +168,22 @@ async fn status_online_lists_an_expiring_secret_the_profile_does_not_know() {
     let printed = format!("{got:?}");
     assert!(!printed.contains("known~value") && !printed.contains(token.expose()));
 
+    // A profile whose app is gone is unread; one not applied yet (no client ID) is not.
+    let mut gone = p.clone();
+    gone.client_id = Some("e0000000-0000-4000-8000-00000000dead".into());
+    let got_gone = read_profile_with(&gone, &endpoints(), &http, &store, today()).await;
+    assert!(matches!(
+        got_gone.reading,
+        Reading::NoApp { client_id: Some(_) }
+    ));
+    assert!(got_gone.unread());
+    let mut draft = p.clone();
+    draft.client_id = None;
+    draft.app_name = Some("Not created yet".into());
+    let got_draft = read_profile_with(&draft, &endpoints(), &http, &store, today()).await;
+    assert_eq!(got_draft.reading, Reading::NoApp { client_id: None });
+    assert!(!got_draft.unread());
+
     // The same profile without a remembered sign-in: said plainly, with the command.
     let got = read_profile_with(&p, &endpoints(), &http, &MemoryStore::new(), today()).await;
     assert!(got.not_signed_in(), "{:?}", got.reading);

@@ -57,9 +57,18 @@ fn problem(r: &ProfileOnline) -> Option<(String, String)> {
             "names no tenant yet, so there is nothing to read".into(),
             "finish the profile in the wizard".into(),
         )),
-        Reading::NoApp => Some((
-            "the tenant holds no app registration the profile names".into(),
+        Reading::NoApp {
+            client_id: Some(id),
+        } => Some((
+            format!("the tenant holds no app registration with client ID {id}"),
             format!("run `mailscope entra inspect --profile {}`", r.profile),
+        )),
+        Reading::NoApp { client_id: None } => Some((
+            "no app registration yet (the profile names no client ID)".into(),
+            format!(
+                "`mailscope entra plan --profile {}` shows what would be created",
+                r.profile
+            ),
         )),
         Reading::Failed(e) => Some((e.to_string(), e.fix())),
     }
@@ -172,7 +181,7 @@ fn print_json(rows: &[ProfileOnline], unloadable: &[(String, String)], warn_days
                         .collect::<Vec<_>>(),
                 ),
                 Reading::NoTenant => ("no-tenant", serde_json::Value::Null, vec![]),
-                Reading::NoApp => ("no-app", serde_json::Value::Null, vec![]),
+                Reading::NoApp { .. } => ("no-app", serde_json::Value::Null, vec![]),
                 Reading::Failed(_) if r.not_signed_in() => {
                     ("not-signed-in", serde_json::Value::Null, vec![])
                 }

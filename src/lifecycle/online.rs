@@ -72,8 +72,9 @@ pub enum Reading {
     },
     /// The profile names no tenant yet: nothing to read.
     NoTenant,
-    /// The tenant holds no app the profile names.
-    NoApp,
+    /// The tenant holds no app the profile names; `client_id`: the one the profile records
+    /// (`None`: a profile not applied yet, whose app was looked for by display name).
+    NoApp { client_id: Option<String> },
     /// The tenant could not be read (no remembered sign-in among the reasons).
     Failed(EntraError),
 }
@@ -97,9 +98,12 @@ impl ProfileOnline {
         }
     }
 
-    /// Whether the tenant should have been read and was not.
+    /// Whether the tenant should have been read and was not, or lacks the profile's app.
     pub fn unread(&self) -> bool {
-        matches!(self.reading, Reading::Failed(_) | Reading::NoApp)
+        matches!(
+            self.reading,
+            Reading::Failed(_) | Reading::NoApp { client_id: Some(_) }
+        )
     }
 
     /// Whether no admin sign-in is remembered for the profile's tenant.
@@ -192,7 +196,9 @@ pub async fn read_profile_with(
                 app_name: app.display_name.clone(),
                 credentials: credentials_of(app, profile, today),
             }),
-            None => done(Reading::NoApp),
+            None => done(Reading::NoApp {
+                client_id: profile.client_id.clone(),
+            }),
         },
         Err(e) => done(Reading::Failed(e)),
     }
