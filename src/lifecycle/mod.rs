@@ -20,3 +20,23 @@ pub use online::{CredKind, Known, OnlineCredential, ProfileOnline, Reading};
 pub use retire::{Retirement, retire_old};
 pub use rotate::{Rotation, rotate};
 pub use session::{Ctx, Progress};
+
+/// An app registration with these credentials and nothing else (unit tests).
+#[cfg(test)]
+pub(crate) fn test_app(
+    secrets: Vec<crate::entra::view::SecretMeta>,
+    certificates: Vec<crate::entra::view::CertMeta>,
+) -> crate::entra::view::AppReg {
+    crate::entra::view::AppReg {
+        object_id: "o".into(),
+        app_id: "a".into(),
+        display_name: "X".into(),
+        sign_in_audience: "AzureADMyOrg".into(),
+        requested_access_token_version: None,
+        redirect_uris: vec![],
+        configured: vec![],
+        configured_other: vec![],
+        secrets,
+        certificates,
+    }
+}

@@ -245,26 +245,18 @@ mod tests {
             hint: Some("abc".into()),
             end: Some(end),
         };
-        AppReg {
-            object_id: "o".into(),
-            app_id: "a".into(),
-            display_name: "X".into(),
-            sign_in_audience: "AzureADMyOrg".into(),
-            requested_access_token_version: None,
-            redirect_uris: vec![],
-            configured: vec![],
-            configured_other: vec![],
-            secrets: vec![
+        crate::lifecycle::test_app(
+            vec![
                 secret("S-NEW", datetime!(2027-05-01 0:00 UTC)),
                 secret("s-old", datetime!(2026-12-10 0:00 UTC)),
                 secret("other", datetime!(2026-11-30 0:00 UTC)),
             ],
-            certificates: vec![CertMeta {
+            vec![CertMeta {
                 key_id: "c".into(),
                 thumbprint: Some("AB12".into()),
                 end: None,
             }],
-        }
+        )
     }
 
     #[test]

@@ -17,6 +17,7 @@ use super::error::LifecycleError;
 use super::proof::{Proof, prove_secret};
 use super::session::{AdminSession, Ctx, Progress, day, remove_secret, writer};
 use crate::entra::target::Target;
+use crate::entra::view::AppReg;
 use crate::preset::Preset;
 use crate::profile::{CredentialKind, Profile};
 use crate::secrets;
@@ -54,6 +55,16 @@ fn lifetime(preset_days: u32, policy_days: Option<u32>) -> (u32, bool) {
     }
 }
 
+/// The secret being replaced: the profile's Secret ID, or, when the profile records none, the
+/// app's only secret (the one the vendor must be using).
+fn old_secret(recorded: Option<&str>, app: &AppReg) -> Option<String> {
+    match (recorded, app.secrets.as_slice()) {
+        (Some(id), _) => Some(id.to_string()),
+        (None, [only]) => Some(only.key_id.clone()),
+        (None, _) => None,
+    }
+}
+
 /// Rotates the profile's client secret. `profile` is saved to `ctx.profiles` when rotated.
 pub async fn rotate(
     ctx: &Ctx<'_>,
@@ -77,7 +88,9 @@ pub async fn rotate(
         });
     }
     let mut admin = AdminSession::open(ctx, profile, preset, on).await?;
-    let object_id = admin.app(profile)?.object_id.clone();
+    let app = admin.app(profile)?;
+    let object_id = app.object_id.clone();
+    let old_id = old_secret(cred.secret_id.as_deref(), app);
     let want = Target::of(profile, preset);
     let (days, capped) = lifetime(
         want.secret_lifetime_days,
@@ -142,7 +155,7 @@ pub async fn rotate(
         }
     };
     let mut c = cred;
-    c.previous_secret_id = c.secret_id.take();
+    c.previous_secret_id = old_id;
     c.secret_id = Some(new.key_id.clone());
     c.expires = Some(new.end.date());
     let old_key_id = c.previous_secret_id.clone();
@@ -157,4 +170,37 @@ pub async fn rotate(
         old_value_kept,
         proof,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app(ids: &[&str]) -> AppReg {
+        let secret = |id: &&str| crate::entra::view::SecretMeta {
+            key_id: id.to_string(),
+            display_name: None,
+            hint: None,
+            end: None,
+        };
+        crate::lifecycle::test_app(ids.iter().map(secret).collect(), vec![])
+    }
+
+    #[test]
+    fn the_replaced_secret_is_the_recorded_one_else_the_only_one() {
+        assert_eq!(
+            old_secret(Some("k"), &app(&["x", "y"])).as_deref(),
+            Some("k")
+        );
+        assert_eq!(old_secret(None, &app(&["x"])).as_deref(), Some("x"));
+        assert_eq!(old_secret(None, &app(&["x", "y"])), None);
+        assert_eq!(old_secret(None, &app(&[])), None);
+    }
+
+    #[test]
+    fn the_tenant_policy_caps_the_preset_lifetime() {
+        assert_eq!(lifetime(730, Some(180)), (180, true));
+        assert_eq!(lifetime(730, None), (730, false));
+        assert_eq!(lifetime(365, Some(730)), (365, false));
+    }
 }
