@@ -9,6 +9,7 @@
 //! - [`graph`]: clouds, app-only tokens, live per-mailbox checks, diagnosis of Microsoft's errors.
 //! - [`last_check`]: the last check result kept beside each profile.
 //! - [`expiry`]: how close a credential is to expiring.
+//! - [`lifecycle`]: credentials as Entra holds them (`status --online`), rotation and retirement.
 //! - [`sim`]: the simulated Microsoft 365 tenant (identity platform + Graph mail) used by tests and the demo.
 //! - [`powershell`], [`vendor_output`]: the scripts and vendor settings for a profile's exact values.
 //! - [`report`]: Markdown, JSON and HTML reports with a versioned schema.
@@ -33,6 +34,7 @@ pub mod expiry;
 pub mod fsutil;
 pub mod graph;
 pub mod last_check;
+pub mod lifecycle;
 pub mod paths;
 pub mod powershell;
 pub mod preset;

@@ -313,6 +313,10 @@ pub struct StatusArgs {
     /// One JSON document instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Read every credential of each profile's app from Entra (with the remembered admin
+    /// sign-in per tenant), including ones the profile does not know.
+    #[arg(long)]
+    pub online: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -347,6 +351,42 @@ pub enum SecretCommand {
     Status(ProfileArg),
     /// Delete the profile's client secret and private key from the keyring.
     Delete(ProfileArg),
+    /// Add a new client secret in Entra without downtime (admin sign-in needed).
+    ///
+    /// The new secret lives for the preset's lifetime, capped by the tenant's app management
+    /// policy. It is proven (a token with the expected permissions, then one mailbox read)
+    /// before it is used; if the proof fails it is removed again and nothing changes. Once
+    /// proven it becomes the profile's secret in the keyring, and the old one stays in Entra
+    /// and in the keyring, so the vendor's product keeps working until you give it the new
+    /// Value (`mailscope credential reveal`) and run `mailscope credential retire-old`.
+    Rotate(ConfirmArg),
+    /// Remove the secret the last rotation replaced, once the vendor uses the new one.
+    #[command(name = "retire-old")]
+    RetireOld(ConfirmArg),
+    /// Show the profile's client secret Value to hand it to the vendor (never in a file).
+    ///
+    /// Prints it only to a terminal; --copy puts it on the clipboard instead.
+    Reveal(RevealArg),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfirmArg {
+    /// The profile's name (see `mailscope profile list`).
+    #[arg(long, short = 'p')]
+    pub profile: String,
+    /// Do not ask for confirmation (needed when standard input is not a terminal).
+    #[arg(long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RevealArg {
+    /// The profile's name (see `mailscope profile list`).
+    #[arg(long, short = 'p')]
+    pub profile: String,
+    /// Copy the Value to the clipboard instead of printing it.
+    #[arg(long)]
+    pub copy: bool,
 }
 
 #[derive(Debug, Args)]

@@ -93,6 +93,10 @@ pub struct CredentialInfo {
     /// The Secret ID column of the portal; lets us recognise it if pasted as the value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_id: Option<String>,
+    /// After `credential rotate`: the Secret ID of the secret it replaced, still in Entra
+    /// (and its Value still in the keyring) until `credential retire-old` removes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_secret_id: Option<String>,
     #[serde(
         default,
         with = "iso_date::option",
@@ -113,6 +117,7 @@ impl CredentialInfo {
         CredentialInfo {
             kind,
             secret_id: None,
+            previous_secret_id: None,
             expires: None,
             thumbprint_sha1: None,
             thumbprint_sha256: None,

@@ -33,6 +33,8 @@ pub(crate) fn handle(
         | AppsKind::DeleteApp(_)
         | AppsKind::AddPassword(_)
         | AppsKind::RemovePassword(_)
+        | AppsKind::AddKey(_)
+        | AppsKind::RemoveKey(_)
         | AppsKind::CreateSp
         | AppsKind::DeleteSp(_) => Op::WriteApps,
         // The resource decides which role is needed (apps_sp.rs checks again).
@@ -57,6 +59,8 @@ pub(crate) fn handle(
         AppsKind::DeleteApp(key) => delete(st, key),
         AppsKind::AddPassword(key) => super::apps_creds::add_password(st, key, input),
         AppsKind::RemovePassword(key) => super::apps_creds::remove_password(st, key, input),
+        AppsKind::AddKey(key) => super::apps_keys::add_key(st, key, input),
+        AppsKind::RemoveKey(key) => super::apps_keys::remove_key(st, key, input),
         AppsKind::AppPolicy => Ok(GraphReply::json(
             200,
             apps_json::default_policy(&st.scenario.app_management),

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 
 use super::apps::AppManagement;
-use super::apps::{Application, Assignment, Grant, Registry, ServicePrincipal};
+use super::apps::{Application, Assignment, Grant, KeyCred, Registry, ServicePrincipal};
 use super::graph_catalog::{self, GRAPH_APP_ID};
 
 /// `2026-12-03T09:30:00Z`.
@@ -14,6 +14,15 @@ pub(crate) fn iso(t: OffsetDateTime) -> String {
     t.to_offset(time::UtcOffset::UTC)
         .format(&f)
         .unwrap_or_default()
+}
+
+/// A key credential's metadata (`key` is never returned).
+pub(crate) fn key_credential(k: &KeyCred) -> Value {
+    json!({
+        "customKeyIdentifier": k.cert.thumbprint_hex, "displayName": k.display_name,
+        "endDateTime": iso(k.end), "key": null, "keyId": k.key_id,
+        "startDateTime": iso(k.start), "type": "AsymmetricX509Cert", "usage": "Verify",
+    })
 }
 
 /// An application object (key and password credentials as metadata only).
@@ -29,17 +38,7 @@ pub(crate) fn application(a: &Application, domain: &str) -> Value {
             })
         })
         .collect();
-    let keys: Vec<Value> = a
-        .keys
-        .iter()
-        .map(|k| {
-            json!({
-                "customKeyIdentifier": k.cert.thumbprint_hex, "displayName": k.display_name,
-                "endDateTime": iso(k.end), "key": null, "keyId": k.key_id,
-                "startDateTime": iso(k.start), "type": "AsymmetricX509Cert", "usage": "Verify",
-            })
-        })
-        .collect();
+    let keys: Vec<Value> = a.keys.iter().map(key_credential).collect();
     json!({
         "id": a.id,
         "deletedDateTime": null,

@@ -31,6 +31,8 @@ pub(crate) enum AppsKind {
     DeleteApp(Key),
     AddPassword(Key),
     RemovePassword(Key),
+    AddKey(Key),
+    RemoveKey(Key),
     ListSps,
     CreateSp,
     GetSp(Key),
@@ -106,8 +108,19 @@ pub(crate) fn parse(m: &str, s: &[&str], l: &[&str]) -> Option<(&'static str, Ki
             "POST /v1.0/applications/{id}/removePassword",
             k(AppsKind::RemovePassword(key)),
         ),
+        ("applications", "POST", Some(key), [a]) if action(a) == "addkey" => (
+            "POST /v1.0/applications/{id}/addKey",
+            k(AppsKind::AddKey(key)),
+        ),
+        ("applications", "POST", Some(key), [a]) if action(a) == "removekey" => (
+            "POST /v1.0/applications/{id}/removeKey",
+            k(AppsKind::RemoveKey(key)),
+        ),
         ("applications", _, Some(_), [a])
-            if matches!(action(a), "addpassword" | "removepassword") =>
+            if matches!(
+                action(a),
+                "addpassword" | "removepassword" | "addkey" | "removekey"
+            ) =>
         {
             BAD_METHOD
         }
@@ -233,6 +246,11 @@ mod tests {
             kind("GET", "/policies/defaultAppManagementPolicy"),
             Some(Kind::Apps(AppsKind::AppPolicy))
         );
+        assert_eq!(
+            kind("POST", "/applications(appId='a')/removeKey"),
+            Some(Kind::Apps(AppsKind::RemoveKey(Key::AppId("a".into()))))
+        );
+        assert_eq!(kind("GET", "/applications/X/addKey"), Some(Kind::BadMethod));
         assert_eq!(kind("PUT", "/applications/X"), Some(Kind::BadMethod));
         assert_eq!(
             kind("GET", "/applications/X/owners"),
