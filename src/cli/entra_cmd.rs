@@ -112,6 +112,18 @@ fn header(v: &TenantView, out: &mut dyn Write) {
             safe(&a.app_id)
         );
     }
+    if let entra::view::LookedUp::VendorApp(Some(id)) = &v.looked_up {
+        let _ = writeln!(
+            out,
+            "Vendor-hosted app: {} (service principal {})",
+            safe(id),
+            safe(
+                v.service_principal
+                    .as_deref()
+                    .unwrap_or("not in this tenant yet")
+            )
+        );
+    }
 }
 
 fn inspect_out(v: &TenantView, profile: &Profile, preset: &Preset, as_json: bool) -> u8 {
@@ -128,6 +140,9 @@ fn inspect_out(v: &TenantView, profile: &Profile, preset: &Preset, as_json: bool
             "admin": v.admin,
             "app": v.app().map(|a| json!({"app_id": a.app_id, "object_id": a.object_id, "display_name": a.display_name})),
             "delegated_grants_read": v.delegated_grants_read,
+            "looked_up": v.looked_up,
+            "service_principal": v.service_principal,
+            "consent_settings": v.consent,
             "findings": findings,
         });
         let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
@@ -175,7 +190,10 @@ fn plan_out(
     as_json: bool,
 ) -> u8 {
     let plan = entra::plan(v, profile, preset, authority, now());
-    let code = if plan.actions.is_empty() {
+    // A plan that must stop (the vendor app's ID unconfirmed) is a profile to complete.
+    let code = if plan.stop.is_some() {
+        EXIT_USAGE
+    } else if plan.actions.is_empty() {
         EXIT_OK
     } else {
         EXIT_FINDINGS
@@ -187,6 +205,10 @@ fn plan_out(
         return code;
     }
     header(v, &mut out);
+    if let Some(stop) = &plan.stop {
+        let _ = writeln!(out, "\nNothing can be planned yet. {}", safe(stop));
+        return code;
+    }
     print_plan(&plan, &mut out);
     code
 }
@@ -275,6 +297,8 @@ mod tests {
             }],
             admin_consent_url: url.map(String::from),
             notes: vec![],
+            stop: None,
+            vendor_app_id: None,
         }
     }
 

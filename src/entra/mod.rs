@@ -10,8 +10,11 @@
 //! - [`connect`]: resumes the remembered admin sign-in for a profile and reads.
 //! - [`target`]: what the profile and preset want.
 //! - [`error`]: why the tenant could not be read.
+//! - [`consent`]: the tenant's user consent settings, and whether users will meet "Need admin
+//!   approval" for a delegated preset.
 
 pub mod connect;
+pub mod consent;
 pub mod error;
 pub mod findings;
 pub mod plan;
@@ -23,5 +26,5 @@ pub use connect::{read_for_profile, signin_config};
 pub use error::EntraError;
 pub use findings::{Cause, Finding, inspect};
 pub use plan::{Action, Plan, RoleNeed, plan};
-pub use read::read_tenant;
+pub use read::{Lookup, read_tenant, read_tenant_for};
 pub use view::TenantView;

@@ -24,6 +24,54 @@ pub struct AppManagement {
     pub external_apps: Vec<ExternalApp>,
     /// Injected failures of app management calls (an apply interrupted midway).
     pub fail: Vec<FailCall>,
+    /// The tenant's user consent settings and admin consent request policy.
+    pub consent: ConsentPolicies,
+}
+
+/// `[app_management.consent]`: what `GET /policies/authorizationPolicy` and `GET
+/// /policies/adminConsentRequestPolicy` answer. The defaults are a new tenant's per Microsoft's
+/// documentation: users may consent to permissions that need no admin ("Allow user consent for
+/// apps", `microsoft-user-default-legacy`), and admin consent requests are off.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConsentPolicies {
+    /// `legacy` (allow user consent for apps), `low` (verified publishers, low-impact
+    /// permissions), `recommended` (managed by Microsoft), `none` (no user consent), or the id
+    /// of a custom app consent policy.
+    pub user_consent: String,
+    /// "Users can request admin consent to apps they are unable to consent to".
+    pub admin_consent_requests: bool,
+    /// UPNs of the admin consent request reviewers.
+    pub reviewers: Vec<String>,
+}
+
+impl Default for ConsentPolicies {
+    fn default() -> Self {
+        ConsentPolicies {
+            user_consent: "legacy".into(),
+            admin_consent_requests: false,
+            reviewers: Vec::new(),
+        }
+    }
+}
+
+impl ConsentPolicies {
+    /// `defaultUserRolePermissions.permissionGrantPoliciesAssigned`.
+    pub fn assigned(&self) -> Vec<String> {
+        let own = match self.user_consent.as_str() {
+            "none" => None,
+            "legacy" => Some("microsoft-user-default-legacy"),
+            "low" => Some("microsoft-user-default-low"),
+            "recommended" => Some("microsoft-user-default-recommended"),
+            custom => Some(custom),
+        };
+        own.map(|p| format!("ManagePermissionGrantsForSelf.{p}"))
+            .into_iter()
+            .chain(std::iter::once(
+                "ManagePermissionGrantsForOwnedResource.microsoft-dynamically-managed-permissions-for-team".to_string(),
+            ))
+            .collect()
+    }
 }
 
 /// `[[app_management.fail]]`: the first `times` calls of a route fail with `status`.
@@ -84,6 +132,15 @@ pub(crate) fn check_app_management(
             let key = "app_management.fail.status";
             return Err(cx.err_at(at, key, "must be 429, 500 or 503".into()));
         }
+    }
+    let c = &m.consent.user_consent;
+    if c.is_empty() || !c.chars().all(|x| x.is_ascii_alphanumeric() || x == '-') {
+        let key = "app_management.consent.user_consent";
+        return Err(cx.err_at(
+            at,
+            key,
+            "must be legacy, low, recommended, none or a policy id (letters, digits, -)".into(),
+        ));
     }
     let mut m = m.clone();
     for e in &mut m.external_apps {

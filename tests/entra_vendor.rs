@@ -1,0 +1,296 @@
+//! LEXZUR as the vendor-hosted app on the simulated tenant, and "will users be able to
+//! consent?": the unconfirmed app stops the plan with the likely GUID shown; from an empty
+//! tenant the plan creates the vendor app's service principal and the tenant-wide consent and
+//! registers nothing; once that is done (through Graph, as `apply` does) inspect finds nothing;
+//! a scope granted beyond the preset is found; users meet "Need admin approval" in a tenant
+//! with user consent off until the tenant-wide consent is granted. One sim.
+#![allow(clippy::unwrap_used)] // tests may unwrap: a panic is the failure report
+
+#[path = "common/admin_sim.rs"]
+mod common;
+
+use std::sync::OnceLock;
+
+use common::Shared;
+use mailscope::entra::findings::causes;
+use mailscope::entra::view::UserConsent;
+use mailscope::entra::{
+    Action, Cause, Plan, TenantView, inspect, plan, read_for_profile, signin_config,
+};
+use mailscope::graph::cloud::CloudEndpoints;
+use mailscope::preset::{self, Preset};
+use mailscope::profile::{Cloud, PresetId, Profile, VendorApp};
+use mailscope::secrets::{MemoryStore, Secret};
+use mailscope::signin::remember;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+const TENANT: &str = "8f2b6c1e-4d3a-4b5c-9e7f-0a1b2c3d4e5f";
+const GRAPH: &str = "00000003-0000-0000-c000-000000000000";
+/// The ID LEXZUR's guide means (it prints `21e7e0d8-bedf4a60-a5eb-fd0ae1571d36`).
+const LEXZUR_APP: &str = "21e7e0d8-bedf-4a60-a5eb-fd0ae1571d36";
+/// A second vendor app, so tests that change the tenant do not meet each other.
+const OTHER_APP: &str = "0c0ffee0-0000-4000-8000-00000000000b";
+const SCENARIO: &str = r#"
+tenant_id = "8f2b6c1e-4d3a-4b5c-9e7f-0a1b2c3d4e5f"
+tenant_name = "Contoso"
+domains = ["contoso.com"]
+auto_approve = "admin@contoso.com"
+
+[app_management]
+external_apps = [
+  { app_id = "21e7e0d8-bedf-4a60-a5eb-fd0ae1571d36", name = "LEXZUR App" },
+  { app_id = "0c0ffee0-0000-4000-8000-00000000000b", name = "LEXZUR App (test copy)" },
+]
+
+[app_management.consent]
+user_consent = "none"
+admin_consent_requests = true
+reviewers = ["admin@contoso.com"]
+
+[[admin]]
+upn = "admin@contoso.com"
+roles = ["Application Administrator", "Privileged Role Administrator"]
+"#;
+
+fn shared() -> &'static Shared {
+    static S: OnceLock<Shared> = OnceLock::new();
+    S.get_or_init(|| common::spawn(SCENARIO.to_string()))
+}
+
+fn http() -> reqwest::Client {
+    common::http(shared())
+}
+
+fn endpoints() -> CloudEndpoints {
+    let s = shared();
+    CloudEndpoints::custom(&s.authority, &s.graph, Some(s.ca_pem.clone().into_bytes())).unwrap()
+}
+
+fn lexzur(vendor_app_id: Option<&str>) -> Profile {
+    let mut p = Profile::new("lexzur-vendor", PresetId::Lexzur, Cloud::Custom);
+    p.tenant = Some(TENANT.into());
+    p.vendor_app = Some(VendorApp {
+        app_id: vendor_app_id.map(String::from),
+    });
+    p
+}
+
+fn preset_of(p: &Profile) -> Preset {
+    preset::preset(p.preset).unwrap()
+}
+
+fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}
+
+/// The admin, signed in through the loopback and remembered, as `mailscope signin` leaves it.
+struct Admin {
+    cfg: mailscope::signin::SigninConfig,
+    store: MemoryStore,
+    token: Secret,
+}
+
+async fn admin(p: &Profile) -> Admin {
+    let mut cfg = signin_config(p, &preset_of(p), &endpoints()).unwrap();
+    cfg.login_hint = Some("admin@contoso.com".into());
+    let store = MemoryStore::new();
+    let signed = common::browser(shared(), &cfg).await.0.unwrap();
+    let rt = signed.refresh_token.clone().unwrap();
+    remember::store(&store, &cfg.remember_key(), "admin@contoso.com", &rt).unwrap();
+    Admin {
+        cfg,
+        store,
+        token: signed.access_token.clone(),
+    }
+}
+
+impl Admin {
+    async fn view(&self, p: &Profile) -> TenantView {
+        read_for_profile(&self.cfg, p, &preset_of(p), &http(), &self.store)
+            .await
+            .unwrap()
+    }
+
+    async fn causes(&self, p: &Profile) -> Vec<Cause> {
+        let v = self.view(p).await;
+        causes(&inspect(&v, p, &preset_of(p), now()))
+    }
+
+    async fn plan(&self, p: &Profile) -> Plan {
+        let v = self.view(p).await;
+        plan(&v, p, &preset_of(p), &shared().authority, now())
+    }
+
+    async fn call(&self, m: Method, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}/v1.0{path}", shared().graph);
+        let mut req = http()
+            .request(m.clone(), url)
+            .bearer_auth(self.token.expose());
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        assert!((200..300).contains(&status), "{m} {path}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    /// What `apply` does for the plan's service principal and tenant-wide consent.
+    async fn carry_out(&self, plan: &Plan, app_id: &str) -> String {
+        let mut sp = String::new();
+        for a in &plan.actions {
+            match a {
+                Action::CreateServicePrincipal => {
+                    let v = self
+                        .call(
+                            Method::POST,
+                            "/servicePrincipals",
+                            Some(json!({"appId": app_id})),
+                        )
+                        .await;
+                    sp = v["id"].as_str().unwrap().to_string();
+                }
+                Action::GrantDelegated { scopes } => {
+                    let g = self
+                        .call(
+                            Method::GET,
+                            &format!("/servicePrincipals(appId='{GRAPH}')"),
+                            None,
+                        )
+                        .await;
+                    let body = json!({"clientId": sp, "consentType": "AllPrincipals",
+                        "resourceId": g["id"], "scope": scopes.join(" ")});
+                    self.call(Method::POST, "/oauth2PermissionGrants", Some(body))
+                        .await;
+                }
+                Action::FillProfile { .. } => {}
+                other => panic!("the vendor app's plan holds {other:?}"),
+            }
+        }
+        sp
+    }
+}
+
+fn scopes(p: &Profile) -> Vec<String> {
+    let mut s: Vec<String> = preset_of(p)
+        .delegated_permissions()
+        .map(|x| x.name.clone())
+        .collect();
+    s.sort();
+    s
+}
+
+#[tokio::test]
+async fn an_unconfirmed_vendor_app_stops_the_plan_and_shows_the_likely_guid() {
+    let p = lexzur(None);
+    let a = admin(&p).await;
+    let plan = a.plan(&p).await;
+    assert!(plan.actions.is_empty(), "{:?}", plan.actions);
+    let stop = plan.stop.as_deref().expect("the plan stops");
+    assert!(
+        stop.contains("21e7e0d8-bedf4a60-a5eb-fd0ae1571d36"),
+        "{stop}"
+    );
+    assert!(stop.contains(LEXZUR_APP), "{stop}");
+    assert!(stop.contains("app_id"), "{stop}");
+    assert_eq!(plan.vendor_app_id, None);
+    assert_eq!(a.causes(&p).await, [Cause::VendorAppUnconfirmed]);
+}
+
+#[tokio::test]
+async fn from_an_empty_tenant_the_vendor_app_is_planned_without_an_app_registration() {
+    let p = lexzur(Some(LEXZUR_APP));
+    let a = admin(&p).await;
+    let v = a.view(&p).await;
+    assert!(v.apps.is_empty() && v.service_principal.is_none());
+    assert_eq!(v.consent.user_consent, Some(UserConsent::Off));
+    let plan = a.plan(&p).await;
+    assert_eq!(plan.stop, None);
+    assert_eq!(
+        plan.actions,
+        [
+            Action::CreateServicePrincipal,
+            Action::GrantDelegated { scopes: scopes(&p) },
+            Action::FillProfile {
+                client_id: Some(LEXZUR_APP.into()),
+                tenant_id: TENANT.into(),
+            },
+        ]
+    );
+    assert_eq!(plan.vendor_app_id.as_deref(), Some(LEXZUR_APP));
+    assert!(plan.notes.is_empty(), "{:?}", plan.notes);
+    assert!(
+        plan.admin_consent_url
+            .as_deref()
+            .is_some_and(|u| u.ends_with(&format!("/{TENANT}/adminconsent?client_id={LEXZUR_APP}")))
+    );
+    assert!(plan.missing_roles().next().is_none());
+    let mut c = a.causes(&p).await;
+    let not_consented = c
+        .iter()
+        .filter(|x| **x == Cause::PermissionNotConsented)
+        .count();
+    assert_eq!(not_consented, scopes(&p).len());
+    c.retain(|x| *x != Cause::PermissionNotConsented);
+    assert_eq!(
+        c,
+        [Cause::NoServicePrincipal, Cause::UsersNeedAdminApproval]
+    );
+}
+
+#[tokio::test]
+async fn the_vendor_app_consented_tenant_wide_has_no_finding_and_extra_scopes_are_found() {
+    let mut p = lexzur(Some(OTHER_APP));
+    let a = admin(&p).await;
+    let v = a.view(&p).await;
+    let f = inspect(&v, &p, &preset_of(&p), now());
+    let users = f
+        .iter()
+        .find(|x| x.cause == Cause::UsersNeedAdminApproval)
+        .expect("users would meet Need admin approval");
+    assert!(users.evidence.contains("turned off"), "{}", users.evidence);
+    assert!(
+        users
+            .evidence
+            .contains("Admin consent requests are on (1 reviewer)"),
+        "{}",
+        users.evidence
+    );
+    assert!(
+        users.fix.contains("tenant-wide admin consent"),
+        "{}",
+        users.fix
+    );
+    let plan = a.plan(&p).await;
+    assert!(plan.notes[0].contains("not the one the guide prints"));
+    let sp = a.carry_out(&plan, OTHER_APP).await;
+    assert_eq!(a.view(&p).await.service_principal.as_deref(), Some(&*sp));
+    assert_eq!(a.causes(&p).await, [], "consented: nothing to find");
+    p.client_id = Some(OTHER_APP.into());
+    let again = a.plan(&p).await;
+    assert_eq!(again.actions, [], "a second plan changes nothing");
+    // One scope more than the preset asks for is least privilege broken.
+    let grants = a
+        .call(
+            Method::GET,
+            &format!("/oauth2PermissionGrants?$filter=clientId eq '{sp}'"),
+            None,
+        )
+        .await;
+    let id = grants["value"][0]["id"].as_str().unwrap().to_string();
+    let mut wider = scopes(&p);
+    wider.push("Mail.Read".into());
+    a.call(
+        Method::PATCH,
+        &format!("/oauth2PermissionGrants/{id}"),
+        Some(json!({"scope": wider.join(" ")})),
+    )
+    .await;
+    assert_eq!(a.causes(&p).await, [Cause::PermissionNotNeeded]);
+    assert_eq!(
+        a.plan(&p).await.actions,
+        [Action::GrantDelegated { scopes: scopes(&p) }]
+    );
+}
