@@ -294,3 +294,36 @@ async fn the_vendor_app_consented_tenant_wide_has_no_finding_and_extra_scopes_ar
         [Action::GrantDelegated { scopes: scopes(&p) }]
     );
 }
+
+#[tokio::test]
+async fn check_says_the_vendor_app_is_verified_by_inspect() {
+    let mut p = lexzur(Some(LEXZUR_APP));
+    let s = shared();
+    p.endpoints = Some(mailscope::profile::Endpoints {
+        authority: s.authority.clone(),
+        graph: s.graph.clone(),
+        ca_file: None,
+        exchange: None,
+    });
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let store: std::sync::Arc<dyn mailscope::secrets::SecretStore> =
+        std::sync::Arc::new(MemoryStore::new());
+    let spec = mailscope::graph::RunSpec::default();
+    let e = mailscope::graph::run_profile(
+        &p,
+        &preset_of(&p),
+        store,
+        &spec,
+        tx,
+        mailscope::graph::Cancel::new(),
+    )
+    .await
+    .expect_err("nothing to check app-only");
+    assert!(!e.is_outage());
+    let text = e.to_string();
+    assert!(text.contains("LEXZUR App"), "{text}");
+    assert!(
+        text.contains("entra inspect --profile lexzur-vendor"),
+        "{text}"
+    );
+}

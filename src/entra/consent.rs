@@ -192,6 +192,82 @@ mod tests {
         assert_eq!(user_consent(&json!({"id":"x"})), None);
     }
 
+    fn view(user: Option<UserConsent>, requests: Option<(bool, usize)>) -> TenantView {
+        use super::super::view::{Admin, AppPolicy, LookedUp, Organisation};
+        TenantView {
+            organisation: Organisation {
+                id: "t".into(),
+                display_name: "Contoso".into(),
+            },
+            admin: Admin {
+                upn: "a@contoso.com".into(),
+                role_ids: vec![],
+                roles: vec![],
+            },
+            looked_up: LookedUp::VendorApp(Some("v".into())),
+            apps: vec![],
+            service_principal: Some("sp".into()),
+            consented: vec![],
+            delegated_grants_read: true,
+            graph_sp: Some("g".into()),
+            policy: AppPolicy::default(),
+            consent: ConsentSettings {
+                user_consent: user,
+                admin_consent_requests: requests
+                    .map(|(enabled, reviewers)| AdminConsentRequests { enabled, reviewers }),
+            },
+        }
+    }
+
+    fn lexzur_target() -> Target {
+        let p = crate::profile::Profile::new(
+            "l",
+            crate::profile::PresetId::Lexzur,
+            crate::profile::Cloud::Global,
+        );
+        let preset = crate::preset::preset(p.preset).expect("lexzur");
+        Target::of(&p, &preset)
+    }
+
+    #[test]
+    fn need_admin_approval_follows_the_setting_and_goes_once_consented() {
+        let want = lexzur_target();
+        let found = |v: &TenantView| user_consent_findings(v, &want);
+        assert!(found(&view(Some(UserConsent::AllApps), Some((false, 0)))).is_empty());
+        assert!(found(&view(None, None)).is_empty(), "unread: no guess");
+        let off = found(&view(Some(UserConsent::Off), Some((false, 0))));
+        assert_eq!(off[0].cause, Cause::UsersNeedAdminApproval);
+        assert!(off[0].evidence.contains("users get no way to ask"));
+        let low = found(&view(Some(UserConsent::LowImpact), Some((true, 2))));
+        assert!(
+            low[0].evidence.contains("low impact"),
+            "{}",
+            low[0].evidence
+        );
+        assert!(
+            low[0].evidence.contains("(2 reviewers)"),
+            "{}",
+            low[0].evidence
+        );
+        let managed = found(&view(Some(UserConsent::MicrosoftManaged), None));
+        assert!(managed[0].evidence.contains("managed by Microsoft"));
+        let custom = found(&view(Some(UserConsent::Custom(vec!["x".into()])), None));
+        assert!(custom[0].evidence.contains("custom app consent policies x"));
+        let mut granted = view(Some(UserConsent::Off), Some((false, 0)));
+        granted.consented = want
+            .permissions
+            .iter()
+            .filter(|p| p.kind == Kind::Delegated)
+            .cloned()
+            .collect();
+        assert!(
+            found(&granted).is_empty(),
+            "tenant-wide consent: no finding"
+        );
+        granted.consented.pop();
+        assert_eq!(found(&granted).len(), 1, "one scope short");
+    }
+
     #[test]
     fn admin_consent_requests_and_reviewers() {
         let body = json!({"isEnabled":true,"notifyReviewers":true,"reviewers":[
