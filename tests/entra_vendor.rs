@@ -1,7 +1,8 @@
 //! LEXZUR as the vendor-hosted app on the simulated tenant, and "will users be able to
 //! consent?": the unconfirmed app stops the plan with the likely GUID shown; from an empty
 //! tenant the plan creates the vendor app's service principal and the tenant-wide consent and
-//! registers nothing; once that is done (through Graph, as `apply` does) inspect finds nothing;
+//! registers nothing, `entra apply` carries it out and the proof (the read-back) passes; once
+//! that is done (also by hand through Graph) inspect finds nothing;
 //! a scope granted beyond the preset is found; users meet "Need admin approval" in a tenant
 //! with user consent off until the tenant-wide consent is granted. One sim.
 #![allow(clippy::unwrap_used)] // tests may unwrap: a panic is the failure report
@@ -12,16 +13,19 @@ mod common;
 use std::sync::OnceLock;
 
 use common::Shared;
+use mailscope::changes;
 use mailscope::entra::findings::causes;
+use mailscope::entra::retry::RetryPolicy;
 use mailscope::entra::view::UserConsent;
 use mailscope::entra::{
-    Action, Cause, Plan, TenantView, inspect, plan, read_for_profile, signin_config,
+    Action, ApplyContext, Cause, Plan, TenantView, apply, inspect, plan, prove, read_for_profile,
+    signin_config,
 };
 use mailscope::graph::cloud::CloudEndpoints;
 use mailscope::preset::{self, Preset};
-use mailscope::profile::{Cloud, PresetId, Profile, VendorApp};
+use mailscope::profile::{Cloud, PresetId, Profile, ProfileStore, VendorApp};
 use mailscope::secrets::{MemoryStore, Secret};
-use mailscope::signin::remember;
+use mailscope::signin::{Account, remember};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -89,6 +93,7 @@ struct Admin {
     cfg: mailscope::signin::SigninConfig,
     store: MemoryStore,
     token: Secret,
+    account: Account,
 }
 
 async fn admin(p: &Profile) -> Admin {
@@ -102,6 +107,7 @@ async fn admin(p: &Profile) -> Admin {
         cfg,
         store,
         token: signed.access_token.clone(),
+        account: signed.account.clone(),
     }
 }
 
@@ -200,8 +206,18 @@ async fn an_unconfirmed_vendor_app_stops_the_plan_and_shows_the_likely_guid() {
 }
 
 #[tokio::test]
-async fn from_an_empty_tenant_the_vendor_app_is_planned_without_an_app_registration() {
-    let p = lexzur(Some(LEXZUR_APP));
+async fn from_an_empty_tenant_the_vendor_app_is_planned_applied_and_proven() {
+    let home = tempfile::tempdir().unwrap();
+    let store = ProfileStore::at(home.path());
+    let mut p = lexzur(Some(LEXZUR_APP));
+    let s = shared();
+    p.endpoints = Some(mailscope::profile::Endpoints {
+        authority: s.authority.clone(),
+        graph: s.graph.clone(),
+        ca_file: None,
+        exchange: None,
+    });
+    store.save(&p).unwrap();
     let a = admin(&p).await;
     let v = a.view(&p).await;
     assert!(v.apps.is_empty() && v.service_principal.is_none());
@@ -221,11 +237,8 @@ async fn from_an_empty_tenant_the_vendor_app_is_planned_without_an_app_registrat
     );
     assert_eq!(plan.vendor_app_id.as_deref(), Some(LEXZUR_APP));
     assert!(plan.notes.is_empty(), "{:?}", plan.notes);
-    assert!(
-        plan.admin_consent_url
-            .as_deref()
-            .is_some_and(|u| u.ends_with(&format!("/{TENANT}/adminconsent?client_id={LEXZUR_APP}")))
-    );
+    assert!(plan.admin_consent_url.as_deref().is_some_and(|u| u
+        .ends_with(&format!("/{TENANT}/adminconsent?client_id={LEXZUR_APP}"))));
     assert!(plan.missing_roles().next().is_none());
     let mut c = a.causes(&p).await;
     let not_consented = c
@@ -238,6 +251,48 @@ async fn from_an_empty_tenant_the_vendor_app_is_planned_without_an_app_registrat
         c,
         [Cause::NoServicePrincipal, Cause::UsersNeedAdminApproval]
     );
+
+    // `entra apply` carries it out: no app registration, no credential, the profile filled.
+    let secrets = MemoryStore::new();
+    let ctx = ApplyContext {
+        endpoints: &endpoints(),
+        http: &http(),
+        token: &a.token,
+        account: &a.account,
+        store: &store,
+        secrets: &secrets,
+        retry: RetryPolicy::fast(),
+    };
+    let applied = apply(&ctx, &plan, &v, &p, &preset_of(&p), &mut |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(applied.steps.len(), 3);
+    let saved = store.load(&p.name).unwrap();
+    assert_eq!(saved.client_id.as_deref(), Some(LEXZUR_APP));
+    assert!(
+        saved.credential.is_none(),
+        "the vendor holds the credential"
+    );
+    assert!(saved.service_principal_id.is_some());
+    let proof = prove(&ctx, &saved, &preset_of(&saved), &mut |_| {})
+        .await
+        .unwrap();
+    assert!(proof.passed(), "{proof:?}");
+    let after = a.view(&saved).await;
+    assert!(
+        after.apps.is_empty(),
+        "nothing registered in the customer's tenant"
+    );
+    assert_eq!(inspect(&after, &saved, &preset_of(&saved), now()), []);
+    let record = changes::read(&store, &p.name).unwrap();
+    assert!(changes::unfinished(&record).is_empty());
+    assert!(
+        record
+            .iter()
+            .any(|r| r.action == "create-service-principal" && r.phase == changes::Phase::Done)
+    );
+    // A second plan changes nothing.
+    assert_eq!(a.plan(&saved).await.actions, []);
 }
 
 #[tokio::test]

@@ -114,15 +114,16 @@ pub enum Command {
     Signin(SigninArgs),
     /// Forget the remembered admin sign-in (the refresh token in the OS keyring).
     Signout(SignoutArgs),
-    /// Read the profile's app in Entra with the remembered admin sign-in (read-only).
+    /// The profile's app in Entra, with the remembered admin sign-in: inspect, plan, apply.
     ///
     /// `inspect` lists findings (permissions missing, not consented, not needed or of the
     /// wrong kind; the Secret ID or certificate not in Entra; a secret expired or expiring;
     /// redirect URI, sign-in audience; several apps with the name; no service principal),
     /// each with a cause code, the evidence and the fix. `plan` lists what `apply` would
-    /// change and which directory role each step needs. Sign in first with `mailscope
-    /// signin --profile NAME`. Exit 0 nothing found / nothing to do, 1 findings, 2 bad usage
-    /// or profile, 3 could not run.
+    /// change and which directory role each step needs; `apply` does it, records each change
+    /// beside the profile and proves the result. Sign in first with `mailscope signin
+    /// --profile NAME`. Exit 0 nothing found / nothing to do, 1 findings, 2 bad usage or
+    /// profile, 3 could not run.
     #[command(subcommand)]
     Entra(EntraCommand),
 }
@@ -133,6 +134,25 @@ pub enum EntraCommand {
     Inspect(EntraArgs),
     /// What `apply` would change, with the tenant and the signed-in admin at the top.
     Plan(EntraArgs),
+    /// Carry the plan out: create or update the app, its service principal, a secret (value
+    /// straight into the keyring) or a generated certificate, admin consent; fill the
+    /// profile's client ID, Secret ID and expiry; then prove it with a token.
+    ///
+    /// Shows the plan and asks "Apply N changes to <tenant>? [y/N]" (without a terminal,
+    /// --yes is needed). Every change is recorded in NAME.changes.jsonl beside the profile.
+    /// Exit 0 applied and proven, 1 applied but the proof failed, 2 bad usage or profile,
+    /// 3 could not run (sign-in, network, a role missing, refused by the tenant).
+    Apply(EntraApplyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EntraApplyArgs {
+    /// The stored profile (it may omit the client ID and the credential: apply fills them).
+    #[arg(long, short = 'p', value_name = "NAME")]
+    pub profile: String,
+    /// Apply without asking (needed without a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@ pub mod check_cmd;
 pub mod check_progress;
 pub mod check_table;
 pub mod diagnose_cmd;
+pub mod entra_apply_cmd;
 pub mod entra_cmd;
 pub mod output;
 pub mod profile_cmd;

@@ -35,7 +35,7 @@ fn opt_text(v: &Value, key: &str) -> Option<String> {
     v.get(key).and_then(Value::as_str).map(String::from)
 }
 
-fn list(v: &Value) -> Vec<Value> {
+pub(crate) fn list(v: &Value) -> Vec<Value> {
     v.get("value")
         .and_then(Value::as_array)
         .cloned()
@@ -43,7 +43,7 @@ fn list(v: &Value) -> Vec<Value> {
 }
 
 /// `'` doubled, for an OData string literal.
-fn odata(s: &str) -> String {
+pub(crate) fn odata(s: &str) -> String {
     s.replace('\'', "''")
 }
 
@@ -121,7 +121,7 @@ fn when(v: &Value, key: &str) -> Option<OffsetDateTime> {
 }
 
 /// Microsoft Graph's permission catalogue: `(id, name, kind)`.
-fn catalogue(graph_sp: &Value) -> Vec<(String, String, Kind)> {
+pub(crate) fn catalogue(graph_sp: &Value) -> Vec<(String, String, Kind)> {
     let mut out = Vec::new();
     for (key, kind) in [
         ("appRoles", Kind::Application),
@@ -447,7 +447,7 @@ async fn consents(
     Ok((out, read))
 }
 
-fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes())
         .collect::<String>()
         .replace('+', "%20")
