@@ -9,28 +9,24 @@
 
 #[path = "common/admin_sim.rs"]
 mod common;
+#[path = "common/entra_admin.rs"]
+mod entra_admin;
 
 use std::sync::OnceLock;
 
 use common::Shared;
+use entra_admin::{Admin, now, preset_of};
 use mailscope::changes;
-use mailscope::entra::findings::causes;
 use mailscope::entra::retry::RetryPolicy;
 use mailscope::entra::view::UserConsent;
-use mailscope::entra::{
-    Action, ApplyContext, Cause, Plan, TenantView, apply, inspect, plan, prove, read_for_profile,
-    signin_config,
-};
+use mailscope::entra::{Action, ApplyContext, Cause, Plan, apply, inspect, prove};
 use mailscope::graph::cloud::CloudEndpoints;
-use mailscope::preset::{self, Preset};
 use mailscope::profile::{Cloud, PresetId, Profile, ProfileStore, VendorApp};
-use mailscope::secrets::{MemoryStore, Secret};
-use mailscope::signin::{Account, remember};
+use mailscope::secrets::MemoryStore;
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 
 const TENANT: &str = "8f2b6c1e-4d3a-4b5c-9e7f-0a1b2c3d4e5f";
-const GRAPH: &str = "00000003-0000-0000-c000-000000000000";
 /// The ID LEXZUR's guide means (it prints `21e7e0d8-bedf4a60-a5eb-fd0ae1571d36`).
 const LEXZUR_APP: &str = "21e7e0d8-bedf-4a60-a5eb-fd0ae1571d36";
 /// A second vendor app, so tests that change the tenant do not meet each other.
@@ -67,8 +63,7 @@ fn http() -> reqwest::Client {
 }
 
 fn endpoints() -> CloudEndpoints {
-    let s = shared();
-    CloudEndpoints::custom(&s.authority, &s.graph, Some(s.ca_pem.clone().into_bytes())).unwrap()
+    entra_admin::endpoints(shared())
 }
 
 fn lexzur(vendor_app_id: Option<&str>) -> Profile {
@@ -77,72 +72,21 @@ fn lexzur(vendor_app_id: Option<&str>) -> Profile {
     p.vendor_app = Some(VendorApp {
         app_id: vendor_app_id.map(String::from),
     });
+    let s = shared();
+    p.endpoints = Some(mailscope::profile::Endpoints {
+        authority: s.authority.clone(),
+        graph: s.graph.clone(),
+        ca_file: None,
+        exchange: None,
+    });
     p
 }
 
-fn preset_of(p: &Profile) -> Preset {
-    preset::preset(p.preset).unwrap()
-}
-
-fn now() -> time::OffsetDateTime {
-    time::OffsetDateTime::now_utc()
-}
-
-/// The admin, signed in through the loopback and remembered, as `mailscope signin` leaves it.
-struct Admin {
-    cfg: mailscope::signin::SigninConfig,
-    store: MemoryStore,
-    token: Secret,
-    account: Account,
-}
-
 async fn admin(p: &Profile) -> Admin {
-    let mut cfg = signin_config(p, &preset_of(p), &endpoints()).unwrap();
-    cfg.login_hint = Some("admin@contoso.com".into());
-    let store = MemoryStore::new();
-    let signed = common::browser(shared(), &cfg).await.0.unwrap();
-    let rt = signed.refresh_token.clone().unwrap();
-    remember::store(&store, &cfg.remember_key(), "admin@contoso.com", &rt).unwrap();
-    Admin {
-        cfg,
-        store,
-        token: signed.access_token.clone(),
-        account: signed.account.clone(),
-    }
+    entra_admin::admin(shared(), "admin@contoso.com", p).await
 }
 
 impl Admin {
-    async fn view(&self, p: &Profile) -> TenantView {
-        read_for_profile(&self.cfg, p, &preset_of(p), &http(), &self.store)
-            .await
-            .unwrap()
-    }
-
-    async fn causes(&self, p: &Profile) -> Vec<Cause> {
-        let v = self.view(p).await;
-        causes(&inspect(&v, p, &preset_of(p), now()))
-    }
-
-    async fn plan(&self, p: &Profile) -> Plan {
-        let v = self.view(p).await;
-        plan(&v, p, &preset_of(p), &shared().authority, now())
-    }
-
-    async fn call(&self, m: Method, path: &str, body: Option<Value>) -> Value {
-        let url = format!("{}/v1.0{path}", shared().graph);
-        let mut req = http()
-            .request(m.clone(), url)
-            .bearer_auth(self.token.expose());
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let r = req.send().await.unwrap();
-        let status = r.status().as_u16();
-        let text = r.text().await.unwrap();
-        assert!((200..300).contains(&status), "{m} {path}: {status} {text}");
-        serde_json::from_str(&text).unwrap_or(Value::Null)
-    }
-
     /// What `apply` does for the plan's service principal and tenant-wide consent.
     async fn carry_out(&self, plan: &Plan, app_id: &str) -> String {
         let mut sp = String::new();
@@ -159,15 +103,9 @@ impl Admin {
                     sp = v["id"].as_str().unwrap().to_string();
                 }
                 Action::GrantDelegated { scopes } => {
-                    let g = self
-                        .call(
-                            Method::GET,
-                            &format!("/servicePrincipals(appId='{GRAPH}')"),
-                            None,
-                        )
-                        .await;
+                    let g = self.graph_sp().await;
                     let body = json!({"clientId": sp, "consentType": "AllPrincipals",
-                        "resourceId": g["id"], "scope": scopes.join(" ")});
+                        "resourceId": g, "scope": scopes.join(" ")});
                     self.call(Method::POST, "/oauth2PermissionGrants", Some(body))
                         .await;
                 }
@@ -209,14 +147,7 @@ async fn an_unconfirmed_vendor_app_stops_the_plan_and_shows_the_likely_guid() {
 async fn from_an_empty_tenant_the_vendor_app_is_planned_applied_and_proven() {
     let home = tempfile::tempdir().unwrap();
     let store = ProfileStore::at(home.path());
-    let mut p = lexzur(Some(LEXZUR_APP));
-    let s = shared();
-    p.endpoints = Some(mailscope::profile::Endpoints {
-        authority: s.authority.clone(),
-        graph: s.graph.clone(),
-        ca_file: None,
-        exchange: None,
-    });
+    let p = lexzur(Some(LEXZUR_APP));
     store.save(&p).unwrap();
     let a = admin(&p).await;
     let v = a.view(&p).await;
@@ -352,14 +283,7 @@ async fn the_vendor_app_consented_tenant_wide_has_no_finding_and_extra_scopes_ar
 
 #[tokio::test]
 async fn check_says_the_vendor_app_is_verified_by_inspect() {
-    let mut p = lexzur(Some(LEXZUR_APP));
-    let s = shared();
-    p.endpoints = Some(mailscope::profile::Endpoints {
-        authority: s.authority.clone(),
-        graph: s.graph.clone(),
-        ca_file: None,
-        exchange: None,
-    });
+    let p = lexzur(Some(LEXZUR_APP));
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     let store: std::sync::Arc<dyn mailscope::secrets::SecretStore> =
         std::sync::Arc::new(MemoryStore::new());
