@@ -70,13 +70,13 @@ impl VendorHostedApp {
     /// The GUID the printed ID means: itself when it is one, else the likely intended GUID
     /// (`None` when neither).
     pub fn likely_app_id(&self) -> Option<String> {
-        crate::profile::validate::parse_guid(&self.app_id_as_printed)
-            .or_else(|| crate::profile::validate::likely_guid(&self.app_id_as_printed))
+        crate::guid::parse_guid(&self.app_id_as_printed)
+            .or_else(|| crate::guid::likely_guid(&self.app_id_as_printed))
     }
 
     /// Whether the guide prints the ID as a valid GUID.
     pub fn printed_is_guid(&self) -> bool {
-        crate::profile::validate::parse_guid(&self.app_id_as_printed).is_some()
+        crate::guid::parse_guid(&self.app_id_as_printed).is_some()
     }
 }
 

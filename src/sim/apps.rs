@@ -488,4 +488,31 @@ mod tests {
         let e = load("replication_lag = 1").unwrap_err();
         assert!(e.contains("replication_lag"), "{e}");
     }
+
+    #[test]
+    fn consent_settings_default_to_a_new_tenant_and_are_checked() {
+        let new_tenant = load("").unwrap().app_management.consent;
+        assert_eq!(
+            new_tenant.assigned()[0],
+            "ManagePermissionGrantsForSelf.microsoft-user-default-legacy"
+        );
+        assert!(!new_tenant.admin_consent_requests);
+        let off = load("[app_management.consent]\nuser_consent = \"none\"\nadmin_consent_requests = true\nreviewers = [\"a@contoso.com\"]")
+            .unwrap()
+            .app_management
+            .consent;
+        assert!(
+            off.assigned()
+                .iter()
+                .all(|p| !p.starts_with("ManagePermissionGrantsForSelf."))
+        );
+        let body = super::super::apps_json::admin_consent_request_policy(&off, "https://g");
+        assert_eq!(body["isEnabled"], true);
+        assert_eq!(body["reviewers"].as_array().map(Vec::len), Some(1));
+        let body = super::super::apps_json::authorization_policy(&off, "https://g");
+        assert_eq!(body["id"], "authorizationPolicy");
+        assert!(body["defaultUserRolePermissions"]["permissionGrantPoliciesAssigned"].is_array());
+        let e = load("[app_management.consent]\nuser_consent = \"all of them\"").unwrap_err();
+        assert!(e.contains("app_management.consent.user_consent"), "{e}");
+    }
 }
