@@ -237,14 +237,21 @@ impl Case {
     }
 
     async fn prove(&self) -> Proof {
-        prove(
+        self.prove_heard().await.0
+    }
+
+    /// The proof and the events heard while proving.
+    async fn prove_heard(&self) -> (Proof, Vec<ApplyEvent>) {
+        let mut events = Vec::new();
+        let proof = prove(
             &self.ctx(RetryPolicy::fast()),
             &self.profile(),
             &self.preset,
-            &mut |_| {},
+            &mut |e| events.push(e),
         )
         .await
-        .unwrap()
+        .unwrap();
+        (proof, events)
     }
 
     fn record(&self) -> Vec<changes::ChangeRecord> {
@@ -353,6 +360,10 @@ async fn from_empty_tenant(preset_id: PresetId, app: &str) -> Case {
     assert!(proof.passed(), "{proof:?}");
     let v = c.view().await;
     assert_eq!(inspect(&v, &saved, &c.preset, now()), []);
+    if let Some(key) = applied.fact("key_id") {
+        let held = &v.app().unwrap().certificates;
+        assert!(held.iter().any(|k| k.key_id == key), "{held:?}");
+    }
 
     // A second apply changes nothing.
     let (out, _, actions) = c.apply(RetryPolicy::fast()).await;
@@ -402,6 +413,36 @@ async fn and_check_passes(c: &Case) {
 async fn kundo_from_an_empty_tenant() {
     let c = from_empty_tenant(PresetId::Kundo, "Kundo Applied").await;
     and_check_passes(&c).await;
+
+    // The profile's Secret ID gone from Entra (mistyped): apply adds one secret, and the proof
+    // rides out the new secret's replication (AADSTS7000215 for 0.3 s).
+    let mut p = c.profile();
+    let old = p.credential.as_ref().unwrap().secret_id.clone();
+    p.credential.as_mut().unwrap().secret_id = Some("00000000-0000-4000-8000-00000000dead".into());
+    c.store.save(&p).unwrap();
+    let (out, _, actions) = c.apply(RetryPolicy::fast()).await;
+    assert!(
+        matches!(
+            actions[..],
+            [Action::AddSecret {
+                lifetime_days: 180,
+                capped_by_policy: true
+            }]
+        ),
+        "{actions:?}"
+    );
+    let applied = out.unwrap();
+    let new = c.profile().credential.unwrap().secret_id;
+    assert_ne!(new, old);
+    assert_eq!(new.as_deref(), applied.fact("secret_id"));
+    let (proof, events) = c.prove_heard().await;
+    assert!(proof.passed(), "{proof:?}");
+    assert!(
+        events.iter().any(
+            |e| matches!(e, ApplyEvent::Waiting(w) if w.awaited == "Entra to accept the new credential")
+        ),
+        "{events:?}"
+    );
 }
 
 #[tokio::test]
@@ -605,10 +646,29 @@ fn the_command_asks_applies_proves_and_never_shows_a_secret() {
     assert_eq!(inspect.status.code(), Some(0), "{}", text(&inspect));
     let check = run(&["check", "--profile", "cli"]);
     assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+    // A process killed during a call leaves a `started` line without its outcome.
+    let killed = changes::ChangeRecord::new(
+        "killed-run",
+        0,
+        changes::Area::Entra,
+        TENANT,
+        Some("admin@contoso.com"),
+        "add-secret",
+        "Add a client secret valid for 180 days",
+        Phase::Started,
+    );
+    changes::append(&record, "cli", &killed).unwrap();
     let again = run(&["entra", "apply", "--profile", "cli", "--yes"]);
     assert_eq!(again.status.code(), Some(0), "{}", text(&again));
     assert!(text(&again).contains("Nothing to do"), "{}", text(&again));
-    assert_eq!(changes::read(&record, "cli").unwrap().len(), lines);
+    assert!(
+        text(&again).contains(
+            "the last apply stopped while 1 change(s) were in flight (Add a client secret valid for 180 days)"
+        ),
+        "{}",
+        text(&again)
+    );
+    assert_eq!(changes::read(&record, "cli").unwrap().len(), lines + 1);
 
     // Entra's secret values have `Q~` after three characters; tokens are JWTs (`eyJ`).
     let all = [&refused, &applied, &inspect, &check, &again]

@@ -7,6 +7,7 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use mailscope::changes;
 use mailscope::entra::apply::StepError;
+use mailscope::entra::plan::RoleCheck;
 use mailscope::entra::retry::RetryPolicy;
 use mailscope::entra::{
     self, Applied, ApplyContext, ApplyError, ApplyEvent, Plan, Proof, ProofError,
@@ -52,19 +53,13 @@ pub fn run(args: &EntraApplyArgs) -> u8 {
         return fail(EXIT_USAGE, format!("{NAME}: nothing was changed."));
     }
     if plan.missing_roles().next().is_some() {
+        let missing: Vec<&RoleCheck> = plan.missing_roles().collect();
         return fail(
             EXIT_CANNOT_RUN,
-            format!(
-                "{NAME}: {} does not hold {}; nothing was changed.",
-                signed.account.upn,
-                plan.missing_roles()
-                    .map(|r| r.roles.join(" or "))
-                    .collect::<Vec<_>>()
-                    .join(", and ")
-            ),
+            format!("{NAME}: {}", missing_words(&signed.account.upn, &missing)),
         );
     }
-    unfinished_note(&s, &mut out);
+    unfinished_note(&s, &plan, &mut out);
     let ctx = ApplyContext {
         endpoints: &s.endpoints,
         http: &s.http,
@@ -118,18 +113,30 @@ fn record_path(s: &Setup) -> String {
         .unwrap_or_default()
 }
 
-/// Says so when an earlier run stopped while a call was in flight.
-fn unfinished_note(s: &Setup, out: &mut dyn Write) {
+/// Says so when the last run stopped while a call was in flight (a `started` line without
+/// its outcome): the plan was made from the tenant as it is now, so it completes the work.
+fn unfinished_note(s: &Setup, plan: &Plan, out: &mut dyn Write) {
     let Ok(records) = changes::read(&s.store, &s.profile.name) else {
         return;
     };
-    let left = changes::unfinished(&records);
+    let Some(last) = records.last().map(|r| r.run.clone()) else {
+        return;
+    };
+    let left: Vec<_> = changes::unfinished(&records)
+        .into_iter()
+        .filter(|r| r.run == last)
+        .collect();
     if left.is_empty() {
         return;
     }
+    let then = if plan.actions.is_empty() {
+        "The tenant, read now, already holds everything the plan needs."
+    } else {
+        "The plan above was made from the tenant as it is now, so applying it completes the work."
+    };
     let _ = writeln!(
         out,
-        "\nNote: an earlier apply stopped while {} change(s) were in flight ({}). The plan above was made from the tenant as it is now, so applying it completes the work.",
+        "\nNote: the last apply stopped while {} change(s) were in flight ({}). {then}",
         left.len(),
         left.iter()
             .map(|r| safe(&r.summary))
@@ -297,21 +304,33 @@ fn proof_failed(e: &ProofError) -> u8 {
 }
 
 fn stopped(s: &Setup, signed: &SignedIn, e: &ApplyError) -> u8 {
-    let record = record_path(s);
+    let (code, message) = stop_message(&s.profile.name, &record_path(s), &signed.account.upn, e);
+    fail(code, message)
+}
+
+/// "does not hold Privileged Role Administrator or Global Administrator".
+fn missing_words(upn: &str, roles: &[&RoleCheck]) -> String {
+    format!(
+        "{upn} does not hold {}; nothing was changed.",
+        roles
+            .iter()
+            .map(|r| r.roles.join(" or "))
+            .collect::<Vec<_>>()
+            .join(", and ")
+    )
+}
+
+/// Why apply stopped, and its exit code.
+fn stop_message(profile: &str, record: &str, upn: &str, e: &ApplyError) -> (u8, String) {
     match e {
-        ApplyError::MissingRoles(roles) => fail(
+        ApplyError::MissingRoles(roles) => (
             EXIT_CANNOT_RUN,
             format!(
-                "{NAME}: {} does not hold {}; nothing was changed.",
-                signed.account.upn,
-                roles
-                    .iter()
-                    .map(|r| r.roles.join(" or "))
-                    .collect::<Vec<_>>()
-                    .join(", and ")
+                "{NAME}: {}",
+                missing_words(upn, &roles.iter().collect::<Vec<_>>())
             ),
         ),
-        ApplyError::Record(r) => fail(
+        ApplyError::Record(r) => (
             EXIT_CANNOT_RUN,
             format!("{NAME}: {r}; the change was not made."),
         ),
@@ -338,14 +357,92 @@ fn stopped(s: &Setup, signed: &SignedIn, e: &ApplyError) -> u8 {
             } else {
                 EXIT_CANNOT_RUN
             };
-            fail(
+            (
                 code,
                 format!(
-                    "{NAME}: stopped at step {step} ({summary}): {error}{left}\n  Fix: {}\n  Steps before it are done; {record} says exactly what was changed. Running `mailscope entra apply --profile {}` again completes the plan.",
-                    error.fix(),
-                    s.profile.name
+                    "{NAME}: stopped at step {step} ({summary}): {error}{left}\n  Fix: {}\n  Steps before it are done; {record} says exactly what was changed. Running `mailscope entra apply --profile {profile}` again completes the plan.",
+                    error.fix()
                 ),
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mailscope::entra::RoleNeed;
+    use mailscope::entra::write::WriteError;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn a_missing_role_is_named_and_nothing_changed() {
+        let e = ApplyError::MissingRoles(vec![RoleCheck {
+            need: RoleNeed::GraphAppRoleConsent,
+            roles: vec![
+                "Privileged Role Administrator".into(),
+                "Global Administrator".into(),
+            ],
+            held: None,
+        }]);
+        let (code, text) = stop_message("p", "p.changes.jsonl", "a@contoso.com", &e);
+        assert_eq!(code, EXIT_CANNOT_RUN);
+        assert!(
+            text.contains("a@contoso.com does not hold Privileged Role Administrator or Global Administrator; nothing was changed."),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_step_refused_by_the_tenant_names_the_record_and_the_rerun() {
+        let mut objects = BTreeMap::new();
+        objects.insert("secret_id".to_string(), "k-1".to_string());
+        let e = ApplyError::Step {
+            step: 3,
+            summary: "Add a client secret".into(),
+            error: StepError::Graph(WriteError::Denied {
+                what: "add a client secret".into(),
+                message: "Insufficient privileges to complete the operation.".into(),
+            }),
+            objects,
+        };
+        let (code, text) = stop_message("p", "/h/p.changes.jsonl", "a", &e);
+        assert_eq!(code, EXIT_CANNOT_RUN);
+        for want in [
+            "stopped at step 3 (Add a client secret): Microsoft Graph refused to add a client secret",
+            "What the tenant returned for this step: secret_id k-1",
+            "Privileged Identity Management",
+            "/h/p.changes.jsonl says exactly what was changed",
+            "`mailscope entra apply --profile p` again completes the plan",
+        ] {
+            assert!(text.contains(want), "{want:?} not in {text}");
+        }
+    }
+
+    #[test]
+    fn progress_says_what_is_awaited_and_a_proof_failure_what_is_wrong() {
+        let mut out = Vec::new();
+        progress(
+            &ApplyEvent::Waiting(mailscope::entra::retry::Waiting {
+                awaited: "Entra to replicate the new app".into(),
+                attempt: 3,
+                of: 8,
+                wait: std::time::Duration::from_secs(4),
+                reason: "r".into(),
+            }),
+            &mut out,
+        );
+        let p = Proof {
+            token_roles: vec!["Mail.Send".into()],
+            expected_roles: vec!["Mail.ReadWrite".into(), "Mail.Send".into()],
+            findings: vec![],
+        };
+        not_proven(&p, &mut out);
+        let text = String::from_utf8(out).unwrap_or_default();
+        assert!(
+            text.contains("waiting for Entra to replicate the new app (attempt 3 of 8)"),
+            "{text}"
+        );
+        assert!(text.contains("The token lacks Mail.ReadWrite."), "{text}");
     }
 }

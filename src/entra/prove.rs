@@ -15,10 +15,11 @@ use super::read::{Lookup, read_tenant_for};
 use super::retry::with_retry;
 use super::target::Target;
 use super::view::Kind;
-use crate::graph::auth::{SetupError, TokenSource, load_credential};
+use crate::graph::auth::{Credential, SetupError, TokenSource, load_credential};
 use crate::graph::diagnosis::Diagnosis;
 use crate::preset::Preset;
-use crate::profile::Profile;
+use crate::profile::{CredentialKind, Profile};
+use crate::secrets::{self, Secret, SecretError, SecretSlot};
 
 /// What the proof found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +97,28 @@ fn replicating(d: &Diagnosis) -> Option<Option<f64>> {
     .then_some(None)
 }
 
+/// The credential apply stored: for a secret, the keyring's (bound to this profile), never
+/// `MAILSCOPE_CLIENT_SECRET`, which would prove some other secret.
+fn new_credential(profile: &Profile, ctx: &ApplyContext<'_>) -> Result<Credential, SetupError> {
+    let is_secret = profile
+        .credential
+        .as_ref()
+        .is_some_and(|c| c.kind == CredentialKind::Secret);
+    if !is_secret {
+        return load_credential(profile, ctx.secrets);
+    }
+    let bytes = secrets::bound_secret(ctx.secrets, profile, SecretSlot::ClientSecret)?.ok_or_else(
+        || {
+            SetupError::Incomplete(format!(
+                "no client secret is stored for profile {}",
+                profile.name
+            ))
+        },
+    )?;
+    let text = std::str::from_utf8(bytes.expose()).map_err(|_| SecretError::Corrupt)?;
+    Ok(Credential::Secret(Secret::new(text)))
+}
+
 /// Proves the applied `profile` (as saved by apply).
 pub async fn prove(
     ctx: &ApplyContext<'_>,
@@ -156,7 +179,7 @@ async fn token_roles(
     on_event(ApplyEvent::Proving {
         what: "a token with the new credential".into(),
     });
-    let credential = load_credential(profile, ctx.secrets)?;
+    let credential = new_credential(profile, ctx)?;
     let source = |c| {
         TokenSource::new(
             Arc::new(ctx.endpoints.clone()),

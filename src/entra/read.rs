@@ -235,9 +235,14 @@ fn thumbprint(t: &str) -> String {
     t.to_ascii_uppercase()
 }
 
-/// `P180D` → 180 (days only; other ISO-8601 durations are not limits mailscope can use).
+/// `P180D` → 180; `P4DT12H` → 4 (whole days, rounded down, so a secret never outlives the
+/// limit); durations without days (`PT5H`) are not limits mailscope can use.
 fn iso_days(s: &str) -> Option<u32> {
-    s.strip_prefix('P')?.strip_suffix('D')?.parse().ok()
+    let (days, rest) = s.strip_prefix('P')?.split_once('D')?;
+    if !(rest.is_empty() || rest.starts_with('T')) {
+        return None;
+    }
+    days.parse().ok()
 }
 
 fn policy(v: Option<Value>) -> AppPolicy {
@@ -497,6 +502,8 @@ mod tests {
     fn policy_days() {
         assert_eq!(iso_days("P180D"), Some(180));
         assert_eq!(iso_days("PT5H"), None);
+        assert_eq!(iso_days("P4DT12H30M5S"), Some(4));
+        assert_eq!(iso_days("P1Y"), None);
         let p = policy(Some(
             json!({"isEnabled":true,"applicationRestrictions":{"passwordCredentials":[{"restrictionType":"passwordLifetime","state":"enabled","maxLifetime":"P90D"}]}}),
         ));

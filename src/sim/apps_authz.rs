@@ -243,6 +243,9 @@ mod tests {
             roles: Vec::new(),
             scp: scp.split_whitespace().map(String::from).collect(),
             wids: wids.iter().map(|w| w.to_string()).collect(),
+            aud: String::new(),
+            upn: String::new(),
+            oid: String::new(),
         }
     }
 

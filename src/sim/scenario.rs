@@ -25,7 +25,7 @@
 //! count = 1000
 //! member_of = ["kundo-mailboxes@contoso.com"]
 //!
-//! [[group]]                        # members: mailboxes or groups (nested)
+//! [[group]]                        # members: mailboxes or groups (nested); kind, name
 //! address = "kundo-mailboxes@contoso.com"
 //! members = ["support@contoso.com"]
 //!
@@ -39,6 +39,9 @@
 //! app = "b1c2d3e4-0000-4000-8000-000000000001"
 //! role = "Application Mail.ReadWrite"
 //! group = "kundo-mailboxes@contoso.com"
+//!
+//! [exchange]                       # InvokeCommand: changes reach Graph after propagation_s
+//! propagation_s = 1.0              # plus page_size and [[exchange.fail]]
 //!
 //! [faults]                         # rates, *_first counters, retry_after_s, seed
 //! throttle_rate = 0.0
@@ -81,6 +84,8 @@ pub struct Scenario {
     pub faults: Faults,
     /// Replication lag and the app management policy (`[app_management]`).
     pub app_management: super::apps::AppManagement,
+    /// Exchange Online's InvokeCommand endpoint: propagation, paging, faults (`[exchange]`).
+    pub exchange: super::exchange_setup::ExchangeSetup,
     /// Admins who sign in (delegated), the public clients they use, automatic approval.
     pub signin: super::scenario_signin::SigninSetup,
 }
@@ -204,8 +209,23 @@ pub struct Mailbox {
 pub struct Group {
     /// Group address, lower case.
     pub address: String,
+    /// Exchange name (`Identity`); the address's local part by default.
+    pub name: String,
+    /// Mail-enabled security group or distribution list.
+    pub kind: GroupKind,
     /// Direct members.
     pub members: Vec<String>,
+}
+
+/// What kind of mail-enabled group a `[[group]]` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GroupKind {
+    /// A mail-enabled security group (a security principal: can scope an access policy).
+    #[default]
+    Security,
+    /// A distribution list (not a security principal).
+    Distribution,
 }
 
 /// `-AccessRight` of an application access policy.
