@@ -2,14 +2,18 @@
 //! missing hyphens most likely means (shown as a suggestion, never used silently). A leaf: it
 //! imports nothing of mailscope, so `profile` and `preset` can both use it.
 
+/// `s` trimmed, without the braces a GUID is sometimes written in.
+fn unbraced(s: &str) -> &str {
+    let t = s.trim();
+    t.strip_prefix('{')
+        .and_then(|x| x.strip_suffix('}'))
+        .unwrap_or(t)
+}
+
 /// Parses a GUID in its usual 8-4-4-4-12 form (braces and surrounding space tolerated),
 /// returning it lower-cased.
 pub fn parse_guid(s: &str) -> Option<String> {
-    let t = s.trim();
-    let t = t
-        .strip_prefix('{')
-        .and_then(|x| x.strip_suffix('}'))
-        .unwrap_or(t);
+    let t = unbraced(s);
     let groups: Vec<&str> = t.split('-').collect();
     let lens = [8, 4, 4, 4, 12];
     if groups.len() != 5
@@ -27,11 +31,7 @@ pub fn parse_guid(s: &str) -> Option<String> {
 /// missing (as a vendor's guide once printed `21e7e0d8-bedf4a60-a5eb-fd0ae1571d36`): the GUID it
 /// most likely means. Only ever shown to the admin as a suggestion; never used silently.
 pub fn likely_guid(s: &str) -> Option<String> {
-    let t = s.trim();
-    let t = t
-        .strip_prefix('{')
-        .and_then(|x| x.strip_suffix('}'))
-        .unwrap_or(t);
+    let t = unbraced(s);
     if parse_guid(t).is_some() || !t.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
         return None;
     }
