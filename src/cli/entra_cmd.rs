@@ -334,6 +334,19 @@ mod tests {
     }
 
     #[test]
+    fn a_plan_that_must_stop_says_why_and_lists_nothing() {
+        let mut p = plan(Some("Global Administrator"), None);
+        p.actions.clear();
+        p.stop = Some("Confirm the vendor app's ID 21e7e0d8-bedf-4a60-a5eb-fd0ae1571d36.".into());
+        let text = printed(&p);
+        assert!(
+            text.contains("Nothing can be planned yet. Confirm"),
+            "{text}"
+        );
+        assert!(!text.contains("Nothing to do"), "{text}");
+    }
+
+    #[test]
     fn a_missing_role_is_named_with_pim_and_the_consent_url() {
         let url = "https://login.microsoftonline.us/t-id/adminconsent?client_id=c";
         let text = printed(&plan(None, Some(url)));

@@ -147,7 +147,8 @@ pub(crate) fn check_app_management(
         e.app_id = e.app_id.to_ascii_lowercase();
         if uuid::Uuid::parse_str(&e.app_id).is_err() {
             let key = "app_management.external_apps.app_id";
-            return Err(cx.err_at(at, key, format!("'{}' is not a GUID", e.app_id)));
+            let hint = crate::guid::likely_guid_hint(&e.app_id);
+            return Err(cx.err_at(at, key, format!("'{}' is not a GUID.{hint}", e.app_id)));
         }
     }
     Ok(m)
@@ -503,6 +504,7 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.contains("is not a GUID"), "{e}");
+        assert!(e.contains("21e7e0d8-bedf-4a60-a5eb-fd0ae1571d36"), "{e}");
         let e = load("replication_lag = 1").unwrap_err();
         assert!(e.contains("replication_lag"), "{e}");
     }
