@@ -15,6 +15,7 @@
 //! - [`report`]: Markdown, JSON and HTML reports with a versioned schema.
 //! - [`tomlfile`], [`fsutil`], [`paths`]: located TOML errors, atomic owner-only writes, where files live.
 //! - [`text`]: the one function every printed value passes, so control characters stay inert.
+//! - [`guid`]: GUIDs as admins paste them, and the likely intended GUID of a mistyped one.
 //!
 //! Every value that reaches PowerShell goes through one quoting function:
 //!
@@ -33,6 +34,7 @@ pub mod entra;
 pub mod expiry;
 pub mod fsutil;
 pub mod graph;
+pub mod guid;
 pub mod last_check;
 pub mod lifecycle;
 pub mod paths;

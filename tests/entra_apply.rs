@@ -141,6 +141,7 @@ async fn case(sim: &'static Sim, preset_id: PresetId, app: &str, upn: &str) -> C
         authority: sim.s.authority.clone(),
         graph: sim.s.graph.clone(),
         ca_file: Some(sim.ca_file.clone()),
+        exchange: None,
     });
     if preset_id == PresetId::Lexzur {
         p.redirect_uri = Some(LEXZUR_URI.into());
@@ -594,6 +595,7 @@ fn the_command_asks_applies_proves_and_never_shows_a_secret() {
         authority: sim.s.authority.clone(),
         graph: sim.s.graph.clone(),
         ca_file: Some(sim.ca_file.clone()),
+        exchange: None,
     });
     p.mailboxes.push(Mailbox {
         address: "support@contoso.com".into(),

@@ -230,6 +230,7 @@ fn profile_for(sim: &Shared, dir: &std::path::Path, client_id: &str) -> Profile 
         authority: sim.authority.clone(),
         graph: sim.graph.clone(),
         ca_file: Some(ca.display().to_string()),
+        exchange: None,
     });
     p.mailboxes = vec![Mailbox {
         address: "support@contoso.com".into(),

@@ -49,6 +49,9 @@ pub fn run(args: &EntraApplyArgs) -> u8 {
     let mut out = std::io::stdout();
     header(&view, &mut out);
     print_plan(&plan, &mut out);
+    if plan.stop.is_some() {
+        return fail(EXIT_USAGE, format!("{NAME}: nothing was changed."));
+    }
     if plan.missing_roles().next().is_some() {
         let missing: Vec<&RoleCheck> = plan.missing_roles().collect();
         return fail(

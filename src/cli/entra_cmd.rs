@@ -137,6 +137,18 @@ pub(super) fn header(v: &TenantView, out: &mut dyn Write) {
             safe(&a.app_id)
         );
     }
+    if let entra::view::LookedUp::VendorApp(Some(id)) = &v.looked_up {
+        let _ = writeln!(
+            out,
+            "Vendor-hosted app: {} (service principal {})",
+            safe(id),
+            safe(
+                v.service_principal
+                    .as_deref()
+                    .unwrap_or("not in this tenant yet")
+            )
+        );
+    }
 }
 
 fn inspect_out(v: &TenantView, profile: &Profile, preset: &Preset, as_json: bool) -> u8 {
@@ -153,6 +165,9 @@ fn inspect_out(v: &TenantView, profile: &Profile, preset: &Preset, as_json: bool
             "admin": v.admin,
             "app": v.app().map(|a| json!({"app_id": a.app_id, "object_id": a.object_id, "display_name": a.display_name})),
             "delegated_grants_read": v.delegated_grants_read,
+            "looked_up": v.looked_up,
+            "service_principal": v.service_principal,
+            "consent_settings": v.consent,
             "findings": findings,
         });
         let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
@@ -200,7 +215,10 @@ fn plan_out(
     as_json: bool,
 ) -> u8 {
     let plan = entra::plan(v, profile, preset, authority, now());
-    let code = if plan.actions.is_empty() {
+    // A plan that must stop (the vendor app's ID unconfirmed) is a profile to complete.
+    let code = if plan.stop.is_some() {
+        EXIT_USAGE
+    } else if plan.actions.is_empty() {
         EXIT_OK
     } else {
         EXIT_FINDINGS
@@ -217,6 +235,10 @@ fn plan_out(
 }
 
 pub(super) fn print_plan(plan: &Plan, out: &mut dyn Write) {
+    if let Some(stop) = &plan.stop {
+        let _ = writeln!(out, "\nNothing can be planned yet. {}", safe(stop));
+        return;
+    }
     if plan.actions.is_empty() {
         let _ = writeln!(
             out,
@@ -300,6 +322,8 @@ mod tests {
             }],
             admin_consent_url: url.map(String::from),
             notes: vec![],
+            stop: None,
+            vendor_app_id: None,
         }
     }
 
@@ -307,6 +331,19 @@ mod tests {
         let mut out = Vec::new();
         print_plan(p, &mut out);
         String::from_utf8(out).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_plan_that_must_stop_says_why_and_lists_nothing() {
+        let mut p = plan(Some("Global Administrator"), None);
+        p.actions.clear();
+        p.stop = Some("Confirm the vendor app's ID 21e7e0d8-bedf-4a60-a5eb-fd0ae1571d36.".into());
+        let text = printed(&p);
+        assert!(
+            text.contains("Nothing can be planned yet. Confirm"),
+            "{text}"
+        );
+        assert!(!text.contains("Nothing to do"), "{text}");
     }
 
     #[test]

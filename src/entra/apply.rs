@@ -317,6 +317,8 @@ mod tests {
             actions: plan_actions,
             admin_consent_url: None,
             notes: vec![],
+            stop: None,
+            vendor_app_id: None,
         };
         let tags: Vec<String> = ordered(&plan).iter().map(tag).collect();
         assert_eq!(

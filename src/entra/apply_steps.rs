@@ -31,11 +31,22 @@ pub(crate) struct Facts {
 impl Facts {
     pub fn from_view(view: &TenantView, profile: Profile) -> Facts {
         let app = view.app();
-        Facts {
-            app: app.map(|a| CreatedApp {
-                object_id: a.object_id.clone(),
-                app_id: a.app_id.clone(),
+        // The vendor-hosted app has no application object here (it lives in the vendor's
+        // tenant): its confirmed appId is what the service principal and profile take.
+        let vendor = match &view.looked_up {
+            super::view::LookedUp::VendorApp(Some(id)) => Some(CreatedApp {
+                object_id: String::new(),
+                app_id: id.clone(),
             }),
+            _ => None,
+        };
+        Facts {
+            app: app
+                .map(|a| CreatedApp {
+                    object_id: a.object_id.clone(),
+                    app_id: a.app_id.clone(),
+                })
+                .or(vendor),
             sp: view.service_principal.clone(),
             graph_sp: view.graph_sp.clone(),
             cert_ids: app

@@ -1,9 +1,10 @@
 //! Reading the tenant for a profile: the remembered admin sign-in for the profile's tenant and
-//! cloud is renewed ([`crate::signin::resume`]), then [`super::read_tenant`] reads with it.
+//! cloud is renewed ([`crate::signin::resume`]), then [`super::read_tenant_for`] reads with it
+//! (the profile's own app, or the vendor-hosted one).
 //! The access token stays in memory and is dropped on return.
 
 use super::error::EntraError;
-use super::read::read_tenant;
+use super::read::{Lookup, read_tenant_for};
 use super::target::Target;
 use super::view::TenantView;
 use crate::graph::cloud::CloudEndpoints;
@@ -58,13 +59,19 @@ pub async fn read_with(
     preset: &Preset,
 ) -> Result<TenantView, EntraError> {
     let want = Target::of(profile, preset);
-    read_tenant(
+    let lookup = match &want.vendor {
+        Some(v) => Lookup::Vendor(v.confirmed.as_deref()),
+        None => Lookup::Own {
+            client_id: profile.client_id.as_deref(),
+            display_name: &want.display_name,
+        },
+    };
+    read_tenant_for(
         endpoints,
         http,
         &signed.access_token,
         &signed.account,
-        profile.client_id.as_deref(),
-        &want.display_name,
+        lookup,
     )
     .await
 }

@@ -10,6 +10,8 @@
 //! - [`connect`]: resumes the remembered admin sign-in for a profile and reads.
 //! - [`target`]: what the profile and preset want.
 //! - [`error`]: why the tenant could not be read.
+//! - [`consent`]: the tenant's user consent settings, and whether users will meet "Need admin
+//!   approval" for a delegated preset.
 //! - [`apply`]: carries a plan out, recording each change; [`prove`]: a token with the new
 //!   credential and a re-read of the tenant.
 //! - [`write`]: Graph writes (apps, credentials, service principals, consent), typed errors.
@@ -19,6 +21,7 @@ pub mod apply;
 mod apply_creds;
 mod apply_steps;
 pub mod connect;
+pub mod consent;
 pub mod error;
 pub mod findings;
 pub mod plan;
@@ -36,5 +39,5 @@ pub use error::EntraError;
 pub use findings::{Cause, Finding, inspect};
 pub use plan::{Action, Plan, RoleNeed, plan};
 pub use prove::{Proof, ProofError, prove};
-pub use read::read_tenant;
+pub use read::{Lookup, read_tenant, read_tenant_for};
 pub use view::TenantView;

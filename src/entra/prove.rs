@@ -2,7 +2,8 @@
 //! requested with the new credential (retrying AADSTS7000215 and AADSTS700016 within the bound
 //! while the secret or the app replicates) and its `roles` must equal the preset's application
 //! permissions; then the tenant is read again and `inspect` must find nothing (for delegated
-//! presets this read-back of grants and redirect URI is the proof).
+//! presets this read-back of grants and redirect URI is the proof; for the vendor-hosted app,
+//! whose credential is the vendor's, the read-back alone).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,7 +11,7 @@ use std::time::Duration;
 use super::apply::{ApplyContext, ApplyEvent};
 use super::error::EntraError;
 use super::findings::{Finding, inspect};
-use super::read::read_tenant;
+use super::read::{Lookup, read_tenant_for};
 use super::retry::with_retry;
 use super::target::Target;
 use super::view::Kind;
@@ -133,6 +134,46 @@ pub async fn prove(
         .map(|p| p.name.clone())
         .collect();
     expected_roles.sort();
+    let token_roles = match &want.vendor {
+        // The vendor-hosted app's credential is the vendor's: the proof is the read-back.
+        Some(_) => {
+            expected_roles.clear();
+            Vec::new()
+        }
+        None => token_roles(ctx, profile, on_event).await?,
+    };
+    on_event(ApplyEvent::Proving {
+        what: "the tenant, read again".into(),
+    });
+    let lookup = match &want.vendor {
+        Some(v) => Lookup::Vendor(v.confirmed.as_deref()),
+        None => Lookup::Own {
+            client_id: profile.client_id.as_deref(),
+            display_name: &want.display_name,
+        },
+    };
+    let view = with_retry(
+        &ctx.retry,
+        "Entra to show the changes",
+        |e: &EntraError| matches!(e, EntraError::BadResponse { .. }).then_some(None),
+        &mut |w| on_event(ApplyEvent::Waiting(w)),
+        || read_tenant_for(ctx.endpoints, ctx.http, ctx.token, ctx.account, lookup),
+    )
+    .await?;
+    let findings = inspect(&view, profile, preset, time::OffsetDateTime::now_utc());
+    Ok(Proof {
+        token_roles,
+        expected_roles,
+        findings,
+    })
+}
+
+/// The `roles` of a token got with the profile's new credential, sorted.
+async fn token_roles(
+    ctx: &ApplyContext<'_>,
+    profile: &Profile,
+    on_event: &mut dyn FnMut(ApplyEvent),
+) -> Result<Vec<String>, ProofError> {
     let tenant = profile.tenant.clone().unwrap_or_default();
     let client_id = profile.client_id.clone().unwrap_or_default();
     on_event(ApplyEvent::Proving {
@@ -168,32 +209,7 @@ pub async fn prove(
     .map_err(|e| ProofError::Token(e.0))?;
     let mut token_roles = claims.roles.unwrap_or_default();
     token_roles.sort();
-    on_event(ApplyEvent::Proving {
-        what: "the tenant, read again".into(),
-    });
-    let view = with_retry(
-        &ctx.retry,
-        "Entra to show the changes",
-        |e: &EntraError| matches!(e, EntraError::BadResponse { .. }).then_some(None),
-        &mut |w| on_event(ApplyEvent::Waiting(w)),
-        || {
-            read_tenant(
-                ctx.endpoints,
-                ctx.http,
-                ctx.token,
-                ctx.account,
-                profile.client_id.as_deref(),
-                &want.display_name,
-            )
-        },
-    )
-    .await?;
-    let findings = inspect(&view, profile, preset, time::OffsetDateTime::now_utc());
-    Ok(Proof {
-        token_roles,
-        expected_roles,
-        findings,
-    })
+    Ok(token_roles)
 }
 
 /// A [`Diagnosis`] that prints as its summary (for the retry's progress line).

@@ -43,6 +43,7 @@ pub(crate) fn handle(
             Op::WriteGrants
         }
         AppsKind::AppPolicy => Op::ReadPolicy,
+        AppsKind::AuthorizationPolicy | AppsKind::ConsentRequestPolicy => Op::ReadConsentPolicy,
         AppsKind::Organization => Op::ReadOrganization,
     };
     if let Err(reply) = apps_authz::check(who, op) {
@@ -64,6 +65,14 @@ pub(crate) fn handle(
         AppsKind::AppPolicy => Ok(GraphReply::json(
             200,
             apps_json::default_policy(&st.scenario.app_management),
+        )),
+        AppsKind::AuthorizationPolicy => Ok(GraphReply::json(
+            200,
+            apps_json::authorization_policy(&st.scenario.app_management.consent, &st.graph),
+        )),
+        AppsKind::ConsentRequestPolicy => Ok(GraphReply::json(
+            200,
+            apps_json::admin_consent_request_policy(&st.scenario.app_management.consent, &st.graph),
         )),
         AppsKind::Organization => Ok(GraphReply::json(
             200,

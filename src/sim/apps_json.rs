@@ -146,6 +146,51 @@ pub(crate) fn default_policy(m: &AppManagement) -> Value {
     })
 }
 
+/// `GET /policies/authorizationPolicy` (v1.0: the single object; the parts mailscope reads).
+pub(crate) fn authorization_policy(c: &super::apps::ConsentPolicies, graph: &str) -> Value {
+    json!({
+        "@odata.context": format!("{graph}/v1.0/$metadata#policies/authorizationPolicy/$entity"),
+        "id": "authorizationPolicy",
+        "allowInvitesFrom": "everyone",
+        "allowedToSignUpEmailBasedSubscriptions": true,
+        "allowedToUseSSPR": true,
+        "allowEmailVerifiedUsersToJoinOrganization": false,
+        "allowUserConsentForRiskyApps": false,
+        "blockMsolPowerShell": false,
+        "displayName": "Authorization Policy",
+        "description": "Used to manage authorization related settings across the company.",
+        "guestUserRoleId": "10dae51f-b6af-4016-8d66-8c2a99b929b3",
+        "defaultUserRolePermissions": {
+            "allowedToCreateApps": true,
+            "allowedToCreateSecurityGroups": true,
+            "allowedToCreateTenants": true,
+            "allowedToReadOtherUsers": true,
+            "permissionGrantPoliciesAssigned": c.assigned(),
+        },
+    })
+}
+
+/// `GET /policies/adminConsentRequestPolicy`; reviewers as `/users/{id}` queries.
+pub(crate) fn admin_consent_request_policy(c: &super::apps::ConsentPolicies, graph: &str) -> Value {
+    let reviewers: Vec<Value> = c
+        .reviewers
+        .iter()
+        .map(|upn| {
+            let id = super::scenario_load::derived_id("admin", &upn.to_ascii_lowercase());
+            json!({"query": format!("/users/{id}"), "queryType": "MicrosoftGraph", "queryRoot": null})
+        })
+        .collect();
+    json!({
+        "@odata.context": format!("{graph}/v1.0/$metadata#policies/adminConsentRequestPolicy/$entity"),
+        "isEnabled": c.admin_consent_requests,
+        "notifyReviewers": c.admin_consent_requests,
+        "remindersEnabled": c.admin_consent_requests,
+        "requestDurationInDays": if c.admin_consent_requests { 30 } else { 0 },
+        "version": 0,
+        "reviewers": reviewers,
+    })
+}
+
 /// `GET /organization`: the tenant's id, display name and verified domains.
 pub(crate) fn organization(s: &super::scenario::Scenario, graph: &str) -> Value {
     let domains: Vec<Value> = s

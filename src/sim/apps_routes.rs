@@ -46,6 +46,10 @@ pub(crate) enum AppsKind {
     PatchGrant(String),
     DeleteGrant(String),
     AppPolicy,
+    /// `GET /policies/authorizationPolicy`.
+    AuthorizationPolicy,
+    /// `GET /policies/adminConsentRequestPolicy`.
+    ConsentRequestPolicy,
     Organization,
 }
 
@@ -198,8 +202,26 @@ pub(crate) fn parse(m: &str, s: &[&str], l: &[&str]) -> Option<(&'static str, Ki
                 k(AppsKind::AppPolicy),
             )
         }
+        ("policies", "GET", Some(Key::Id(p)), [])
+            if p.eq_ignore_ascii_case("authorizationPolicy") =>
+        {
+            (
+                "GET /v1.0/policies/authorizationPolicy",
+                k(AppsKind::AuthorizationPolicy),
+            )
+        }
+        ("policies", "GET", Some(Key::Id(p)), [])
+            if p.eq_ignore_ascii_case("adminConsentRequestPolicy") =>
+        {
+            (
+                "GET /v1.0/policies/adminConsentRequestPolicy",
+                k(AppsKind::ConsentRequestPolicy),
+            )
+        }
         ("policies", _, Some(Key::Id(p)), [])
-            if p.eq_ignore_ascii_case("defaultAppManagementPolicy") =>
+            if p.eq_ignore_ascii_case("defaultAppManagementPolicy")
+                || p.eq_ignore_ascii_case("authorizationPolicy")
+                || p.eq_ignore_ascii_case("adminConsentRequestPolicy") =>
         {
             BAD_METHOD
         }
@@ -251,6 +273,18 @@ mod tests {
             Some(Kind::Apps(AppsKind::RemoveKey(Key::AppId("a".into()))))
         );
         assert_eq!(kind("GET", "/applications/X/addKey"), Some(Kind::BadMethod));
+        assert_eq!(
+            kind("GET", "/policies/authorizationPolicy"),
+            Some(Kind::Apps(AppsKind::AuthorizationPolicy))
+        );
+        assert_eq!(
+            kind("GET", "/policies/adminConsentRequestPolicy"),
+            Some(Kind::Apps(AppsKind::ConsentRequestPolicy))
+        );
+        assert_eq!(
+            kind("PATCH", "/policies/authorizationPolicy"),
+            Some(Kind::BadMethod)
+        );
         assert_eq!(kind("PUT", "/applications/X"), Some(Kind::BadMethod));
         assert_eq!(
             kind("GET", "/applications/X/owners"),
