@@ -61,11 +61,16 @@ pub enum Command {
     Script(ScriptArgs),
     /// Run the simulated Microsoft 365 tenant (HTTPS) from a scenario file.
     ///
-    /// Serves the token endpoint and Graph mail endpoints as Microsoft documents them,
-    /// errors included, with a fresh CA. Prints one JSON line when ready:
+    /// Serves, as Microsoft documents them and errors included, with a fresh CA: the token
+    /// endpoint (client credentials, and admin sign-in by browser with PKCE or device code),
+    /// Graph's mail endpoints, Graph's app management (apps, service principals, consent,
+    /// secrets and certificates) and Exchange's InvokeCommand endpoint (groups, access
+    /// policies, RBAC for Applications, Test- cmdlets). Prints one JSON line when ready:
     /// {"authority":…,"graph":…,"ca_file":…,"tenant_id":…}; point a profile with
     /// cloud = "custom" at it. Serves until Ctrl-C / SIGTERM. Scenario format:
-    /// docs/scenario-format.md; the demo tenant: assets/scenarios/demo.toml.
+    /// docs/scenario-format.md; the demo tenant: assets/scenarios/demo.toml; a tenant whose
+    /// admin signs in automatically, for `entra` and `exchange` by hand:
+    /// assets/scenarios/exchange-unscoped.toml.
     Sim(SimArgs),
     /// Prove, mailbox by mailbox, that the app reaches exactly the mailboxes it should.
     ///
