@@ -53,7 +53,7 @@ fn config(t: &SigninTarget) -> Result<SigninConfig, String> {
 
 /// Whether a browser on this computer can reach the loopback listener: not over SSH, and on
 /// Linux and the BSDs only with a display.
-fn browser_possible() -> bool {
+pub(crate) fn browser_possible() -> bool {
     let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
     if set("SSH_CONNECTION") || set("SSH_TTY") {
         return false;

@@ -25,6 +25,8 @@ pub const DEMO_CLIENT_ID: &str = "b1c2d3e4-0000-4000-8000-000000000001";
 pub const DEMO_SECRET_ID: &str = "5e1c0a77-1111-4222-8333-944445555666";
 pub const DEMO_SECRET: &str = "demo~secret~value";
 pub const DEMO_PROFILE: &str = "demo";
+/// The demo's second profile: an app not registered yet, for "Do it for me".
+pub const DEMO_NEW_PROFILE: &str = "demo-new";
 
 /// Where the simulated tenant listens.
 #[derive(Debug, Clone)]
@@ -79,6 +81,19 @@ pub fn demo_profile(sim: &SimEndpoints, now: OffsetDateTime) -> Profile {
     p
 }
 
+/// The second demo profile: the same tenant and mailboxes, an app named "Kundo Mail (new)"
+/// that the tenant does not hold, no client ID and no credential: Ctrl-D creates the app,
+/// its secret and consent in the simulated tenant and fills them in.
+pub fn demo_new_profile(sim: &SimEndpoints, now: OffsetDateTime) -> Profile {
+    let mut p = demo_profile(sim, now);
+    p.name = DEMO_NEW_PROFILE.into();
+    p.client_id = None;
+    p.credential = None;
+    p.app_name = Some("Kundo Mail (new)".into());
+    p.scope = None;
+    p
+}
+
 /// A memory-only secret store holding the demo app's secret (never the user's keyring).
 pub fn demo_secrets(profile: &Profile) -> Arc<dyn SecretStore> {
     let store = MemoryStore::new();
@@ -126,16 +141,20 @@ pub fn run() -> u8 {
 async fn demo() -> Result<(), String> {
     let scenario = Scenario::from_toml(DEMO_SCENARIO, Path::new("."), "assets/scenarios/demo.toml")
         .map_err(|e| e.to_string())?;
-    on_simulated_tenant(scenario, |endpoints, now| {
+    let setup = |endpoints: &SimEndpoints, now| {
         let mut model = Model::new(now, Theme::from_env());
         model.demo = Some(Demo {
             authority: endpoints.authority.clone(),
         });
         let profile = demo_profile(endpoints, now);
         let secrets = demo_secrets(&profile);
+        model.info(format!(
+            "Opened '{DEMO_PROFILE}'. Esc twice: '{DEMO_NEW_PROFILE}' shows Ctrl-D, Do it for me."
+        ));
         Ok((model, profile, secrets))
-    })
-    .await
+    };
+    let others = |endpoints: &SimEndpoints, now| vec![demo_new_profile(endpoints, now)];
+    with_profiles_on_simulated_tenant(scenario, setup, others).await
 }
 
 /// What a launch on the simulated tenant shows: the model, the profile to open, its secrets.
@@ -146,6 +165,16 @@ pub(crate) type Launch = (Model, Profile, Arc<dyn SecretStore>);
 pub(crate) async fn on_simulated_tenant(
     scenario: Scenario,
     setup: impl FnOnce(&SimEndpoints, OffsetDateTime) -> Result<Launch, String>,
+) -> Result<(), String> {
+    with_profiles_on_simulated_tenant(scenario, setup, |_, _| Vec::new()).await
+}
+
+/// [`on_simulated_tenant`], with `others` saved beside the profile opened (listed on the
+/// start screen).
+async fn with_profiles_on_simulated_tenant(
+    scenario: Scenario,
+    setup: impl FnOnce(&SimEndpoints, OffsetDateTime) -> Result<Launch, String>,
+    others: impl FnOnce(&SimEndpoints, OffsetDateTime) -> Vec<Profile>,
 ) -> Result<(), String> {
     let listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
     let tenant = sim::start(scenario, listen)
@@ -163,6 +192,11 @@ pub(crate) async fn on_simulated_tenant(
     ) {
         (Ok(home), Ok((mut model, profile, secrets))) => {
             let mut first = vec![Effect::SaveProfile(profile.clone())];
+            first.extend(
+                others(&endpoints, OffsetDateTime::now_utc())
+                    .into_iter()
+                    .map(Effect::SaveProfile),
+            );
             // A message `setup` left (what a replay cannot reproduce) stays over "Opened".
             let note = model.status.take();
             first.extend(super::nav::open(&mut model, profile, None));

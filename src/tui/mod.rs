@@ -14,6 +14,7 @@ mod binding;
 pub mod demo;
 mod effect;
 mod effect_runner;
+mod entra_msg;
 mod form;
 mod input;
 mod keys;
