@@ -80,8 +80,13 @@ pub fn bindings(st: &DoItState) -> Vec<Binding> {
     match &st.phase {
         Phase::Idle => vec![START],
         Phase::Preparing {
-            prompt: Some(_), ..
-        } => vec![Binding::key('c', Action::Copy, "copy", "c")],
+            prompt: Some(SigninPrompt::DeviceCode { .. }),
+            ..
+        } => vec![Binding::key('c', Action::Copy, "copy code", "c")],
+        Phase::Preparing {
+            prompt: Some(SigninPrompt::Browser { .. }),
+            ..
+        } => vec![Binding::key('c', Action::Copy, "copy address", "c")],
         Phase::Preparing { .. } | Phase::Applying { .. } => vec![up],
         Phase::Confirm { plan, .. } => {
             let mut b = Vec::new();

@@ -227,7 +227,7 @@ fn done<'a>(a: &Applied, steps: &[StepLine], t: &Theme) -> Vec<Line<'a>> {
         "Enter or Esc closes this; the profile is saved with the IDs. ↑↓ scroll to the steps.",
         t.key(),
     )));
-    l.extend(step_lines(steps, steps.len(), "…", t));
+    l.extend(step_lines(steps, a.steps.max(steps.len()), "…", t));
     l
 }
 
