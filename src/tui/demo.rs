@@ -13,7 +13,6 @@ use mailscope::secrets::{MemoryStore, Secret, SecretStore, store_client_secret};
 use mailscope::sim::{self, Scenario};
 use time::OffsetDateTime;
 
-use super::effect::Effect;
 use super::model::{Demo, Model};
 use super::theme::Theme;
 
@@ -191,19 +190,29 @@ async fn with_profiles_on_simulated_tenant(
         setup(&endpoints, OffsetDateTime::now_utc()),
     ) {
         (Ok(home), Ok((mut model, profile, secrets))) => {
-            let mut first = vec![Effect::SaveProfile(profile.clone())];
-            first.extend(
-                others(&endpoints, OffsetDateTime::now_utc())
-                    .into_iter()
-                    .map(Effect::SaveProfile),
-            );
-            // A message `setup` left (what a replay cannot reproduce) stays over "Opened".
-            let note = model.status.take();
-            first.extend(super::nav::open(&mut model, profile, None));
-            if note.is_some() {
-                model.status = note;
+            // Saved before the wizard starts, so the start screen always lists them.
+            let store = home.store();
+            let saved = std::iter::once(profile.clone())
+                .chain(others(&endpoints, OffsetDateTime::now_utc()))
+                .try_for_each(|p| {
+                    store
+                        .save(&p)
+                        .map(|_| ())
+                        .map_err(|e| format!("cannot save the profile '{}': {e}", p.name))
+                });
+            match saved {
+                Ok(()) => {
+                    // A message `setup` left (what a replay cannot reproduce) stays over
+                    // "Opened".
+                    let note = model.status.take();
+                    let first = super::nav::open(&mut model, profile, None);
+                    if note.is_some() {
+                        model.status = note;
+                    }
+                    super::drive(model, store, secrets, first).await
+                }
+                Err(e) => Err(e),
             }
-            super::drive(model, home.store(), secrets, first).await
         }
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
