@@ -689,6 +689,7 @@ async fn the_commands_say_how_to_sign_in_and_refuse_bad_profiles() {
         [
             run_cli(&h, &["entra", "inspect", "--profile", "sim"]),
             run_cli(&h, &["entra", "plan", "--profile", "sim", "--json"]),
+            run_cli(&h, &["entra", "apply", "--profile", "sim", "--yes"]),
             run_cli(&h, &["entra", "inspect", "--profile", "bare"]),
             run_cli(&h, &["entra", "plan", "--profile", "nosuch"]),
         ]
@@ -701,14 +702,14 @@ async fn the_commands_say_how_to_sign_in_and_refuse_bad_profiles() {
             String::from_utf8_lossy(&o.stderr).into_owned(),
         )
     };
-    for o in &outs[..2] {
+    for o in &outs[..3] {
         let (out, err) = text(o);
         assert_eq!(o.status.code(), Some(3), "{out}{err}");
         assert!(out.is_empty(), "{out}");
         assert!(err.contains("mailscope signin --profile sim"), "{err}");
     }
-    let (_, err) = text(&outs[2]);
-    assert_eq!(outs[2].status.code(), Some(2), "{err}");
+    let (_, err) = text(&outs[3]);
+    assert_eq!(outs[3].status.code(), Some(2), "{err}");
     assert!(err.contains("names no tenant"), "{err}");
-    assert_eq!(outs[3].status.code(), Some(2));
+    assert_eq!(outs[4].status.code(), Some(2));
 }

@@ -1,21 +1,20 @@
 //! One [`Action`] of an apply, carried out with Graph writes ([`super::write`]) and the retry
-//! policy, and what the tenant returned ([`Facts`]: the app, its service principal, Microsoft
-//! Graph's service principal and permission ids, the profile as it fills).
+//! policy (the credential steps are in [`super::apply_creds`]), and what the tenant returned
+//! ([`Facts`]: the app, its service principal, Microsoft Graph's service principal and
+//! permission ids, the profile as it fills).
 
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
-use time::OffsetDateTime;
 
 use super::apply::{ApplyContext, StepError};
 use super::plan::Action;
 use super::read::{catalogue, list, odata, urlencode};
 use super::retry::{Waiting, retry_write};
 use super::view::{GRAPH_APP_ID, Kind, Perm, TenantView};
-use super::write::{CreatedApp, NewKey, WriteError};
-use crate::credential::{self, MAX_VALID_MONTHS};
+use super::write::{CreatedApp, WriteError};
 use crate::preset::Preset;
-use crate::profile::{CredentialInfo, CredentialKind, Profile};
+use crate::profile::Profile;
 
 /// What apply knows about the tenant as it goes.
 pub(crate) struct Facts {
@@ -47,7 +46,7 @@ impl Facts {
         }
     }
 
-    fn app(&self) -> Result<&CreatedApp, StepError> {
+    pub fn app(&self) -> Result<&CreatedApp, StepError> {
         self.app
             .as_ref()
             .ok_or_else(|| StepError::Missing("the app registration is not there yet".into()))
@@ -66,9 +65,9 @@ impl Facts {
     }
 }
 
-type OnWait<'a> = dyn FnMut(Waiting) + 'a;
+pub(crate) type OnWait<'a> = dyn FnMut(Waiting) + 'a;
 
-const AWAIT_APP: &str = "Entra to replicate the new app";
+pub(crate) const AWAIT_APP: &str = "Entra to replicate the new app";
 const AWAIT_SP: &str = "Entra to replicate the new service principal";
 
 async fn permission_ids(
@@ -114,7 +113,7 @@ fn access(id: &str, kind: Kind) -> Value {
     json!({"id": id, "type": t})
 }
 
-fn save(ctx: &ApplyContext<'_>, facts: &Facts) -> Result<(), StepError> {
+pub(crate) fn save(ctx: &ApplyContext<'_>, facts: &Facts) -> Result<(), StepError> {
     ctx.store.save(&facts.profile)?;
     Ok(())
 }
@@ -216,10 +215,18 @@ pub(crate) async fn run(
             save(ctx, facts)
         }
         Action::AddSecret { lifetime_days, .. } => {
-            add_secret(ctx, facts, *lifetime_days, objects, on_wait).await
+            super::apply_creds::add_secret(ctx, facts, *lifetime_days, objects, on_wait).await
         }
         Action::UploadCertificate { thumbprint } => {
-            upload_certificate(ctx, facts, preset, thumbprint.as_deref(), objects, on_wait).await
+            super::apply_creds::upload_certificate(
+                ctx,
+                facts,
+                preset,
+                thumbprint.as_deref(),
+                objects,
+                on_wait,
+            )
+            .await
         }
         Action::GrantAppRole { permission } => {
             let cat = permission_ids(ctx, facts).await?;
@@ -339,128 +346,6 @@ async fn existing_sp(ctx: &ApplyContext<'_>, app_id: &str) -> Result<String, Ste
         .first()
         .and_then(|s| s["id"].as_str().map(String::from))
         .ok_or_else(|| StepError::Missing("the service principal Entra says exists".into()))
-}
-
-async fn add_secret(
-    ctx: &ApplyContext<'_>,
-    facts: &mut Facts,
-    lifetime_days: u32,
-    objects: &mut BTreeMap<String, String>,
-    on_wait: &mut OnWait<'_>,
-) -> Result<(), StepError> {
-    let w = ctx.writer();
-    let obj = facts.app()?.object_id.clone();
-    let app_id = facts.app()?.app_id.clone();
-    let now = OffsetDateTime::now_utc();
-    let name = format!("mailscope {}", now.date());
-    let mut days = lifetime_days.max(1);
-    // The policy was read first; should Entra still refuse the lifetime, take its limit.
-    let mut tries = 0;
-    let secret = loop {
-        let end = now + time::Duration::days(i64::from(days));
-        match retry_write(&ctx.retry, AWAIT_APP, on_wait, || {
-            w.add_password(&obj, &name, end)
-        })
-        .await
-        {
-            Ok(s) => break s,
-            Err(WriteError::LifetimeTooLong { max_days, .. }) if tries < 2 => {
-                tries += 1;
-                let limit = max_days.unwrap_or(days / 2).max(1);
-                days = limit.min(days.saturating_sub(1)).max(1);
-            }
-            Err(e) => return Err(e.into()),
-        }
-    };
-    objects.insert("secret_id".into(), secret.key_id.clone());
-    objects.insert("expires".into(), secret.end.date().to_string());
-    objects.insert("lifetime_days".into(), days.to_string());
-    // Bound to the app it belongs to: the profile names it from now on.
-    facts.profile.client_id = Some(app_id);
-    crate::secrets::store_client_secret(ctx.secrets, &facts.profile, &secret.value)?;
-    let mut info = CredentialInfo::new(CredentialKind::Secret);
-    info.secret_id = Some(secret.key_id.clone());
-    info.expires = Some(secret.end.date());
-    facts.profile.credential = Some(info);
-    save(ctx, facts)
-}
-
-async fn upload_certificate(
-    ctx: &ApplyContext<'_>,
-    facts: &mut Facts,
-    preset: &Preset,
-    thumbprint: Option<&str>,
-    objects: &mut BTreeMap<String, String>,
-    on_wait: &mut OnWait<'_>,
-) -> Result<(), StepError> {
-    let w = ctx.writer();
-    let obj = facts.app()?.object_id.clone();
-    facts.profile.client_id = Some(facts.app()?.app_id.clone());
-    let existing = facts
-        .profile
-        .credential
-        .as_ref()
-        .and_then(|c| c.cert_file.clone())
-        .filter(|_| thumbprint.is_some());
-    let (cert, cer_path) = match existing {
-        // The profile's own certificate (its key is already in the keyring).
-        Some(path) => {
-            let path = std::path::PathBuf::from(path);
-            (credential::read_certificate_file(&path)?, path)
-        }
-        None => {
-            let name = facts
-                .profile
-                .app_name
-                .clone()
-                .unwrap_or_else(|| preset.default_app_name.clone());
-            let months = preset.secret_lifetime_months.clamp(1, MAX_VALID_MONTHS);
-            let made = credential::generate(&name, months, OffsetDateTime::now_utc())?;
-            let sha1 = &made.certificate.thumbprints.sha1_hex;
-            let short: String = sha1.chars().take(8).collect();
-            let path = ctx.store.dir().join(format!(
-                "{}-{}.cer",
-                facts.profile.name,
-                short.to_ascii_lowercase()
-            ));
-            credential::store_private_key(ctx.secrets, &facts.profile, &made.private_key)?;
-            credential::write_public_certificate(&path, &made.certificate.der, false)?;
-            (made.certificate, path)
-        }
-    };
-    let key = NewKey {
-        der: cert.der.clone(),
-        display_name: cert.subject.clone(),
-    };
-    let keep = facts.cert_ids.clone();
-    let ids = retry_write(&ctx.retry, AWAIT_APP, on_wait, || {
-        w.set_key_credentials(&obj, &keep, std::slice::from_ref(&key))
-    })
-    .await?;
-    // The key ID as Entra holds it (read back by thumbprint; the one sent otherwise).
-    let path = format!("/applications/{obj}");
-    let back = retry_write(&ctx.retry, AWAIT_APP, on_wait, || {
-        w.get("read the app registration", &path)
-    })
-    .await?;
-    let held = super::read::app_reg(&back, &[])
-        .certificates
-        .into_iter()
-        .find(|c| c.thumbprint.as_deref() == Some(cert.thumbprints.sha1_hex.as_str()))
-        .map(|c| c.key_id);
-    let key_id = held.or_else(|| ids.first().cloned()).unwrap_or_default();
-    facts.cert_ids.push(key_id.clone());
-    objects.insert("key_id".into(), key_id);
-    objects.insert("thumbprint".into(), cert.thumbprints.sha1_hex.clone());
-    objects.insert("expires".into(), cert.expires().to_string());
-    let mut info = facts
-        .profile
-        .credential
-        .clone()
-        .unwrap_or_else(|| CredentialInfo::new(CredentialKind::Certificate));
-    credential::fill_credential_info(&mut info, &cert, &cer_path);
-    facts.profile.credential = Some(info);
-    save(ctx, facts)
 }
 
 async fn grant_delegated(

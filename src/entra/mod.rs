@@ -16,6 +16,7 @@
 //! - [`retry`]: backoff with a bound for Entra's replication, announcing what is awaited.
 
 pub mod apply;
+mod apply_creds;
 mod apply_steps;
 pub mod connect;
 pub mod error;
@@ -27,6 +28,7 @@ pub mod retry;
 pub mod target;
 pub mod view;
 pub mod write;
+pub mod write_error;
 
 pub use apply::{Applied, ApplyContext, ApplyError, ApplyEvent, apply};
 pub use connect::{read_for_profile, read_with, session_for_profile, signin_config};
