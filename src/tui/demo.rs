@@ -148,7 +148,7 @@ async fn demo() -> Result<(), String> {
         let profile = demo_profile(endpoints, now);
         let secrets = demo_secrets(&profile);
         model.info(format!(
-            "Opened '{DEMO_PROFILE}'. Esc twice: '{DEMO_NEW_PROFILE}' shows Ctrl-D, Do it for me."
+            "Opened '{DEMO_PROFILE}'. Esc lists '{DEMO_NEW_PROFILE}': its app is made by Ctrl-D, Do it for me."
         ));
         Ok((model, profile, secrets))
     };
@@ -234,6 +234,14 @@ mod tests {
         };
         let p = demo_profile(&sim, crate::tui::tests::harness::NOW);
         assert!(mailscope::profile::check_profile(&p).is_empty());
+        let new = demo_new_profile(&sim, crate::tui::tests::harness::NOW);
+        assert!(mailscope::profile::check_profile(&new).is_empty());
+        assert_eq!(
+            (new.client_id.as_deref(), new.credential.is_none()),
+            (None, true),
+            "Do it for me fills them"
+        );
+        assert_eq!(new.tenant, p.tenant);
         let text = mailscope::profile::render_profile(&p).expect("render");
         assert!(!text.contains(DEMO_SECRET));
         let store = demo_secrets(&p);

@@ -21,6 +21,9 @@ use super::tasks::entra::Prepared;
 
 /// How long quitting waits for running checks to clean up (drafts are deleted on cancel).
 const CLEANUP_WAIT: Duration = Duration::from_secs(10);
+/// How long quitting waits for "Do it for me" to finish applying, so the change record beside
+/// the profile says how each change ended.
+const APPLY_WAIT: Duration = Duration::from_secs(60);
 
 pub struct Runner {
     tx: UnboundedSender<Msg>,
@@ -33,6 +36,8 @@ pub struct Runner {
     doit_cancel: Option<oneshot::Sender<()>>,
     /// The plan "Do it for me" showed, with the admin's session (memory only), by run id.
     prepared: Arc<Mutex<Option<(u64, Prepared)>>>,
+    /// "Do it for me" applying.
+    applying: Option<JoinHandle<()>>,
 }
 
 impl Runner {
@@ -50,6 +55,7 @@ impl Runner {
             checks: None,
             doit_cancel: None,
             prepared: Arc::new(Mutex::new(None)),
+            applying: None,
         }
     }
 
@@ -316,7 +322,7 @@ impl Runner {
         };
         let (store, s) = (self.profiles.clone(), self.secrets.clone());
         let handle = tokio::runtime::Handle::current();
-        tokio::task::spawn_blocking(move || {
+        self.applying = Some(tokio::task::spawn_blocking(move || {
             let mut on_progress = |p| send(DoItReply::Progress(p));
             let result = handle.block_on(tasks::entra::execute(
                 &prepared,
@@ -326,7 +332,7 @@ impl Runner {
                 &mut on_progress,
             ));
             send(DoItReply::Finished(result));
-        });
+        }));
     }
 
     fn cancel_checks(&mut self) {
@@ -340,6 +346,13 @@ impl Runner {
         self.cancel_checks();
         if let Some((_, task)) = self.checks.take() {
             let _ = tokio::time::timeout(CLEANUP_WAIT, task).await;
+        }
+        if let Some(task) = self.applying.take().filter(|t| !t.is_finished()) {
+            eprintln!(
+                "mailscope: waiting for Do it for me to finish applying in Entra (at most {} s)…",
+                APPLY_WAIT.as_secs()
+            );
+            let _ = tokio::time::timeout(APPLY_WAIT, task).await;
         }
     }
 
