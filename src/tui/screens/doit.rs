@@ -188,6 +188,15 @@ pub fn start(
     if profile.credential.as_ref().is_none_or(|c| c.kind != kind) {
         profile.credential = Some(CredentialInfo::new(kind));
     }
+    // A certificate made or imported on the credential screen is the one uploaded.
+    if let (CredentialKind::Certificate, Some(c), Some(info)) =
+        (kind, &cred.cert, profile.credential.as_mut())
+    {
+        info.thumbprint_sha1 = Some(c.sha1.clone());
+        info.thumbprint_sha256 = Some(c.sha256.clone()).filter(|s| !s.is_empty());
+        info.cert_file = Some(c.cer_path.clone()).filter(|s| !s.is_empty());
+        info.expires = c.expires;
+    }
     st.scroll = 0;
     st.phase = Phase::Preparing {
         run: ctx.run,

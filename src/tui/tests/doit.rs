@@ -573,3 +573,49 @@ fn doit_screens() {
         insta::assert_snapshot!(format!("doit_failed_{size}"), h.screen());
     }
 }
+
+#[test]
+fn a_certificate_made_on_the_screen_is_uploaded_and_the_thumbprint_filled() {
+    let mut p = Profile::new(
+        "contoso-elegere",
+        mailscope::profile::PresetId::Elegere,
+        mailscope::profile::Cloud::Global,
+    );
+    p.tenant = Some("contoso.onmicrosoft.com".into());
+    p.step = Some("app-registration".into());
+    let mut h = opened(p);
+    assert_eq!(h.model.step(), Some(Step::Credential));
+    if let Some(w) = h.model.wizard_mut() {
+        w.cred.cert = Some(crate::tui::msg::CertInfo {
+            sha1: "AB12".into(),
+            sha256: "CD34".into(),
+            cer_path: "/home/a/contoso-elegere.cer".into(),
+            expires: Some(time::macros::date!(2027 - 11 - 22)),
+        });
+    }
+    h.take();
+    h.ctrl('d');
+    let fx = h.take();
+    let Some(Effect::DoItPlan { run, profile, .. }) = fx.first() else {
+        panic!("{fx:?}");
+    };
+    let c = profile.credential.clone().expect("credential");
+    assert_eq!(c.kind, CredentialKind::Certificate);
+    assert_eq!(c.thumbprint_sha1.as_deref(), Some("AB12"));
+    assert_eq!(c.cert_file.as_deref(), Some("/home/a/contoso-elegere.cer"));
+    let run = *run;
+    doit(&mut h, run, DoItReply::Planned(plan(false)));
+    h.key(KeyCode::Char('y'));
+    let mut saved = (**profile).clone();
+    saved.client_id = Some(NEW_CLIENT.into());
+    let mut info = CredentialInfo::new(CredentialKind::Certificate);
+    info.thumbprint_sha1 = Some("EF56".into());
+    info.cert_file = Some("/home/a/profiles/contoso-elegere-ef56.cer".into());
+    saved.credential = Some(info);
+    let mut done = applied(&saved);
+    done.profile = Box::new(saved);
+    doit(&mut h, run, DoItReply::Finished(Ok(done)));
+    let w = h.model.wizard().expect("wizard");
+    assert_eq!(w.cred.cert.as_ref().map(|c| c.sha1.as_str()), Some("EF56"));
+    assert!(h.screen().contains("Certificate: SHA-1 EF56"));
+}
