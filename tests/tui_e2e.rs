@@ -152,13 +152,7 @@ fn the_demo_reaches_a_full_check_table() {
     s.wait_exit();
     assert!(!s.alternate_screen());
     assert!(!s.contents().contains("demo~secret~value"));
-    let left: Vec<_> = std::fs::read_dir(home.path())
-        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    assert!(
-        left.is_empty(),
-        "the demo writes nothing to the user's home: {left:?}"
-    );
+    assert_nothing_written(home.path());
 }
 
 /// "Do it for me" end to end on the demo's simulated tenant: the profile without a client ID,
@@ -216,7 +210,12 @@ fn the_demo_does_it_for_me_and_verify_passes() {
     s.send("\x03");
     s.wait_exit();
     assert!(!s.alternate_screen());
-    let left: Vec<_> = std::fs::read_dir(home.path())
+    assert_nothing_written(home.path());
+}
+
+/// The demo writes nothing to the user's home.
+fn assert_nothing_written(home: &Path) {
+    let left: Vec<_> = std::fs::read_dir(home)
         .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
         .unwrap_or_default();
     assert!(

@@ -236,45 +236,36 @@ fn a_missing_role_names_it_refuses_to_apply_and_copies_the_consent_url() {
         [Effect::Copy(s)] if s.expose().contains("/adminconsent?client_id=")));
 }
 
+/// Progress of the plan's first step (done) and second (waiting for replication).
+fn two_steps_in(h: &mut Harness, run: RunId) {
+    let actions = plan(false).actions;
+    for p in [
+        Progress::Started {
+            step: 1,
+            of: 4,
+            summary: actions[0].clone(),
+        },
+        Progress::Done {
+            step: 1,
+            facts: format!("app id {NEW_CLIENT}"),
+        },
+        Progress::Started {
+            step: 2,
+            of: 4,
+            summary: actions[1].clone(),
+        },
+        Progress::Waiting("waiting for Entra to replicate the new app (attempt 2 of 8)".into()),
+    ] {
+        doit(h, run, DoItReply::Progress(p));
+    }
+}
+
 #[test]
 fn progress_shows_each_step_and_what_is_awaited() {
     let (mut h, run) = at_plan(false);
     h.key(KeyCode::Char('y'));
     h.take();
-    let p = |x| DoItReply::Progress(x);
-    doit(
-        &mut h,
-        run,
-        p(Progress::Started {
-            step: 1,
-            of: 4,
-            summary: "Create the app registration".into(),
-        }),
-    );
-    doit(
-        &mut h,
-        run,
-        p(Progress::Done {
-            step: 1,
-            facts: format!("app id {NEW_CLIENT}"),
-        }),
-    );
-    doit(
-        &mut h,
-        run,
-        p(Progress::Started {
-            step: 2,
-            of: 4,
-            summary: "Create the service principal".into(),
-        }),
-    );
-    doit(
-        &mut h,
-        run,
-        p(Progress::Waiting(
-            "waiting for Entra to replicate the new app (attempt 2 of 8)".into(),
-        )),
-    );
+    two_steps_in(&mut h, run);
     let Phase::Applying { steps, waiting, .. } = phase(&h) else {
         panic!("applying");
     };
@@ -287,14 +278,14 @@ fn progress_shows_each_step_and_what_is_awaited() {
         "{screen}"
     );
     assert!(
-        screen.contains("… 2/4 Create the service principal"),
+        screen.contains("… 2/4 Create the app's service principal"),
         "{screen}"
     );
     // A progress reply of another run is ignored.
     doit(
         &mut h,
         run + 100,
-        p(Progress::Started {
+        DoItReply::Progress(Progress::Started {
             step: 3,
             of: 4,
             summary: "other".into(),
@@ -515,40 +506,7 @@ fn doit_screens() {
         doit(&mut h, run, DoItReply::Planned(plan(false)));
         insta::assert_snapshot!(format!("doit_plan_{size}"), h.screen());
         h.key(KeyCode::Char('y'));
-        let p = |x| DoItReply::Progress(x);
-        doit(
-            &mut h,
-            run,
-            p(Progress::Started {
-                step: 1,
-                of: 4,
-                summary: plan(false).actions[0].clone(),
-            }),
-        );
-        doit(
-            &mut h,
-            run,
-            p(Progress::Done {
-                step: 1,
-                facts: format!("app id {NEW_CLIENT}"),
-            }),
-        );
-        doit(
-            &mut h,
-            run,
-            p(Progress::Started {
-                step: 2,
-                of: 4,
-                summary: plan(false).actions[1].clone(),
-            }),
-        );
-        doit(
-            &mut h,
-            run,
-            p(Progress::Waiting(
-                "waiting for Entra to replicate the new app (attempt 2 of 8)".into(),
-            )),
-        );
+        two_steps_in(&mut h, run);
         insta::assert_snapshot!(format!("doit_progress_{size}"), h.screen());
         let base = h.model.wizard().map(|w| w.profile.clone()).expect("wizard");
         doit(&mut h, run, DoItReply::Finished(Ok(applied(&base))));
