@@ -280,7 +280,7 @@ impl Runner {
         self.take_prepared();
         let (cancel_tx, cancel_rx) = oneshot::channel::<()>();
         self.doit_cancel = Some(cancel_tx);
-        let device = device_code || !crate::cli::signin_cmd::browser_possible();
+        let device = device_code || !mailscope::signin::browser_possible();
         let (tx, s, slot) = (self.tx.clone(), self.secrets.clone(), self.prepared.clone());
         tokio::spawn(async move {
             let send = move |r: DoItReply| {
