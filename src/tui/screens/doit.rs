@@ -348,20 +348,19 @@ fn finished(
     match result {
         Ok(applied) => {
             fill(f.profile, f.app, f.cred, &applied.profile);
-            let saved = Effect::SaveProfile(f.profile.clone());
-            let note = if applied.proven {
-                "Done and proven: the fields are filled and the profile saved. Enter closes."
+            let outcome = Outcome::effect(Effect::SaveProfile(f.profile.clone()));
+            let outcome = if applied.proven {
+                outcome.with_info(
+                    "Done and proven: the fields are filled and the profile saved. Enter closes.",
+                )
             } else {
-                "Applied, but not proven (see why); the fields are filled and the profile saved."
+                outcome.with_error(
+                    "Applied, but not proven (see why); the fields are filled and the profile saved.",
+                )
             };
-            let outcome = Outcome::effect(saved);
             st.phase = Phase::Done { applied, steps };
             st.scroll = 0;
-            if matches!(&st.phase, Phase::Done { applied, .. } if applied.proven) {
-                outcome.with_info(note)
-            } else {
-                outcome.with_error(note)
-            }
+            outcome
         }
         Err(failure) => {
             st.phase = Phase::Failed { failure, steps };

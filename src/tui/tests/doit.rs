@@ -577,3 +577,27 @@ fn a_certificate_made_on_the_screen_is_uploaded_and_the_thumbprint_filled() {
     assert_eq!(w.cred.cert.as_ref().map(|c| c.sha1.as_str()), Some("EF56"));
     assert!(h.screen().contains("Certificate: SHA-1 EF56"));
 }
+
+#[test]
+fn applied_but_not_proven_fills_the_fields_and_says_why() {
+    let (mut h, run) = at_plan(false);
+    h.key(KeyCode::Char('y'));
+    h.take();
+    let base = h.model.wizard().map(|w| w.profile.clone()).expect("wizard");
+    let mut done = applied(&base);
+    done.proven = false;
+    done.proof = vec![
+        "Applied, but not proven:".into(),
+        "The token lacks Mail.ReadWrite.".into(),
+    ];
+    doit(&mut h, run, DoItReply::Finished(Ok(done)));
+    assert!(matches!(&h.model.status,
+        Some(crate::tui::model::Status::Error(e)) if e.starts_with("Applied, but not proven")));
+    assert_eq!(
+        h.model
+            .wizard()
+            .map(|w| w.app.form.value(app_reg::F_CLIENT).to_string()),
+        Some(NEW_CLIENT.to_string())
+    );
+    assert!(h.screen().contains("The token lacks Mail.ReadWrite."));
+}
