@@ -4,6 +4,7 @@
 mod cert;
 pub(crate) mod checks;
 pub(crate) mod entra;
+mod entra_words;
 
 pub use cert::{generate_certificate, import_certificate};
 pub use checks::{ChecksRequest, run_checks, verify_token};
