@@ -27,4 +27,6 @@ pub fn scoping_script(profile: &Profile) -> Result<String, String> {
 }
 
 #[cfg(test)]
+mod entra_tests;
+#[cfg(test)]
 mod tests;
