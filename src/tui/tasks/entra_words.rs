@@ -4,7 +4,7 @@
 
 use mailscope::entra::apply::StepError;
 use mailscope::entra::plan::RoleCheck;
-use mailscope::entra::{ApplyError, ApplyEvent, Plan, Proof, RoleNeed};
+use mailscope::entra::{ApplyError, ApplyEvent, Plan, Proof, RoleNeed, words};
 
 use crate::tui::entra_msg::{Failure, PlanSummary, Progress, RoleLine};
 
@@ -24,15 +24,6 @@ fn need_words(n: RoleNeed) -> &'static str {
     }
 }
 
-/// A step's facts in words ("app id …, secret id …").
-fn facts(objects: &std::collections::BTreeMap<String, String>) -> String {
-    objects
-        .iter()
-        .map(|(k, v)| format!("{} {v}", k.replace('_', " ")))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// An apply event in words.
 pub fn progress(e: ApplyEvent) -> Progress {
     match e {
@@ -40,7 +31,7 @@ pub fn progress(e: ApplyEvent) -> Progress {
         ApplyEvent::Waiting(w) => Progress::Waiting(w.line()),
         ApplyEvent::Done { step, objects, .. } => Progress::Done {
             step,
-            facts: facts(&objects),
+            facts: words::returned(&objects),
         },
         ApplyEvent::Proving { what } => Progress::Proving(what),
     }
@@ -50,14 +41,7 @@ pub fn progress(e: ApplyEvent) -> Progress {
 pub fn stopped(e: &ApplyError, upn: &str, record: &str) -> Failure {
     match e {
         ApplyError::MissingRoles(roles) => failure(
-            format!(
-                "{upn} does not hold {}; nothing was changed.",
-                roles
-                    .iter()
-                    .map(|r| r.roles.join(" or "))
-                    .collect::<Vec<_>>()
-                    .join(", and ")
-            ),
+            words::missing_roles(upn, roles),
             "Sign in as an admin who holds the role (an eligible role may need activating in Privileged Identity Management), or hand the admin-consent URL to one.",
         ),
         ApplyError::Record(r) => failure(
@@ -73,7 +57,10 @@ pub fn stopped(e: &ApplyError, upn: &str, record: &str) -> Failure {
             let returned = if objects.is_empty() {
                 String::new()
             } else {
-                format!(" What the tenant returned for it: {}.", facts(objects))
+                format!(
+                    " What the tenant returned for it: {}.",
+                    words::returned(objects)
+                )
             };
             let fix = match error {
                 StepError::Graph(_) | StepError::Keyring(_) => error.fix(),
@@ -93,35 +80,8 @@ pub fn stopped(e: &ApplyError, upn: &str, record: &str) -> Failure {
 
 /// The proof in words.
 pub fn proof_lines(p: &Proof) -> Vec<String> {
-    if p.passed() {
-        let roles = if p.token_roles.is_empty() {
-            "no application permission, as the preset needs".to_string()
-        } else {
-            p.token_roles.join(", ")
-        };
-        return vec![format!(
-            "Proven: a token with the new credential holds {roles}; the tenant, read again, has no finding."
-        )];
-    }
-    let mut out = vec!["Applied, but not proven:".to_string()];
-    if !p.missing_roles().is_empty() {
-        out.push(format!("The token lacks {}.", p.missing_roles().join(", ")));
-    }
-    if !p.extra_roles().is_empty() {
-        out.push(format!(
-            "The token holds {}, which the preset does not need.",
-            p.extra_roles().join(", ")
-        ));
-    }
-    for f in &p.findings {
-        out.push(format!(
-            "[{}] {} Fix: {}",
-            f.cause.code(),
-            f.evidence,
-            f.fix
-        ));
-    }
-    out
+    let (head, details) = words::proof(p);
+    std::iter::once(head).chain(details).collect()
 }
 
 /// The plan in words, for the confirm screen.
