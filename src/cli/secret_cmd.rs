@@ -135,7 +135,11 @@ fn status(store: &dyn SecretStore, profile: &Profile) -> u8 {
         let what = slot.label();
         match secrets::bound_secret(store, profile, slot) {
             Ok(Some(_)) => println!("{what}: stored in the {}", store.backend()),
-            Ok(None) if slot == SecretSlot::PreviousClientSecret => {}
+            Ok(None)
+                if matches!(
+                    slot,
+                    SecretSlot::PreviousClientSecret | SecretSlot::PreviousPrivateKey
+                ) => {}
             Ok(None) => println!("{what}: not stored"),
             Err(SecretError::Unbound { .. }) => println!(
                 "{what}: stored in the {}, not yet bound to this profile's tenant and app (the next `mailscope check --profile {}` binds it)",

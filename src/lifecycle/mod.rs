@@ -8,8 +8,11 @@
 //! - [`session`]: the admin's session for a profile and the change record of each change;
 //!   [`error`]: why a command stopped.
 
+pub mod cert_rotate;
+pub mod certs;
 pub mod error;
 pub mod online;
+pub mod pop;
 pub mod proof;
 pub mod retire;
 pub mod rotate;

@@ -1,0 +1,338 @@
+//! The certificate lifecycle and offboarding against the simulated tenant, on apps `entra
+//! apply` made from an empty tenant: `credential rotate` on a certificate profile adds a new
+//! certificate with `addKey` (proof of possession by the current one), both sign in and
+//! `check` passes with the new one; `retire-old` removes the old one with `removeKey` and it is
+//! refused (AADSTS700027). No private key in any file, record or progress line. One sim.
+#![allow(clippy::unwrap_used)] // tests may unwrap: a panic is the failure report
+
+#[path = "common/admin_sim.rs"]
+mod common;
+
+use std::sync::{Arc, OnceLock};
+
+use common::Shared;
+use mailscope::entra::retry::RetryPolicy;
+use mailscope::entra::{ApplyContext, apply, plan, read_with, signin_config};
+use mailscope::graph::auth::{CertificateCredential, Credential};
+use mailscope::graph::cloud::CloudEndpoints;
+use mailscope::graph::diagnosis::Cause;
+use mailscope::lifecycle::Ctx;
+use mailscope::preset::{self, Preset};
+use mailscope::profile::{
+    Cloud, Endpoints, Expectation, Mailbox, MailboxKind, PresetId, Profile, ProfileStore,
+};
+use mailscope::secrets::{MemoryStore, SecretBytes, SecretSlot, SecretStore};
+use mailscope::signin::{SignedIn, remember};
+
+const TENANT: &str = "8f2b6c1e-4d3a-4b5c-9e7f-0a1b2c3d4e5f";
+const SCENARIO: &str = r#"
+tenant_id = "8f2b6c1e-4d3a-4b5c-9e7f-0a1b2c3d4e5f"
+tenant_name = "Contoso"
+domains = ["contoso.com"]
+auto_approve = "admin@contoso.com"
+
+[[admin]]
+upn = "admin@contoso.com"
+roles = ["Application Administrator", "Privileged Role Administrator"]
+
+[[mailbox]]
+address = "support@contoso.com"
+display_name = "Support"
+
+[[mailbox]]
+address = "sales@contoso.com"
+display_name = "Sales"
+"#;
+
+struct Sim {
+    s: Shared,
+    _dir: tempfile::TempDir,
+    ca_file: String,
+}
+
+fn sim() -> &'static Sim {
+    static S: OnceLock<Sim> = OnceLock::new();
+    S.get_or_init(|| {
+        let s = common::spawn(SCENARIO.to_string());
+        let dir = tempfile::tempdir().unwrap();
+        let ca = dir.path().join("ca.pem");
+        std::fs::write(&ca, &s.ca_pem).unwrap();
+        Sim {
+            s,
+            ca_file: ca.display().to_string(),
+            _dir: dir,
+        }
+    })
+}
+
+/// One profile in its own home, the admin signed in and remembered in its keyring.
+pub struct Case {
+    pub store: ProfileStore,
+    pub home: tempfile::TempDir,
+    pub secrets: Arc<MemoryStore>,
+    pub preset: Preset,
+    pub endpoints: CloudEndpoints,
+    pub http: reqwest::Client,
+    pub signed: SignedIn,
+}
+
+const NAME: &str = "p";
+
+async fn case(preset_id: PresetId, app: &str) -> Case {
+    let sim = sim();
+    let home = tempfile::tempdir().unwrap();
+    let store = ProfileStore::at(home.path());
+    let mut p = Profile::new(NAME, preset_id, Cloud::Custom);
+    p.tenant = Some(TENANT.into());
+    p.app_name = Some(app.into());
+    p.endpoints = Some(Endpoints {
+        authority: sim.s.authority.clone(),
+        graph: sim.s.graph.clone(),
+        ca_file: Some(sim.ca_file.clone()),
+    });
+    p.mailboxes.push(Mailbox {
+        address: "support@contoso.com".into(),
+        kind: MailboxKind::User,
+        expect: Expectation::Granted,
+    });
+    store.save(&p).unwrap();
+    let preset = preset::preset(preset_id).unwrap();
+    let endpoints = CloudEndpoints::from_profile(&p).unwrap();
+    let mut cfg = signin_config(&p, &preset, &endpoints).unwrap();
+    cfg.login_hint = Some("admin@contoso.com".into());
+    let signed = common::browser(&sim.s, &cfg).await.0.unwrap();
+    let secrets = Arc::new(MemoryStore::new());
+    let rt = signed.refresh_token.clone().unwrap();
+    remember::store(&*secrets, &cfg.remember_key(), "admin@contoso.com", &rt).unwrap();
+    Case {
+        store,
+        home,
+        secrets,
+        preset,
+        endpoints,
+        http: common::http(&sim.s),
+        signed,
+    }
+}
+
+impl Case {
+    fn profile(&self) -> Profile {
+        self.store.load(NAME).unwrap()
+    }
+
+    fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            profiles: &self.store,
+            secrets: &*self.secrets,
+            endpoints: &self.endpoints,
+            http: &self.http,
+            retry: RetryPolicy::fast(),
+        }
+    }
+
+    /// The tenant as the admin reads it for this profile.
+    async fn view(&self) -> mailscope::entra::TenantView {
+        read_with(
+            &self.endpoints,
+            &self.http,
+            &self.signed,
+            &self.profile(),
+            &self.preset,
+        )
+        .await
+        .unwrap()
+    }
+
+    /// `entra apply` of the whole plan.
+    async fn apply(&self) {
+        let v = self.view().await;
+        let pl = plan(
+            &v,
+            &self.profile(),
+            &self.preset,
+            &sim().s.authority,
+            time::OffsetDateTime::now_utc(),
+        );
+        let ctx = ApplyContext {
+            endpoints: &self.endpoints,
+            http: &self.http,
+            token: &self.signed.access_token,
+            account: &self.signed.account,
+            store: &self.store,
+            secrets: &*self.secrets,
+            retry: RetryPolicy::fast(),
+        };
+        apply(&ctx, &pl, &v, &self.profile(), &self.preset, &mut |_| {})
+            .await
+            .unwrap();
+    }
+
+    /// `check` with the profile as saved; whether all passed.
+    async fn check_passes(&self) -> bool {
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut spec = mailscope::graph::RunSpec::default();
+        spec.options.send_to = Some("sales@contoso.com".into());
+        let run = mailscope::graph::run_profile(
+            &self.profile(),
+            &self.preset,
+            self.secrets.clone(),
+            &spec,
+            tx,
+            mailscope::graph::Cancel::new(),
+        )
+        .await
+        .unwrap();
+        run.outcome() == mailscope::graph::Outcome::AllPass
+    }
+
+    /// The profile's current certificate (DER) and private key.
+    fn current_cert(&self) -> (Vec<u8>, SecretBytes) {
+        let p = self.profile();
+        let path = p.credential.unwrap().cert_file.unwrap();
+        let der = mailscope::credential::read_certificate_file(std::path::Path::new(&path))
+            .unwrap()
+            .der;
+        let key = self
+            .secrets
+            .get(NAME, SecretSlot::PrivateKey)
+            .unwrap()
+            .unwrap();
+        (der, key)
+    }
+
+    /// A token for the profile's app signed with this certificate: Ok, or the cause.
+    async fn token_with(&self, cert: &(Vec<u8>, SecretBytes)) -> Result<(), Cause> {
+        let p = self.profile();
+        let cred = CertificateCredential::from_parts(&cert.0, cert.1.clone()).unwrap();
+        let s = mailscope::graph::session::Session::new(
+            self.endpoints.clone(),
+            TENANT,
+            p.client_id.as_deref().unwrap(),
+            Credential::Certificate(cred),
+            std::time::Duration::from_secs(10),
+        )
+        .unwrap();
+        s.tokens
+            .token_with_claims()
+            .await
+            .map(drop)
+            .map_err(|d| d.cause)
+    }
+
+    fn actions(&self) -> Vec<(String, String)> {
+        mailscope::changes::read(&self.store, NAME)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.action, format!("{:?}", r.phase).to_lowercase()))
+            .collect()
+    }
+
+    /// Every file in the profile's home, as text.
+    fn files(&self) -> String {
+        let mut all = String::new();
+        for e in std::fs::read_dir(self.home.path()).unwrap() {
+            let bytes = std::fs::read(e.unwrap().path()).unwrap_or_default();
+            all.push_str(&String::from_utf8_lossy(&bytes));
+        }
+        all
+    }
+}
+
+/// No private key in `text`: no PEM key block, no base64 of the key's DER.
+fn holds_no_key(text: &str, keys: &[&SecretBytes]) -> bool {
+    use base64::Engine;
+    let b64 = |k: &SecretBytes| base64::engine::general_purpose::STANDARD.encode(k.expose());
+    !text.contains("PRIVATE KEY")
+        && keys.iter().all(|k| {
+            let s = b64(k);
+            !text.contains(&s[..64.min(s.len())])
+        })
+}
+
+#[tokio::test]
+async fn a_certificate_rolls_over_with_add_key_and_retire_old_removes_the_old_one() {
+    use mailscope::lifecycle::cert_rotate::{CertRotation, rotate_certificate};
+    use mailscope::lifecycle::retire_old;
+    let c = case(PresetId::Elegere, "eLegere Rolled").await;
+    c.apply().await;
+    let old = c.current_cert();
+    let before = c.actions().len();
+    let mut p = c.profile();
+    let mut lines = Vec::new();
+    let r = rotate_certificate(&c.ctx(), &mut p, &c.preset, None, &mut |e| {
+        lines.push(format!("{e:?}"))
+    })
+    .await
+    .unwrap();
+    let CertRotation::Rotated {
+        new_key_id,
+        thumbprint,
+        old_key_id,
+        cert_file,
+        ..
+    } = r
+    else {
+        panic!("{r:?}")
+    };
+    let v = c.view().await;
+    let held = &v.app().unwrap().certificates;
+    assert_eq!(held.len(), 2, "{held:?}");
+    assert!(held.iter().any(|k| k.key_id == new_key_id));
+    assert!(held.iter().any(|k| Some(&k.key_id) == old_key_id.as_ref()));
+    let saved = c.profile();
+    let cred = saved.credential.clone().unwrap();
+    assert_eq!(cred.thumbprint_sha1.as_deref(), Some(thumbprint.as_str()));
+    assert_eq!(cred.cert_file.as_deref(), Some(cert_file.as_str()));
+    assert_eq!(cred.previous_secret_id, old_key_id);
+    let new = c.current_cert();
+    assert_ne!(new.0, old.0);
+    assert_eq!(
+        c.secrets
+            .get(NAME, SecretSlot::PreviousPrivateKey)
+            .unwrap()
+            .map(|k| k.expose().to_vec()),
+        Some(old.1.expose().to_vec())
+    );
+    // Both sign in; check passes with the new one.
+    assert_eq!(c.token_with(&old).await, Ok(()));
+    assert_eq!(c.token_with(&new).await, Ok(()));
+    assert!(c.check_passes().await);
+    let acts = c.actions();
+    assert_eq!(
+        acts[before..],
+        [
+            ("add-key".to_string(), "started".to_string()),
+            ("add-key".to_string(), "done".to_string())
+        ]
+    );
+
+    // retire-old: removeKey with a proof by the new certificate; the old one is refused.
+    let gone = retire_old(&c.ctx(), &mut p, &c.preset, &mut |e| {
+        lines.push(format!("{e:?}"))
+    })
+    .await
+    .unwrap();
+    assert!(gone.removed_from_entra && gone.value_deleted, "{gone:?}");
+    assert_eq!(Some(gone.key_id), old_key_id);
+    assert_eq!(
+        c.token_with(&old).await,
+        Err(Cause::CertificateNotRegistered)
+    );
+    assert_eq!(c.token_with(&new).await, Ok(()));
+    assert_eq!(c.view().await.app().unwrap().certificates.len(), 1);
+    assert!(
+        c.secrets
+            .get(NAME, SecretSlot::PreviousPrivateKey)
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(c.profile().credential.unwrap().previous_secret_id, None);
+    assert_eq!(c.actions()[before + 2].0, "remove-key");
+    assert!(c.check_passes().await);
+
+    let all = format!("{}{lines:?}", c.files());
+    assert!(
+        holds_no_key(&all, &[&old.1, &new.1]),
+        "a private key leaked"
+    );
+}
