@@ -50,23 +50,32 @@ struct Sim {
     ca_file: String,
 }
 
+fn sim_of() -> Sim {
+    let s = common::spawn(SCENARIO.to_string());
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, &s.ca_pem).unwrap();
+    Sim {
+        s,
+        ca_file: ca.display().to_string(),
+        _dir: dir,
+    }
+}
+
 fn sim() -> &'static Sim {
     static S: OnceLock<Sim> = OnceLock::new();
-    S.get_or_init(|| {
-        let s = common::spawn(SCENARIO.to_string());
-        let dir = tempfile::tempdir().unwrap();
-        let ca = dir.path().join("ca.pem");
-        std::fs::write(&ca, &s.ca_pem).unwrap();
-        Sim {
-            s,
-            ca_file: ca.display().to_string(),
-            _dir: dir,
-        }
-    })
+    S.get_or_init(sim_of)
+}
+
+/// A tenant of its own, so a read of the whole tenant sees no other test's apps.
+fn own_sim() -> &'static Sim {
+    static S: OnceLock<Sim> = OnceLock::new();
+    S.get_or_init(sim_of)
 }
 
 /// One profile in its own home, the admin signed in and remembered in its keyring.
 pub struct Case {
+    sim: &'static Sim,
     pub store: ProfileStore,
     pub home: tempfile::TempDir,
     pub secrets: Arc<MemoryStore>,
@@ -79,7 +88,10 @@ pub struct Case {
 const NAME: &str = "p";
 
 async fn case(preset_id: PresetId, app: &str) -> Case {
-    let sim = sim();
+    case_on(sim(), preset_id, app).await
+}
+
+async fn case_on(sim: &'static Sim, preset_id: PresetId, app: &str) -> Case {
     let home = tempfile::tempdir().unwrap();
     let store = ProfileStore::at(home.path());
     let mut p = Profile::new(NAME, preset_id, Cloud::Custom);
@@ -105,6 +117,7 @@ async fn case(preset_id: PresetId, app: &str) -> Case {
     let rt = signed.refresh_token.clone().unwrap();
     remember::store(&*secrets, &cfg.remember_key(), "admin@contoso.com", &rt).unwrap();
     Case {
+        sim,
         store,
         home,
         secrets,
@@ -150,7 +163,7 @@ impl Case {
             &v,
             &self.profile(),
             &self.preset,
-            &sim().s.authority,
+            &self.sim.s.authority,
             time::OffsetDateTime::now_utc(),
         );
         let ctx = ApplyContext {
@@ -335,4 +348,215 @@ async fn a_certificate_rolls_over_with_add_key_and_retire_old_removes_the_old_on
         holds_no_key(&all, &[&old.1, &new.1]),
         "a private key leaked"
     );
+}
+
+/// The token endpoint's answer for a client secret of the profile's app: Ok, or the cause.
+async fn secret_token(c: &Case, value: &str) -> Result<(), Cause> {
+    let p = c.profile();
+    let s = mailscope::graph::session::Session::new(
+        c.endpoints.clone(),
+        TENANT,
+        p.client_id.as_deref().unwrap(),
+        Credential::Secret(mailscope::secrets::Secret::new(value)),
+        std::time::Duration::from_secs(10),
+    )
+    .unwrap();
+    s.tokens
+        .token_with_claims()
+        .await
+        .map(drop)
+        .map_err(|d| d.cause)
+}
+
+#[tokio::test]
+async fn a_secret_profile_switches_to_a_certificate_only_app_whose_checks_pass() {
+    use mailscope::lifecycle::switch::{Switch, switch_to_certificate};
+    use mailscope::profile::CredentialKind;
+    let c = case(PresetId::Custom, "Custom Switched").await;
+    // A custom integration set up with a client secret.
+    let mut p = c.profile();
+    p.credential = Some(mailscope::profile::CredentialInfo::new(
+        CredentialKind::Secret,
+    ));
+    c.store.save(&p).unwrap();
+    c.apply().await;
+    let value = c
+        .secrets
+        .get(NAME, SecretSlot::ClientSecret)
+        .unwrap()
+        .unwrap();
+    let value = String::from_utf8(value.expose().to_vec()).unwrap();
+    let secret_id = c.profile().credential.unwrap().secret_id.unwrap();
+    let before = c.actions().len();
+    let mut p = c.profile();
+    let mut asked = Vec::new();
+    let mut lines = Vec::new();
+    let r = switch_to_certificate(
+        &c.ctx(),
+        &mut p,
+        &c.preset,
+        None,
+        &mut |q| {
+            asked.push(q.to_string());
+            true
+        },
+        &mut |e| lines.push(format!("{e:?}")),
+    )
+    .await
+    .unwrap();
+    let Switch::Switched {
+        key_id,
+        old_secret_id,
+        retired,
+        ..
+    } = r
+    else {
+        panic!("{r:?}")
+    };
+    assert_eq!(old_secret_id.as_deref(), Some(secret_id.as_str()));
+    assert!(retired.is_some_and(|r| r.removed_from_entra && r.value_deleted));
+    assert_eq!(asked.len(), 1);
+    assert!(asked[0].contains(&secret_id), "{}", asked[0]);
+
+    // A certificate-only app: its one certificate, no secret; the secret is refused.
+    let v = c.view().await;
+    let app = v.app().unwrap();
+    assert!(app.secrets.is_empty(), "{:?}", app.secrets);
+    assert_eq!(app.certificates.len(), 1);
+    assert_eq!(app.certificates[0].key_id, key_id);
+    assert_eq!(secret_token(&c, &value).await, Err(Cause::SecretInvalid));
+    let saved = c.profile();
+    let cred = saved.credential.clone().unwrap();
+    assert_eq!(cred.kind, CredentialKind::Certificate);
+    assert_eq!((cred.secret_id, cred.previous_secret_id), (None, None));
+    for slot in [SecretSlot::ClientSecret, SecretSlot::PreviousClientSecret] {
+        assert!(c.secrets.get(NAME, slot).unwrap().is_none(), "{slot:?}");
+    }
+    assert!(c.check_passes().await);
+    let acts: Vec<String> = c.actions()[before..].iter().map(|a| a.0.clone()).collect();
+    assert_eq!(
+        acts,
+        [
+            "upload-certificate",
+            "upload-certificate",
+            "remove-secret",
+            "remove-secret"
+        ]
+    );
+    let key = c.current_cert().1;
+    let all = format!("{}{lines:?}{asked:?}", c.files());
+    assert!(holds_no_key(&all, &[&key]) && !all.contains(&value));
+
+    // A vendor that takes only secrets: said so, nothing changes.
+    let k = case(PresetId::Kundo, "Kundo Stays").await;
+    let mut kp = k.profile();
+    kp.credential = Some(mailscope::profile::CredentialInfo::new(
+        CredentialKind::Secret,
+    ));
+    let no = switch_to_certificate(
+        &k.ctx(),
+        &mut kp,
+        &k.preset,
+        None,
+        &mut |_| true,
+        &mut |_| {},
+    )
+    .await;
+    let Err(e) = no else { panic!("{no:?}") };
+    assert!(e.to_string().contains("accepts only client secrets"), "{e}");
+    assert!(k.actions().is_empty());
+}
+
+/// The whole tenant as the admin reads it: applications (with their credentials), service
+/// principals and the app role assignments on Microsoft Graph (Kundo's sign-in cannot list
+/// delegated grants, and Kundo grants none).
+async fn tenant(c: &Case) -> Vec<serde_json::Value> {
+    let get = async |path: &str| -> serde_json::Value {
+        let r = c
+            .http
+            .get(format!("{}/v1.0{path}", c.sim.s.graph))
+            .bearer_auth(c.signed.access_token.expose())
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{path}: {}", r.status());
+        r.json().await.unwrap()
+    };
+    let sps = get("/servicePrincipals").await;
+    let graph = sps["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["appId"] == "00000003-0000-0000-c000-000000000000")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    vec![
+        get("/applications").await["value"].clone(),
+        sps["value"].clone(),
+        get(&format!("/servicePrincipals/{graph}/appRoleAssignedTo")).await["value"].clone(),
+    ]
+}
+
+#[tokio::test]
+async fn offboard_leaves_the_tenant_as_it_was_before_apply() {
+    use mailscope::lifecycle::offboard::{Offboarded, offboard};
+    use mailscope::lifecycle::offboard_plan::Removal;
+    use mailscope::lifecycle::rotate;
+    let c = case_on(own_sim(), PresetId::Kundo, "Kundo Offboarded").await;
+    let before = tenant(&c).await;
+    c.apply().await;
+    // A rotation adds a second secret: the app's deletion takes both.
+    let mut p = c.profile();
+    rotate(&c.ctx(), &mut p, &c.preset, &mut |_| {})
+        .await
+        .unwrap();
+    assert_ne!(tenant(&c).await, before);
+
+    // Declined: nothing changes.
+    let mut shown = Vec::new();
+    let no = offboard(
+        &c.ctx(),
+        &mut p,
+        &c.preset,
+        &mut |plan| {
+            shown = plan.removals.clone();
+            false
+        },
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert!(matches!(no, Offboarded::Declined(_)), "{no:?}");
+    assert!(
+        matches!(shown.as_slice(), [Removal::DeleteApp { .. }]),
+        "{shown:?}"
+    );
+    assert!(c.profile().client_id.is_some());
+
+    let recorded = c.actions().len();
+    let done = offboard(&c.ctx(), &mut p, &c.preset, &mut |_| true, &mut |_| {})
+        .await
+        .unwrap();
+    let Offboarded::Removed {
+        keyring_entries, ..
+    } = done
+    else {
+        panic!("{done:?}")
+    };
+    assert_eq!(keyring_entries, 2, "the secret and the previous one");
+    assert_eq!(tenant(&c).await, before);
+    assert_eq!(
+        c.actions()[recorded..],
+        [
+            ("delete-app".to_string(), "started".to_string()),
+            ("delete-app".to_string(), "done".to_string())
+        ]
+    );
+    let saved = c.profile();
+    assert!(saved.client_id.is_none() && saved.credential.is_none());
+    for slot in SecretSlot::SECRETS {
+        assert!(c.secrets.get(NAME, slot).unwrap().is_none(), "{slot:?}");
+    }
 }

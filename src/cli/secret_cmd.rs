@@ -21,6 +21,7 @@ pub fn run(cmd: SecretCommand) -> u8 {
         }
         SecretCommand::Rotate(a) => return super::credential_lifecycle::rotate(a),
         SecretCommand::RetireOld(a) => return super::credential_lifecycle::retire_old(a),
+        SecretCommand::Switch(a) => return super::credential_cert::switch(a),
         SecretCommand::Reveal(a) => return super::credential_lifecycle::reveal(a),
     };
     let profile = match profiles.load(&name) {
@@ -38,9 +39,10 @@ pub fn run(cmd: SecretCommand) -> u8 {
         }
         SecretCommand::Status(_) => status(&keyring, &profile),
         // Handled above, before the profile is loaded here.
-        SecretCommand::Rotate(_) | SecretCommand::RetireOld(_) | SecretCommand::Reveal(_) => {
-            EXIT_USAGE
-        }
+        SecretCommand::Rotate(_)
+        | SecretCommand::RetireOld(_)
+        | SecretCommand::Reveal(_)
+        | SecretCommand::Switch(_) => EXIT_USAGE,
         SecretCommand::Delete(_) => match secrets::delete_all_for(&keyring, &name) {
             Ok(0) => {
                 println!(

@@ -18,7 +18,7 @@ use super::error::LifecycleError;
 use super::proof::{Proof, prove};
 use super::session::{AdminSession, Ctx, Progress};
 use crate::credential::{CertificateWithKey, fill_credential_info};
-use crate::entra::view::AppReg;
+use crate::entra::view::{AppReg, CertMeta};
 use crate::preset::Preset;
 use crate::profile::{CredentialKind, Profile};
 
@@ -47,8 +47,12 @@ pub enum CertRotation {
 
 /// The key ID Entra holds for the certificate with this SHA-1 thumbprint.
 pub fn key_id_of(app: &AppReg, sha1_hex: &str) -> Option<String> {
-    app.certificates
-        .iter()
+    key_id_of_in(&app.certificates, sha1_hex)
+}
+
+/// The key ID of the certificate with this SHA-1 thumbprint among `held`.
+pub fn key_id_of_in(held: &[CertMeta], sha1_hex: &str) -> Option<String> {
+    held.iter()
         .find(|c| {
             c.thumbprint
                 .as_deref()

@@ -11,12 +11,15 @@
 pub mod cert_rotate;
 pub mod certs;
 pub mod error;
+pub mod offboard;
+pub mod offboard_plan;
 pub mod online;
 pub mod pop;
 pub mod proof;
 pub mod retire;
 pub mod rotate;
 pub mod session;
+pub mod switch;
 
 pub use error::LifecycleError;
 pub use online::{CredKind, Known, OnlineCredential, ProfileOnline, Reading};

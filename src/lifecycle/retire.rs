@@ -7,7 +7,7 @@ use super::certs::{current_material, remove_key};
 use super::error::LifecycleError;
 use super::session::{AdminSession, Ctx, Progress, remove_secret};
 use crate::preset::Preset;
-use crate::profile::{CredentialKind, Profile};
+use crate::profile::Profile;
 use crate::secrets::SecretSlot;
 
 /// How a retirement ended.
@@ -50,44 +50,40 @@ pub async fn retire_old(
     let mut admin = AdminSession::open(ctx, profile, preset, on).await?;
     let app = admin.app(profile)?;
     let object_id = app.object_id.clone();
-    let certificate = profile
-        .credential
-        .as_ref()
-        .is_some_and(|c| c.kind == CredentialKind::Certificate);
     let same = |k: &String| k.eq_ignore_ascii_case(&key_id);
-    let in_entra = if certificate {
-        app.certificates.iter().map(|c| &c.key_id).any(same)
-    } else {
-        app.secrets.iter().map(|s| &s.key_id).any(same)
-    };
-    let (noun, slot) = if certificate {
-        ("Certificate", SecretSlot::PreviousPrivateKey)
-    } else {
-        ("Secret", SecretSlot::PreviousClientSecret)
-    };
-    if in_entra && certificate {
+    // Where Entra holds it: a certificate (rotated) or a secret (rotated, or replaced by
+    // `credential switch`).
+    let is_cert = app.certificates.iter().map(|c| &c.key_id).any(same);
+    let is_secret = app.secrets.iter().map(|s| &s.key_id).any(same);
+    if is_cert {
         let current = current_material(ctx, profile)?;
         let why = "Remove the previous certificate (replaced by credential rotate)";
         remove_key(
             ctx, &mut admin, profile, &object_id, &current, &key_id, why, on,
         )
         .await?;
-    } else if in_entra {
-        let why = "Remove the previous client secret (replaced by credential rotate)";
+    } else if is_secret {
+        let why = "Remove the previous client secret (replaced by credential rotate or switch)";
         remove_secret(ctx, &mut admin, profile, &object_id, &key_id, why, on).await?;
     } else {
         on(Progress::Doing(format!(
-            "{noun} {key_id} is no longer in Entra; forgetting it here"
+            "{key_id} is no longer in Entra; forgetting it here"
         )));
     }
-    let value_deleted = ctx.secrets.delete(&profile.name, slot)?;
+    let mut value_deleted = false;
+    for slot in [
+        SecretSlot::PreviousClientSecret,
+        SecretSlot::PreviousPrivateKey,
+    ] {
+        value_deleted |= ctx.secrets.delete(&profile.name, slot)?;
+    }
     if let Some(c) = profile.credential.as_mut() {
         c.previous_secret_id = None;
     }
     ctx.profiles.save(profile).map_err(LifecycleError::Save)?;
     Ok(Retirement {
         key_id,
-        removed_from_entra: in_entra,
+        removed_from_entra: is_cert || is_secret,
         value_deleted,
     })
 }
