@@ -203,3 +203,123 @@ pub fn plan(records: &[ChangeRecord], view: &TenantView) -> OffboardPlan {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::changes::Phase;
+    use crate::entra::view::{Admin, LookedUp, Organisation, SecretMeta};
+
+    fn view(secrets: &[&str], sp: Option<&str>) -> TenantView {
+        let meta = |k: &&str| SecretMeta {
+            key_id: k.to_string(),
+            display_name: None,
+            hint: None,
+            end: None,
+        };
+        let mut app = crate::lifecycle::test_app(secrets.iter().map(meta).collect(), vec![]);
+        app.object_id = "obj".into();
+        TenantView {
+            organisation: Organisation {
+                id: "t".into(),
+                display_name: "T".into(),
+            },
+            admin: Admin {
+                upn: "a@t".into(),
+                role_ids: vec![],
+                roles: vec![],
+            },
+            looked_up: LookedUp::AppId("a".into()),
+            apps: vec![app],
+            service_principal: sp.map(String::from),
+            consented: vec![],
+            delegated_grants_read: true,
+            graph_sp: Some("graph".into()),
+            policy: Default::default(),
+        }
+    }
+
+    fn done(action: &str, objects: &[(&str, &str)]) -> ChangeRecord {
+        let mut r = ChangeRecord::new(
+            "run",
+            0,
+            Area::Entra,
+            "t",
+            None,
+            action,
+            action,
+            Phase::Done,
+        );
+        for (k, v) in objects {
+            r = r.with_object(k, *v);
+        }
+        r
+    }
+
+    #[test]
+    fn a_vendor_app_loses_only_the_service_principal_and_the_secret_mailscope_added() {
+        let records = [
+            done(
+                "create-service-principal",
+                &[("service_principal_id", "sp")],
+            ),
+            done("grant-app-role", &[("assignment_id", "as1")]),
+            done("add-secret", &[("secret_id", "s1")]),
+            done("add-secret", &[("secret_id", "s2")]),
+            done("remove-secret", &[("secret_id", "s1")]),
+        ];
+        let p = plan(&records, &view(&["s2", "vendors-own"], Some("sp")));
+        assert_eq!(
+            p.removals,
+            [
+                Removal::DeleteServicePrincipal { id: "sp".into() },
+                Removal::RemoveSecret {
+                    object_id: "obj".into(),
+                    secret_id: "s2".into()
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn a_patched_grant_and_an_existing_service_principal_stay_only_what_was_made_goes() {
+        let records = [
+            done("grant-delegated", &[("patched_grant_id", "g0")]),
+            done("grant-delegated", &[("grant_id", "g1")]),
+            done("grant-app-role", &[("assignment_id", "as1")]),
+            done("grant-app-role", &[("already_granted", "Mail.Send")]),
+            done("add-secret", &[("secret_id", "gone")]),
+        ];
+        let p = plan(&records, &view(&["vendors-own"], Some("sp")));
+        assert_eq!(
+            p.removals,
+            [
+                Removal::RemoveGrant {
+                    grant_id: "g1".into()
+                },
+                Removal::RevokeAppRole {
+                    resource_sp: "graph".into(),
+                    assignment_id: "as1".into()
+                }
+            ]
+        );
+        assert_eq!(p.gone, ["the client secret gone (already removed)"]);
+    }
+
+    #[test]
+    fn an_app_mailscope_created_is_deleted_whole_and_an_empty_record_plans_nothing() {
+        let records = [
+            done("create-app", &[("app_object_id", "obj"), ("app_id", "a")]),
+            done("add-secret", &[("secret_id", "s1")]),
+        ];
+        let p = plan(&records, &view(&["s1"], Some("sp")));
+        assert_eq!(
+            p.removals,
+            [Removal::DeleteApp {
+                object_id: "obj".into(),
+                app_id: "a".into()
+            }]
+        );
+        assert!(plan(&[], &view(&["s1"], Some("sp"))).removals.is_empty());
+    }
+}
