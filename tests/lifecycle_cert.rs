@@ -297,6 +297,15 @@ async fn a_certificate_rolls_over_with_add_key_and_retire_old_removes_the_old_on
     assert_eq!(cred.thumbprint_sha1.as_deref(), Some(thumbprint.as_str()));
     assert_eq!(cred.cert_file.as_deref(), Some(cert_file.as_str()));
     assert_eq!(cred.previous_secret_id, old_key_id);
+    // status --online: the new one in use, the old one previous.
+    let today = time::OffsetDateTime::now_utc().date();
+    let online = mailscope::lifecycle::online::credentials_of(v.app().unwrap(), &saved, today);
+    let known = |id: &str| online.iter().find(|o| o.key_id == id).unwrap().known;
+    assert_eq!(known(&new_key_id), mailscope::lifecycle::Known::InUse);
+    assert_eq!(
+        known(old_key_id.as_deref().unwrap()),
+        mailscope::lifecycle::Known::Previous
+    );
     let new = c.current_cert();
     assert_ne!(new.0, old.0);
     assert_eq!(

@@ -14,6 +14,7 @@ pub mod error;
 pub mod offboard;
 pub mod offboard_plan;
 pub mod online;
+pub mod online_text;
 pub mod pop;
 pub mod proof;
 pub mod retire;
