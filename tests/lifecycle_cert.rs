@@ -2,7 +2,11 @@
 //! apply` made from an empty tenant: `credential rotate` on a certificate profile adds a new
 //! certificate with `addKey` (proof of possession by the current one), both sign in and
 //! `check` passes with the new one; `retire-old` removes the old one with `removeKey` and it is
-//! refused (AADSTS700027). No private key in any file, record or progress line. One sim.
+//! refused (AADSTS700027); a new certificate whose proof fails is removed again.
+//! `credential switch --to certificate` ends with a certificate-only app whose checks pass
+//! (refused for a vendor that takes only secrets; a failed proof keeps the secret profile).
+//! `offboard` leaves the tenant as it was before apply. No private key or secret in any file,
+//! record or progress line. One sim, and one more of its own for the whole-tenant comparison.
 #![allow(clippy::unwrap_used)] // tests may unwrap: a panic is the failure report
 
 #[path = "common/admin_sim.rs"]
@@ -568,4 +572,119 @@ async fn offboard_leaves_the_tenant_as_it_was_before_apply() {
     for slot in SecretSlot::SECRETS {
         assert!(c.secrets.get(NAME, slot).unwrap().is_none(), "{slot:?}");
     }
+}
+
+#[tokio::test]
+async fn a_certificate_whose_proof_fails_is_removed_again_and_nothing_else_changes() {
+    use mailscope::lifecycle::cert_rotate::{CertRotation, rotate_certificate};
+    let c = case(PresetId::Custom, "Custom Unproven").await;
+    c.apply().await;
+    // The one mailbox the app must read does not exist: the new certificate's proof fails.
+    let mut p = c.profile();
+    p.mailboxes[0].address = "nobody@contoso.com".into();
+    c.store.save(&p).unwrap();
+    let before = c.profile();
+    let old = c.current_cert();
+    let held = c.view().await.app().unwrap().certificates.clone();
+    let recorded = c.actions().len();
+    let files = std::fs::read_dir(c.home.path()).unwrap().count();
+    let r = rotate_certificate(&c.ctx(), &mut p, &c.preset, None, &mut |_| {})
+        .await
+        .unwrap();
+    let CertRotation::ProofFailed {
+        reason, removed, ..
+    } = &r
+    else {
+        panic!("{r:?}")
+    };
+    assert!(*removed, "{r:?}");
+    assert!(reason.contains("nobody@contoso.com"), "{reason}");
+    assert_eq!(c.view().await.app().unwrap().certificates, held);
+    assert_eq!(c.profile(), before);
+    assert_eq!(c.current_cert().1.expose(), old.1.expose());
+    assert!(
+        c.secrets
+            .get(NAME, SecretSlot::PreviousPrivateKey)
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(c.token_with(&old).await, Ok(()));
+    let acts: Vec<String> = c.actions()[recorded..]
+        .iter()
+        .map(|a| a.0.clone())
+        .collect();
+    assert_eq!(acts, ["add-key", "add-key", "remove-key", "remove-key"]);
+    // No new .cer left behind (the record grew; nothing else).
+    assert_eq!(std::fs::read_dir(c.home.path()).unwrap().count(), files);
+}
+
+#[tokio::test]
+async fn a_switch_whose_certificate_fails_its_proof_keeps_the_secret_profile() {
+    use mailscope::lifecycle::switch::{Switch, switch_to_certificate};
+    use mailscope::profile::CredentialKind;
+    let c = case(PresetId::Custom, "Custom Not Switched").await;
+    let mut p = c.profile();
+    p.credential = Some(mailscope::profile::CredentialInfo::new(
+        CredentialKind::Secret,
+    ));
+    c.store.save(&p).unwrap();
+    c.apply().await;
+    let mut p = c.profile();
+    p.mailboxes[0].address = "nobody@contoso.com".into();
+    c.store.save(&p).unwrap();
+    let before = c.profile();
+    let value = c
+        .secrets
+        .get(NAME, SecretSlot::ClientSecret)
+        .unwrap()
+        .unwrap();
+    let recorded = c.actions().len();
+    let mut asked = false;
+    let r = switch_to_certificate(
+        &c.ctx(),
+        &mut p,
+        &c.preset,
+        None,
+        &mut |_| {
+            asked = true;
+            true
+        },
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert!(
+        matches!(r, Switch::ProofFailed { removed: true, .. }),
+        "{r:?}"
+    );
+    assert!(!asked, "nothing to confirm");
+    let v = c.view().await;
+    assert!(v.app().unwrap().certificates.is_empty());
+    assert_eq!(v.app().unwrap().secrets.len(), 1);
+    assert_eq!(c.profile(), before);
+    let still = c
+        .secrets
+        .get(NAME, SecretSlot::ClientSecret)
+        .unwrap()
+        .unwrap();
+    assert_eq!(still.expose(), value.expose());
+    assert!(
+        c.secrets
+            .get(NAME, SecretSlot::PrivateKey)
+            .unwrap()
+            .is_none()
+    );
+    let acts: Vec<String> = c.actions()[recorded..]
+        .iter()
+        .map(|a| a.0.clone())
+        .collect();
+    assert_eq!(
+        acts,
+        [
+            "upload-certificate",
+            "upload-certificate",
+            "remove-certificate",
+            "remove-certificate"
+        ]
+    );
 }
