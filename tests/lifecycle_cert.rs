@@ -219,21 +219,8 @@ impl Case {
 
     /// A token for the profile's app signed with this certificate: Ok, or the cause.
     async fn token_with(&self, cert: &(Vec<u8>, SecretBytes)) -> Result<(), Cause> {
-        let p = self.profile();
         let cred = CertificateCredential::from_parts(&cert.0, cert.1.clone()).unwrap();
-        let s = mailscope::graph::session::Session::new(
-            self.endpoints.clone(),
-            TENANT,
-            p.client_id.as_deref().unwrap(),
-            Credential::Certificate(cred),
-            std::time::Duration::from_secs(10),
-        )
-        .unwrap();
-        s.tokens
-            .token_with_claims()
-            .await
-            .map(drop)
-            .map_err(|d| d.cause)
+        token(self, Credential::Certificate(cred)).await
     }
 
     fn actions(&self) -> Vec<(String, String)> {
@@ -363,14 +350,14 @@ async fn a_certificate_rolls_over_with_add_key_and_retire_old_removes_the_old_on
     );
 }
 
-/// The token endpoint's answer for a client secret of the profile's app: Ok, or the cause.
-async fn secret_token(c: &Case, value: &str) -> Result<(), Cause> {
+/// The token endpoint's answer for the profile's app with `cred`: Ok, or the cause.
+async fn token(c: &Case, cred: Credential) -> Result<(), Cause> {
     let p = c.profile();
     let s = mailscope::graph::session::Session::new(
         c.endpoints.clone(),
         TENANT,
         p.client_id.as_deref().unwrap(),
-        Credential::Secret(mailscope::secrets::Secret::new(value)),
+        cred,
         std::time::Duration::from_secs(10),
     )
     .unwrap();
@@ -379,6 +366,14 @@ async fn secret_token(c: &Case, value: &str) -> Result<(), Cause> {
         .await
         .map(drop)
         .map_err(|d| d.cause)
+}
+
+async fn secret_token(c: &Case, value: &str) -> Result<(), Cause> {
+    token(
+        c,
+        Credential::Secret(mailscope::secrets::Secret::new(value)),
+    )
+    .await
 }
 
 #[tokio::test]

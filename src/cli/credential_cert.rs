@@ -14,7 +14,7 @@ use mailscope::secrets::Secret;
 use zeroize::Zeroizing;
 
 use super::args::{RotateArg, SwitchArg};
-use super::credential_lifecycle::{ask, finish, load, show, with_ctx};
+use super::credential_lifecycle::{ask, finish, load, proven, show, with_ctx};
 use super::output::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, fail, safe};
 
 /// The certificate and key in `path` (PEM with both, or PFX with its password asked).
@@ -94,19 +94,6 @@ pub fn rotate(r: &RotateArg, store: &ProfileStore, mut profile: Profile, preset:
             removed,
         } => not_proven(&profile, &reason, &new_key_id, removed),
     })
-}
-
-fn proven(proof: &mailscope::lifecycle::proof::Proof) {
-    let read = proof
-        .mailbox
-        .as_deref()
-        .map(|m| format!(", then read {m}"))
-        .unwrap_or_default();
-    println!(
-        "Proven: its token carries {}{}.",
-        safe(&proof.roles.join(", ")),
-        safe(&read)
-    );
 }
 
 fn not_proven(profile: &Profile, reason: &str, key_id: &str, removed: bool) -> u8 {

@@ -178,16 +178,7 @@ fn rotated(r: &Rotation, profile: &Profile, preset: &Preset) -> u8 {
                 "Rotated: new secret {} expires {expires} ({lifetime_days} days{cap}).",
                 safe(new_key_id)
             );
-            let read = proof
-                .mailbox
-                .as_deref()
-                .map(|m| format!(", then read {m}"))
-                .unwrap_or_default();
-            println!(
-                "Proven: its token carries {}{}.",
-                safe(&proof.roles.join(", ")),
-                safe(&read)
-            );
+            proven(proof);
             println!(
                 "The keyring holds the new secret for '{n}' (`mailscope check` uses it). The old secret {} stays valid in Entra{}.",
                 safe(old_key_id.as_deref().unwrap_or("(unknown)")),
@@ -228,6 +219,20 @@ fn rotated(r: &Rotation, profile: &Profile, preset: &Preset) -> u8 {
             EXIT_FINDINGS
         }
     }
+}
+
+/// What the proof of a new secret or certificate established, in one line.
+pub(super) fn proven(proof: &mailscope::lifecycle::proof::Proof) {
+    let read = proof
+        .mailbox
+        .as_deref()
+        .map(|m| format!(", then read {m}"))
+        .unwrap_or_default();
+    println!(
+        "Proven: its token carries {}{}.",
+        safe(&proof.roles.join(", ")),
+        safe(&read)
+    );
 }
 
 /// `credential retire-old`.

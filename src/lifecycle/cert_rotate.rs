@@ -13,9 +13,9 @@
 //!
 //! Every change is recorded in the profile's change record.
 
-use super::certs::{self, add_key, current_material, keep_new, new_certificate, remove_key};
+use super::certs::{add_key, current_material, keep_new, new_certificate, prove_new, remove_key};
 use super::error::LifecycleError;
-use super::proof::{Proof, prove};
+use super::proof::Proof;
 use super::session::{AdminSession, Ctx, Progress};
 use crate::credential::{CertificateWithKey, fill_credential_info};
 use crate::entra::view::{AppReg, CertMeta};
@@ -94,19 +94,7 @@ pub async fn rotate_certificate(
         .as_deref()
         .and_then(|t| key_id_of(app, t));
     let new_key_id = add_key(ctx, &mut admin, profile, &object_id, &current, &new, on).await?;
-    on(Progress::Doing(format!(
-        "Added certificate {new_key_id} (expires {}); proving it",
-        new.certificate.expires()
-    )));
-    let proven = prove(
-        ctx.endpoints,
-        profile,
-        preset,
-        certs::credential_of(&new)?,
-        &ctx.retry,
-        on,
-    )
-    .await;
+    let proven = prove_new(ctx, profile, preset, &new, ("Added", &new_key_id), on).await?;
     let take_out = async |admin: &mut AdminSession, why: &str, on: &mut dyn FnMut(Progress)| {
         remove_key(
             ctx,

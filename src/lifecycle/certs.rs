@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 
 use super::error::LifecycleError;
 use super::pop::proof_token;
+use super::proof::{Proof, prove};
 use super::session::{AdminSession, Ctx, Progress, writer};
 use crate::credential::{
     self, CertificateWithKey, MAX_VALID_MONTHS, SigningMaterial, load_signing_material,
@@ -75,6 +76,43 @@ pub fn credential_of(cert: &CertificateWithKey) -> Result<Credential, LifecycleE
     Ok(Credential::Certificate(c))
 }
 
+/// Says `cert` is in Entra as `key_id` (`how`: "Added", "Uploaded") and proves it: `Ok(Err)`
+/// says in words why it is not proven.
+pub async fn prove_new(
+    ctx: &Ctx<'_>,
+    profile: &Profile,
+    preset: &Preset,
+    cert: &CertificateWithKey,
+    how_key: (&str, &str),
+    on: &mut dyn FnMut(Progress),
+) -> Result<Result<Proof, String>, LifecycleError> {
+    let (how, key_id) = how_key;
+    on(Progress::Doing(format!(
+        "{how} certificate {key_id} (expires {}); proving it",
+        cert.certificate.expires()
+    )));
+    let cred = credential_of(cert)?;
+    Ok(prove(ctx.endpoints, profile, preset, cred, &ctx.retry, on).await)
+}
+
+/// The public part of `cert` to upload.
+pub fn new_key(cert: &CertificateWithKey) -> NewKey {
+    NewKey {
+        der: cert.certificate.der.clone(),
+        display_name: cert.certificate.subject.clone(),
+    }
+}
+
+/// What the change record says of a certificate being added to the app `object_id`.
+pub fn key_facts(object_id: &str, cert: &CertificateWithKey) -> Vec<(&'static str, String)> {
+    let c = &cert.certificate;
+    vec![
+        ("app_object_id", object_id.to_string()),
+        ("thumbprint", c.thumbprints.sha1_hex.clone()),
+        ("expires", c.expires().to_string()),
+    ]
+}
+
 /// After a proof: writes the public `.cer` and puts the new private key in the keyring for
 /// the profile (the current one kept as the previous when `keep_previous`). Returns the
 /// `.cer` path.
@@ -121,10 +159,7 @@ pub async fn add_key(
     on: &mut dyn FnMut(Progress),
 ) -> Result<String, LifecycleError> {
     let c = &cert.certificate;
-    let key = &NewKey {
-        der: c.der.clone(),
-        display_name: c.subject.clone(),
-    };
+    let key = &new_key(cert);
     let summary = format!(
         "Add the certificate {} (expires {}) with addKey, proven by the current one",
         c.thumbprints.sha1_hex,
@@ -139,11 +174,7 @@ pub async fn add_key(
             profile,
             "add-key",
             &summary,
-            &[
-                ("app_object_id", object_id.to_string()),
-                ("thumbprint", c.thumbprints.sha1_hex.clone()),
-                ("expires", c.expires().to_string()),
-            ],
+            &key_facts(object_id, cert),
             on,
             |id: &String| vec![("key_id", id.clone())],
             move || async move {

@@ -13,14 +13,13 @@
 //!
 //! Every change is recorded in the profile's change record.
 
-use super::certs::{self, keep_new, new_certificate};
+use super::certs::{keep_new, key_facts, new_certificate, new_key, prove_new};
 use super::error::LifecycleError;
-use super::proof::{Proof, prove};
+use super::proof::Proof;
 use super::retire::{Retirement, retire_old};
 use super::rotate::old_secret;
 use super::session::{AdminSession, Ctx, Progress, writer};
 use crate::credential::{CertificateWithKey, fill_credential_info};
-use crate::entra::write::NewKey;
 use crate::preset::Preset;
 use crate::profile::{CredentialInfo, CredentialKind, Profile};
 use crate::secrets::{self, SecretSlot};
@@ -93,19 +92,7 @@ pub async fn switch_to_certificate(
     let others: Vec<String> = app.certificates.iter().map(|c| c.key_id.clone()).collect();
     let old_secret_id = old_secret(cred.secret_id.as_deref(), app);
     let key_id = upload(ctx, &mut admin, profile, &object_id, &others, &new, on).await?;
-    on(Progress::Doing(format!(
-        "Uploaded certificate {key_id} (expires {}); proving it",
-        new.certificate.expires()
-    )));
-    let proven = prove(
-        ctx.endpoints,
-        profile,
-        preset,
-        certs::credential_of(&new)?,
-        &ctx.retry,
-        on,
-    )
-    .await;
+    let proven = prove_new(ctx, profile, preset, &new, ("Uploaded", &key_id), on).await?;
     let proof = match proven {
         Ok(p) => p,
         Err(reason) => {
@@ -170,10 +157,7 @@ async fn upload(
     on: &mut dyn FnMut(Progress),
 ) -> Result<String, LifecycleError> {
     let c = &new.certificate;
-    let key = &NewKey {
-        der: c.der.clone(),
-        display_name: c.subject.clone(),
-    };
+    let key = &new_key(new);
     let summary = format!(
         "Upload the certificate {} (expires {}); the client secret stays until it is proven",
         c.thumbprints.sha1_hex,
@@ -187,11 +171,7 @@ async fn upload(
             profile,
             "upload-certificate",
             &summary,
-            &[
-                ("app_object_id", object_id.to_string()),
-                ("thumbprint", c.thumbprints.sha1_hex.clone()),
-                ("expires", c.expires().to_string()),
-            ],
+            &key_facts(object_id, new),
             on,
             |ids: &Vec<String>| ids.iter().map(|i| ("key_id", i.clone())).collect(),
             || w.set_key_credentials(object_id, others, std::slice::from_ref(key)),
