@@ -248,8 +248,8 @@ impl Writer<'_> {
         Ok(ids)
     }
 
-    /// `addKey`: a further certificate, allowed by `proof` (see
-    /// [`crate::lifecycle::pop`]); the new key ID as Entra answers it.
+    /// `addKey`: a further certificate, allowed by `proof` (a proof-of-possession JWT signed
+    /// by a current certificate's key); the new key ID as Entra answers it.
     pub async fn add_key(
         &self,
         object_id: &str,
