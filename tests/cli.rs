@@ -331,3 +331,71 @@ fn credential_rotate_retire_old_and_reveal_ask_first_and_never_print_a_secret_in
     assert!(out(&o).contains("only to a terminal"), "{}", out(&o));
     assert!(o.stdout.is_empty());
 }
+
+#[test]
+fn credential_switch_and_offboard_ask_first_and_say_what_stops_them() {
+    let home = tempfile::tempdir().expect("tempdir");
+    profile_expiring_in(home.path(), "kundo", 100);
+    // Kundo takes only client secrets: said so, nothing asked or changed.
+    let args = [
+        "credential",
+        "switch",
+        "--to",
+        "certificate",
+        "--profile",
+        "kundo",
+        "--yes",
+    ];
+    let o = run(home.path(), &args);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(
+        out(&o).contains("accepts only client secrets"),
+        "{}",
+        out(&o)
+    );
+    // --import is for certificate profiles.
+    let o = run(
+        home.path(),
+        &[
+            "credential",
+            "rotate",
+            "--profile",
+            "kundo",
+            "--import",
+            "x.pem",
+            "--yes",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(
+        out(&o).contains("--import is for certificate profiles"),
+        "{}",
+        out(&o)
+    );
+    // A custom integration may switch: asked first.
+    let custom = EXAMPLE
+        .replace("name = \"contoso-kundo\"", "name = \"custom\"")
+        .replace("preset = \"kundo\"", "preset = \"custom\"");
+    std::fs::write(home.path().join("profiles/custom.toml"), custom).expect("write");
+    let o = run(
+        home.path(),
+        &[
+            "credential",
+            "switch",
+            "--to",
+            "certificate",
+            "--profile",
+            "custom",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("add --yes"), "{}", out(&o));
+    // offboard needs the remembered admin sign-in.
+    let o = run(home.path(), &["offboard", "--profile", "kundo", "--yes"]);
+    assert_eq!(o.status.code(), Some(3), "{}", out(&o));
+    assert!(
+        out(&o).contains("mailscope signin --profile kundo"),
+        "{}",
+        out(&o)
+    );
+}

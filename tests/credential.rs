@@ -357,7 +357,11 @@ fn nothing_holding_key_material_prints_it() {
     let m = signing_material(&a.certificate.der, a.private_key.clone()).expect("material");
     let pkcs1 = m.key_pkcs1_der().expect("pkcs1");
     let key_bytes = format!("{:?}", &a.private_key.expose()[..8]);
+    // The proof of possession for addKey / removeKey is a secret too.
+    let proof = mailscope::lifecycle::pop::proof_token(&m, "obj", 0).expect("proof");
     for shown in [
+        format!("{proof:?}"),
+        format!("{proof}"),
         format!("{a:?}"),
         format!("{m:?}"),
         format!("{pkcs1:?}"),

@@ -131,6 +131,13 @@ pub enum Command {
     /// profile, 3 could not run.
     #[command(subcommand)]
     Entra(EntraCommand),
+    /// Remove what mailscope created in the tenant for a profile, and nothing else.
+    ///
+    /// Plans from the profile's change record (secrets and certificates it added, consent it
+    /// granted, the app it created or the vendor app's service principal), shows the plan,
+    /// and once confirmed removes those, each recorded. Objects already gone are skipped;
+    /// nothing mailscope did not create is touched. Needs the remembered admin sign-in.
+    Offboard(ConfirmArg),
 }
 
 #[derive(Debug, Subcommand)]
@@ -364,8 +371,20 @@ pub enum SecretCommand {
     /// proven it becomes the profile's secret in the keyring, and the old one stays in Entra
     /// and in the keyring, so the vendor's product keeps working until you give it the new
     /// Value (`mailscope credential reveal`) and run `mailscope credential retire-old`.
-    Rotate(ConfirmArg),
-    /// Remove the secret the last rotation replaced, once the vendor uses the new one.
+    ///
+    /// For a certificate profile: a new certificate (generated, or --import FILE) is added
+    /// with addKey, proven by the current one, and proven itself; the current one stays in
+    /// Entra (and its key in the keyring) until `credential retire-old`.
+    Rotate(RotateArg),
+    /// Move a secret-based profile to a certificate (where the vendor accepts certificates).
+    ///
+    /// Uploads a certificate (generated, or --import FILE), proves it (a token with the
+    /// expected permissions, one mailbox read), makes the profile use it, and removes the
+    /// client secret once you confirm the vendor signs in with the certificate (later:
+    /// `mailscope credential retire-old`). If the proof fails the certificate is removed again.
+    Switch(SwitchArg),
+    /// Remove the secret or certificate the last rotation or switch replaced, once the vendor
+    /// uses the new one.
     #[command(name = "retire-old")]
     RetireOld(ConfirmArg),
     /// Show the profile's client secret Value to hand it to the vendor (never in a file).
@@ -382,6 +401,35 @@ pub struct ConfirmArg {
     /// Do not ask for confirmation (needed when standard input is not a terminal).
     #[arg(long)]
     pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RotateArg {
+    #[command(flatten)]
+    pub confirm: ConfirmArg,
+    /// Certificate profiles: use this certificate with its key (PEM with both, or .pfx; its
+    /// password is asked) instead of generating one.
+    #[arg(long, value_name = "FILE")]
+    pub import: Option<PathBuf>,
+}
+
+/// What `credential switch` moves to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SwitchTo {
+    Certificate,
+}
+
+#[derive(Debug, Args)]
+pub struct SwitchArg {
+    /// The kind of credential to move to.
+    #[arg(long, value_enum)]
+    pub to: SwitchTo,
+    #[command(flatten)]
+    pub confirm: ConfirmArg,
+    /// Use this certificate with its key (PEM with both, or .pfx; its password is asked)
+    /// instead of generating one.
+    #[arg(long, value_name = "FILE")]
+    pub import: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -12,16 +12,16 @@ use mailscope::lifecycle::{
     Ctx, LifecycleError, Progress, Rotation, retire_old as retire, rotate as rot,
 };
 use mailscope::preset::{self, Preset};
-use mailscope::profile::{Profile, ProfileStore};
+use mailscope::profile::{CredentialKind, Profile, ProfileStore};
 use mailscope::secrets::{self, KeyringStore, SecretSlot, SecretStore};
 
-use super::args::{ConfirmArg, RevealArg};
+use super::args::{ConfirmArg, RevealArg, RotateArg};
 use super::output::{
     EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, fail, profile_exit_code, safe,
 };
 
 /// The profile store, the profile and its preset.
-fn load(name: &str) -> Result<(ProfileStore, Profile, Preset), u8> {
+pub(super) fn load(name: &str) -> Result<(ProfileStore, Profile, Preset), u8> {
     let store = ProfileStore::open_default().map_err(|e| fail(EXIT_CANNOT_RUN, e))?;
     let profile = store
         .load(name)
@@ -49,7 +49,7 @@ fn confirmed(question: &str, yes: bool) -> Result<bool, u8> {
 }
 
 /// Asks; `Some(exit code)` when not going ahead.
-fn ask(question: &str, yes: bool) -> Option<u8> {
+pub(super) fn ask(question: &str, yes: bool) -> Option<u8> {
     match confirmed(question, yes) {
         Ok(true) => None,
         Ok(false) => {
@@ -61,7 +61,7 @@ fn ask(question: &str, yes: bool) -> Option<u8> {
 }
 
 /// The exit code of a step that ran (or could not start): `done` prints a success.
-fn finish<T>(
+pub(super) fn finish<T>(
     name: &str,
     out: Result<Result<T, LifecycleError>, u8>,
     done: impl FnOnce(T) -> u8,
@@ -73,16 +73,18 @@ fn finish<T>(
     }
 }
 
-fn show(p: Progress) {
+pub(super) fn show(p: Progress) {
     match p {
         Progress::Doing(line) => println!("  {}", safe(&line)),
         Progress::Waiting(w) => println!("  {}", safe(&w.line())),
     }
 }
 
-fn stopped(name: &str, e: &LifecycleError) -> u8 {
+pub(super) fn stopped(name: &str, e: &LifecycleError) -> u8 {
     let code = match e {
-        LifecycleError::Profile { .. } | LifecycleError::PreviousPending { .. } => EXIT_USAGE,
+        LifecycleError::Profile { .. }
+        | LifecycleError::PreviousPending { .. }
+        | LifecycleError::NotAccepted { .. } => EXIT_USAGE,
         LifecycleError::NothingToRetire { .. } => EXIT_OK,
         _ => EXIT_CANNOT_RUN,
     };
@@ -96,7 +98,7 @@ fn stopped(name: &str, e: &LifecycleError) -> u8 {
 }
 
 /// Runs a lifecycle step with the keyring, the profile's endpoints and a runtime.
-fn with_ctx<T>(
+pub(super) fn with_ctx<T>(
     name: &str,
     store: &ProfileStore,
     profile: &Profile,
@@ -121,12 +123,26 @@ fn with_ctx<T>(
 }
 
 /// `credential rotate`.
-pub fn rotate(a: &ConfirmArg) -> u8 {
+pub fn rotate(r: &RotateArg) -> u8 {
     let name = "credential rotate";
+    let a = &r.confirm;
     let (store, mut profile, preset) = match load(&a.profile) {
         Ok(x) => x,
         Err(code) => return code,
     };
+    if profile
+        .credential
+        .as_ref()
+        .is_some_and(|c| c.kind == CredentialKind::Certificate)
+    {
+        return super::credential_cert::rotate(r, &store, profile, &preset);
+    }
+    if r.import.is_some() {
+        return fail(
+            EXIT_USAGE,
+            "credential rotate: --import is for certificate profiles; this profile uses a client secret (`mailscope credential switch --to certificate` moves it to a certificate)",
+        );
+    }
     let question = format!(
         "Add a new client secret to app {} in tenant {}? The current one stays valid until `credential retire-old`.",
         profile.client_id.as_deref().unwrap_or("(none)"),
@@ -162,16 +178,7 @@ fn rotated(r: &Rotation, profile: &Profile, preset: &Preset) -> u8 {
                 "Rotated: new secret {} expires {expires} ({lifetime_days} days{cap}).",
                 safe(new_key_id)
             );
-            let read = proof
-                .mailbox
-                .as_deref()
-                .map(|m| format!(", then read {m}"))
-                .unwrap_or_default();
-            println!(
-                "Proven: its token carries {}{}.",
-                safe(&proof.roles.join(", ")),
-                safe(&read)
-            );
+            proven(proof);
             println!(
                 "The keyring holds the new secret for '{n}' (`mailscope check` uses it). The old secret {} stays valid in Entra{}.",
                 safe(old_key_id.as_deref().unwrap_or("(unknown)")),
@@ -214,6 +221,20 @@ fn rotated(r: &Rotation, profile: &Profile, preset: &Preset) -> u8 {
     }
 }
 
+/// What the proof of a new secret or certificate established, in one line.
+pub(super) fn proven(proof: &mailscope::lifecycle::proof::Proof) {
+    let read = proof
+        .mailbox
+        .as_deref()
+        .map(|m| format!(", then read {m}"))
+        .unwrap_or_default();
+    println!(
+        "Proven: its token carries {}{}.",
+        safe(&proof.roles.join(", ")),
+        safe(&read)
+    );
+}
+
 /// `credential retire-old`.
 pub fn retire_old(a: &ConfirmArg) -> u8 {
     let name = "credential retire-old";
@@ -229,10 +250,11 @@ pub fn retire_old(a: &ConfirmArg) -> u8 {
         || "not available (mailscope does not read sign-in activity)".to_string(),
         |t| t.to_string(),
     );
-    println!("Previous secret {}: last used {used}.", safe(&key_id));
+    println!("Previous credential {}: last used {used}.", safe(&key_id));
     let question = format!(
-        "Remove it from Entra? Only once {} uses the new secret: anything still using the old one fails to sign in.",
-        preset.product
+        "Remove it from Entra? Only once {} uses the new {}: anything still using the old one fails to sign in.",
+        preset.product,
+        noun(&profile)
     );
     if let Some(code) = ask(&question, a.yes) {
         return code;
@@ -247,16 +269,25 @@ pub fn retire_old(a: &ConfirmArg) -> u8 {
             "It was already gone from Entra"
         };
         let keyring = if r.value_deleted {
-            " and deleted its Value from the keyring"
+            " and deleted its Value or key from the keyring"
         } else {
             ""
         };
         println!(
-            "{entra}{keyring}; '{}' keeps only the new secret.",
-            safe(&profile.name)
+            "{entra}{keyring}; '{}' keeps only the new {}.",
+            safe(&profile.name),
+            noun(&profile)
         );
         EXIT_OK
     })
+}
+
+/// What the profile's credential is: "certificate" or "secret".
+fn noun(profile: &Profile) -> &'static str {
+    match profile.credential.as_ref().map(|c| c.kind) {
+        Some(CredentialKind::Certificate) => "certificate",
+        _ => "secret",
+    }
 }
 
 /// `credential reveal`.

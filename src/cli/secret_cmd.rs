@@ -21,6 +21,7 @@ pub fn run(cmd: SecretCommand) -> u8 {
         }
         SecretCommand::Rotate(a) => return super::credential_lifecycle::rotate(a),
         SecretCommand::RetireOld(a) => return super::credential_lifecycle::retire_old(a),
+        SecretCommand::Switch(a) => return super::credential_cert::switch(a),
         SecretCommand::Reveal(a) => return super::credential_lifecycle::reveal(a),
     };
     let profile = match profiles.load(&name) {
@@ -38,9 +39,10 @@ pub fn run(cmd: SecretCommand) -> u8 {
         }
         SecretCommand::Status(_) => status(&keyring, &profile),
         // Handled above, before the profile is loaded here.
-        SecretCommand::Rotate(_) | SecretCommand::RetireOld(_) | SecretCommand::Reveal(_) => {
-            EXIT_USAGE
-        }
+        SecretCommand::Rotate(_)
+        | SecretCommand::RetireOld(_)
+        | SecretCommand::Reveal(_)
+        | SecretCommand::Switch(_) => EXIT_USAGE,
         SecretCommand::Delete(_) => match secrets::delete_all_for(&keyring, &name) {
             Ok(0) => {
                 println!(
@@ -135,7 +137,11 @@ fn status(store: &dyn SecretStore, profile: &Profile) -> u8 {
         let what = slot.label();
         match secrets::bound_secret(store, profile, slot) {
             Ok(Some(_)) => println!("{what}: stored in the {}", store.backend()),
-            Ok(None) if slot == SecretSlot::PreviousClientSecret => {}
+            Ok(None)
+                if matches!(
+                    slot,
+                    SecretSlot::PreviousClientSecret | SecretSlot::PreviousPrivateKey
+                ) => {}
             Ok(None) => println!("{what}: not stored"),
             Err(SecretError::Unbound { .. }) => println!(
                 "{what}: stored in the {}, not yet bound to this profile's tenant and app (the next `mailscope check --profile {}` binds it)",

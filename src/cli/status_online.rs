@@ -4,7 +4,8 @@
 //! profile's tenant could not be read (no sign-in among the reasons), else 0.
 
 use mailscope::lifecycle::online::{self, Reading};
-use mailscope::lifecycle::{Known, OnlineCredential, ProfileOnline};
+use mailscope::lifecycle::online_text::{credential_line, problem};
+use mailscope::lifecycle::{Known, ProfileOnline};
 use mailscope::secrets::KeyringStore;
 use serde_json::json;
 
@@ -47,45 +48,6 @@ fn exit_code(rows: &[ProfileOnline], unloadable: bool, warn_days: i64) -> u8 {
     } else {
         EXIT_OK
     }
-}
-
-/// Why a profile's credentials are not listed, and what to do.
-fn problem(r: &ProfileOnline) -> Option<(String, String)> {
-    match &r.reading {
-        Reading::Read { .. } => None,
-        Reading::NoTenant => Some((
-            "names no tenant yet, so there is nothing to read".into(),
-            "finish the profile in the wizard".into(),
-        )),
-        Reading::NoApp {
-            client_id: Some(id),
-        } => Some((
-            format!("the tenant holds no app registration with client ID {id}"),
-            format!("run `mailscope entra inspect --profile {}`", r.profile),
-        )),
-        Reading::NoApp { client_id: None } => Some((
-            "no app registration yet (the profile names no client ID)".into(),
-            format!(
-                "`mailscope entra plan --profile {}` shows what would be created",
-                r.profile
-            ),
-        )),
-        Reading::Failed(e) => Some((e.to_string(), e.fix())),
-    }
-}
-
-fn credential_line(c: &OnlineCredential) -> String {
-    let what = match (&c.hint, &c.thumbprint) {
-        (Some(h), _) => format!("secret {} (starts {h}…)", c.key_id),
-        (None, Some(t)) => format!("certificate {t}"),
-        (None, None) => format!("{:?} {}", c.kind, c.key_id).to_lowercase(),
-    };
-    let name = c
-        .display_name
-        .as_deref()
-        .map(|n| format!(" '{n}'"))
-        .unwrap_or_default();
-    format!("{what}{name}: {}; {}", c.expiry.describe(), c.known.label())
 }
 
 fn print_text(

@@ -393,7 +393,7 @@ async fn grant_delegated(
         }
         (Some(id), false) => {
             w.patch_grant(id, &scope).await?;
-            objects.insert("grant_id".into(), id.to_string());
+            objects.insert("patched_grant_id".into(), id.to_string());
         }
         (None, true) => {}
         (None, false) => {

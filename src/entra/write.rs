@@ -248,6 +248,73 @@ impl Writer<'_> {
         Ok(ids)
     }
 
+    /// `addKey`: a further certificate, allowed by `proof` (a proof-of-possession JWT signed
+    /// by a current certificate's key); the new key ID as Entra answers it.
+    pub async fn add_key(
+        &self,
+        object_id: &str,
+        key: &NewKey,
+        proof: &Secret,
+    ) -> Result<String, WriteError> {
+        let what = "add the certificate (addKey)";
+        let body = json!({
+            "keyCredential": {"type": "AsymmetricX509Cert", "usage": "Verify",
+                "key": b64(&key.der), "displayName": key.display_name},
+            "passwordCredential": null,
+            "proof": proof.expose(),
+        });
+        let v = self
+            .send_json(
+                what,
+                reqwest::Method::POST,
+                &format!("/applications/{object_id}/addKey"),
+                Some(&body),
+            )
+            .await?;
+        Self::id_of(what, &v, "keyId")
+    }
+
+    /// `removeKey` of the certificate `key_id`, allowed by `proof`.
+    pub async fn remove_key(
+        &self,
+        object_id: &str,
+        key_id: &str,
+        proof: &Secret,
+    ) -> Result<(), WriteError> {
+        self.send(
+            "remove a certificate (removeKey)",
+            reqwest::Method::POST,
+            &format!("/applications/{object_id}/removeKey"),
+            Some(&json!({"keyId": key_id, "proof": proof.expose()})),
+        )
+        .await
+        .map(drop)
+    }
+
+    /// `DELETE /applications/{object_id}`.
+    pub async fn delete_app(&self, object_id: &str) -> Result<(), WriteError> {
+        self.send(
+            "delete the app registration",
+            reqwest::Method::DELETE,
+            &format!("/applications/{object_id}"),
+            None,
+        )
+        .await
+        .map(drop)
+    }
+
+    /// `DELETE /servicePrincipals/{id}`.
+    pub async fn delete_service_principal(&self, id: &str) -> Result<(), WriteError> {
+        self.send(
+            "delete the service principal",
+            reqwest::Method::DELETE,
+            &format!("/servicePrincipals/{id}"),
+            None,
+        )
+        .await
+        .map(drop)
+    }
+
     /// `POST /servicePrincipals {appId}`; the new object ID.
     pub async fn create_service_principal(&self, app_id: &str) -> Result<String, WriteError> {
         let what = "create the service principal";

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::changes::ChangesError;
+use crate::credential::CredentialError;
 use crate::entra::EntraError;
 use crate::entra::write::WriteError;
 use crate::profile::ProfileError;
@@ -24,6 +25,10 @@ pub enum LifecycleError {
     Write(Box<WriteError>),
     /// The keyring refused.
     Keyring(SecretError),
+    /// A certificate could not be made, read, written or used.
+    Certificate(CredentialError),
+    /// The preset's vendor does not accept this kind of credential.
+    NotAccepted { profile: String, vendor: String },
     /// The change record could not be written: no change is made unrecorded.
     Record(ChangesError),
     /// The profile could not be saved.
@@ -45,6 +50,10 @@ impl LifecycleError {
             ),
             LifecycleError::Entra(e) => e.fix(),
             LifecycleError::Write(e) => e.fix(),
+            LifecycleError::Certificate(_) => "Generate or import the certificate again (mailscope checks that the key belongs to it), then run the command again.".into(),
+            LifecycleError::NotAccepted { profile, .. } => format!(
+                "Keep the client secret and rotate it with `mailscope credential rotate --profile {profile}`."
+            ),
             LifecycleError::Keyring(_) => "Make the OS keyring reachable and unlocked, then run the command again.".into(),
             LifecycleError::Record(_) => "Make the profile folder writable (mailscope records every change it makes beside the profile), then run the command again.".into(),
             LifecycleError::Save(_) => "Make the profile folder writable, then run `mailscope entra inspect --profile NAME` to see where the app stands.".into(),
@@ -69,6 +78,11 @@ impl fmt::Display for LifecycleError {
             LifecycleError::Entra(e) => write!(f, "{e}"),
             LifecycleError::Write(e) => write!(f, "{e}"),
             LifecycleError::Keyring(e) => write!(f, "{e}"),
+            LifecycleError::Certificate(e) => write!(f, "{e}"),
+            LifecycleError::NotAccepted { profile, vendor } => write!(
+                f,
+                "profile '{profile}': {vendor} accepts only client secrets for this integration (its preset names no certificate)"
+            ),
             LifecycleError::Record(e) => write!(f, "{e}"),
             LifecycleError::Save(e) => write!(f, "could not save the profile: {e}"),
         }
@@ -98,5 +112,14 @@ impl From<SecretError> for LifecycleError {
 impl From<ChangesError> for LifecycleError {
     fn from(e: ChangesError) -> Self {
         LifecycleError::Record(e)
+    }
+}
+
+impl From<CredentialError> for LifecycleError {
+    fn from(e: CredentialError) -> Self {
+        match e {
+            CredentialError::Store(s) => LifecycleError::Keyring(s),
+            other => LifecycleError::Certificate(other),
+        }
     }
 }

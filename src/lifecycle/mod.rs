@@ -8,12 +8,19 @@
 //! - [`session`]: the admin's session for a profile and the change record of each change;
 //!   [`error`]: why a command stopped.
 
+pub mod cert_rotate;
+pub mod certs;
 pub mod error;
+pub mod offboard;
+pub mod offboard_plan;
 pub mod online;
+pub mod online_text;
+pub mod pop;
 pub mod proof;
 pub mod retire;
 pub mod rotate;
 pub mod session;
+pub mod switch;
 
 pub use error::LifecycleError;
 pub use online::{CredKind, Known, OnlineCredential, ProfileOnline, Reading};

@@ -29,7 +29,8 @@ pub enum CredKind {
 pub enum Known {
     /// The profile's credential (its Secret ID or certificate thumbprint).
     InUse,
-    /// The secret `credential rotate` replaced, kept until `credential retire-old`.
+    /// The secret or certificate `credential rotate` (or `switch`) replaced, kept until
+    /// `credential retire-old`.
     Previous,
     /// Not one the profile records.
     Unknown,
@@ -148,6 +149,8 @@ pub fn credentials_of(app: &AppReg, profile: &Profile, today: Date) -> Vec<Onlin
     out.extend(app.certificates.iter().map(|c| {
         let known = match &c.thumbprint {
             Some(t) if same(thumb, t) => Known::InUse,
+            // The certificate `credential rotate` replaced.
+            _ if same(previous, &c.key_id) => Known::Previous,
             _ => Known::Unknown,
         };
         OnlineCredential {
@@ -202,6 +205,23 @@ pub async fn read_profile_with(
         },
         Err(e) => done(Reading::Failed(e)),
     }
+}
+
+/// Whether an admin sign-in is remembered for the profile's tenant (no network: the keyring
+/// only). The wizard's start screen reads online only then.
+pub fn remembered(profile: &Profile, secrets: &dyn SecretStore) -> bool {
+    let Ok(preset) = preset::preset(profile.preset) else {
+        return false;
+    };
+    let Ok(endpoints) = CloudEndpoints::from_profile(profile) else {
+        return false;
+    };
+    signin_config(profile, &preset, &endpoints).is_some_and(|cfg| {
+        matches!(
+            crate::signin::remember::load(secrets, &cfg.remember_key()),
+            Ok(Some(_))
+        )
+    })
 }
 
 /// Reads one profile's app on the profile's own cloud and endpoints.

@@ -1,5 +1,5 @@
-//! Proving a client secret before anyone relies on it: a token for it (waiting while Entra
-//! replicates the new secret) that carries the preset's application permissions, then one
+//! Proving a client secret or certificate before anyone relies on it: a token for it (waiting
+//! while Entra replicates the new credential) that carries the preset's application permissions, then one
 //! mailbox the profile expects the app to reach, read (the check's `read` cell).
 
 use std::fmt;
@@ -54,33 +54,51 @@ pub async fn prove_secret(
     retry: &RetryPolicy,
     on: &mut dyn FnMut(Progress),
 ) -> Result<Proof, String> {
+    let cred = Credential::Secret(value.clone());
+    prove(endpoints, profile, preset, cred, retry, on).await
+}
+
+/// Proves a credential (a new secret or certificate) for the profile's app. `Err` says, in
+/// words, why it is not proven.
+pub async fn prove(
+    endpoints: &CloudEndpoints,
+    profile: &Profile,
+    preset: &Preset,
+    credential: Credential,
+    retry: &RetryPolicy,
+    on: &mut dyn FnMut(Progress),
+) -> Result<Proof, String> {
     let (Some(tenant), Some(client_id)) = (profile.tenant.as_deref(), profile.client_id.as_deref())
     else {
         return Err("the profile names no tenant or client ID".into());
     };
+    let kind = credential.kind();
     let session = Session::new(
         endpoints.clone(),
         tenant,
         client_id,
-        Credential::Secret(value.clone()),
+        credential,
         Duration::from_secs(30),
     )
     .map_err(|e| e.to_string())?;
-    on(Progress::Doing(
-        "Signing in as the app with the new secret".into(),
-    ));
+    on(Progress::Doing(format!(
+        "Signing in as the app with the new {kind}"
+    )));
     let token = with_retry(
         retry,
-        "Entra to accept the new secret",
+        &format!("Entra to accept the new {kind}"),
         |e: &Refused| {
-            (e.0.cause == Cause::SecretInvalid || e.0.cause.is_transient())
-                .then_some(e.0.retry_after_s)
+            (matches!(
+                e.0.cause,
+                Cause::SecretInvalid | Cause::CertificateNotRegistered
+            ) || e.0.cause.is_transient())
+            .then_some(e.0.retry_after_s)
         },
         &mut |w| on(Progress::Waiting(w)),
         || async { session.tokens.token_with_claims().await.map_err(Refused) },
     )
     .await
-    .map_err(|e| format!("no token with the new secret: {}", e.0.summary))?;
+    .map_err(|e| format!("no token with the new {kind}: {}", e.0.summary))?;
     let mechanism = profile.scope.as_ref().map(|s| s.mechanism);
     // The permissions the profile asks for: an optional one it did not choose is not expected.
     let consent = compare(
@@ -90,7 +108,7 @@ pub async fn prove_secret(
     );
     if !consent.missing.is_empty() && mechanism != Some(ScopeMechanism::Rbac) {
         return Err(format!(
-            "the new secret's token lacks {}",
+            "the new {kind}'s token lacks {}",
             consent.missing.join(", ")
         ));
     }

@@ -1,7 +1,9 @@
-//! `credential retire-old`: once the vendor uses the new secret, the one `credential rotate`
-//! replaced is removed from Entra (recorded), its Value deleted from the keyring, and the
-//! profile forgets it. When it is already gone from Entra, only the local traces go.
+//! `credential retire-old`: once the vendor uses the new secret or certificate, the one
+//! `credential rotate` replaced is removed from Entra (recorded; a certificate by `removeKey`
+//! with a proof signed by the current one), its Value or private key deleted from the keyring,
+//! and the profile forgets it. When it is already gone from Entra, only the local traces go.
 
+use super::certs::{current_material, remove_key};
 use super::error::LifecycleError;
 use super::session::{AdminSession, Ctx, Progress, remove_secret};
 use crate::preset::Preset;
@@ -14,7 +16,8 @@ pub struct Retirement {
     pub key_id: String,
     /// Whether Entra still held it (and it was removed now).
     pub removed_from_entra: bool,
-    /// Whether its Value was in the keyring (and is deleted now).
+    /// Whether its Value (or a certificate's private key) was in the keyring (and is deleted
+    /// now).
     pub value_deleted: bool,
 }
 
@@ -47,28 +50,40 @@ pub async fn retire_old(
     let mut admin = AdminSession::open(ctx, profile, preset, on).await?;
     let app = admin.app(profile)?;
     let object_id = app.object_id.clone();
-    let in_entra = app
-        .secrets
-        .iter()
-        .any(|s| s.key_id.eq_ignore_ascii_case(&key_id));
-    if in_entra {
-        let why = "Remove the previous client secret (replaced by credential rotate)";
+    let same = |k: &String| k.eq_ignore_ascii_case(&key_id);
+    // Where Entra holds it: a certificate (rotated) or a secret (rotated, or replaced by
+    // `credential switch`).
+    let is_cert = app.certificates.iter().map(|c| &c.key_id).any(same);
+    let is_secret = app.secrets.iter().map(|s| &s.key_id).any(same);
+    if is_cert {
+        let current = current_material(ctx, profile)?;
+        let why = "Remove the previous certificate (replaced by credential rotate)";
+        remove_key(
+            ctx, &mut admin, profile, &object_id, &current, &key_id, why, on,
+        )
+        .await?;
+    } else if is_secret {
+        let why = "Remove the previous client secret (replaced by credential rotate or switch)";
         remove_secret(ctx, &mut admin, profile, &object_id, &key_id, why, on).await?;
     } else {
         on(Progress::Doing(format!(
-            "Secret {key_id} is no longer in Entra; forgetting it here"
+            "{key_id} is no longer in Entra; forgetting it here"
         )));
     }
-    let value_deleted = ctx
-        .secrets
-        .delete(&profile.name, SecretSlot::PreviousClientSecret)?;
+    let mut value_deleted = false;
+    for slot in [
+        SecretSlot::PreviousClientSecret,
+        SecretSlot::PreviousPrivateKey,
+    ] {
+        value_deleted |= ctx.secrets.delete(&profile.name, slot)?;
+    }
     if let Some(c) = profile.credential.as_mut() {
         c.previous_secret_id = None;
     }
     ctx.profiles.save(profile).map_err(LifecycleError::Save)?;
     Ok(Retirement {
         key_id,
-        removed_from_entra: in_entra,
+        removed_from_entra: is_cert || is_secret,
         value_deleted,
     })
 }

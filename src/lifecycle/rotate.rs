@@ -57,7 +57,7 @@ fn lifetime(preset_days: u32, policy_days: Option<u32>) -> (u32, bool) {
 
 /// The secret being replaced: the profile's Secret ID, or, when the profile records none, the
 /// app's only secret (the one the vendor must be using).
-fn old_secret(recorded: Option<&str>, app: &AppReg) -> Option<String> {
+pub(crate) fn old_secret(recorded: Option<&str>, app: &AppReg) -> Option<String> {
     match (recorded, app.secrets.as_slice()) {
         (Some(id), _) => Some(id.to_string()),
         (None, [only]) => Some(only.key_id.clone()),

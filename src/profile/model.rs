@@ -122,8 +122,9 @@ pub struct CredentialInfo {
     /// The Secret ID column of the portal; lets us recognise it if pasted as the value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_id: Option<String>,
-    /// After `credential rotate`: the Secret ID of the secret it replaced, still in Entra
-    /// (and its Value still in the keyring) until `credential retire-old` removes it.
+    /// After `credential rotate`: the Secret ID of the secret it replaced (for a certificate
+    /// profile, the key ID of the certificate it replaced), still in Entra (and its Value or
+    /// private key still in the keyring) until `credential retire-old` removes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_secret_id: Option<String>,
     #[serde(

@@ -31,6 +31,9 @@ pub enum SecretSlot {
     PreviousClientSecret,
     /// The certificate's private key, PKCS#8 DER.
     PrivateKey,
+    /// The private key of the certificate `credential rotate` replaced (PKCS#8 DER): kept
+    /// (the vendor may still sign with that certificate) until `credential retire-old`.
+    PreviousPrivateKey,
     /// What the secrets above were stored for ([`Binding`], JSON; not secret itself).
     Binding,
     /// An admin's refresh token (not a profile's: see the signin module's `remember`).
@@ -42,17 +45,19 @@ pub enum SecretSlot {
 
 impl SecretSlot {
     /// Every entry a profile can have in the keyring.
-    pub const ALL: [SecretSlot; 4] = [
+    pub const ALL: [SecretSlot; 5] = [
         SecretSlot::ClientSecret,
         SecretSlot::PreviousClientSecret,
         SecretSlot::PrivateKey,
+        SecretSlot::PreviousPrivateKey,
         SecretSlot::Binding,
     ];
     /// The entries that hold secret material.
-    pub const SECRETS: [SecretSlot; 3] = [
+    pub const SECRETS: [SecretSlot; 4] = [
         SecretSlot::ClientSecret,
         SecretSlot::PreviousClientSecret,
         SecretSlot::PrivateKey,
+        SecretSlot::PreviousPrivateKey,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -60,6 +65,7 @@ impl SecretSlot {
             SecretSlot::ClientSecret => "client-secret",
             SecretSlot::PreviousClientSecret => "client-secret-previous",
             SecretSlot::PrivateKey => "private-key",
+            SecretSlot::PreviousPrivateKey => "private-key-previous",
             SecretSlot::Binding => "binding",
             SecretSlot::RefreshToken => "refresh-token",
             SecretSlot::SigninAccount => "signin-account",
@@ -72,6 +78,9 @@ impl SecretSlot {
             SecretSlot::ClientSecret => "client secret",
             SecretSlot::PreviousClientSecret => "previous client secret (until retire-old)",
             SecretSlot::PrivateKey => "certificate private key",
+            SecretSlot::PreviousPrivateKey => {
+                "previous certificate's private key (until retire-old)"
+            }
             SecretSlot::Binding => "binding (tenant, app and endpoints)",
             SecretSlot::RefreshToken => "admin sign-in (refresh token)",
             SecretSlot::SigninAccount => "signed-in admin",

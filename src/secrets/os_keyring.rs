@@ -74,7 +74,7 @@ impl SecretStore for KeyringStore {
                 self.run(entry, move |e| e.set_password(&text))
             }
             // Bytes, not UTF-16 text: a refresh token is long and Windows caps an entry at 2560 bytes.
-            SecretSlot::PrivateKey | SecretSlot::RefreshToken => {
+            SecretSlot::PrivateKey | SecretSlot::PreviousPrivateKey | SecretSlot::RefreshToken => {
                 self.run(entry, move |e| e.set_secret(value.expose()))
             }
         }

@@ -14,6 +14,9 @@ pub type RunId = u64;
 #[derive(Debug)]
 pub enum Effect {
     LoadProfiles,
+    /// Read these profiles' credentials from Entra, as `status --online` does, for those with
+    /// a remembered admin sign-in (the start screen).
+    ReadOnline(Vec<Profile>),
     SaveProfile(Profile),
     StoreSecret {
         run: RunId,

@@ -78,6 +78,13 @@ impl Runner {
                 let store = self.profiles.clone();
                 self.blocking(move || Reply::ProfilesLoaded(load_all(&store)));
             }
+            Effect::ReadOnline(list) => {
+                let (tx, s) = (self.tx.clone(), self.secrets.clone());
+                tokio::spawn(async move {
+                    let rows = tasks::read_online(list, s).await;
+                    let _ = tx.send(Msg::Reply(Reply::Online(rows)));
+                });
+            }
             Effect::SaveProfile(p) => {
                 let store = self.profiles.clone();
                 self.blocking(move || {

@@ -124,6 +124,9 @@ pub struct CertInfo {
 #[derive(Debug)]
 pub enum Reply {
     ProfilesLoaded(Result<Vec<ListedProfile>, String>),
+    /// The profiles' credentials as Entra holds them (only those with a remembered admin
+    /// sign-in were read).
+    Online(Vec<mailscope::lifecycle::ProfileOnline>),
     Saved(Result<String, String>),
     /// The client secret was stored (Ok: the backend's name).
     SecretStored(RunId, Result<String, String>),

@@ -144,6 +144,7 @@ pub fn reply(model: &mut Model, r: Reply) -> Outcome {
             Msg::Reply(r),
         ),
         Reply::ProfilesLoaded(..)
+        | Reply::Online(..)
         | Reply::Saved(..)
         | Reply::FileWritten(..)
         | Reply::Copied(..) => Outcome::none(),

@@ -45,8 +45,15 @@ fn reply(model: &mut Model, r: Reply) -> Vec<Effect> {
     match r {
         Reply::ProfilesLoaded(Ok(list)) => {
             model.start.selected = model.start.selected.min(list.len());
+            let readable: Vec<_> = list.iter().filter_map(|l| l.profile.clone().ok()).collect();
             model.start.profiles = Some(list);
+            // The start screen shows what `status --online` shows (where a sign-in is
+            // remembered: the runner asks the keyring, not this function).
+            if !readable.is_empty() && !model.read_only() {
+                return vec![Effect::ReadOnline(readable)];
+            }
         }
+        Reply::Online(rows) => model.start.online = rows,
         Reply::ProfilesLoaded(Err(e)) => {
             model.start.profiles = Some(Vec::new());
             model.error(format!("Cannot read saved profiles: {e}"));

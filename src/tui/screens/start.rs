@@ -31,6 +31,8 @@ pub struct StartState {
     pub profiles: Option<Vec<ListedProfile>>,
     /// Selected row; the last row is "start a new onboarding".
     pub selected: usize,
+    /// The profiles' credentials as Entra holds them (`status --online`), once read.
+    pub online: Vec<mailscope::lifecycle::ProfileOnline>,
     pub form: Form,
 }
 
@@ -62,6 +64,7 @@ impl Default for StartState {
             mode: StartMode::List,
             profiles: None,
             selected: 0,
+            online: Vec::new(),
             form,
         }
     }

@@ -5,9 +5,11 @@ mod cert;
 pub(crate) mod checks;
 pub(crate) mod entra;
 mod entra_words;
+mod online;
 
 pub use cert::{generate_certificate, import_certificate};
 pub use checks::{ChecksRequest, run_checks, verify_token};
+pub use online::read_online;
 
 use mailscope::powershell;
 use mailscope::preset;

@@ -6,6 +6,7 @@ mod mailboxes;
 mod paste;
 mod screens_snap;
 mod send;
+mod start_online;
 mod support;
 mod timing;
 mod update_tests;

@@ -21,6 +21,7 @@ mod permissions;
 mod scoping;
 mod send_prompt;
 mod start;
+mod start_online;
 mod summary;
 
 use ratatui::Frame;

@@ -57,6 +57,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
                                 style,
                             )));
                         }
+                        lines.extend(super::start_online::lines(&st.online, &p.name, t));
                     }
                     Err(e) => {
                         lines.push(Line::from(format!("  {:<24} cannot be read:", p.name)));
