@@ -125,6 +125,21 @@ pub enum Command {
     /// or profile, 3 could not run.
     #[command(subcommand)]
     Entra(EntraCommand),
+    /// Scope the app to its mailboxes in Exchange Online without PowerShell, and ask Exchange
+    /// for its verdict per mailbox.
+    ///
+    /// `test` asks Exchange (Test-ApplicationAccessPolicy or Test-ServicePrincipalAuthorization)
+    /// whether the app reaches each mailbox and compares with the profile; `plan` lists what
+    /// `apply` would change (the mail-enabled security group and its members, shared
+    /// mailboxes, then the application access policy or RBAC for Applications); `apply` does
+    /// it, records each change beside the profile and tests the result. Sign in first with
+    /// `mailscope signin --profile NAME --exchange`. These commands use the REST endpoint
+    /// Exchange Online PowerShell itself uses, which Microsoft does not document; `mailscope
+    /// script` writes the documented PowerShell for the same steps. Exit 0 all as expected /
+    /// nothing to do / applied and proven, 1 not all as expected / changes pending, 2 bad
+    /// usage or profile, 3 could not run.
+    #[command(subcommand)]
+    Exchange(super::exchange_args::ExchangeCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -161,6 +176,11 @@ pub struct SigninTarget {
     /// 14d82eec-204b-4c2f-b7e8-296a70dab67e), for tenants that block it.
     #[arg(long, value_name = "CLIENT_ID")]
     pub client_id: Option<String>,
+    /// The sign-in for the `exchange` commands: Exchange Online (through Exchange Online
+    /// PowerShell's public client, fb78d390-0c51-40cd-8e17-fdbfab77341b), remembered apart
+    /// from the sign-in for Entra.
+    #[arg(long)]
+    pub exchange: bool,
 }
 
 #[derive(Debug, Default, Args)]

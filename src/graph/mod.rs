@@ -21,6 +21,7 @@ pub mod cancel;
 pub mod check_run;
 pub mod client;
 pub mod cloud;
+pub mod cloud_exchange;
 pub mod diagnosis;
 pub mod events;
 pub mod ops;

@@ -1,0 +1,226 @@
+//! `mailscope exchange test|plan|apply`: the profile's Exchange scoping through Exchange's
+//! admin endpoint, with the remembered Exchange sign-in. The library
+//! ([`mailscope::exchange`]) talks to Exchange and judges; this prints and asks. No token is
+//! ever printed.
+
+use std::io::Write;
+
+use mailscope::exchange::{
+    self, Connection, ExchangeError, Outcome, ScopingTest, Target, endpoints::UNDOCUMENTED,
+};
+use mailscope::graph::cloud::CloudEndpoints;
+use mailscope::preset::{self, Preset};
+use mailscope::profile::{Profile, ProfileStore, ScopeMechanism};
+use mailscope::secrets::KeyringStore;
+
+use super::exchange_args::{ExchangeCommand, ExchangeTestArgs};
+use super::output::{
+    EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, fail, profile_exit_code, safe, safe_json,
+};
+
+/// Runs `mailscope exchange …`.
+pub fn run(cmd: ExchangeCommand) -> u8 {
+    match cmd {
+        ExchangeCommand::Test(a) => test(&a),
+        ExchangeCommand::Plan(a) => super::exchange_apply_cmd::plan(&a),
+        ExchangeCommand::Apply(a) => super::exchange_apply_cmd::apply(&a),
+    }
+}
+
+/// What every exchange command starts from.
+#[allow(dead_code)] // plan and apply use the rest (next step)
+pub struct Setup {
+    pub store: ProfileStore,
+    pub profile: Profile,
+    pub preset: Preset,
+    pub endpoints: CloudEndpoints,
+    pub runtime: tokio::runtime::Runtime,
+    pub http: reqwest::Client,
+    pub secrets: KeyringStore,
+    pub conn: Connection,
+}
+
+/// `--mechanism`: policy (or application-access-policy) or rbac.
+#[allow(dead_code)] // plan and apply (next step)
+pub fn parse_mechanism(s: Option<&str>) -> Result<Option<ScopeMechanism>, String> {
+    match s.map(str::trim) {
+        None => Ok(None),
+        Some("policy") => Ok(Some(ScopeMechanism::ApplicationAccessPolicy)),
+        Some(other) => ScopeMechanism::parse(other).map(Some).ok_or_else(|| {
+            format!("--mechanism: '{other}' is not a mechanism; use policy or rbac")
+        }),
+    }
+}
+
+/// Loads the profile, resumes the Exchange sign-in; on failure the exit code (printed).
+pub fn setup(name: &str, profile_name: &str) -> Result<Setup, u8> {
+    let store =
+        ProfileStore::open_default().map_err(|e| fail(EXIT_CANNOT_RUN, format!("{name}: {e}")))?;
+    let profile = store
+        .load_named_or_file(Some(profile_name), None)
+        .map_err(|e| fail(profile_exit_code(&e), format!("{name}: {e}")))?;
+    let preset = preset::preset(profile.preset)
+        .map_err(|e| fail(EXIT_CANNOT_RUN, format!("{name}: {e}")))?;
+    let endpoints = CloudEndpoints::from_profile(&profile)
+        .map_err(|e| fail(EXIT_USAGE, format!("{name}: {e}")))?;
+    let Some(cfg) = exchange::signin_config(&profile, &endpoints) else {
+        return Err(fail(
+            EXIT_USAGE,
+            format!(
+                "{name}: profile '{}' names no tenant yet; add the tenant (ID or domain) to it",
+                profile.name
+            ),
+        ));
+    };
+    let http = endpoints
+        .http_client(cfg.request_timeout)
+        .map_err(|e| fail(EXIT_USAGE, format!("{name}: {e}")))?;
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| fail(EXIT_CANNOT_RUN, format!("cannot start: {e}")))?;
+    let secrets = KeyringStore::open();
+    let conn = runtime
+        .block_on(exchange::connect(&cfg, &profile, &http, &secrets))
+        .map_err(|e| cannot_run(name, &profile.name, &e))?;
+    Ok(Setup {
+        store,
+        profile,
+        preset,
+        endpoints,
+        runtime,
+        http,
+        secrets,
+        conn,
+    })
+}
+
+/// Prints an Exchange failure with its fix; exit 3.
+pub fn cannot_run(name: &str, profile: &str, e: &ExchangeError) -> u8 {
+    fail(
+        EXIT_CANNOT_RUN,
+        format!("{name}: {e}\n  Fix: {}", e.fix_for(profile)),
+    )
+}
+
+fn test(args: &ExchangeTestArgs) -> u8 {
+    let s = match setup("exchange test", &args.profile) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let target = Target::of(&s.profile, &s.preset, None);
+    if let Err(code) = require_testable("exchange test", &target) {
+        return code;
+    }
+    let result = s
+        .runtime
+        .block_on(exchange::test_scoping(&s.conn.transport, &target));
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => return cannot_run("exchange test", &s.profile.name, &e),
+    };
+    let mut out = std::io::stdout();
+    if args.json {
+        let doc = serde_json::json!({
+            "tenant_id": s.conn.tenant_id,
+            "admin": s.conn.account.upn,
+            "endpoint_note": UNDOCUMENTED,
+            "test": report,
+        });
+        let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        let _ = writeln!(out, "{}", safe_json(&text));
+    } else {
+        print_test(&report, &s.conn, &mut out);
+    }
+    if report.all_pass() {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    }
+}
+
+/// Stops (exit 2) when scoping does not apply or the profile lacks the app's IDs.
+pub fn require_testable(name: &str, target: &Target) -> Result<(), u8> {
+    if !target.names.applies {
+        return Err(fail(
+            EXIT_USAGE,
+            format!(
+                "{name}: this product's app uses no mailbox scoping, so Exchange has nothing to test"
+            ),
+        ));
+    }
+    if target.app_id.is_none() {
+        return Err(fail(
+            EXIT_USAGE,
+            format!(
+                "{name}: the profile has no client ID yet; register the app first (`mailscope entra apply`) or enter it"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn mechanism_words(m: ScopeMechanism) -> &'static str {
+    match m {
+        ScopeMechanism::ApplicationAccessPolicy => "application access policy",
+        ScopeMechanism::Rbac => "RBAC for Applications",
+    }
+}
+
+/// The tenant and admin line every exchange command starts with.
+pub fn header(conn: &Connection, out: &mut dyn Write) {
+    let _ = writeln!(
+        out,
+        "Tenant: {}\nSigned in to Exchange as: {}",
+        safe(&conn.tenant_id),
+        safe(&conn.account.upn)
+    );
+}
+
+/// The test as a table.
+pub fn print_test(r: &ScopingTest, conn: &Connection, out: &mut dyn Write) {
+    header(conn, out);
+    let _ = writeln!(
+        out,
+        "Exchange's verdict for the app {} ({}):\n",
+        safe(&r.app_id),
+        mechanism_words(r.mechanism)
+    );
+    let width = r
+        .mailboxes
+        .iter()
+        .map(|m| m.address.chars().count())
+        .max()
+        .unwrap_or(7)
+        .max(7);
+    let _ = writeln!(out, "  {:<width$}  EXPECTED   EXCHANGE  RESULT", "MAILBOX");
+    for m in &r.mailboxes {
+        let expected = match m.expect {
+            mailscope::profile::Expectation::Granted => "reach",
+            mailscope::profile::Expectation::Denied => "not reach",
+        };
+        let access = serde_json::to_value(m.access)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
+        let result = match m.outcome {
+            Outcome::Pass => "pass",
+            Outcome::Fail => "FAIL",
+            Outcome::Unknown => "unknown",
+        };
+        let _ = writeln!(
+            out,
+            "  {:<width$}  {expected:<9}  {access:<8}  {result}",
+            safe(&m.address)
+        );
+        if let Some(d) = &m.detail {
+            let _ = writeln!(out, "      {}", safe(d));
+        }
+    }
+    if r.mailboxes.is_empty() {
+        let _ = writeln!(out, "  (the profile lists no mailboxes)");
+    }
+    let _ = writeln!(out);
+    for n in &r.notes {
+        let _ = writeln!(out, "Note: {}", safe(n));
+    }
+    let _ = writeln!(out, "Note: {UNDOCUMENTED}");
+}

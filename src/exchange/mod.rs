@@ -1,0 +1,26 @@
+//! Exchange Online scoping without PowerShell: the same steps the generated script takes
+//! (shared mailboxes, the mail-enabled security group and its members, the application access
+//! policy or RBAC for Applications), done through the REST endpoint Exchange Online
+//! PowerShell v3 itself uses (`adminapi/beta/{tenant}/InvokeCommand`, undocumented: every
+//! command that uses it says so, and the generated script stays the documented path), and
+//! Exchange's own verdict per mailbox. No terminal code.
+//!
+//! - [`endpoints`]: the Exchange host and token resource per cloud.
+//! - [`transport`]: one cmdlet call (paging, throttling, errors).
+//! - [`error`]: typed failures and the parsing of Exchange's error answers.
+//! - [`connect`]: the remembered Exchange sign-in renewed into a transport.
+//! - [`target`]: what the profile wants Exchange to hold.
+//! - [`verdict`]: `exchange test`, Exchange's verdict per mailbox.
+
+pub mod connect;
+pub mod endpoints;
+pub mod error;
+pub mod target;
+pub mod transport;
+pub mod verdict;
+
+pub use connect::{Connection, connect, signin_config};
+pub use error::ExchangeError;
+pub use target::Target;
+pub use transport::{Params, Transport, params};
+pub use verdict::{Access, MailboxVerdict, Outcome, ScopingTest, test_scoping};
