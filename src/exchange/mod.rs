@@ -10,17 +10,23 @@
 //! - [`error`]: typed failures and the parsing of Exchange's error answers.
 //! - [`connect`]: the remembered Exchange sign-in renewed into a transport.
 //! - [`target`]: what the profile wants Exchange to hold.
+//! - [`read`]: what Exchange holds ([`read::ExchangeView`]).
+//! - [`plan`]: what `exchange apply` would change.
 //! - [`verdict`]: `exchange test`, Exchange's verdict per mailbox.
 
 pub mod connect;
 pub mod endpoints;
 pub mod error;
+pub mod plan;
+pub mod read;
 pub mod target;
 pub mod transport;
 pub mod verdict;
 
 pub use connect::{Connection, connect, signin_config};
 pub use error::ExchangeError;
+pub use plan::{Action, Plan, plan};
+pub use read::{ExchangeView, read};
 pub use target::Target;
 pub use transport::{Params, Transport, params};
 pub use verdict::{Access, MailboxVerdict, Outcome, ScopingTest, test_scoping};
