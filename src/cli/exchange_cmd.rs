@@ -28,7 +28,6 @@ pub fn run(cmd: ExchangeCommand) -> u8 {
 }
 
 /// What every exchange command starts from.
-#[allow(dead_code)] // plan and apply use the rest (next step)
 pub struct Setup {
     pub store: ProfileStore,
     pub profile: Profile,
@@ -41,7 +40,6 @@ pub struct Setup {
 }
 
 /// `--mechanism`: policy (or application-access-policy) or rbac.
-#[allow(dead_code)] // plan and apply (next step)
 pub fn parse_mechanism(s: Option<&str>) -> Result<Option<ScopeMechanism>, String> {
     match s.map(str::trim) {
         None => Ok(None),

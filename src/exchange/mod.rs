@@ -9,13 +9,17 @@
 //! - [`transport`]: one cmdlet call (paging, throttling, errors).
 //! - [`error`]: typed failures and the parsing of Exchange's error answers.
 //! - [`connect`]: the remembered Exchange sign-in renewed into a transport.
+//! - [`entra_consent`]: removing the app's tenant-wide Entra consent (RBAC for Applications).
 //! - [`target`]: what the profile wants Exchange to hold.
 //! - [`read`]: what Exchange holds ([`read::ExchangeView`]).
 //! - [`plan`]: what `exchange apply` would change.
+//! - [`apply`]: `exchange apply`, recorded step by step.
 //! - [`verdict`]: `exchange test`, Exchange's verdict per mailbox.
 
+pub mod apply;
 pub mod connect;
 pub mod endpoints;
+pub mod entra_consent;
 pub mod error;
 pub mod plan;
 pub mod read;
@@ -23,6 +27,7 @@ pub mod target;
 pub mod transport;
 pub mod verdict;
 
+pub use apply::{ApplyError, apply};
 pub use connect::{Connection, connect, signin_config};
 pub use error::ExchangeError;
 pub use plan::{Action, Plan, plan};
