@@ -379,3 +379,7 @@ async fn execute(t: &Transport, action: &Action) -> Result<Objects, ExchangeErro
         }
     }
 }
+
+#[cfg(test)]
+#[path = "apply_tests.rs"]
+mod tests;
