@@ -383,6 +383,24 @@ impl Registry {
         })
     }
 
+    /// The app role values an app holds on another resource (e.g. Exchange.ManageAsApp on
+    /// Office 365 Exchange Online).
+    pub(crate) fn roles_on(&self, client_id: &str, resource_app_id: &str) -> Vec<String> {
+        let (Some(sp), Some(resource)) = (
+            self.sp_by_app_id(client_id),
+            self.sp_by_app_id(resource_app_id),
+        ) else {
+            return Vec::new();
+        };
+        let catalog = graph_catalog::roles_of(resource_app_id);
+        self.assignments
+            .iter()
+            .filter(|x| x.principal_id == sp.id && x.resource_id == resource.id)
+            .filter_map(|x| catalog.iter().find(|(_, id, _)| x.app_role_id == *id))
+            .map(|(value, _, _)| value.to_string())
+            .collect()
+    }
+
     /// The service principal of an app id.
     pub(crate) fn sp_by_app_id(&self, app_id: &str) -> Option<&ServicePrincipal> {
         self.sps

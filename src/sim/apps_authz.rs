@@ -237,6 +237,8 @@ mod tests {
             roles: Vec::new(),
             scp: scp.split_whitespace().map(String::from).collect(),
             wids: wids.iter().map(|w| w.to_string()).collect(),
+            aud: String::new(),
+            upn: String::new(),
         }
     }
 

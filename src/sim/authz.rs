@@ -7,10 +7,13 @@
 //!   Restrict; any matching Restrict grants; Restrict policies without a match deny; no policy
 //!   grants;
 //! - RBAC scopes contain the group's direct members only;
-//! - a policy or assignment applies only once `effective_after_s` has passed since sim start.
+//! - a policy, assignment or membership counts for Graph only once it has propagated
+//!   (`effective_after_s` in the scenario, `[exchange] propagation_s` for changes made through
+//!   InvokeCommand); Exchange's Test- cmdlets see it at once (`exo_model::View`).
 
 use super::directory::Directory;
-use super::scenario::{AccessRight, Mailbox, Scenario};
+use super::exo_model::{RbacScope, RoleAssignment, View};
+use super::scenario::{AccessRight, Mailbox};
 
 /// What an endpoint requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +103,14 @@ pub(crate) fn is_known_rbac_role(role: &str) -> bool {
     RBAC_ROLES.iter().any(|(n, _)| *n == role)
 }
 
+/// The canonical name of an RBAC for Applications role named in any case.
+pub(crate) fn known_rbac_role(role: &str) -> Option<&'static str> {
+    RBAC_ROLES
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(role.trim()))
+        .map(|(n, _)| *n)
+}
+
 /// Whether the token's roles grant `need`.
 pub(crate) fn token_grants(roles: &[String], need: Need) -> bool {
     roles.iter().any(|r| grants(APP_ROLES, r, need))
@@ -133,20 +144,21 @@ pub(crate) struct Caller<'a> {
     pub(crate) elapsed_s: f64,
 }
 
-/// Decides a mailbox-scoped request. [U] the order (permission, then existence, then scope) is
-/// an inference; Graph does not document it.
+/// Decides a mailbox-scoped Graph request. [U] the order (permission, then existence, then
+/// scope) is an inference; Graph does not document it.
 pub(crate) fn decide(
-    s: &Scenario,
     dir: &Directory,
     who: &Caller<'_>,
     mailbox: Option<&Mailbox>,
     need: Need,
 ) -> Decision {
+    let view = View::Graph(who.elapsed_s);
     let entra = token_grants(who.roles, need);
-    let rbac: Vec<_> = s
-        .rbac_assignments
+    let rbac: Vec<_> = dir
+        .exo
+        .assignments
         .iter()
-        .filter(|a| a.app == who.app && who.elapsed_s >= a.effective_after_s)
+        .filter(|a| a.app == who.app && a.life.counts(view))
         .filter(|a| grants(RBAC_ROLES, &a.role, need))
         .collect();
     if !entra && rbac.is_empty() {
@@ -158,31 +170,50 @@ pub(crate) fn decide(
     if !m.kind.has_rest_mailbox() {
         return Decision::NoRestMailbox;
     }
-    let in_rbac_scope = rbac.iter().any(|a| match &a.group {
-        None => true,
-        Some(g) => dir.is_direct_member(g, m),
-    });
-    if in_rbac_scope {
+    if rbac.iter().any(|a| in_rbac_scope(dir, a, &m.address, view)) {
         return Decision::Granted;
     }
     if !entra {
         return Decision::OutOfRbacScope;
     }
-    if policies_allow(s, dir, who, m) {
+    if policies_allow(dir, who.app, &m.address, view) {
         Decision::Granted
     } else {
         Decision::PolicyDenied
     }
 }
 
-/// Application access policy evaluation for an app with an Entra grant.
-fn policies_allow(s: &Scenario, dir: &Directory, who: &Caller<'_>, m: &Mailbox) -> bool {
-    let active: Vec<_> = s
-        .access_policies
+/// Whether a role assignment's scope holds the mailbox: direct group members only; a
+/// management scope's `MemberOfGroup` names its group by DN, address or name.
+pub(crate) fn in_rbac_scope(
+    dir: &Directory,
+    a: &RoleAssignment,
+    address: &str,
+    view: View,
+) -> bool {
+    match &a.scope {
+        RbacScope::Organization => true,
+        RbacScope::Group(g) => dir.is_direct_member(g, address, view),
+        RbacScope::Custom(name) => dir
+            .exo
+            .scopes
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(name) && s.life.counts(view))
+            .and_then(|s| dir.group(&s.member_of))
+            .is_some_and(|g| dir.is_direct_member(&g.address, address, view)),
+    }
+}
+
+/// Application access policy evaluation for an app (Test-ApplicationAccessPolicy's answer in
+/// [`View::Exchange`]).
+pub(crate) fn policies_allow(dir: &Directory, app: &str, address: &str, view: View) -> bool {
+    let active: Vec<_> = dir
+        .exo
+        .policies
         .iter()
-        .filter(|p| p.app == who.app && who.elapsed_s >= p.effective_after_s)
+        .filter(|p| (p.app == app || p.app == "*") && p.life.counts(view))
         .collect();
-    let member = |g: &str| dir.is_member(g, m);
+    let member = |g: &str| dir.is_member(g, address, view);
     if active
         .iter()
         .any(|p| p.access == AccessRight::DenyAccess && member(&p.group))

@@ -11,7 +11,7 @@ use super::graph_reply::{GraphReply, Inner};
 use super::graph_routes::{Kind, Route};
 use super::limits::{Limits, retry_after_text};
 use super::scenario::Mailbox;
-use super::state::SimState;
+use super::state::{SimState, lock};
 use super::tokens_jwt::AccessClaims;
 
 /// A request's method-independent inputs.
@@ -71,8 +71,9 @@ fn get_user(st: &SimState, who: &AccessClaims, id: &str) -> GraphReply {
             "Insufficient privileges to complete the operation.",
         );
     }
-    match st.directory.find(id) {
-        Some(i) => graph_mail::user(st, &st.scenario.mailboxes[i]),
+    let found = lock(&st.directory).find(id).cloned();
+    match found {
+        Some(m) => graph_mail::user(st, &m),
         None => GraphReply::error(
             404,
             "Request_ResourceNotFound",
@@ -90,10 +91,8 @@ async fn mailbox_request(
     input: &Input,
 ) -> GraphReply {
     let faults = &st.scenario.faults;
-    let mailbox: Option<&Mailbox> = st
-        .directory
-        .find(&route.user)
-        .map(|i| &st.scenario.mailboxes[i]);
+    let found: Option<Mailbox> = lock(&st.directory).find(&route.user).cloned();
+    let mailbox = found.as_ref();
     let key = mailbox.map_or_else(|| route.user.to_ascii_lowercase(), |m| m.address.clone());
     let ra = faults.retry_after_s;
     Limits::check_early(st, &who.appid, &key, input.sig);
@@ -122,7 +121,7 @@ async fn mailbox_request(
     let Some(need) = route.need() else {
         return GraphReply::error(400, "BadRequest", "Unsupported request.");
     };
-    let decide = |n: Need| authz::decide(&st.scenario, &st.directory, &caller, mailbox, n);
+    let decide = |n: Need| authz::decide(&lock(&st.directory), &caller, mailbox, n);
     let decision = decide(need);
     if let Some(reply) = refusal(decision, &route.user) {
         return reply;

@@ -10,6 +10,7 @@
 //!                      ├─ /v1.0/users/{id}/..., POST /v1.0/$batch (graph_*.rs, batch.rs, authz.rs)
 //!                      ├─ /v1.0/applications, /servicePrincipals, /oauth2PermissionGrants, ... (apps*.rs)
 //!                      ├─ PUT /api/v2.0/.../AttachmentSessions('..') (upload.rs)
+//!                      ├─ POST /adminapi/beta/{tenant}/InvokeCommand (exchange_*.rs, directory.rs)
 //!                      └─ GET /_sim/stats, POST /_sim/devicecode/{approve|decline}, /_sim/signin/revoke
 //! ```
 //!
@@ -34,6 +35,16 @@ mod ca_dir;
 mod certs;
 mod devicecode;
 mod directory;
+mod exchange_auth;
+mod exchange_cmdlets;
+mod exchange_http;
+mod exchange_params;
+mod exchange_policy;
+mod exchange_rbac;
+mod exchange_recipients;
+mod exchange_reply;
+mod exchange_setup;
+mod exo_model;
 mod faults;
 mod form;
 mod graph_attach;
@@ -70,10 +81,11 @@ mod tokens_jwt;
 mod upload;
 
 pub use apps::{AppManagement, ExternalApp, FailCall};
+pub use exchange_setup::{ExchangeSetup, FailCmdlet};
 pub use run::{SimHandle, run_blocking, serve_until_signal, start};
 pub use scenario::{
-    AccessPolicy, AccessRight, App, AppCertificate, AppSecret, Faults, Group, Mailbox, MailboxKind,
-    RbacAssignment, Scenario, ScenarioError,
+    AccessPolicy, AccessRight, App, AppCertificate, AppSecret, Faults, Group, GroupKind, Mailbox,
+    MailboxKind, RbacAssignment, Scenario, ScenarioError,
 };
 pub use scenario_signin::{Admin, GRAPH_CLI_TOOLS, PublicClient, SigninSetup};
 pub use stats::{SENT_MAIL_KEPT, SentMail, SimStats};

@@ -81,6 +81,8 @@ pub struct Scenario {
     pub faults: Faults,
     /// Replication lag and the app management policy (`[app_management]`).
     pub app_management: super::apps::AppManagement,
+    /// Exchange Online's InvokeCommand endpoint: propagation, paging, faults (`[exchange]`).
+    pub exchange: super::exchange_setup::ExchangeSetup,
     /// Admins who sign in (delegated), the public clients they use, automatic approval.
     pub signin: super::scenario_signin::SigninSetup,
 }
@@ -204,8 +206,23 @@ pub struct Mailbox {
 pub struct Group {
     /// Group address, lower case.
     pub address: String,
+    /// Exchange name (`Identity`); the address's local part by default.
+    pub name: String,
+    /// Mail-enabled security group or distribution list.
+    pub kind: GroupKind,
     /// Direct members.
     pub members: Vec<String>,
+}
+
+/// What kind of mail-enabled group a `[[group]]` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GroupKind {
+    /// A mail-enabled security group (a security principal: can scope an access policy).
+    #[default]
+    Security,
+    /// A distribution list (not a security principal).
+    Distribution,
 }
 
 /// `-AccessRight` of an application access policy.

@@ -140,6 +140,7 @@ pub(crate) fn load(text: &str, base_dir: &Path, origin: &str) -> Result<Scenario
         });
     }
     let app_management = super::apps::check_app_management(&cx, &raw.app_management)?;
+    let exchange = super::exchange_setup::check(&cx, &raw.exchange)?;
     let signin = super::scenario_signin::load(&cx, &raw)?;
     Ok(Scenario {
         origin: origin.to_string(),
@@ -156,6 +157,7 @@ pub(crate) fn load(text: &str, base_dir: &Path, origin: &str) -> Result<Scenario
         rbac_assignments,
         faults: raw.faults,
         app_management,
+        exchange,
         signin,
     })
 }
@@ -241,7 +243,12 @@ fn load_directory(
         if groups.contains_key(&addr) {
             return Err(cx.err(&g.address, "group.address", "duplicate group"));
         }
-        order.push(addr.clone());
+        if !addr.contains('@') {
+            let m = format!("'{addr}' is not an address");
+            return Err(cx.err(&g.address, "group.address", m));
+        }
+        let local = addr.split('@').next().unwrap_or(&addr).to_string();
+        order.push((addr.clone(), g.name.clone().unwrap_or(local), g.kind));
         groups.insert(addr, Vec::new());
     }
     let mut mailboxes: Vec<Mailbox> = Vec::new();
@@ -313,9 +320,14 @@ fn load_directory(
     }
     let groups = order
         .into_iter()
-        .map(|address| {
+        .map(|(address, name, kind)| {
             let members = groups.remove(&address).unwrap_or_default();
-            Group { address, members }
+            Group {
+                address,
+                name,
+                kind,
+                members,
+            }
         })
         .collect();
     Ok((mailboxes, groups))

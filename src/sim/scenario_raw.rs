@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::scenario::{AccessRight, Faults, MailboxKind};
+use super::scenario::{AccessRight, Faults, GroupKind, MailboxKind};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -33,6 +33,8 @@ pub(crate) struct RawScenario {
     pub(crate) faults: Faults,
     #[serde(default)]
     pub(crate) app_management: super::apps::AppManagement,
+    #[serde(default)]
+    pub(crate) exchange: super::exchange_setup::ExchangeSetup,
     #[serde(default)]
     pub(crate) admin: Vec<super::scenario_signin::RawAdmin>,
     #[serde(default)]
@@ -123,6 +125,9 @@ fn default_start() -> u32 {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawGroup {
     pub(crate) address: Spanned<String>,
+    pub(crate) name: Option<String>,
+    #[serde(default)]
+    pub(crate) kind: GroupKind,
     #[serde(default)]
     pub(crate) members: Vec<Spanned<String>>,
 }

@@ -17,7 +17,7 @@ use tokio_rustls::TlsAcceptor;
 
 use super::graph_http::{DropConnection, graph};
 use super::state::SimState;
-use super::{authorize, devicecode, identity, token, upload};
+use super::{authorize, devicecode, exchange_http, identity, token, upload};
 
 /// The sim's routes.
 pub(crate) fn router(state: Arc<SimState>) -> Router {
@@ -44,6 +44,10 @@ pub(crate) fn router(state: Arc<SimState>) -> Router {
         .route("/v1.0/{*rest}", any(graph))
         .route("/beta/{*rest}", any(graph))
         .route("/api/v2.0/{*rest}", any(upload::upload))
+        .route(
+            "/adminapi/beta/{tenant}/InvokeCommand",
+            post(exchange_http::invoke),
+        )
         .with_state(state)
 }
 

@@ -14,7 +14,8 @@ use super::tokens_jwt::Signer;
 /// Everything the handlers share (behind an `Arc`).
 pub(crate) struct SimState {
     pub(crate) scenario: Scenario,
-    pub(crate) directory: Directory,
+    /// Mailboxes, groups and Exchange's scoping objects (changed through InvokeCommand).
+    pub(crate) directory: Mutex<Directory>,
     /// `https://host:port` of the identity platform.
     pub(crate) authority: String,
     /// `https://host:port` of Graph (the token audience).
@@ -31,6 +32,8 @@ pub(crate) struct SimState {
     pub(crate) apps: Mutex<super::apps::Registry>,
     /// Codes, device codes and refresh tokens of delegated sign-ins.
     pub(crate) signin: Mutex<super::signin_store::SigninStore>,
+    /// InvokeCommand calls per cmdlet (lower case), for `[[exchange.fail]]`.
+    pub(crate) exchange_calls: Mutex<std::collections::HashMap<String, u32>>,
 }
 
 /// Locks a mutex, ignoring poisoning (counters stay usable after a panicked handler).
@@ -47,7 +50,8 @@ impl SimState {
         signer: tokio::sync::watch::Receiver<Option<Arc<Signer>>>,
     ) -> SimState {
         SimState {
-            directory: Directory::new(&scenario),
+            directory: Mutex::new(Directory::new(&scenario)),
+            exchange_calls: Mutex::default(),
             apps: Mutex::new(super::apps::Registry::seed(&scenario)),
             faults: FaultState::new(&scenario.faults),
             scenario,

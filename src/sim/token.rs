@@ -144,9 +144,9 @@ fn issue(
             &st.scenario.tenant_id,
         ));
     }
-    check_scope(st, form.get("scope"))?;
+    let aud = check_scope(st, form.get("scope"))?;
     let signer = signer.ok_or_else(|| AadError::unavailable("1".into()))?;
-    access_token(st, signer, app, acr)
+    access_token(st, signer, app, acr, &aud)
 }
 
 /// The secret must match a registered value that has not expired.
@@ -169,9 +169,9 @@ fn check_secret(app: &App, candidate: &str) -> Result<(), AadError> {
 /// Microsoft Graph's application id: `{id}/.default` names Graph too.
 const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
 
-/// The scope must be `{graph}/.default`: one resource, `/.default`, a resource this tenant
-/// knows (AADSTS500011 otherwise).
-fn check_scope(st: &SimState, scope: Option<&String>) -> Result<(), AadError> {
+/// The scope must be `{resource}/.default`: one resource, `/.default`, a resource this tenant
+/// knows (AADSTS500011 otherwise): Graph or Exchange Online. Returns the token's audience.
+fn check_scope(st: &SimState, scope: Option<&String>) -> Result<String, AadError> {
     let Some(scope) = scope.filter(|s| !s.trim().is_empty()) else {
         return Err(AadError::missing_parameter("scope"));
     };
@@ -186,34 +186,51 @@ fn check_scope(st: &SimState, scope: Option<&String>) -> Result<(), AadError> {
         return Err(AadError::scope_invalid(scope));
     }
     let resource = resources[0];
+    let exchange = super::exchange_auth::exchange_resource(&format!("{resource}/.default"));
+    if let Some(exo) = exchange {
+        return Ok(exo.to_string());
+    }
     if resource != st.graph && !resource.eq_ignore_ascii_case(GRAPH_APP_ID) {
         return Err(AadError::resource_not_found(
             resource,
             &st.scenario.tenant_name,
         ));
     }
-    Ok(())
+    Ok(st.graph.clone())
 }
 
 fn opaque() -> String {
     URL_SAFE_NO_PAD.encode(uuid::Uuid::new_v4().as_bytes())
 }
 
-/// Signs a v1.0 app-only Graph token with the real claim set (reference §1d).
-fn access_token(st: &SimState, signer: &Signer, app: &App, acr: &str) -> Result<Value, AadError> {
+/// Signs a v1.0 app-only token with the real claim set (reference §1d); `roles` are the app's
+/// roles on the audience's resource (Graph, or Exchange Online's Exchange.ManageAsApp).
+fn access_token(
+    st: &SimState,
+    signer: &Signer,
+    app: &App,
+    acr: &str,
+    aud: &str,
+) -> Result<Value, AadError> {
     let s = &st.scenario;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let exp = now + s.token_lifetime_s;
     let sts = format!("https://sts.windows.net/{}/", s.tenant_id);
     let mut claims = json!({
-        "aud": st.graph, "iss": sts, "iat": now.min(exp), "nbf": now.min(exp), "exp": exp,
+        "aud": aud, "iss": sts, "iat": now.min(exp), "nbf": now.min(exp), "exp": exp,
         "aio": opaque(), "app_displayname": app.name, "appid": app.client_id, "appidacr": acr,
         "idp": sts, "idtyp": "app", "oid": app.object_id, "rh": format!("0.{}.", opaque()),
         "sub": app.object_id, "tenant_region_scope": "EU", "tid": s.tenant_id,
         "uti": opaque(), "ver": "1.0", "xms_tcdt": 1_600_000_000,
     });
-    if !app.roles.is_empty() {
-        claims["roles"] = json!(app.roles);
+    let roles = if aud == st.graph {
+        app.roles.clone()
+    } else {
+        let exchange = super::graph_catalog::EXCHANGE_APP_ID;
+        lock(&st.apps).roles_on(&app.client_id, exchange)
+    };
+    if !roles.is_empty() {
+        claims["roles"] = json!(roles);
     }
     let token = signer
         .sign(&claims)

@@ -252,7 +252,41 @@ fn opaque() -> String {
     URL_SAFE_NO_PAD.encode(uuid::Uuid::new_v4().as_bytes())
 }
 
-/// Access token (v1.0 Graph, delegated) and, with `openid`, an id token.
+/// The access token's audience and `scp`: Exchange Online's resource for
+/// `https://outlook.office365.com/.default` (and the other clouds' hosts), or for the sim's own
+/// base URL asked by the Exchange Online PowerShell client; Microsoft Graph otherwise.
+fn audience_and_scopes(st: &SimState, grant: &Grant) -> Result<(String, Vec<String>), SigninError> {
+    use super::exchange_auth::{EXCHANGE_SCOPES, EXO_POWERSHELL, exchange_resource};
+    let tenant = &st.scenario.tenant_name;
+    let api: Vec<&String> = grant
+        .scopes
+        .iter()
+        .filter(|s| !OIDC_SCOPES.contains(&s.as_str()))
+        .collect();
+    let exchange_scp = || EXCHANGE_SCOPES.split(' ').map(String::from).collect();
+    if let Some(resource) = api.first().and_then(|s| exchange_resource(s)) {
+        if let Some(other) = api.iter().find(|s| exchange_resource(s) != Some(resource)) {
+            return Err(AadError::resource_not_found(other, tenant).into());
+        }
+        return Ok((resource.to_string(), exchange_scp()));
+    }
+    let own_default = format!("{}/.default", st.graph);
+    if grant.client_id.eq_ignore_ascii_case(EXO_POWERSHELL)
+        && api.iter().all(|s| **s == own_default)
+    {
+        return Ok((st.graph.clone(), exchange_scp()));
+    }
+    let scp = graph_scopes(st, &grant.scopes)
+        .map_err(|resource| SigninError::from(AadError::resource_not_found(&resource, tenant)))?;
+    let scp = if scp.is_empty() {
+        vec!["User.Read".to_string()]
+    } else {
+        scp
+    };
+    Ok((st.graph.clone(), scp))
+}
+
+/// Access token (v1.0, delegated) and, with `openid`, an id token.
 fn tokens(
     st: &SimState,
     signer: &Signer,
@@ -260,14 +294,7 @@ fn tokens(
     grant: &Grant,
 ) -> Result<Value, SigninError> {
     let s = &st.scenario;
-    let scp = graph_scopes(st, &grant.scopes).map_err(|resource| {
-        SigninError::from(AadError::resource_not_found(&resource, &s.tenant_name))
-    })?;
-    let scp = if scp.is_empty() {
-        vec!["User.Read".to_string()]
-    } else {
-        scp
-    };
+    let (aud, scp) = audience_and_scopes(st, grant)?;
     let client_name = s
         .signin
         .client(&grant.client_id)
@@ -278,7 +305,7 @@ fn tokens(
     let exp = now + lifetime;
     let sts = format!("https://sts.windows.net/{}/", s.tenant_id);
     let claims = json!({
-        "aud": st.graph, "iss": sts, "iat": now.min(exp), "nbf": now.min(exp), "exp": exp,
+        "aud": aud, "iss": sts, "iat": now.min(exp), "nbf": now.min(exp), "exp": exp,
         "acct": 0, "acr": "1", "aio": opaque(), "amr": ["pwd", "mfa"],
         "app_displayname": client_name, "appid": grant.client_id, "appidacr": "0",
         "idtyp": "user", "ipaddr": "127.0.0.1", "name": admin.display_name,
@@ -291,7 +318,7 @@ fn tokens(
     });
     let unavailable = |_| SigninError::from(AadError::unavailable("1".into()));
     let access = signer.sign(&claims).map_err(unavailable)?;
-    let prefixed: Vec<String> = scp.iter().map(|n| format!("{}/{n}", st.graph)).collect();
+    let prefixed: Vec<String> = scp.iter().map(|n| format!("{aud}/{n}")).collect();
     let mut scope_out = prefixed.join(" ");
     for o in OIDC_SCOPES {
         if grant.scopes.iter().any(|s| s == o) {

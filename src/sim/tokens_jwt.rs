@@ -41,6 +41,10 @@ pub(crate) struct AccessClaims {
     pub(crate) scp: Vec<String>,
     /// Directory role template ids (`wids`).
     pub(crate) wids: Vec<String>,
+    /// The audience the token was issued for.
+    pub(crate) aud: String,
+    /// The signed-in user (`upn`); empty for app-only tokens.
+    pub(crate) upn: String,
 }
 
 fn crypto(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> SimError {
@@ -100,6 +104,16 @@ impl Signer {
         audience: &str,
         now: i64,
     ) -> Result<AccessClaims, TokenProblem> {
+        self.verify_for(token, |aud| aud == audience, now)
+    }
+
+    /// Validates a bearer token whose audience `accept` approves.
+    pub(crate) fn verify_for(
+        &self,
+        token: &str,
+        accept: impl Fn(&str) -> bool,
+        now: i64,
+    ) -> Result<AccessClaims, TokenProblem> {
         let token = token.trim();
         if token.is_empty() {
             return Err(TokenProblem::Empty);
@@ -121,7 +135,8 @@ impl Signer {
                 _ => TokenProblem::Invalid,
             })?;
         let c = data.claims;
-        if c["aud"].as_str() != Some(audience) {
+        let aud = c["aud"].as_str().unwrap_or_default();
+        if !accept(aud) {
             return Err(TokenProblem::Audience);
         }
         let exp = c["exp"].as_i64().unwrap_or(0);
@@ -145,6 +160,8 @@ impl Signer {
             roles,
             scp,
             wids,
+            aud: aud.to_string(),
+            upn: c["upn"].as_str().unwrap_or_default().to_string(),
         })
     }
 }

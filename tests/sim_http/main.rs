@@ -5,6 +5,8 @@ mod apps;
 mod apps_lag;
 mod batch;
 mod body_limits;
+mod exchange;
+mod exchange_scoping;
 mod faults;
 mod graph_authz;
 mod graph_mail;
