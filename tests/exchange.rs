@@ -93,7 +93,7 @@ fn faulty() -> &'static Shared {
     static S: OnceLock<Shared> = OnceLock::new();
     S.get_or_init(|| {
         common::spawn(scenario(
-            "[[exchange.fail]]\ncmdlet = \"New-ApplicationAccessPolicy\"\nstatus = 500",
+            "[[exchange.fail]]\ncmdlet = \"New-ApplicationAccessPolicy\"\nstatus = 500\n\n[[exchange.fail]]\ncmdlet = \"Add-DistributionGroupMember\"\nstatus = 503\napplied = true",
         ))
     })
 }
@@ -557,6 +557,13 @@ async fn an_interrupted_apply_leaves_a_matching_record_and_a_rerun_completes_it(
         .collect();
     assert_eq!(phases.len(), 10, "{phases:?}");
     assert_eq!(phases[9], ("new-access-policy".to_string(), Phase::Failed));
+    // The first member's answer was lost but the change made: read back, recorded as done.
+    assert_eq!(phases[5], ("add-member".to_string(), Phase::Done));
+    assert!(
+        records[5].objects["verified"].contains("503"),
+        "{:?}",
+        records[5]
+    );
     let left = t.plan(&c, None).await;
     assert_eq!(
         tags(&left),

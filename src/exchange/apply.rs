@@ -15,6 +15,7 @@ use super::read::read_group;
 use super::target::{Target, member_of_filter};
 use super::transport::{Transport, params, text};
 use super::verdict::{ScopingTest, test_scoping};
+use super::verify::{is_done, outcome_unknown};
 use crate::changes::{self, Area, ChangeRecord, ChangesError, Phase};
 use crate::profile::{Profile, ProfileError, ProfileStore, Scope};
 
@@ -192,7 +193,7 @@ async fn run(
             Action::RemoveEntraConsent { .. } => remove_consent(cx)
                 .await
                 .map_err(|message| ApplyError::Consent { step: n, message }),
-            _ => execute(cx.transport, action)
+            _ => execute_checked(cx.transport, action)
                 .await
                 .map_err(|error| ApplyError::Step {
                     step: n,
@@ -233,6 +234,21 @@ async fn remove_consent(cx: &Context<'_>) -> Result<Vec<(String, String)>, Strin
         objects.push((format!("removed_{}", g.permission), g.id.clone()));
     }
     Ok(objects)
+}
+
+/// [`execute`]; when its answer was lost, the change is read back: found, the step is done
+/// (the record says how it was known).
+async fn execute_checked(t: &Transport, action: &Action) -> Result<Objects, ExchangeError> {
+    match execute(t, action).await {
+        Err(e) if outcome_unknown(&e) => match is_done(t, action).await {
+            Ok(true) => Ok(vec![(
+                "verified".to_string(),
+                format!("read back after the answer was lost ({e})"),
+            )]),
+            _ => Err(e),
+        },
+        other => other,
+    }
 }
 
 /// `(key, value)` facts for the record.

@@ -14,6 +14,7 @@
 //! - [`read`]: what Exchange holds ([`read::ExchangeView`]).
 //! - [`plan`]: what `exchange apply` would change.
 //! - [`apply`]: `exchange apply`, recorded step by step.
+//! - [`verify`]: whether a change whose answer was lost is in Exchange after all.
 //! - [`verdict`]: `exchange test`, Exchange's verdict per mailbox.
 
 pub mod apply;
@@ -26,6 +27,7 @@ pub mod read;
 pub mod target;
 pub mod transport;
 pub mod verdict;
+pub mod verify;
 
 pub use apply::{ApplyError, apply};
 pub use connect::{Connection, connect, signin_config};
