@@ -7,6 +7,8 @@
 //! (approved automatically), remembered apart from the Entra sign-in.
 #![allow(clippy::unwrap_used)] // tests may unwrap: a panic is the failure report
 
+#[path = "common/binary.rs"]
+mod binary;
 #[path = "common/admin_sim.rs"]
 mod common;
 
@@ -581,4 +583,72 @@ async fn an_interrupted_apply_leaves_a_matching_record_and_a_rerun_completes_it(
         ]
     );
     assert!(t.plan(&c, None).await.actions.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_commands_sign_in_for_exchange_and_name_the_exact_sign_in_command() {
+    let t = tenant(
+        shared(),
+        APP_POLICY,
+        None,
+        "Cli mailboxes",
+        &["a"],
+        &[],
+        &[],
+    );
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("contoso.toml");
+    std::fs::write(
+        &file,
+        mailscope::profile::render_profile(&t.profile).unwrap(),
+    )
+    .unwrap();
+    let h = home.path().to_path_buf();
+    let (import, signin, test, bad) = tokio::task::spawn_blocking(move || {
+        let import = binary::run(&h, &["profile", "import", file.to_str().unwrap()]);
+        let signin = binary::run(
+            &h,
+            &[
+                "signin",
+                "--profile",
+                "contoso",
+                "--exchange",
+                "--device-code",
+                "--no-remember",
+            ],
+        );
+        let test = binary::run(&h, &["exchange", "test", "--profile", "contoso"]);
+        let bad = binary::run(
+            &h,
+            &[
+                "exchange",
+                "plan",
+                "--profile",
+                "contoso",
+                "--mechanism",
+                "dl",
+            ],
+        );
+        (import, signin, test, bad)
+    })
+    .await
+    .unwrap();
+    assert!(import.status.success(), "{}", binary::out(&import));
+    let out = binary::out(&signin);
+    assert!(signin.status.success(), "{out}");
+    assert!(out.contains("Signed in as exo@contoso.com"), "{out}");
+    assert!(out.contains("Exchange Administrator"), "{out}");
+    assert!(!out.contains("eyJ"), "no token in the output: {out}");
+    let out = binary::out(&test);
+    assert_eq!(test.status.code(), Some(3), "{out}");
+    assert!(
+        out.contains("`mailscope signin --profile contoso --exchange`"),
+        "{out}"
+    );
+    let out = binary::out(&bad);
+    assert_eq!(bad.status.code(), Some(2), "{out}");
+    assert!(
+        out.contains("'dl' is not a mechanism; use policy or rbac"),
+        "{out}"
+    );
 }
