@@ -130,6 +130,11 @@ fn print_plan(plan: &Plan, out: &mut dyn Write) {
     }
 }
 
+fn print_json(doc: &serde_json::Value) {
+    let text = serde_json::to_string_pretty(doc).unwrap_or_default();
+    println!("{}", safe_json(&text));
+}
+
 fn ask(question: &str) -> bool {
     eprint!("{question} [y/N] ");
     let _ = std::io::stderr().flush();
@@ -152,10 +157,19 @@ pub fn apply(args: &ExchangeApplyArgs) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let mut out = std::io::stdout();
+    // With --json the words go to standard error and one JSON document to standard output.
+    let json = args.plan.json;
+    let mut out: Box<dyn Write> = if json {
+        Box::new(std::io::stderr())
+    } else {
+        Box::new(std::io::stdout())
+    };
     header(&s.conn, &mut out);
     print_plan(&plan, &mut out);
     if plan.blocked.is_some() {
+        if json {
+            print_json(&serde_json::json!({ "plan": plan }));
+        }
         return EXIT_USAGE;
     }
     if let Ok(records) = changes::read(&s.store, &s.profile.name) {
@@ -264,6 +278,15 @@ pub fn apply(args: &ExchangeApplyArgs) -> u8 {
                 "Next: `mailscope check --profile {}` shows when Microsoft Graph follows.",
                 safe(&s.profile.name)
             );
+            if json {
+                print_json(&serde_json::json!({
+                    "plan": plan,
+                    "run": applied.run,
+                    "done": applied.done,
+                    "skipped": applied.skipped,
+                    "test": test,
+                }));
+            }
             if test.all_pass() {
                 EXIT_OK
             } else {
@@ -271,5 +294,58 @@ pub fn apply(args: &ExchangeApplyArgs) -> u8 {
             }
         }
         Err(e) => cannot_run(name, &s.profile.name, &e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mailscope::exchange::plan::RoleCheck;
+    use mailscope::profile::ScopeMechanism;
+
+    fn printed(p: &Plan) -> String {
+        let mut out = Vec::new();
+        print_plan(p, &mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_plan_names_the_role_the_steps_the_stop_and_the_undocumented_endpoint() {
+        let mut p = Plan {
+            tenant_id: "t".into(),
+            admin: "a@contoso.com".into(),
+            mechanism: ScopeMechanism::Rbac,
+            migration: true,
+            role: RoleCheck {
+                roles: vec![
+                    "Exchange Administrator".into(),
+                    "Global Administrator".into(),
+                ],
+                held: None,
+            },
+            actions: vec![Action::VerifyRbac],
+            blocked: None,
+            warnings: vec!["w".into()],
+            notes: vec![exchange::endpoints::UNDOCUMENTED.into()],
+        };
+        let text = printed(&p);
+        assert!(
+            text.contains(
+                "Exchange Administrator or Global Administrator NOT held by a@contoso.com"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("Privileged Identity Management"), "{text}");
+        assert!(text.contains("then the policy is removed"), "{text}");
+        assert!(text.contains("  1. Test every mailbox"), "{text}");
+        assert!(text.contains("Warning: w"), "{text}");
+        assert!(text.contains("Microsoft does not document"), "{text}");
+        p.blocked = Some("a distribution list".into());
+        let text = printed(&p);
+        assert!(
+            text.contains("The plan stops here: a distribution list"),
+            "{text}"
+        );
+        assert!(!text.contains("  1. "), "{text}");
     }
 }
