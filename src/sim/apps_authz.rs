@@ -239,6 +239,7 @@ mod tests {
             wids: wids.iter().map(|w| w.to_string()).collect(),
             aud: String::new(),
             upn: String::new(),
+            oid: String::new(),
         }
     }
 

@@ -6,7 +6,8 @@
 //! - application access policies constrain only the Entra-consented permissions: Deny beats
 //!   Restrict; any matching Restrict grants; Restrict policies without a match deny; no policy
 //!   grants;
-//! - RBAC scopes contain the group's direct members only;
+//! - RBAC scopes contain the group's direct members only; an assignment counts only while
+//!   Exchange's service principal pointer names the app's real service principal object id;
 //! - a policy, assignment or membership counts for Graph only once it has propagated
 //!   (`effective_after_s` in the scenario, `[exchange] propagation_s` for changes made through
 //!   InvokeCommand); Exchange's Test- cmdlets see it at once (`exo_model::View`).
@@ -138,6 +139,8 @@ pub(crate) enum Decision {
 pub(crate) struct Caller<'a> {
     /// Client id.
     pub(crate) app: &'a str,
+    /// The app's service principal object id (`oid` of its token).
+    pub(crate) sp: &'a str,
     /// `roles` from the access token.
     pub(crate) roles: &'a [String],
     /// Seconds since sim start.
@@ -154,11 +157,16 @@ pub(crate) fn decide(
 ) -> Decision {
     let view = View::Graph(who.elapsed_s);
     let entra = token_grants(who.roles, need);
+    // Exchange finds the app by its pointer's object id: a pointer made with another object id
+    // (the app registration's, not the enterprise application's) grants nothing.
+    let pointer = dir.exo.sps.iter().any(|p| {
+        p.app_id == who.app && p.object_id.eq_ignore_ascii_case(who.sp) && p.life.counts(view)
+    });
     let rbac: Vec<_> = dir
         .exo
         .assignments
         .iter()
-        .filter(|a| a.app == who.app && a.life.counts(view))
+        .filter(|a| pointer && a.app == who.app && a.life.counts(view))
         .filter(|a| grants(RBAC_ROLES, &a.role, need))
         .collect();
     if !entra && rbac.is_empty() {

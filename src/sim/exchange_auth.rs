@@ -3,7 +3,7 @@
 //! (401 without Exchange.ManageAsApp, 403 with it: the sim gives apps no Exchange role), and
 //! `X-AnchorMailbox` must be present (admin-wire-behaviour §3a).
 
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 
 use super::exchange_reply::ExoReply;
 use super::state::SimState;
@@ -52,14 +52,7 @@ fn accepted_audience(st: &SimState, aud: &str) -> bool {
 
 /// Validates the bearer token and the caller; the refusal otherwise.
 pub(crate) fn authenticate(st: &SimState, headers: &HeaderMap) -> Result<AccessClaims, ExoReply> {
-    let raw = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let token = raw
-        .strip_prefix("Bearer ")
-        .or_else(|| raw.strip_prefix("bearer "))
-        .unwrap_or("");
+    let token = super::graph_http::bearer(headers);
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let verified = match st.signer_now() {
         Some(signer) => signer.verify_for(token, |aud| accepted_audience(st, aud), now),

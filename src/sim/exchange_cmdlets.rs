@@ -73,6 +73,13 @@ pub(crate) const CMDLETS: &[Cmdlet] = &[
         []
     ),
     cmdlet!(
+        "Get-Group",
+        Recipients,
+        rcp::get_any_group,
+        ["Identity", "ResultSize", "RecipientTypeDetails"],
+        []
+    ),
+    cmdlet!(
         "New-DistributionGroup",
         Recipients,
         rcp::new_group,
@@ -312,5 +319,39 @@ pub(crate) fn result_size(p: &Params, mut items: Vec<Value>) -> Result<Vec<Value
                 "Cannot convert value \"{s}\" to type ResultSize: use a number or Unlimited."
             ))),
         },
+    }
+}
+
+/// Removes what `-Identity` names from `items` (`parts`: its name and life); not found
+/// otherwise.
+pub(crate) fn remove<T>(
+    cx: &mut Ctx<'_>,
+    p: &Params,
+    items: impl FnOnce(&mut Directory) -> &mut Vec<T>,
+    parts: impl Fn(&mut T) -> (&str, &mut super::exo_model::Life),
+) -> Result<Vec<Value>, CmdletError> {
+    let id = p.need("Identity")?;
+    let (now, prop) = (cx.now, cx.propagation_s);
+    if super::exo_model::remove_by(items(cx.dir), &id, now, prop, parts) {
+        Ok(Vec::new())
+    } else {
+        Err(CmdletError::not_found(&id))
+    }
+}
+
+/// With `-Identity`: the one object `find` resolves (not found otherwise); without: every
+/// object `all` lists.
+pub(crate) fn one_or_all<'a, T: 'a>(
+    p: &Params,
+    find: impl Fn(&str) -> Option<&'a T>,
+    all: impl Iterator<Item = &'a T>,
+    json: impl Fn(&T) -> Value,
+) -> Result<Vec<Value>, CmdletError> {
+    match p.text("Identity")? {
+        Some(id) => {
+            let found = find(&id).ok_or_else(|| CmdletError::not_found(&id))?;
+            Ok(vec![json(found)])
+        }
+        None => Ok(all.map(json).collect()),
     }
 }

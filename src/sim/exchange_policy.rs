@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::authz::policies_allow;
 use super::directory::{Directory, policy_identity, sid};
-use super::exchange_cmdlets::Ctx;
+use super::exchange_cmdlets::{Ctx, one_or_all};
 use super::exchange_params::Params;
 use super::exchange_reply::CmdletError;
 use super::exo_model::{Life, Policy, View};
@@ -48,19 +48,8 @@ fn find<'a>(dir: &'a Directory, id: &str) -> Option<&'a Policy> {
 
 pub(crate) fn get(cx: &mut Ctx<'_>, p: &Params) -> Result<Vec<Value>, CmdletError> {
     let dir = &*cx.dir;
-    match p.text("Identity")? {
-        Some(id) => {
-            let found = find(dir, &id).ok_or_else(|| CmdletError::not_found(&id))?;
-            Ok(vec![policy_json(dir, found)])
-        }
-        None => Ok(dir
-            .exo
-            .policies
-            .iter()
-            .filter(|x| x.life.exists())
-            .map(|x| policy_json(dir, x))
-            .collect()),
-    }
+    let all = dir.exo.policies.iter().filter(|x| x.life.exists());
+    one_or_all(p, |id| find(dir, id), all, |x| policy_json(dir, x))
 }
 
 /// The scope's address: a mail-enabled security group or a user mailbox (security
@@ -130,21 +119,12 @@ pub(crate) fn new(cx: &mut Ctx<'_>, p: &Params) -> Result<Vec<Value>, CmdletErro
 }
 
 pub(crate) fn remove(cx: &mut Ctx<'_>, p: &Params) -> Result<Vec<Value>, CmdletError> {
-    let id = p.need("Identity")?;
-    let (now, prop) = (cx.now, cx.propagation_s);
-    let found = cx
-        .dir
-        .exo
-        .policies
-        .iter_mut()
-        .find(|x| x.life.exists() && x.identity.eq_ignore_ascii_case(&id));
-    match found {
-        Some(x) => {
-            x.life.remove(now, prop);
-            Ok(Vec::new())
-        }
-        None => Err(CmdletError::not_found(&id)),
-    }
+    super::exchange_cmdlets::remove(
+        cx,
+        p,
+        |d| &mut d.exo.policies,
+        |x| (x.identity.as_str(), &mut x.life),
+    )
 }
 
 pub(crate) fn test(cx: &mut Ctx<'_>, p: &Params) -> Result<Vec<Value>, CmdletError> {

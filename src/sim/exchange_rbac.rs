@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::authz::{in_rbac_scope, known_rbac_role};
 use super::directory::Directory;
-use super::exchange_cmdlets::Ctx;
+use super::exchange_cmdlets::{Ctx, one_or_all};
 use super::exchange_params::Params;
 use super::exchange_reply::CmdletError;
 use super::exo_model::{ExoServicePrincipal, Life, MgmtScope, RbacScope, RoleAssignment, View};
@@ -35,19 +35,8 @@ fn sp_json(s: &ExoServicePrincipal) -> Value {
 
 pub(crate) fn get_sp(cx: &mut Ctx<'_>, p: &Params) -> Result<Vec<Value>, CmdletError> {
     let dir = &*cx.dir;
-    match p.text("Identity")? {
-        Some(id) => {
-            let s = find_sp(dir, &id).ok_or_else(|| CmdletError::not_found(&id))?;
-            Ok(vec![sp_json(s)])
-        }
-        None => Ok(dir
-            .exo
-            .sps
-            .iter()
-            .filter(|s| s.life.exists())
-            .map(sp_json)
-            .collect()),
-    }
+    let all = dir.exo.sps.iter().filter(|s| s.life.exists());
+    one_or_all(p, |id| find_sp(dir, id), all, sp_json)
 }
 
 fn guid(name: &str, v: &str) -> Result<String, CmdletError> {
@@ -127,19 +116,8 @@ fn find_scope<'a>(dir: &'a Directory, name: &str) -> Option<&'a MgmtScope> {
 
 pub(crate) fn get_scope(cx: &mut Ctx<'_>, p: &Params) -> Result<Vec<Value>, CmdletError> {
     let dir = &*cx.dir;
-    match p.text("Identity")? {
-        Some(id) => {
-            let s = find_scope(dir, &id).ok_or_else(|| CmdletError::not_found(&id))?;
-            Ok(vec![scope_json(s)])
-        }
-        None => Ok(dir
-            .exo
-            .scopes
-            .iter()
-            .filter(|s| s.life.exists())
-            .map(scope_json)
-            .collect()),
-    }
+    let all = dir.exo.scopes.iter().filter(|s| s.life.exists());
+    one_or_all(p, |id| find_scope(dir, id), all, scope_json)
 }
 
 pub(crate) fn new_scope(cx: &mut Ctx<'_>, p: &Params) -> Result<Vec<Value>, CmdletError> {
@@ -305,21 +283,12 @@ pub(crate) fn get_assignment(cx: &mut Ctx<'_>, p: &Params) -> Result<Vec<Value>,
 }
 
 pub(crate) fn remove_assignment(cx: &mut Ctx<'_>, p: &Params) -> Result<Vec<Value>, CmdletError> {
-    let id = p.need("Identity")?;
-    let (now, prop) = (cx.now, cx.propagation_s);
-    let found = cx
-        .dir
-        .exo
-        .assignments
-        .iter_mut()
-        .find(|a| a.life.exists() && a.name.eq_ignore_ascii_case(&id));
-    match found {
-        Some(a) => {
-            a.life.remove(now, prop);
-            Ok(Vec::new())
-        }
-        None => Err(CmdletError::not_found(&id)),
-    }
+    super::exchange_cmdlets::remove(
+        cx,
+        p,
+        |d| &mut d.exo.assignments,
+        |a| (a.name.as_str(), &mut a.life),
+    )
 }
 
 pub(crate) fn test(cx: &mut Ctx<'_>, p: &Params) -> Result<Vec<Value>, CmdletError> {

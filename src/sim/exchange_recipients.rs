@@ -102,6 +102,16 @@ fn type_filter(p: &Params, items: Vec<Value>) -> Result<Vec<Value>, CmdletError>
         .collect())
 }
 
+/// Get-Group: the same groups as Get-DistributionGroup (the sim has mail-enabled groups only),
+/// as `Group` objects; the way to a group's `DistinguishedName` the scope filters use.
+pub(crate) fn get_any_group(cx: &mut Ctx<'_>, p: &Params) -> Result<Vec<Value>, CmdletError> {
+    let mut items = get_group(cx, p)?;
+    for v in &mut items {
+        v["@odata.type"] = "#Exchange.Group".into();
+    }
+    Ok(items)
+}
+
 pub(crate) fn get_group(cx: &mut Ctx<'_>, p: &Params) -> Result<Vec<Value>, CmdletError> {
     let dir = &*cx.dir;
     let items = match p.text("Identity")? {

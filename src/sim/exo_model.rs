@@ -69,6 +69,25 @@ impl Life {
     }
 }
 
+/// Marks removed the existing object whose name `parts` gives as `id` (any case); false when
+/// there is none.
+pub(crate) fn remove_by<T>(
+    items: &mut [T],
+    id: &str,
+    now: f64,
+    propagation_s: f64,
+    parts: impl Fn(&mut T) -> (&str, &mut Life),
+) -> bool {
+    for item in items.iter_mut() {
+        let (name, life) = parts(item);
+        if life.exists() && name.eq_ignore_ascii_case(id.trim()) {
+            life.remove(now, propagation_s);
+            return true;
+        }
+    }
+    false
+}
+
 /// A direct member of a group (a mailbox or group address) and since when it counts.
 #[derive(Debug, Clone)]
 pub(crate) struct Member {

@@ -115,6 +115,7 @@ async fn mailbox_request(
     st.delay().await;
     let caller = Caller {
         app: &who.appid,
+        sp: &who.oid,
         roles: &who.roles,
         elapsed_s: st.elapsed_s(),
     };

@@ -121,20 +121,25 @@ fn body_refused(problem: BodyProblem) -> GraphReply {
     }
 }
 
-/// Validates the bearer token; the 401 reply Graph sends otherwise.
-fn authenticate(st: &SimState, headers: &HeaderMap) -> Result<AccessClaims, GraphReply> {
+/// The token of `Authorization: Bearer …` (the whole value without the scheme word; empty
+/// when absent).
+pub(crate) fn bearer(headers: &HeaderMap) -> &str {
     let raw = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let token = raw
-        .strip_prefix("Bearer ")
+    raw.strip_prefix("Bearer ")
         .or_else(|| raw.strip_prefix("bearer "))
         .unwrap_or(if raw.trim().eq_ignore_ascii_case("bearer") {
             ""
         } else {
             raw
-        });
+        })
+}
+
+/// Validates the bearer token; the 401 reply Graph sends otherwise.
+fn authenticate(st: &SimState, headers: &HeaderMap) -> Result<AccessClaims, GraphReply> {
+    let token = bearer(headers);
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let verified = match st.signer_now() {
         Some(signer) => signer.verify(token, &st.graph, now),

@@ -25,7 +25,7 @@
 //! count = 1000
 //! member_of = ["kundo-mailboxes@contoso.com"]
 //!
-//! [[group]]                        # members: mailboxes or groups (nested)
+//! [[group]]                        # members: mailboxes or groups (nested); kind, name
 //! address = "kundo-mailboxes@contoso.com"
 //! members = ["support@contoso.com"]
 //!
@@ -39,6 +39,9 @@
 //! app = "b1c2d3e4-0000-4000-8000-000000000001"
 //! role = "Application Mail.ReadWrite"
 //! group = "kundo-mailboxes@contoso.com"
+//!
+//! [exchange]                       # InvokeCommand: changes reach Graph after propagation_s
+//! propagation_s = 1.0              # plus page_size and [[exchange.fail]]
 //!
 //! [faults]                         # rates, *_first counters, retry_after_s, seed
 //! throttle_rate = 0.0

@@ -45,6 +45,8 @@ pub(crate) struct AccessClaims {
     pub(crate) aud: String,
     /// The signed-in user (`upn`); empty for app-only tokens.
     pub(crate) upn: String,
+    /// `oid`: the user, or for app-only tokens the app's service principal.
+    pub(crate) oid: String,
 }
 
 fn crypto(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> SimError {
@@ -162,6 +164,7 @@ impl Signer {
             wids,
             aud: aud.to_string(),
             upn: c["upn"].as_str().unwrap_or_default().to_string(),
+            oid: c["oid"].as_str().unwrap_or_default().to_string(),
         })
     }
 }

@@ -74,6 +74,12 @@ pub async fn invoke_at(
     (status, headers, r.bytes().await.unwrap().to_vec())
 }
 
+/// `Get-Mailbox` without parameters: status, headers, raw body.
+async fn get_mailbox(s: &Sim, token: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+    let body = cmdlet("Get-Mailbox", json!({}));
+    invoke_at(s, &invoke_url(s), token, &body, &[]).await
+}
+
 /// Runs a cmdlet; status and JSON (Null when not JSON).
 pub async fn invoke(s: &Sim, token: &str, name: &str, params: Value) -> (u16, Value) {
     let (st, _, body) = invoke_at(s, &invoke_url(s), token, &cmdlet(name, params), &[]).await;
@@ -197,14 +203,7 @@ async fn app_only_tokens_get_401_without_manage_as_app_and_403_with_it() {
         Value::Null,
         "Graph roles stay on Graph"
     );
-    let (st, h, _) = invoke_at(
-        &s,
-        &invoke_url(&s),
-        &t,
-        &cmdlet("Get-Mailbox", json!({})),
-        &[],
-    )
-    .await;
+    let (st, h, _) = get_mailbox(&s, &t).await;
     assert_eq!(st, 401);
     assert!(h.contains_key("www-authenticate"));
     // Grant Exchange.ManageAsApp through Graph: the app is known but has no Exchange role.
@@ -228,14 +227,7 @@ async fn app_only_tokens_get_401_without_manage_as_app_and_403_with_it() {
     let (_, body) = s.token_raw(TENANT, &form).await;
     let t = body["access_token"].as_str().unwrap().to_string();
     assert_eq!(claims(&t)["roles"], json!(["Exchange.ManageAsApp"]));
-    let (st, _, body) = invoke_at(
-        &s,
-        &invoke_url(&s),
-        &t,
-        &cmdlet("Get-Mailbox", json!({})),
-        &[],
-    )
-    .await;
+    let (st, _, body) = get_mailbox(&s, &t).await;
     assert_eq!(st, 403);
     assert!(body.iter().all(|b| *b == 0) && !body.is_empty());
 }
@@ -338,6 +330,8 @@ async fn groups_members_and_shared_mailboxes() {
         dn.starts_with("CN=App mailboxes,OU=contoso.onmicrosoft.com,"),
         "{dn}"
     );
+    let by_dn = ok(&s, &t, "Get-Group", json!({"Identity": "app-mailboxes"})).await;
+    assert_eq!(by_dn[0]["DistinguishedName"], dn.as_str());
     for key in ["app-mailboxes@contoso.com", "App mailboxes", dn.as_str()] {
         let found = ok(&s, &t, "Get-DistributionGroup", json!({"Identity": key})).await;
         assert_eq!(found[0]["Name"], "App mailboxes", "{key}");

@@ -317,7 +317,7 @@ group = "kundo@contoso.com"
 
 #[tokio::test]
 async fn the_scenarios_policies_and_assignments_are_exchanges_too() {
-    let s = sim("", &format!("{ADMINS}{STATIC}")).await;
+    let s = sim(&top(), &format!("{ADMINS}{STATIC}")).await;
     let t = exo_token(&s, "exo@contoso.com", &[EXCHANGE_ADMIN]).await;
     assert_eq!(access(&s, &t, "a@contoso.com", FULL).await, "Granted");
     assert_eq!(access(&s, &t, "s@contoso.com", FULL).await, "Denied");
@@ -328,4 +328,43 @@ async fn the_scenarios_policies_and_assignments_are_exchanges_too() {
     assert_eq!(in_scope(&rows, "Application Mail.Read"), json!(true));
     let sps = ok(&s, &t, "Get-ServicePrincipal", json!({})).await;
     assert_eq!(sps[0]["AppId"], NOROLES);
+}
+
+#[tokio::test]
+async fn a_member_added_reaches_graph_after_propagation() {
+    let s = sim(&top(), &format!("{ADMINS}{STATIC}")).await;
+    let t = exo_token(&s, "exo@contoso.com", &[EXCHANGE_ADMIN]).await;
+    let app = s.token(FULL, "good~secret").await;
+    let inbox = "/users/s@contoso.com/mailFolders/inbox";
+    assert_eq!(s.get(&app, inbox).await.0, 403, "outside the policy group");
+    let add = json!({"Identity": "kundo", "Member": "s@contoso.com", "BypassSecurityGroupManagerCheck": true});
+    ok(&s, &t, "Add-DistributionGroupMember", add).await;
+    let added = s.stats().await.uptime_s;
+    assert_eq!(access(&s, &t, "s@contoso.com", FULL).await, "Granted");
+    let (st, _) = s.get(&app, inbox).await;
+    before(&s, added + PROPAGATION_S).await;
+    assert_eq!(st, 403, "Graph has not seen the member yet");
+    until(&s, added + PROPAGATION_S).await;
+    assert_eq!(s.get(&app, inbox).await.0, 200);
+}
+
+#[tokio::test]
+async fn a_pointer_with_the_wrong_object_id_grants_nothing_in_graph() {
+    let s = sim("[exchange]\npropagation_s = 0", ADMINS).await;
+    let t = exo_token(&s, "exo@contoso.com", &[EXCHANGE_ADMIN]).await;
+    // The app registration's object id, not the enterprise application's.
+    let wrong = "0c0c0c0c-0000-4000-8000-00000000000c";
+    let sp = json!({"AppId": NOROLES, "ObjectId": wrong});
+    ok(&s, &t, "New-ServicePrincipal", sp).await;
+    let a = json!({"App": NOROLES, "Role": "Application Mail.Read"});
+    ok(&s, &t, "New-ManagementRoleAssignment", a).await;
+    let p = json!({"Identity": NOROLES, "Resource": "a@contoso.com"});
+    let rows = ok(&s, &t, "Test-ServicePrincipalAuthorization", p).await;
+    assert_eq!(in_scope(&rows, "Application Mail.Read"), json!(true));
+    let app = s.token(NOROLES, "s2").await;
+    let (st, _) = s.get(&app, "/users/a@contoso.com/messages?$top=1").await;
+    assert_eq!(
+        st, 403,
+        "Exchange cannot match the app's token to the pointer"
+    );
 }
