@@ -38,6 +38,7 @@ const SP_RBAC: &str = "5b200000-0000-4000-8000-000000000002";
 const APP_MOVE: &str = "a3000000-0000-4000-8000-000000000003";
 const SP_MOVE: &str = "5b300000-0000-4000-8000-000000000003";
 const APP_FAULT: &str = "a4000000-0000-4000-8000-000000000004";
+const APP_GRAPH: &str = "a5000000-0000-4000-8000-000000000005";
 
 fn app(client_id: &str, object_id: &str, name: &str) -> String {
     format!(
@@ -55,7 +56,7 @@ auto_approve = "exo@contoso.com"
 device_code_interval_s = 0
 
 [exchange]
-propagation_s = 0.2
+propagation_s = 1.0
 {extra}
 
 [[admin]]
@@ -76,6 +77,7 @@ roles = ["Exchange Recipient Administrator"]
         (APP_RBAC, SP_RBAC, "Rbac"),
         (APP_MOVE, SP_MOVE, "Move"),
         (APP_FAULT, "5b400000-0000-4000-8000-000000000004", "Fault"),
+        (APP_GRAPH, "5b500000-0000-4000-8000-000000000005", "Graph"),
     ] {
         s.push_str(&app(c, o, n));
     }
@@ -650,5 +652,84 @@ async fn the_commands_sign_in_for_exchange_and_name_the_exact_sign_in_command() 
     assert!(
         out.contains("'dl' is not a mechanism; use policy or rbac"),
         "{out}"
+    );
+}
+
+/// The profile's live Graph checks (as `mailscope check` runs them), with the app's secret.
+async fn check(t: &Tenant) -> mailscope::graph::CheckRun {
+    let mut p = t.store.load("contoso").unwrap();
+    p.credential = Some(mailscope::profile::CredentialInfo::new(
+        mailscope::profile::CredentialKind::Secret,
+    ));
+    let store = MemoryStore::new();
+    mailscope::secrets::store_client_secret(
+        &store,
+        &p,
+        &mailscope::secrets::Secret::new("v~Graph"),
+    )
+    .unwrap();
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    mailscope::graph::run_profile(
+        &p,
+        &preset_of(&p),
+        std::sync::Arc::new(store),
+        &mailscope::graph::RunSpec::default(),
+        tx,
+        mailscope::graph::cancel::Cancel::new(),
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graph_follows_exchange_after_the_propagation_delay() {
+    use mailscope::graph::verdict::Verdict;
+    let mut t = tenant(
+        shared(),
+        APP_GRAPH,
+        None,
+        "Graph mailboxes",
+        &["a"],
+        &["c"],
+        &[],
+    );
+    t.sign_in("exo@contoso.com").await;
+    let c = t.connect().await.unwrap();
+    let verdicts = |run: &mailscope::graph::CheckRun, mailbox: &str| -> Vec<Verdict> {
+        run.cells
+            .iter()
+            .filter(|cell| cell.mailbox == mailbox)
+            .map(|cell| cell.verdict)
+            .collect()
+    };
+    // Nothing scoped: the app reaches the mailbox it must not.
+    let before = check(&t).await;
+    assert!(
+        verdicts(&before, "c@contoso.com").contains(&Verdict::Fail),
+        "{before:#?}"
+    );
+    t.apply(&c, None, false).await.1.unwrap();
+    t.verdicts(&c).await; // Exchange agrees at once.
+    let started = std::time::Instant::now();
+    let now = check(&t).await;
+    if started.elapsed().as_secs_f64() < 0.9 {
+        // Graph has not followed yet: pending, not fail.
+        let v = verdicts(&now, "c@contoso.com");
+        assert!(v.contains(&Verdict::Pending), "{v:?}");
+        assert!(!v.contains(&Verdict::Fail), "{v:?}");
+    }
+    // Once the sim's propagation delay has passed, Graph gives the intended matrix.
+    let mut last = now;
+    for _ in 0..40 {
+        if last.cells.iter().all(|cell| cell.verdict == Verdict::Pass) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        last = check(&t).await;
+    }
+    assert!(
+        last.cells.iter().all(|cell| cell.verdict == Verdict::Pass),
+        "{:#?}",
+        last.cells
     );
 }
