@@ -245,18 +245,10 @@ pub fn plan(
         }
     }
     let restrict: Vec<_> = view.restrict_policies().collect();
+    let names = view.group_names(target);
     let ours = |pol: &&super::read::Policy| {
-        let names = [
-            target.names.group_name.as_str(),
-            target.names.group_alias.as_str(),
-            target.names.group_address.as_str(),
-            view.group.as_ref().map_or("", |g| g.identity.as_str()),
-            view.group.as_ref().map_or("", |g| g.address.as_str()),
-        ];
         names.iter().any(|n| {
-            !n.is_empty()
-                && (pol.scope_name.eq_ignore_ascii_case(n)
-                    || pol.scope_identity.eq_ignore_ascii_case(n))
+            pol.scope_name.eq_ignore_ascii_case(n) || pol.scope_identity.eq_ignore_ascii_case(n)
         })
     };
     if rbac {
@@ -313,20 +305,25 @@ fn rbac_actions(
         });
     }
     let scope = target.scope_name().to_string();
-    if view.scope.is_none() {
+    let names = view.group_names(target);
+    let missing: Vec<&String> = target
+        .names
+        .roles
+        .iter()
+        .filter(|role| !view.has_assignment(role, &scope, &names))
+        .collect();
+    if view.scope.is_none() && !missing.is_empty() {
         p.actions.push(Action::NewManagementScope {
             name: scope.clone(),
             group: group.to_string(),
         });
     }
-    for role in &target.names.roles {
-        if !view.has_assignment(role, &scope) {
-            p.actions.push(Action::NewRoleAssignment {
-                app: object_id.clone(),
-                role: role.clone(),
-                scope: scope.clone(),
-            });
-        }
+    for role in missing {
+        p.actions.push(Action::NewRoleAssignment {
+            app: object_id.clone(),
+            role: role.clone(),
+            scope: scope.clone(),
+        });
     }
     match consented {
         Some(perms) if !perms.is_empty() => {

@@ -189,6 +189,7 @@ fn moving_to_rbac_scopes_and_tests_before_removing_the_policy() {
                 name: r.clone(),
                 role: r.clone(),
                 custom_resource_scope: t.scope_name().into(),
+                recipient_group_scope: String::new(),
             })
             .collect(),
         ..view
@@ -210,4 +211,51 @@ fn moving_to_rbac_scopes_and_tests_before_removing_the_policy() {
             .blocked
             .is_some_and(|b| b.contains("service principal"))
     );
+}
+
+#[test]
+fn assignments_the_script_made_to_the_group_count_as_done() {
+    let t = target(ScopeMechanism::Rbac);
+    let view = ExchangeView {
+        group: group(true),
+        members: vec!["support@contoso.com".into()],
+        service_principal: Some(ServicePrincipal {
+            identity: SP.into(),
+            app_id: APP.into(),
+            object_id: SP.into(),
+            display_name: "Kundo".into(),
+        }),
+        assignments: t
+            .names
+            .roles
+            .iter()
+            .map(|r| Assignment {
+                name: r.clone(),
+                role: r.clone(),
+                custom_resource_scope: String::new(),
+                recipient_group_scope: "kundo-mailboxes@contoso.com".into(),
+            })
+            .collect(),
+        ..ExchangeView::default()
+    };
+    let p = plan(
+        &view,
+        &t,
+        &admin(),
+        "tid",
+        Some(ScopeMechanism::Rbac),
+        &Some(vec![]),
+    );
+    assert!(p.actions.is_empty(), "{:?}", tags(&p));
+    let mut one = view.clone();
+    one.assignments.truncate(1);
+    let p = plan(
+        &one,
+        &t,
+        &admin(),
+        "tid",
+        Some(ScopeMechanism::Rbac),
+        &Some(vec![]),
+    );
+    assert_eq!(tags(&p), ["new-management-scope", "new-role-assignment"]);
 }

@@ -46,6 +46,9 @@ pub struct Assignment {
     pub name: String,
     pub role: String,
     pub custom_resource_scope: String,
+    /// The group of an assignment made with `-RecipientGroupScope` (as the generated script
+    /// makes them).
+    pub recipient_group_scope: String,
 }
 
 /// A management scope.
@@ -79,11 +82,32 @@ impl ExchangeView {
             .filter(|p| p.access_right.eq_ignore_ascii_case("RestrictAccess"))
     }
 
-    /// Whether the app holds `role` scoped to `scope`.
-    pub fn has_assignment(&self, role: &str, scope: &str) -> bool {
+    /// Whether the app holds `role` scoped to the management scope `scope`, or to the group
+    /// itself (`-RecipientGroupScope`, as the generated script assigns it): `group_names` are
+    /// the names the group goes by.
+    pub fn has_assignment(&self, role: &str, scope: &str, group_names: &[&str]) -> bool {
         self.assignments.iter().any(|a| {
-            a.role.eq_ignore_ascii_case(role) && a.custom_resource_scope.eq_ignore_ascii_case(scope)
+            a.role.eq_ignore_ascii_case(role)
+                && (a.custom_resource_scope.eq_ignore_ascii_case(scope)
+                    || (!a.recipient_group_scope.is_empty()
+                        && group_names
+                            .iter()
+                            .any(|n| n.eq_ignore_ascii_case(&a.recipient_group_scope))))
         })
+    }
+
+    /// The names the group goes by: those of the profile and those Exchange gave.
+    pub fn group_names<'a>(&'a self, target: &'a Target) -> Vec<&'a str> {
+        let mut names = vec![
+            target.names.group_name.as_str(),
+            target.names.group_alias.as_str(),
+            target.names.group_address.as_str(),
+        ];
+        if let Some(g) = &self.group {
+            names.extend([g.identity.as_str(), g.name.as_str(), g.address.as_str()]);
+        }
+        names.retain(|n| !n.is_empty());
+        names
     }
 }
 
@@ -221,6 +245,7 @@ pub async fn read(t: &Transport, target: &Target) -> Result<ExchangeView, Exchan
                         name: text(a, "Name"),
                         role: text(a, "Role"),
                         custom_resource_scope: text(a, "CustomResourceScope"),
+                        recipient_group_scope: text(a, "RecipientGroupScope"),
                     }),
             );
         }
