@@ -39,6 +39,8 @@ const APP_MOVE: &str = "a3000000-0000-4000-8000-000000000003";
 const SP_MOVE: &str = "5b300000-0000-4000-8000-000000000003";
 const APP_FAULT: &str = "a4000000-0000-4000-8000-000000000004";
 const APP_GRAPH: &str = "a5000000-0000-4000-8000-000000000005";
+const APP_SCRIPT: &str = "a6000000-0000-4000-8000-000000000006";
+const SP_SCRIPT: &str = "5b600000-0000-4000-8000-000000000006";
 
 fn app(client_id: &str, object_id: &str, name: &str) -> String {
     format!(
@@ -78,6 +80,7 @@ roles = ["Exchange Recipient Administrator"]
         (APP_MOVE, SP_MOVE, "Move"),
         (APP_FAULT, "5b400000-0000-4000-8000-000000000004", "Fault"),
         (APP_GRAPH, "5b500000-0000-4000-8000-000000000005", "Graph"),
+        (APP_SCRIPT, SP_SCRIPT, "Script"),
     ] {
         s.push_str(&app(c, o, n));
     }
@@ -731,5 +734,103 @@ async fn graph_follows_exchange_after_the_propagation_delay() {
         last.cells.iter().all(|cell| cell.verdict == Verdict::Pass),
         "{:#?}",
         last.cells
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tenant_scoped_by_the_generated_script_plans_to_nothing() {
+    let mut t = tenant(
+        shared(),
+        APP_SCRIPT,
+        Some(SP_SCRIPT),
+        "Script mailboxes",
+        &["b"],
+        &["c"],
+        &[],
+    );
+    t.sign_in("exo@contoso.com").await;
+    let c = t.connect().await.unwrap();
+    let names = t.target(Some(ScopeMechanism::Rbac)).names;
+    let group = names.group_address.clone();
+    // The cmdlets and values the script runs (src/powershell/exchange.rs, aap.rs, rbac.rs).
+    let steps = vec![
+        (
+            "New-DistributionGroup",
+            params([
+                ("Name", json!(names.group_name)),
+                ("Alias", json!(names.group_alias)),
+                ("Type", json!("Security")),
+                ("PrimarySmtpAddress", json!(group)),
+            ]),
+        ),
+        (
+            "Add-DistributionGroupMember",
+            params([
+                ("Identity", json!(group)),
+                ("Member", json!("b@contoso.com")),
+                ("BypassSecurityGroupManagerCheck", json!(true)),
+            ]),
+        ),
+        (
+            "New-ApplicationAccessPolicy",
+            params([
+                ("AccessRight", json!("RestrictAccess")),
+                ("AppId", json!(APP_SCRIPT)),
+                ("PolicyScopeGroupId", json!(group)),
+                ("Description", json!(names.description)),
+            ]),
+        ),
+    ];
+    for (cmdlet, p) in &steps {
+        c.transport.invoke(cmdlet, p).await.unwrap();
+    }
+    let p = t.plan(&c, None).await;
+    assert!(
+        !p.actions.iter().any(Action::changes_tenant),
+        "{:?}",
+        tags(&p)
+    );
+    // Then the script's RBAC part (and no policy: the script writes one mechanism).
+    c.transport
+        .invoke(
+            "New-ServicePrincipal",
+            &params([
+                ("AppId", json!(APP_SCRIPT)),
+                ("ObjectId", json!(SP_SCRIPT)),
+                ("DisplayName", json!(names.app_name)),
+            ]),
+        )
+        .await
+        .unwrap();
+    for role in &names.roles {
+        c.transport
+            .invoke(
+                "New-ManagementRoleAssignment",
+                &params([
+                    ("App", json!(SP_SCRIPT)),
+                    ("Role", json!(role)),
+                    ("RecipientGroupScope", json!(group)),
+                ]),
+            )
+            .await
+            .unwrap();
+    }
+    let p = t.plan(&c, Some(ScopeMechanism::Rbac)).await;
+    let tags = tags(&p);
+    assert!(
+        !tags.iter().any(|t| t.starts_with("new-")),
+        "nothing to create: {tags:?}"
+    );
+    assert!(p.migration, "the policy still scopes the app: {tags:?}");
+    t.apply(&c, Some(ScopeMechanism::Rbac), false)
+        .await
+        .1
+        .unwrap();
+    assert_eq!(
+        t.verdicts(&c).await,
+        [
+            ("b@contoso.com".to_string(), true),
+            ("c@contoso.com".to_string(), false)
+        ]
     );
 }
