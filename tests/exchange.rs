@@ -195,23 +195,18 @@ impl Tenant {
 
     /// `mailscope signin --profile … --exchange` as `upn`.
     async fn sign_in(&self, upn: &str) {
-        let mut cfg = self.cfg();
-        cfg.login_hint = Some(upn.into());
-        let signed = common::browser(self.sim, &cfg).await.0.unwrap();
-        remember::store(
-            &self.secrets,
-            &cfg.remember_key(),
-            upn,
-            &signed.refresh_token.unwrap(),
-        )
-        .unwrap();
+        self.sign_in_with(self.cfg(), upn).await;
     }
 
     /// `mailscope signin --profile …` (Entra) as `upn`.
     async fn sign_in_entra(&self, upn: &str) {
         let p = &self.profile;
-        let mut cfg =
-            mailscope::entra::signin_config(p, &preset_of(p), &endpoints(self.sim)).unwrap();
+        let cfg = mailscope::entra::signin_config(p, &preset_of(p), &endpoints(self.sim)).unwrap();
+        self.sign_in_with(cfg, upn).await;
+    }
+
+    /// Signs in through the loopback with `cfg` and remembers it, as `mailscope signin` does.
+    async fn sign_in_with(&self, mut cfg: SigninConfig, upn: &str) {
         cfg.login_hint = Some(upn.into());
         let signed = common::browser(self.sim, &cfg).await.0.unwrap();
         remember::store(

@@ -50,6 +50,35 @@ fn group(security: bool) -> Option<Group> {
     })
 }
 
+/// The group with the must-reach member, and the app's policy on it.
+fn scoped_by_policy() -> ExchangeView {
+    ExchangeView {
+        group: group(true),
+        members: vec!["support@contoso.com".into()],
+        policies: vec![Policy {
+            identity: "t\\p1".into(),
+            access_right: "RestrictAccess".into(),
+            scope_name: "Kundo Mail mailboxes".into(),
+            scope_identity: String::new(),
+        }],
+        ..ExchangeView::default()
+    }
+}
+
+/// Exchange's pointer to the app, and one assignment per role made by `assignment`.
+fn rbac_view(t: &Target, assignment: impl Fn(&str) -> Assignment) -> ExchangeView {
+    ExchangeView {
+        service_principal: Some(ServicePrincipal {
+            identity: SP.into(),
+            app_id: APP.into(),
+            object_id: SP.into(),
+            display_name: "Kundo".into(),
+        }),
+        assignments: t.names.roles.iter().map(|r| assignment(r)).collect(),
+        ..scoped_by_policy()
+    }
+}
+
 #[test]
 fn an_empty_exchange_gets_group_members_and_policy() {
     let t = target(ScopeMechanism::ApplicationAccessPolicy);
@@ -99,17 +128,8 @@ fn a_distribution_list_stops_the_policy_but_not_rbac() {
 
 #[test]
 fn a_scoped_exchange_needs_nothing_and_a_forbidden_member_is_only_reported() {
-    let view = ExchangeView {
-        group: group(true),
-        members: vec!["support@contoso.com".into(), "ceo@contoso.com".into()],
-        policies: vec![Policy {
-            identity: "t\\p1".into(),
-            access_right: "RestrictAccess".into(),
-            scope_name: "Kundo Mail mailboxes".into(),
-            scope_identity: String::new(),
-        }],
-        ..ExchangeView::default()
-    };
+    let mut view = scoped_by_policy();
+    view.members.push("ceo@contoso.com".into());
     let t = target(ScopeMechanism::ApplicationAccessPolicy);
     let p = plan(
         &view,
@@ -135,17 +155,7 @@ fn a_scoped_exchange_needs_nothing_and_a_forbidden_member_is_only_reported() {
 
 #[test]
 fn moving_to_rbac_scopes_and_tests_before_removing_the_policy() {
-    let view = ExchangeView {
-        group: group(true),
-        members: vec!["support@contoso.com".into()],
-        policies: vec![Policy {
-            identity: "t\\p1".into(),
-            access_right: "RestrictAccess".into(),
-            scope_name: "Kundo Mail mailboxes".into(),
-            scope_identity: String::new(),
-        }],
-        ..ExchangeView::default()
-    };
+    let view = scoped_by_policy();
     let t = target(ScopeMechanism::Rbac);
     let p = plan(
         &view,
@@ -171,28 +181,16 @@ fn moving_to_rbac_scopes_and_tests_before_removing_the_policy() {
     assert_eq!(tags.last().map(String::as_str), Some("save-mechanism"));
     let done = ExchangeView {
         policies: vec![],
-        service_principal: Some(ServicePrincipal {
-            identity: SP.into(),
-            app_id: APP.into(),
-            object_id: SP.into(),
-            display_name: "Kundo".into(),
-        }),
         scope: Some(ManagementScope {
             name: t.scope_name().into(),
             filter: "MemberOfGroup -eq 'CN=Kundo Mail mailboxes'".into(),
         }),
-        assignments: t
-            .names
-            .roles
-            .iter()
-            .map(|r| Assignment {
-                name: r.clone(),
-                role: r.clone(),
-                custom_resource_scope: t.scope_name().into(),
-                recipient_group_scope: String::new(),
-            })
-            .collect(),
-        ..view
+        ..rbac_view(&t, |r| Assignment {
+            name: r.into(),
+            role: r.into(),
+            custom_resource_scope: t.scope_name().into(),
+            recipient_group_scope: String::new(),
+        })
     };
     let again = plan(
         &done,
@@ -216,28 +214,13 @@ fn moving_to_rbac_scopes_and_tests_before_removing_the_policy() {
 #[test]
 fn assignments_the_script_made_to_the_group_count_as_done() {
     let t = target(ScopeMechanism::Rbac);
-    let view = ExchangeView {
-        group: group(true),
-        members: vec!["support@contoso.com".into()],
-        service_principal: Some(ServicePrincipal {
-            identity: SP.into(),
-            app_id: APP.into(),
-            object_id: SP.into(),
-            display_name: "Kundo".into(),
-        }),
-        assignments: t
-            .names
-            .roles
-            .iter()
-            .map(|r| Assignment {
-                name: r.clone(),
-                role: r.clone(),
-                custom_resource_scope: String::new(),
-                recipient_group_scope: "kundo-mailboxes@contoso.com".into(),
-            })
-            .collect(),
-        ..ExchangeView::default()
-    };
+    let mut view = rbac_view(&t, |r| Assignment {
+        name: r.into(),
+        role: r.into(),
+        custom_resource_scope: String::new(),
+        recipient_group_scope: "kundo-mailboxes@contoso.com".into(),
+    });
+    view.policies.clear();
     let p = plan(
         &view,
         &t,
