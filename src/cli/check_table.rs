@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use mailscope::graph::{CheckRun, Verdict};
+use mailscope::graph::{CheckRun, ExchangeState, ExchangeVerdicts, Verdict};
 use mailscope::text::terminal_safe as safe;
 
 fn cell(s: &str, width: usize) -> String {
@@ -16,6 +16,36 @@ fn cell(s: &str, width: usize) -> String {
     } else {
         format!("{s}{}", " ".repeat(width - n))
     }
+}
+
+/// The Exchange line above the table: who asked and about which mechanism, or why Exchange
+/// has no verdict; then Exchange's details for mailboxes it could not test.
+fn write_exchange(x: &ExchangeVerdicts, w: &mut dyn Write) -> io::Result<()> {
+    match x.state {
+        ExchangeState::NotAvailable => writeln!(
+            w,
+            "Exchange: {}",
+            safe(x.reason.as_deref().unwrap_or("not available"))
+        )?,
+        ExchangeState::Tested => {
+            let mechanism = x.mechanism.map_or("scoping", |m| m.as_str());
+            let admin = x
+                .admin
+                .as_deref()
+                .map(|a| format!(" as {}", safe(a)))
+                .unwrap_or_default();
+            writeln!(
+                w,
+                "Exchange ({mechanism}{admin}): its own verdict per mailbox in the EXCHANGE column; Graph follows Exchange within 30 minutes to 2 hours."
+            )?;
+            for m in &x.mailboxes {
+                if let Some(d) = &m.detail {
+                    writeln!(w, "  {}: {}", safe(&m.address), safe(d))?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Writes the report as text.
@@ -61,6 +91,9 @@ pub fn write_table(r: &CheckRun, w: &mut dyn Write) -> io::Result<()> {
             writeln!(w, "  note: {}", safe(n))?;
         }
     }
+    if let Some(x) = &r.exchange {
+        write_exchange(x, w)?;
+    }
     if !r.cells.is_empty() {
         let mw = r
             .cells
@@ -70,17 +103,27 @@ pub fn write_table(r: &CheckRun, w: &mut dyn Write) -> io::Result<()> {
             .unwrap_or(7)
             .clamp(7, 40);
         writeln!(w)?;
+        let exchange_head = if r.exchange.is_some() {
+            "EXCHANGE "
+        } else {
+            ""
+        };
         writeln!(
             w,
-            "{} CAPABILITY EXPECTED STATUS VERDICT  CAUSE                      SUMMARY",
+            "{} CAPABILITY EXPECTED STATUS VERDICT  {exchange_head}CAUSE                      SUMMARY",
             cell("MAILBOX", mw)
         )?;
         for c in &r.cells {
             let status = c.status.map_or("-".to_string(), |s| s.to_string());
             let cause = c.cause.map_or("-", |c| c.as_str());
+            let exchange = r
+                .exchange
+                .as_ref()
+                .map(|x| format!("{} ", cell(x.column(&c.mailbox), 8)))
+                .unwrap_or_default();
             writeln!(
                 w,
-                "{} {} {} {} {} {} {}",
+                "{} {} {} {} {} {exchange}{} {}",
                 cell(&c.mailbox, mw),
                 cell(c.capability.as_str(), 10),
                 cell(c.expected.as_str(), 8),

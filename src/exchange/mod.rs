@@ -16,8 +16,10 @@
 //! - [`apply`]: `exchange apply`, recorded step by step.
 //! - [`verify`]: whether a change whose answer was lost is in Exchange after all.
 //! - [`verdict`]: `exchange test`, Exchange's verdict per mailbox.
+//! - [`check_probe`]: the same verdict for `mailscope check`, beside Graph's.
 
 pub mod apply;
+pub mod check_probe;
 pub mod connect;
 pub mod endpoints;
 pub mod entra_consent;

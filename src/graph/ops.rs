@@ -1,11 +1,15 @@
 //! The Graph request behind each check, and how its answer becomes a cell result.
 
+use std::sync::Arc;
+
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
 use super::batch::BatchRequest;
 use super::client::RawResponse;
 use super::diagnosis::{Diagnosis, EndpointKind, diagnose};
+use super::exchange_column::ExchangeVerdicts;
+use super::exchange_decide::{ExchangeInput, with_exchange};
 use super::plan::{Capability, PlannedMailbox};
 use super::run_result::CellResult;
 use super::verdict::{Verdict, decide};
@@ -37,6 +41,12 @@ pub struct RunMeta {
     pub send_to: Option<String>,
     pub mechanism: Option<ScopeMechanism>,
     pub changed_at: Option<OffsetDateTime>,
+    /// Exchange's verdict per mailbox, when it was asked ([`super::exchange_decide`]).
+    pub exchange: Option<Arc<ExchangeVerdicts>>,
+    /// RBAC for Applications with tenant-wide Mail permissions in the token.
+    pub entra_bypass: bool,
+    /// The profile's name, for the commands a fix names.
+    pub profile: String,
 }
 
 impl RunMeta {
@@ -50,7 +60,23 @@ impl RunMeta {
             send_to,
             mechanism,
             changed_at,
+            exchange: None,
+            entra_bypass: false,
+            profile: String::new(),
         }
+    }
+
+    /// The same, with Exchange's verdicts for the cells to use.
+    pub fn with_exchange(
+        mut self,
+        profile: &str,
+        exchange: Option<Arc<ExchangeVerdicts>>,
+        entra_bypass: bool,
+    ) -> RunMeta {
+        self.profile = profile.to_string();
+        self.exchange = exchange;
+        self.entra_bypass = entra_bypass;
+        self
     }
 }
 
@@ -171,6 +197,23 @@ pub fn cell_result(
 ) -> CellResult {
     let now = OffsetDateTime::now_utc();
     let decision = decide(mb.expect, outcome, meta.mechanism, meta.changed_at, now);
+    let by_exchange = meta
+        .exchange
+        .as_deref()
+        .and_then(|x| x.mailbox(&mb.address).map(|m| (x, m)))
+        .and_then(|(x, m)| {
+            let input = ExchangeInput {
+                mailbox: m,
+                mechanism: x.mechanism.or(meta.mechanism),
+                entra_bypass: meta.entra_bypass,
+                profile: &meta.profile,
+                changed_at: meta.changed_at,
+                now,
+            };
+            with_exchange(mb.expect, outcome, &decision, &input)
+        });
+    let from_exchange = by_exchange.is_some();
+    let decision = by_exchange.unwrap_or(decision);
     let shown: Option<&Diagnosis> = decision.own_diagnosis.as_ref().or(outcome.as_ref().err());
     let mut summary = match (&decision.verdict, outcome, shown) {
         (Verdict::Pass, Ok(s), _) => format!("Allowed (HTTP {s}), as expected."),
@@ -179,7 +222,9 @@ pub fn cell_result(
         (_, Ok(s), None) => format!("HTTP {s}."),
         (_, Err(d), None) => d.summary.clone(),
     };
-    if let (Verdict::Pending, Some(at)) = (decision.verdict, decision.recheck_after) {
+    if let (Verdict::Pending, Some(at), false) =
+        (decision.verdict, decision.recheck_after, from_exchange)
+    {
         summary.push_str(&format!(
             " Scoping changed recently and Microsoft documents up to 2 hours before Graph applies it: re-check after {} (mailscope check --watch).",
             crate::timefmt::rfc3339(at)

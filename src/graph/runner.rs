@@ -112,6 +112,22 @@ async fn token_result(
     }
 }
 
+/// Whether Graph reaches every mailbox whatever Exchange's RBAC scope says: RBAC for
+/// Applications, and the token carries tenant-wide Mail permissions (Exchange adds them).
+fn entra_bypass(plan: &CheckPlan, token: &TokenResult) -> bool {
+    let rbac = plan.mechanism == Some(crate::profile::ScopeMechanism::Rbac)
+        || plan
+            .exchange
+            .as_ref()
+            .is_some_and(|x| x.mechanism == Some(crate::profile::ScopeMechanism::Rbac));
+    rbac && token.consent.as_ref().is_some_and(|c| {
+        c.granted
+            .iter()
+            .chain(&c.extra)
+            .any(|r| r.starts_with("Mail.") || r.starts_with("MailboxSettings."))
+    })
+}
+
 /// Mailboxes per unit: as many as fill one batch, but spread so every permit has work.
 fn unit_size(plan: &CheckPlan, options: &CheckOptions) -> usize {
     if !options.batch {
@@ -160,6 +176,7 @@ pub async fn run(
         cancelled: false,
         deadline_reached: false,
         drafts_left: Vec::new(),
+        exchange: plan.exchange.as_deref().cloned(),
     };
     if report.token.ok {
         let _ = progress.send(CheckEvent::Waiting {
@@ -200,7 +217,12 @@ async fn run_cells(
         batch: options.batch,
         per_mailbox: options.per_mailbox.clamp(1, MAX_PER_MAILBOX),
         retry: options.retry,
-        meta: RunMeta::new(plan.send_to.clone(), plan.mechanism, plan.scope_changed_at),
+        meta: RunMeta::new(plan.send_to.clone(), plan.mechanism, plan.scope_changed_at)
+            .with_exchange(
+                &plan.profile,
+                plan.exchange.clone(),
+                entra_bypass(plan, &report.token),
+            ),
         progress: progress.clone(),
         cancel: cancel.clone(),
         deadline,
