@@ -110,8 +110,12 @@ pub async fn verdicts(input: ProbeInput) -> ExchangeVerdicts {
     };
     let conn = match connect(&cfg, &profile, &http, secrets.as_ref()).await {
         Ok(c) => c,
-        Err(ExchangeError::NotSignedIn { keyring: None, .. }) => {
-            return ExchangeVerdicts::no_signin(&profile.name);
+        Err(ExchangeError::NotSignedIn { keyring, .. }) => {
+            let mut v = ExchangeVerdicts::no_signin(&profile.name);
+            if let (Some(k), Some(r)) = (keyring, v.reason.as_mut()) {
+                r.push_str(&format!("; the OS keyring could not be read: {k}"));
+            }
+            return v;
         }
         Err(e) => return unavailable(&e, &profile.name),
     };
