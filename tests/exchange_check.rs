@@ -24,6 +24,7 @@ use mailscope::profile::{
     Cloud, CredentialInfo, CredentialKind, Endpoints, Expectation, Mailbox, MailboxKind, PresetId,
     Profile, ProfileStore, Scope, ScopeMechanism,
 };
+use mailscope::report::{self, Format};
 use mailscope::secrets::{MemoryStore, Secret, SecretStore, store_client_secret};
 use mailscope::signin::{SigninConfig, remember};
 
@@ -406,6 +407,23 @@ async fn a_policy_shows_pending_confirmed_cells_until_graph_follows_then_the_int
         .find(|m| m["address"] == "b@contoso.com")
         .unwrap();
     assert_eq!(b["access"], "granted");
+    // And so do the reports.
+    let p = t.store.load("contoso").unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let r = report::build(&p, &preset_of(&p), now, None).with_check_run(Some(&after));
+    let x = r.check.as_ref().unwrap().exchange.as_ref().unwrap();
+    assert_eq!(x.state, "tested");
+    assert_eq!(x.admin.as_deref(), Some("exo@contoso.com"));
+    let md = report::render(&r, Format::Markdown).unwrap();
+    assert!(md.contains("| Verdict | Exchange | HTTP |"), "{md}");
+    assert!(
+        md.contains("| b@contoso.com | read | granted | **pass** | granted |"),
+        "{md}"
+    );
+    let html = report::render(&r, Format::Html).unwrap();
+    assert!(html.contains("<th>Exchange</th>"), "{html}");
+    let json = report::render(&r, Format::Json).unwrap();
+    assert_eq!(report::parse_json(&json).unwrap(), r);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -498,7 +516,30 @@ async fn without_an_exchange_sign_in_the_column_says_so() {
         panic!("{e}: {}", binary::out(&json));
     });
     assert_eq!(doc["exchange"]["state"], "not-available");
-    assert!(doc["exchange"]["reason"].as_str().unwrap().starts_with(
-        "not available: no Exchange sign-in (mailscope signin --exchange --profile contoso)"
-    ));
+    let says = "not available: no Exchange sign-in (mailscope signin --exchange --profile contoso)";
+    assert!(
+        doc["exchange"]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with(says),
+        "{doc}"
+    );
+    // The report of that check says so too.
+    let h = home.clone();
+    let (json, md) = tokio::task::spawn_blocking(move || {
+        let report =
+            |format: &str| binary::run(&h, &["report", "--profile", "contoso", "--format", format]);
+        (report("json"), report("md"))
+    })
+    .await
+    .unwrap();
+    let out = binary::out(&json);
+    assert!(json.status.success(), "{out}");
+    let r = report::parse_json(&String::from_utf8_lossy(&json.stdout)).unwrap();
+    let x = r.check.as_ref().unwrap().exchange.as_ref().unwrap();
+    assert_eq!(x.state, "not-available");
+    assert!(x.reason.as_deref().unwrap().starts_with(says), "{x:?}");
+    let out = binary::out(&md);
+    assert!(out.contains(&format!("Exchange: {says}")), "{out}");
+    assert!(out.contains("| **pass** | n/a |"), "{out}");
 }

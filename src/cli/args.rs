@@ -88,7 +88,7 @@ pub enum Command {
     /// ID or thumbprints and expiry), the permissions required and those the last token
     /// carried, the scoping and a hash of its script, and the last check matrix with
     /// verdicts, causes, fixes and request-ids. Never a secret, token or private key. The
-    /// JSON follows docs/report-schema.json (schema mailscope-report/1).
+    /// JSON follows docs/report-schema.json (schema mailscope-report/2).
     Report(ReportArgs),
     /// Reproduce a customer's report (JSON) on a simulated tenant and re-run its checks.
     ///
