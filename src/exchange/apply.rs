@@ -259,9 +259,24 @@ fn facts(item: Option<&Value>, keys: &[&str]) -> Objects {
         return Vec::new();
     };
     keys.iter()
-        .map(|k| (k.to_ascii_lowercase(), text(item, k)))
+        .map(|k| (snake(k), text(item, k)))
         .filter(|(_, v)| !v.is_empty())
         .collect()
+}
+
+/// `PrimarySmtpAddress` → `primary_smtp_address`, as the record's other keys are written.
+fn snake(key: &str) -> String {
+    let mut out = String::new();
+    let chars: Vec<char> = key.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+        let prev_lower = i > 0 && chars[i - 1].is_ascii_lowercase();
+        if c.is_ascii_uppercase() && i > 0 && (prev_lower || next_lower) {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
 }
 
 /// Runs a cmdlet that creates something; "already exists" counts as made.

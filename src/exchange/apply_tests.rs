@@ -217,6 +217,17 @@ async fn apply_calls_each_cmdlet_once_with_json_values_and_records_it() {
     assert!(scope.changed_at.is_some());
 }
 
+#[test]
+fn record_keys_are_snake_case() {
+    assert_eq!(snake("PrimarySmtpAddress"), "primary_smtp_address");
+    assert_eq!(
+        snake("ExternalDirectoryObjectId"),
+        "external_directory_object_id"
+    );
+    assert_eq!(snake("Identity"), "identity");
+    assert_eq!(snake("ObjectID"), "object_id");
+}
+
 #[tokio::test]
 async fn a_failure_stops_and_is_recorded_and_a_missing_role_changes_nothing() {
     let fake = Scripted::default();
