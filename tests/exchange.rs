@@ -512,6 +512,29 @@ async fn an_admin_without_the_exchange_role_gets_a_clear_message_and_nothing_cha
     let t = tenant(shared(), APP_POLICY, None, "Never made", &["h"], &[], &[]);
     t.sign_in("exo@contoso.com").await;
     let c = t.connect().await.unwrap();
+    // A cmdlet the endpoint will not run: the refusal points at the generated script.
+    let e = c
+        .transport
+        .invoke("Set-Nothing", &params([]))
+        .await
+        .unwrap_err();
+    assert!(e.falls_back_to_script(), "{e:?}");
+    assert!(
+        e.fix_for("contoso")
+            .contains("mailscope script --profile contoso --part exchange"),
+        "{e}"
+    );
+    // Exchange's verdict for a profile, as the check table will show it.
+    let test = exchange::test_profile(
+        &t.profile,
+        &preset_of(&t.profile),
+        &endpoints(t.sim),
+        &common::http(t.sim),
+        &t.secrets,
+    )
+    .await
+    .unwrap();
+    assert_eq!(test.mailboxes[0].address, "h@contoso.com");
     let group = params([("Identity", json!("Never made"))]);
     assert!(
         c.transport

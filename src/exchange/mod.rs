@@ -30,7 +30,7 @@ pub mod verdict;
 pub mod verify;
 
 pub use apply::{ApplyError, apply};
-pub use connect::{Connection, connect, signin_config};
+pub use connect::{Connection, connect, signin_config, test_profile};
 pub use error::ExchangeError;
 pub use plan::{Action, Plan, plan};
 pub use read::{ExchangeView, read};
