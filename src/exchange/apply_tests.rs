@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use super::*;
 use crate::exchange::plan::plan;
 use crate::exchange::read::ExchangeView;
+use crate::exchange::steps::snake;
 use crate::profile::{Cloud, Expectation, Mailbox, MailboxKind, PresetId, ScopeMechanism};
 use crate::secrets::Secret;
 use crate::signin::Account;

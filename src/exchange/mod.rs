@@ -13,7 +13,7 @@
 //! - [`target`]: what the profile wants Exchange to hold.
 //! - [`read`]: what Exchange holds ([`read::ExchangeView`]).
 //! - [`plan`]: what `exchange apply` would change.
-//! - [`apply`]: `exchange apply`, recorded step by step.
+//! - [`apply`]: `exchange apply`, recorded step by step; `steps`: each action as its cmdlet.
 //! - [`verify`]: whether a change whose answer was lost is in Exchange after all.
 //! - [`verdict`]: `exchange test`, Exchange's verdict per mailbox.
 
@@ -24,6 +24,7 @@ pub mod entra_consent;
 pub mod error;
 pub mod plan;
 pub mod read;
+mod steps;
 pub mod target;
 pub mod transport;
 pub mod verdict;
