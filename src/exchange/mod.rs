@@ -17,6 +17,7 @@
 //! - [`verify`]: whether a change whose answer was lost is in Exchange after all.
 //! - [`verdict`]: `exchange test`, Exchange's verdict per mailbox.
 
+mod answer;
 pub mod apply;
 pub mod connect;
 pub mod endpoints;
