@@ -104,7 +104,8 @@ pub enum Command {
     /// the summary values the customer saw. Nothing can be changed or run; nothing is
     /// contacted.
     Open(OpenArgs),
-    /// Sign in as a Microsoft 365 admin, for the Entra steps mailscope does on your behalf.
+    /// Sign in as a Microsoft 365 admin, for the Entra steps (or, with --exchange, the Exchange
+    /// steps) mailscope does on your behalf.
     ///
     /// Opens the system browser (authorization code with PKCE; the answer comes back to a
     /// listener on this computer). Over SSH or without a display, or with --device-code, it

@@ -27,8 +27,8 @@ struct Planned {
 fn make_plan(name: &str, args: &ExchangePlanArgs) -> Result<Planned, u8> {
     let mechanism = parse_mechanism(args.mechanism.as_deref())
         .map_err(|e| fail(EXIT_USAGE, format!("{name}: {e}")))?;
-    let s = setup(name, &args.profile)?;
-    let target = Target::of(&s.profile, &s.preset, mechanism);
+    let mut s = setup(name, &args.profile)?;
+    let mut target = Target::of(&s.profile, &s.preset, mechanism);
     require_testable(name, &target)?;
     let view = s
         .runtime
@@ -44,6 +44,16 @@ fn make_plan(name: &str, args: &ExchangePlanArgs) -> Result<Planned, u8> {
             &s.http,
             &s.secrets,
         ));
+        if let (Some(e), Some(app), None) = (&entra, &target.app_id, &target.sp_object_id) {
+            // The object ID RBAC needs, from Entra; apply keeps it in the profile.
+            let id = s
+                .runtime
+                .block_on(e.service_principal_id(app))
+                .ok()
+                .flatten();
+            target.sp_object_id.clone_from(&id);
+            s.profile.service_principal_id = id;
+        }
         if let (Some(e), Some(app)) = (&entra, &target.app_id) {
             consent = s
                 .runtime

@@ -42,7 +42,7 @@ pub struct ExchangeApplyArgs {
     #[command(flatten)]
     pub plan: ExchangePlanArgs,
     /// Apply without asking (needed without a terminal).
-    #[arg(long)]
+    #[arg(long, short = 'y')]
     pub yes: bool,
     /// With rbac: also remove the app's tenant-wide Entra consent for the permissions Exchange
     /// now scopes (uses the Entra sign-in, `mailscope signin --profile NAME`). Without it,

@@ -222,3 +222,87 @@ pub fn print_test(r: &ScopingTest, conn: &Connection, out: &mut dyn Write) {
     }
     let _ = writeln!(out, "Note: {UNDOCUMENTED}");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mailscope::exchange::{Access, MailboxVerdict, Transport};
+    use mailscope::profile::Expectation;
+    use mailscope::secrets::Secret;
+    use mailscope::signin::Account;
+
+    #[test]
+    fn the_test_table_shows_expectation_verdict_and_result_per_mailbox() {
+        let conn = Connection {
+            transport: Transport::new(
+                reqwest::Client::new(),
+                "https://outlook.office365.com",
+                "t-id",
+                Secret::new("x"),
+                "a@contoso.com",
+            ),
+            account: Account {
+                upn: "a@contoso.com".into(),
+                ..Account::default()
+            },
+            tenant_id: "t-id".into(),
+        };
+        let row = |address: &str, expect, access, outcome, detail: Option<&str>| MailboxVerdict {
+            address: address.into(),
+            expect,
+            access,
+            answer: None,
+            roles: vec![],
+            outcome,
+            detail: detail.map(String::from),
+        };
+        let r = ScopingTest {
+            mechanism: ScopeMechanism::ApplicationAccessPolicy,
+            app_id: "app-1".into(),
+            mailboxes: vec![
+                row(
+                    "sales@contoso.com",
+                    Expectation::Granted,
+                    Access::Granted,
+                    Outcome::Pass,
+                    None,
+                ),
+                row(
+                    "ceo@contoso.com",
+                    Expectation::Denied,
+                    Access::Granted,
+                    Outcome::Fail,
+                    None,
+                ),
+                row(
+                    "x@contoso.com",
+                    Expectation::Granted,
+                    Access::Unknown,
+                    Outcome::Unknown,
+                    Some("Exchange answered 'Accordé'"),
+                ),
+            ],
+            notes: vec!["n".into()],
+        };
+        let mut out = Vec::new();
+        print_test(&r, &conn, &mut out);
+        let text = String::from_utf8(out).unwrap_or_default();
+        assert!(
+            text.contains("Signed in to Exchange as: a@contoso.com"),
+            "{text}"
+        );
+        assert!(text.contains("app-1 (application access policy)"), "{text}");
+        assert!(
+            text.contains("  sales@contoso.com  reach      granted   pass"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  ceo@contoso.com    not reach  granted   FAIL"),
+            "{text}"
+        );
+        assert!(text.contains("      Exchange answered 'Accordé'"), "{text}");
+        assert!(text.contains("Note: n\n"), "{text}");
+        assert!(text.contains("Microsoft does not document"), "{text}");
+        assert!(!text.contains("\"x\""), "no token: {text}");
+    }
+}

@@ -5,17 +5,15 @@
 //! completes it. An object that already exists counts as made. The profile's scope gets the
 //! mechanism and, when Exchange changed, the time (so checks can tell "not propagated yet").
 
-use serde_json::{Value, json};
 use time::OffsetDateTime;
 
 use super::entra_consent::EntraConsent;
 use super::error::ExchangeError;
 use super::plan::{Action, Plan};
-use super::read::read_group;
-use super::target::{Target, member_of_filter};
-use super::transport::{Transport, params, text};
+use super::steps::execute_checked;
+use super::target::Target;
+use super::transport::Transport;
 use super::verdict::{ScopingTest, test_scoping};
-use super::verify::{is_done, outcome_unknown};
 use crate::changes::{self, Area, ChangeRecord, ChangesError, Phase};
 use crate::profile::{Profile, ProfileError, ProfileStore, Scope};
 
@@ -234,166 +232,6 @@ async fn remove_consent(cx: &Context<'_>) -> Result<Vec<(String, String)>, Strin
         objects.push((format!("removed_{}", g.permission), g.id.clone()));
     }
     Ok(objects)
-}
-
-/// [`execute`]; when its answer was lost, the change is read back: found, the step is done
-/// (the record says how it was known).
-async fn execute_checked(t: &Transport, action: &Action) -> Result<Objects, ExchangeError> {
-    match execute(t, action).await {
-        Err(e) if outcome_unknown(&e) => match is_done(t, action).await {
-            Ok(true) => Ok(vec![(
-                "verified".to_string(),
-                format!("read back after the answer was lost ({e})"),
-            )]),
-            _ => Err(e),
-        },
-        other => other,
-    }
-}
-
-/// `(key, value)` facts for the record.
-type Objects = Vec<(String, String)>;
-
-fn facts(item: Option<&Value>, keys: &[&str]) -> Objects {
-    let Some(item) = item else {
-        return Vec::new();
-    };
-    keys.iter()
-        .map(|k| (k.to_ascii_lowercase(), text(item, k)))
-        .filter(|(_, v)| !v.is_empty())
-        .collect()
-}
-
-/// Runs a cmdlet that creates something; "already exists" counts as made.
-async fn create(
-    t: &Transport,
-    cmdlet: &str,
-    p: serde_json::Map<String, Value>,
-    keys: &[&str],
-) -> Result<Objects, ExchangeError> {
-    match t.invoke(cmdlet, &p).await {
-        Ok(items) => Ok(facts(items.first(), keys)),
-        Err(ExchangeError::AlreadyExists { .. }) => {
-            Ok(vec![("already_existed".to_string(), "true".to_string())])
-        }
-        Err(e) => Err(e),
-    }
-}
-
-async fn execute(t: &Transport, action: &Action) -> Result<Objects, ExchangeError> {
-    match action {
-        Action::CreateSharedMailbox { address } => {
-            let name = address.split('@').next().unwrap_or(address);
-            let p = params([
-                ("Shared", json!(true)),
-                ("Name", json!(name)),
-                ("PrimarySmtpAddress", json!(address)),
-            ]);
-            create(
-                t,
-                "New-Mailbox",
-                p,
-                &["Identity", "ExternalDirectoryObjectId"],
-            )
-            .await
-        }
-        Action::CreateGroup {
-            name,
-            alias,
-            address,
-        } => {
-            let mut p = params([
-                ("Name", json!(name)),
-                ("Alias", json!(alias)),
-                ("Type", json!("Security")),
-            ]);
-            if let Some(a) = address {
-                p.insert("PrimarySmtpAddress".into(), json!(a));
-            }
-            create(
-                t,
-                "New-DistributionGroup",
-                p,
-                &[
-                    "Identity",
-                    "PrimarySmtpAddress",
-                    "ExternalDirectoryObjectId",
-                ],
-            )
-            .await
-        }
-        Action::AddMember { group, address } => {
-            let p = params([
-                ("Identity", json!(group)),
-                ("Member", json!(address)),
-                ("BypassSecurityGroupManagerCheck", json!(true)),
-            ]);
-            create(t, "Add-DistributionGroupMember", p, &[]).await
-        }
-        Action::NewAccessPolicy {
-            app_id,
-            group,
-            description,
-        } => {
-            let p = params([
-                ("AppId", json!(app_id)),
-                ("PolicyScopeGroupId", json!(group)),
-                ("AccessRight", json!("RestrictAccess")),
-                ("Description", json!(description)),
-            ]);
-            create(
-                t,
-                "New-ApplicationAccessPolicy",
-                p,
-                &["Identity", "ScopeIdentity"],
-            )
-            .await
-        }
-        Action::NewServicePrincipal {
-            app_id,
-            object_id,
-            display_name,
-        } => {
-            let p = params([
-                ("AppId", json!(app_id)),
-                ("ObjectId", json!(object_id)),
-                ("DisplayName", json!(display_name)),
-            ]);
-            create(t, "New-ServicePrincipal", p, &["Identity", "ObjectId"]).await
-        }
-        Action::NewManagementScope { name, group } => {
-            let dn = read_group(t, group)
-                .await?
-                .map(|g| g.distinguished_name)
-                .filter(|d| !d.is_empty())
-                .unwrap_or_else(|| group.clone());
-            let p = params([
-                ("Name", json!(name)),
-                ("RecipientRestrictionFilter", json!(member_of_filter(&dn))),
-            ]);
-            create(t, "New-ManagementScope", p, &["Identity", "Name"]).await
-        }
-        Action::NewRoleAssignment { app, role, scope } => {
-            let p = params([
-                ("App", json!(app)),
-                ("Role", json!(role)),
-                ("CustomResourceScope", json!(scope)),
-            ]);
-            create(t, "New-ManagementRoleAssignment", p, &["Name", "Identity"]).await
-        }
-        Action::RemoveAccessPolicy { identity } => {
-            let p = params([("Identity", json!(identity)), ("Confirm", json!(false))]);
-            match t.invoke("Remove-ApplicationAccessPolicy", &p).await {
-                Ok(_) | Err(ExchangeError::NotFound { .. }) => {
-                    Ok(vec![("identity".to_string(), identity.clone())])
-                }
-                Err(e) => Err(e),
-            }
-        }
-        Action::VerifyRbac | Action::RemoveEntraConsent { .. } | Action::SaveMechanism { .. } => {
-            Ok(Vec::new())
-        }
-    }
 }
 
 #[cfg(test)]

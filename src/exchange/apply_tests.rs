@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use super::*;
 use crate::exchange::plan::plan;
 use crate::exchange::read::ExchangeView;
+use crate::exchange::steps::snake;
 use crate::profile::{Cloud, Expectation, Mailbox, MailboxKind, PresetId, ScopeMechanism};
 use crate::secrets::Secret;
 use crate::signin::Account;
@@ -215,6 +216,17 @@ async fn apply_calls_each_cmdlet_once_with_json_values_and_records_it() {
     let scope = run.profile.scope.expect("scope saved");
     assert_eq!(scope.mechanism, ScopeMechanism::ApplicationAccessPolicy);
     assert!(scope.changed_at.is_some());
+}
+
+#[test]
+fn record_keys_are_snake_case() {
+    assert_eq!(snake("PrimarySmtpAddress"), "primary_smtp_address");
+    assert_eq!(
+        snake("ExternalDirectoryObjectId"),
+        "external_directory_object_id"
+    );
+    assert_eq!(snake("Identity"), "identity");
+    assert_eq!(snake("ObjectID"), "object_id");
 }
 
 #[tokio::test]

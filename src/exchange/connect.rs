@@ -67,3 +67,23 @@ pub async fn connect(
         tenant_id,
     })
 }
+
+/// Exchange's verdict for `profile` with its remembered Exchange sign-in: what `exchange test`
+/// prints, for callers that show it beside Graph's (the check table, reports). A profile
+/// without a tenant has no sign-in to resume: `NotSignedIn`.
+pub async fn test_profile(
+    profile: &Profile,
+    preset: &crate::preset::Preset,
+    endpoints: &CloudEndpoints,
+    http: &reqwest::Client,
+    secrets: &dyn SecretStore,
+) -> Result<super::ScopingTest, ExchangeError> {
+    let cfg = signin_config(profile, endpoints).ok_or_else(|| ExchangeError::NotSignedIn {
+        profile: profile.name.clone(),
+        tenant: String::new(),
+        keyring: None,
+    })?;
+    let conn = connect(&cfg, profile, http, secrets).await?;
+    let target = super::Target::of(profile, preset, None);
+    super::test_scoping(&conn.transport, &target).await
+}

@@ -86,6 +86,19 @@ impl EntraConsent {
         Ok(body)
     }
 
+    /// The object ID of the app's service principal (Enterprise applications), if it has one.
+    pub async fn service_principal_id(&self, app_id: &str) -> Result<Option<String>, String> {
+        let q = format!(
+            "/servicePrincipals?$filter=appId eq '{}'&$select=id",
+            app_id.replace('\'', "''")
+        );
+        let sps = self.call(reqwest::Method::GET, &q).await?;
+        Ok(sps["value"]
+            .get(0)
+            .and_then(|s| s["id"].as_str())
+            .map(String::from))
+    }
+
     /// The app's tenant-wide consents to the permissions of `roles`.
     pub async fn scoped_grants(
         &self,
@@ -93,12 +106,7 @@ impl EntraConsent {
         roles: &[String],
     ) -> Result<Vec<Grant>, String> {
         let wanted = scoped_permissions(roles);
-        let q = format!(
-            "/servicePrincipals?$filter=appId eq '{}'&$select=id",
-            app_id.replace('\'', "''")
-        );
-        let sps = self.call(reqwest::Method::GET, &q).await?;
-        let Some(sp) = sps["value"].get(0).and_then(|s| s["id"].as_str()) else {
+        let Some(sp) = self.service_principal_id(app_id).await? else {
             return Ok(Vec::new());
         };
         let list = self

@@ -13,11 +13,12 @@
 //! - [`target`]: what the profile wants Exchange to hold.
 //! - [`read`]: what Exchange holds ([`read::ExchangeView`]).
 //! - [`plan`]: what `exchange apply` would change.
-//! - [`apply`]: `exchange apply`, recorded step by step.
+//! - [`apply`]: `exchange apply`, recorded step by step; `steps`: each action as its cmdlet.
 //! - [`verify`]: whether a change whose answer was lost is in Exchange after all.
 //! - [`verdict`]: `exchange test`, Exchange's verdict per mailbox.
 //! - [`check_probe`]: the same verdict for `mailscope check`, beside Graph's.
 
+mod answer;
 pub mod apply;
 pub mod check_probe;
 pub mod connect;
@@ -26,13 +27,14 @@ pub mod entra_consent;
 pub mod error;
 pub mod plan;
 pub mod read;
+mod steps;
 pub mod target;
 pub mod transport;
 pub mod verdict;
 pub mod verify;
 
 pub use apply::{ApplyError, apply};
-pub use connect::{Connection, connect, signin_config};
+pub use connect::{Connection, connect, signin_config, test_profile};
 pub use error::ExchangeError;
 pub use plan::{Action, Plan, plan};
 pub use read::{ExchangeView, read};

@@ -213,6 +213,14 @@ pub fn plan(
             address: address.clone(),
         });
     }
+    if let Some(g) = &view.name_taken_by {
+        p.blocked = Some(format!(
+            "No group has the address {group}, but a group named '{}' exists with the address {}, so a new group cannot take that name. Put {} into the profile as the group address to use it, or choose another group name.",
+            g.name, g.address, g.address
+        ));
+        p.actions.clear();
+        return p;
+    }
     match &view.group {
         Some(g) if !g.security && !rbac => {
             p.blocked = Some(format!(

@@ -242,3 +242,21 @@ fn assignments_the_script_made_to_the_group_count_as_done() {
     );
     assert_eq!(tags(&p), ["new-management-scope", "new-role-assignment"]);
 }
+
+#[test]
+fn a_group_name_taken_at_another_address_stops_the_plan() {
+    let mut t = target(ScopeMechanism::ApplicationAccessPolicy);
+    t.names.group_address = "kundo@contoso.com".into();
+    let view = ExchangeView {
+        name_taken_by: group(true),
+        ..ExchangeView::default()
+    };
+    let p = plan(&view, &t, &admin(), "tid", None, &None);
+    assert!(p.actions.is_empty());
+    let b = p.blocked.unwrap_or_default();
+    assert!(b.contains("kundo-mailboxes@contoso.com"), "{b}");
+    assert!(
+        b.starts_with("No group has the address kundo@contoso.com"),
+        "{b}"
+    );
+}

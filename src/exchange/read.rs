@@ -62,6 +62,9 @@ pub struct ManagementScope {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct ExchangeView {
     pub group: Option<Group>,
+    /// When the profile names the group by address and none has it: a group with the
+    /// profile's group name (another address), which a new group could not be named after.
+    pub name_taken_by: Option<Group>,
     /// Members' primary addresses, lower-case.
     pub members: Vec<String>,
     /// Shared mailboxes the profile lists that Exchange does not have (or could not say).
@@ -174,6 +177,9 @@ pub async fn read(t: &Transport, target: &Target) -> Result<ExchangeView, Exchan
         group: read_group(t, target.group_identity()).await?,
         ..ExchangeView::default()
     };
+    if v.group.is_none() && target.group_identity() != target.names.group_name {
+        v.name_taken_by = read_group(t, &target.names.group_name).await?;
+    }
     if let Some(g) = &v.group {
         let id = if g.identity.is_empty() {
             target.group_identity()

@@ -138,7 +138,10 @@ pub async fn test_scoping(t: &Transport, target: &Target) -> Result<ScopingTest,
     if target.mechanism() == ScopeMechanism::Rbac {
         notes.push("Test-ServicePrincipalAuthorization leaves out permissions granted tenant-wide in Entra: while the app holds the same Mail permissions with admin consent in Entra, Graph still reaches every mailbox.".into());
     }
-    notes.push("Exchange sees a change at once; Microsoft Graph follows within 30 minutes to 2 hours (run `mailscope check` to see it).".into());
+    notes.push(match target.mechanism() {
+        ScopeMechanism::ApplicationAccessPolicy => "Exchange sees a change at once; Microsoft Graph can take an hour or more to follow (run `mailscope check` to see it).",
+        ScopeMechanism::Rbac => "Exchange sees a change at once; Microsoft Graph follows within 30 minutes to 2 hours (run `mailscope check` to see it).",
+    }.into());
     Ok(ScopingTest {
         mechanism: target.mechanism(),
         app_id,

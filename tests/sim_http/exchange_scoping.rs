@@ -103,6 +103,14 @@ async fn an_access_policy_applies_in_exchange_at_once_and_in_graph_after_propaga
     }
     let listed = ok(&s, &t, "Get-ApplicationAccessPolicy", json!({})).await;
     assert_eq!(listed.len(), 1);
+    let one = ok(
+        &s,
+        &t,
+        "Get-ApplicationAccessPolicy",
+        json!({"Identity": identity}),
+    )
+    .await;
+    assert_eq!(one[0]["Description"], "Kundo only");
 
     // Removal: Exchange at once, Graph after the delay.
     ok(
@@ -150,6 +158,15 @@ async fn sp_object_id(s: &Sim, app: &str) -> String {
     sp["id"].as_str().unwrap().to_string()
 }
 
+/// Test-ServicePrincipalAuthorization's rows for `app`, with `-Resource` when given.
+async fn authz(s: &Sim, t: &str, app: &str, resource: Option<&str>) -> Vec<Value> {
+    let mut p = json!({"Identity": app});
+    if let Some(r) = resource {
+        p["Resource"] = r.into();
+    }
+    ok(s, t, "Test-ServicePrincipalAuthorization", p).await
+}
+
 fn in_scope(rows: &[Value], role: &str) -> Value {
     rows.iter()
         .find(|r| r["RoleName"] == role)
@@ -187,6 +204,17 @@ async fn rbac_for_applications_scopes_an_app_through_a_management_scope_or_a_gro
     let scope = json!({"Name": "App scope", "RecipientRestrictionFilter": filter});
     let made = ok(&s, &t, "New-ManagementScope", scope).await;
     assert_eq!(made[0]["RecipientRestrictionFilter"], filter.as_str());
+    let got = ok(
+        &s,
+        &t,
+        "Get-ManagementScope",
+        json!({"Identity": "app scope"}),
+    )
+    .await;
+    assert_eq!(got[0]["Name"], "App scope");
+    assert_eq!(ok(&s, &t, "Get-ManagementScope", json!({})).await.len(), 1);
+    let (kind, _) = fails(&s, &t, "Get-ManagementScope", json!({"Identity": "x"})).await;
+    assert_eq!(kind, "ManagementObjectNotFoundException");
     let bad = json!({"Name": "Other", "RecipientRestrictionFilter": "CustomAttribute1 -eq 'x'"});
     let (kind, _) = fails(&s, &t, "New-ManagementScope", bad).await;
     assert_eq!(kind, "TaskArgumentException");
@@ -215,20 +243,7 @@ async fn rbac_for_applications_scopes_an_app_through_a_management_scope_or_a_gro
         "no pointer for FULL"
     );
 
-    let test = |r: Option<&str>| {
-        let mut p = json!({"Identity": NOROLES});
-        if let Some(r) = r {
-            p["Resource"] = r.into();
-        }
-        p
-    };
-    let rows = ok(
-        &s,
-        &t,
-        "Test-ServicePrincipalAuthorization",
-        test(Some("a@contoso.com")),
-    )
-    .await;
+    let rows = authz(&s, &t, NOROLES, Some("a@contoso.com")).await;
     assert_eq!(rows.len(), 2);
     assert_eq!(in_scope(&rows, "Application Mail.Read"), json!(true));
     assert_eq!(
@@ -241,15 +256,9 @@ async fn rbac_for_applications_scopes_an_app_through_a_management_scope_or_a_gro
         .unwrap();
     assert_eq!(row["GrantedPermissions"], "Mail.Read");
     assert_eq!(row["ScopeType"], "CustomRecipientScope");
-    let rows = ok(
-        &s,
-        &t,
-        "Test-ServicePrincipalAuthorization",
-        test(Some("s@contoso.com")),
-    )
-    .await;
+    let rows = authz(&s, &t, NOROLES, Some("s@contoso.com")).await;
     assert_eq!(in_scope(&rows, "Application Mail.Read"), json!(false));
-    let rows = ok(&s, &t, "Test-ServicePrincipalAuthorization", test(None)).await;
+    let rows = authz(&s, &t, NOROLES, None).await;
     assert_eq!(in_scope(&rows, "Application Mail.Read"), json!("Not Run"));
 
     let (st, _) = s.get(&app, &list("a@contoso.com")).await;
@@ -281,13 +290,7 @@ async fn rbac_for_applications_scopes_an_app_through_a_management_scope_or_a_gro
         json!({"Identity": "Settings"}),
     )
     .await;
-    let rows = ok(
-        &s,
-        &t,
-        "Test-ServicePrincipalAuthorization",
-        test(Some("a@contoso.com")),
-    )
-    .await;
+    let rows = authz(&s, &t, NOROLES, Some("a@contoso.com")).await;
     assert_eq!(rows.len(), 1, "removed at once for Exchange");
     let (kind, _) = fails(
         &s,
@@ -323,8 +326,7 @@ async fn the_scenarios_policies_and_assignments_are_exchanges_too() {
     assert_eq!(access(&s, &t, "s@contoso.com", FULL).await, "Denied");
     let policies = ok(&s, &t, "Get-ApplicationAccessPolicy", json!({})).await;
     assert_eq!(policies[0]["ScopeName"], "kundo");
-    let p = json!({"Identity": NOROLES, "Resource": "a@contoso.com"});
-    let rows = ok(&s, &t, "Test-ServicePrincipalAuthorization", p).await;
+    let rows = authz(&s, &t, NOROLES, Some("a@contoso.com")).await;
     assert_eq!(in_scope(&rows, "Application Mail.Read"), json!(true));
     let sps = ok(&s, &t, "Get-ServicePrincipal", json!({})).await;
     assert_eq!(sps[0]["AppId"], NOROLES);
@@ -358,8 +360,7 @@ async fn a_pointer_with_the_wrong_object_id_grants_nothing_in_graph() {
     ok(&s, &t, "New-ServicePrincipal", sp).await;
     let a = json!({"App": NOROLES, "Role": "Application Mail.Read"});
     ok(&s, &t, "New-ManagementRoleAssignment", a).await;
-    let p = json!({"Identity": NOROLES, "Resource": "a@contoso.com"});
-    let rows = ok(&s, &t, "Test-ServicePrincipalAuthorization", p).await;
+    let rows = authz(&s, &t, NOROLES, Some("a@contoso.com")).await;
     assert_eq!(in_scope(&rows, "Application Mail.Read"), json!(true));
     let app = s.token(NOROLES, "s2").await;
     let (st, _) = s.get(&app, "/users/a@contoso.com/messages?$top=1").await;

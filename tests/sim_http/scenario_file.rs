@@ -25,6 +25,10 @@ fn err(text: &str) -> (usize, String, String) {
 #[test]
 fn shipped_scenarios_load() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenarios");
+    let exo = Scenario::from_file(&dir.join("exchange-unscoped.toml")).unwrap();
+    assert_eq!(exo.exchange.propagation_s, 20.0);
+    assert_eq!(exo.groups[0].kind, mailscope::sim::GroupKind::Distribution);
+    assert!(exo.access_policies.is_empty() && exo.rbac_assignments.is_empty());
     let demo = Scenario::from_file(&dir.join("demo.toml")).unwrap();
     assert_eq!(demo.apps[0].name, "Kundo Mail");
     assert_eq!(demo.apps[0].roles, ["Mail.Send", "Mail.ReadWrite"]);
