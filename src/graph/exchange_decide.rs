@@ -7,13 +7,16 @@
 //! - Exchange itself does not grant a must-reach mailbox, or grants a must-not-reach one →
 //!   `fail` at once with the fix, instead of waiting out the propagation window;
 //! - with RBAC for Applications, tenant-wide Mail permissions in Entra reach every mailbox
-//!   whatever Exchange's scope says, so Exchange's refusal is no reason to wait then.
+//!   whatever Exchange's scope says, so Exchange's refusal is no reason to wait then; an
+//!   application access policy only narrows Entra's permissions, so when the token lacks them,
+//!   Exchange's grant is no reason to wait either.
 //!
 //! Cells Graph decided as expected, and errors, are left as they are: Graph is what the app
 //! meets.
 
 use time::OffsetDateTime;
 
+use super::auth::ConsentReport;
 use super::diagnosis::{Cause, Diagnosis};
 use super::exchange_column::{ExchangeAccess, ExchangeMailbox};
 use super::verdict::{Decision, Verdict, propagation_window};
@@ -22,14 +25,35 @@ use crate::profile::{Expectation, ScopeMechanism};
 /// The documented delay, as the cause says it.
 pub const FOLLOWS: &str = "Graph follows within the documented delay (30 minutes to 2 hours)";
 
+/// What the app's token says about its tenant-wide grants in Entra.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EntraGrants {
+    /// It carries Mail or MailboxSettings application permissions (tenant-wide).
+    pub mail: bool,
+    /// It lacks an application permission the preset needs.
+    pub missing: bool,
+}
+
+impl EntraGrants {
+    /// From the run's consent check (none: nothing known).
+    pub fn of(consent: Option<&ConsentReport>) -> EntraGrants {
+        consent.map_or_else(EntraGrants::default, |c| EntraGrants {
+            mail: c
+                .granted
+                .iter()
+                .chain(&c.extra)
+                .any(|r| r.starts_with("Mail.") || r.starts_with("MailboxSettings.")),
+            missing: !c.missing.is_empty(),
+        })
+    }
+}
+
 /// What a cell's decision can use from Exchange.
 #[derive(Debug, Clone, Copy)]
 pub struct ExchangeInput<'a> {
     pub mailbox: &'a ExchangeMailbox,
     pub mechanism: Option<ScopeMechanism>,
-    /// The app's token carries tenant-wide Mail permissions and the mechanism is RBAC for
-    /// Applications: Graph reaches every mailbox whatever Exchange's scope says.
-    pub entra_bypass: bool,
+    pub entra: EntraGrants,
     pub profile: &'a str,
     pub changed_at: Option<OffsetDateTime>,
     pub now: OffsetDateTime,
@@ -85,6 +109,10 @@ pub fn with_exchange(
     let p = ex.profile;
     let test = format!("`mailscope exchange test --profile {p}`");
     let rbac = ex.mechanism == Some(ScopeMechanism::Rbac);
+    // RBAC grants come on top of Entra's: tenant-wide Mail permissions reach every mailbox.
+    let entra_bypass = rbac && ex.entra.mail;
+    // A policy only narrows Entra's permissions: without them, Exchange's grant is not Graph's.
+    let grant_counts = rbac || !ex.entra.missing;
     let settled = |summary: String, fix: String| Decision {
         verdict: Verdict::Fail,
         recheck_after: None,
@@ -93,6 +121,7 @@ pub fn with_exchange(
     match (expect, reached, access) {
         (_, _, ExchangeAccess::Unknown) => None,
         // Graph refuses a must-reach mailbox.
+        (Expectation::Granted, false, ExchangeAccess::Granted) if !grant_counts => None,
         (Expectation::Granted, false, ExchangeAccess::Granted) => Some(follows(
             ex,
             graph_cause,
@@ -120,7 +149,7 @@ pub fn with_exchange(
             ))
         }
         // Graph reaches a must-not-reach mailbox.
-        (Expectation::Denied, true, ExchangeAccess::Denied) if ex.entra_bypass => Some(settled(
+        (Expectation::Denied, true, ExchangeAccess::Denied) if entra_bypass => Some(settled(
             format!(
                 "Exchange's RBAC scope excludes this mailbox ({}), but the app's tenant-wide Mail permissions in Entra ID reach it anyway: Exchange adds them to RBAC grants.",
                 said(ex)
@@ -231,7 +260,7 @@ mod tests {
         outcome: Result<u16, Diagnosis>,
         access: ExchangeAccess,
         mechanism: Option<ScopeMechanism>,
-        bypass: bool,
+        entra: EntraGrants,
         changed_ago: Option<Duration>,
     ) -> Decision {
         let now = OffsetDateTime::now_utc();
@@ -241,7 +270,7 @@ mod tests {
         let ex = ExchangeInput {
             mailbox: &m,
             mechanism,
-            entra_bypass: bypass,
+            entra,
             profile: "contoso",
             changed_at,
             now,
@@ -251,6 +280,43 @@ mod tests {
 
     const POLICY: Option<ScopeMechanism> = Some(ScopeMechanism::ApplicationAccessPolicy);
     const RBAC: Option<ScopeMechanism> = Some(ScopeMechanism::Rbac);
+    /// The token's Entra grants: the Mail permissions the preset needs, or nothing known.
+    const MAIL: EntraGrants = EntraGrants {
+        mail: true,
+        missing: false,
+    };
+    const NONE: EntraGrants = EntraGrants {
+        mail: false,
+        missing: false,
+    };
+
+    #[test]
+    fn a_policy_grant_is_no_reason_to_wait_when_the_token_lacks_the_permissions() {
+        let lacking = EntraGrants {
+            mail: false,
+            missing: true,
+        };
+        let d = run(
+            Expectation::Granted,
+            Err(Diagnosis::new(Cause::PermissionMissing, "no", "fix")),
+            ExchangeAccess::Granted,
+            POLICY,
+            lacking,
+            None,
+        );
+        assert_eq!(d.verdict, Verdict::Fail);
+        assert!(d.own_diagnosis.is_none(), "Graph's own diagnosis stands");
+        // RBAC grants do not need Entra's.
+        let d = run(
+            Expectation::Granted,
+            refused(),
+            ExchangeAccess::Granted,
+            RBAC,
+            lacking,
+            None,
+        );
+        assert_eq!(d.verdict, Verdict::Pending);
+    }
 
     #[test]
     fn exchange_granting_what_graph_refuses_is_pending_with_the_cause() {
@@ -260,7 +326,7 @@ mod tests {
             refused(),
             ExchangeAccess::Granted,
             POLICY,
-            false,
+            NONE,
             None,
         );
         assert_eq!(d.verdict, Verdict::Pending);
@@ -278,7 +344,7 @@ mod tests {
             refused(),
             ExchangeAccess::Granted,
             POLICY,
-            false,
+            NONE,
             Some(Duration::hours(3)),
         );
         assert_eq!(late.verdict, Verdict::Fail);
@@ -300,7 +366,7 @@ mod tests {
                 refused(),
                 access,
                 mechanism,
-                false,
+                NONE,
                 Some(Duration::minutes(5)),
             );
             assert_eq!(d.verdict, Verdict::Fail, "{access:?}");
@@ -313,7 +379,7 @@ mod tests {
             refused(),
             ExchangeAccess::Partial,
             RBAC,
-            false,
+            NONE,
             None,
         );
         let summary = d.own_diagnosis.map(|o| o.summary).unwrap_or_default();
@@ -332,7 +398,7 @@ mod tests {
                 Ok(200),
                 ExchangeAccess::Denied,
                 mechanism,
-                false,
+                NONE,
                 None,
             );
             assert_eq!(d.verdict, Verdict::Pending, "{mechanism:?}");
@@ -348,7 +414,7 @@ mod tests {
             Ok(200),
             ExchangeAccess::Denied,
             RBAC,
-            true,
+            MAIL,
             Some(Duration::minutes(1)),
         );
         assert_eq!(d.verdict, Verdict::Fail);
@@ -362,7 +428,7 @@ mod tests {
             Ok(200),
             ExchangeAccess::Granted,
             POLICY,
-            false,
+            NONE,
             Some(Duration::minutes(1)),
         );
         assert_eq!(d.verdict, Verdict::Fail);
@@ -379,7 +445,7 @@ mod tests {
         let ex = ExchangeInput {
             mailbox: &m,
             mechanism: POLICY,
-            entra_bypass: false,
+            entra: EntraGrants::default(),
             profile: "p",
             changed_at: None,
             now,

@@ -9,7 +9,7 @@ use super::batch::BatchRequest;
 use super::client::RawResponse;
 use super::diagnosis::{Diagnosis, EndpointKind, diagnose};
 use super::exchange_column::ExchangeVerdicts;
-use super::exchange_decide::{ExchangeInput, with_exchange};
+use super::exchange_decide::{EntraGrants, ExchangeInput, with_exchange};
 use super::plan::{Capability, PlannedMailbox};
 use super::run_result::CellResult;
 use super::verdict::{Verdict, decide};
@@ -43,8 +43,8 @@ pub struct RunMeta {
     pub changed_at: Option<OffsetDateTime>,
     /// Exchange's verdict per mailbox, when it was asked ([`super::exchange_decide`]).
     pub exchange: Option<Arc<ExchangeVerdicts>>,
-    /// RBAC for Applications with tenant-wide Mail permissions in the token.
-    pub entra_bypass: bool,
+    /// What the token says about the app's tenant-wide Entra grants.
+    pub entra: EntraGrants,
     /// The profile's name, for the commands a fix names.
     pub profile: String,
 }
@@ -61,7 +61,7 @@ impl RunMeta {
             mechanism,
             changed_at,
             exchange: None,
-            entra_bypass: false,
+            entra: EntraGrants::default(),
             profile: String::new(),
         }
     }
@@ -71,11 +71,11 @@ impl RunMeta {
         mut self,
         profile: &str,
         exchange: Option<Arc<ExchangeVerdicts>>,
-        entra_bypass: bool,
+        entra: EntraGrants,
     ) -> RunMeta {
         self.profile = profile.to_string();
         self.exchange = exchange;
-        self.entra_bypass = entra_bypass;
+        self.entra = entra;
         self
     }
 }
@@ -205,7 +205,7 @@ pub fn cell_result(
             let input = ExchangeInput {
                 mailbox: m,
                 mechanism: x.mechanism.or(meta.mechanism),
-                entra_bypass: meta.entra_bypass,
+                entra: meta.entra,
                 profile: &meta.profile,
                 changed_at: meta.changed_at,
                 now,

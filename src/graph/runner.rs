@@ -16,6 +16,7 @@ use super::batch::MAX_BATCH;
 use super::cancel::Cancel;
 use super::diagnosis::Diagnosis;
 use super::events::CheckEvent;
+use super::exchange_decide::EntraGrants;
 use super::ops::RunMeta;
 use super::plan::CheckPlan;
 use super::retry::RetryPolicy;
@@ -112,22 +113,6 @@ async fn token_result(
     }
 }
 
-/// Whether Graph reaches every mailbox whatever Exchange's RBAC scope says: RBAC for
-/// Applications, and the token carries tenant-wide Mail permissions (Exchange adds them).
-fn entra_bypass(plan: &CheckPlan, token: &TokenResult) -> bool {
-    let rbac = plan.mechanism == Some(crate::profile::ScopeMechanism::Rbac)
-        || plan
-            .exchange
-            .as_ref()
-            .is_some_and(|x| x.mechanism == Some(crate::profile::ScopeMechanism::Rbac));
-    rbac && token.consent.as_ref().is_some_and(|c| {
-        c.granted
-            .iter()
-            .chain(&c.extra)
-            .any(|r| r.starts_with("Mail.") || r.starts_with("MailboxSettings."))
-    })
-}
-
 /// Mailboxes per unit: as many as fill one batch, but spread so every permit has work.
 fn unit_size(plan: &CheckPlan, options: &CheckOptions) -> usize {
     if !options.batch {
@@ -221,7 +206,7 @@ async fn run_cells(
             .with_exchange(
                 &plan.profile,
                 plan.exchange.clone(),
-                entra_bypass(plan, &report.token),
+                EntraGrants::of(report.token.consent.as_ref()),
             ),
         progress: progress.clone(),
         cancel: cancel.clone(),
