@@ -310,6 +310,39 @@ async fn propagated(applied: Applied) {
     tokio::time::sleep_until((applied.ended + PROPAGATION).into()).await;
 }
 
+/// The cause of a pending-confirmed cell, either way.
+const GRANTS: &str =
+    "Exchange already grants it; Graph follows within the documented delay (30 minutes to 2 hours)";
+const REFUSES: &str = "Exchange already refuses it; Graph follows within the documented delay (30 minutes to 2 hours)";
+
+/// `now`, a check right after `applied`: `pending`'s cells are pending with `cause` and are
+/// watched, `passing`'s pass; once the sim's delay has passed, the intended matrix (every cell
+/// passes), which is returned.
+async fn pending_until_propagated(
+    t: &Tenant,
+    applied: Applied,
+    now: &CheckRun,
+    pending: &str,
+    cause: &str,
+    passing: Option<&str>,
+) -> CheckRun {
+    if inside(applied) {
+        all(now, pending, Verdict::Pending, cause);
+        assert!(!now.unsettled().is_empty(), "pending cells are watched");
+        if let Some(m) = passing {
+            all(now, m, Verdict::Pass, "");
+        }
+    }
+    propagated(applied).await;
+    let after = t.check(true).await;
+    assert!(
+        after.cells.iter().all(|c| c.verdict == Verdict::Pass),
+        "{:#?}",
+        after.cells
+    );
+    after
+}
+
 /// Whether a check that ended now ran before the apply's first change reached Graph.
 fn inside(applied: Applied) -> bool {
     let ok = applied.started.elapsed() < PROPAGATION;
@@ -330,23 +363,8 @@ async fn a_policy_shows_pending_confirmed_cells_until_graph_follows_then_the_int
     assert_eq!(x.admin.as_deref(), Some("exo@contoso.com"));
     assert_eq!(exchange_says(&now, "a"), Some(ExchangeAccess::Granted));
     assert_eq!(exchange_says(&now, "c"), Some(ExchangeAccess::Denied));
-    if inside(applied) {
-        // Graph still reaches c: Exchange already refuses it, so pending, not fail.
-        all(
-            &now,
-            "c",
-            Verdict::Pending,
-            "Exchange already refuses it; Graph follows within the documented delay (30 minutes to 2 hours)",
-        );
-        all(&now, "a", Verdict::Pass, "");
-    }
-    propagated(applied).await;
-    let after = t.check(true).await;
-    assert!(
-        after.cells.iter().all(|c| c.verdict == Verdict::Pass),
-        "{:#?}",
-        after.cells
-    );
+    // Graph still reaches c: Exchange already refuses it, so pending, not fail.
+    pending_until_propagated(&t, applied, &now, "c", REFUSES, Some("a")).await;
 
     // A must-reach mailbox the policy's group lacks: Exchange does not grant it, so it fails
     // at once with the fix, where Graph alone waits out the propagation window.
@@ -380,22 +398,7 @@ async fn a_policy_shows_pending_confirmed_cells_until_graph_follows_then_the_int
     let applied = t.apply(&c, None).await;
     let now = t.check(true).await;
     assert_eq!(exchange_says(&now, "b"), Some(ExchangeAccess::Granted));
-    if inside(applied) {
-        all(
-            &now,
-            "b",
-            Verdict::Pending,
-            "Exchange already grants it; Graph follows within the documented delay (30 minutes to 2 hours)",
-        );
-        assert!(!now.unsettled().is_empty(), "pending cells are watched");
-    }
-    propagated(applied).await;
-    let after = t.check(true).await;
-    assert!(
-        after.cells.iter().all(|c| c.verdict == Verdict::Pass),
-        "{:#?}",
-        after.cells
-    );
+    let after = pending_until_propagated(&t, applied, &now, "b", GRANTS, None).await;
     // The JSON `check --json` prints carries Exchange's verdict.
     let json = serde_json::to_value(&after).unwrap();
     assert_eq!(json["exchange"]["state"], "tested");
@@ -437,23 +440,8 @@ async fn rbac_shows_pending_confirmed_cells_until_graph_follows_then_the_intende
     let d = x.mailbox("d@contoso.com").unwrap();
     assert!(d.roles.iter().all(|r| r.in_scope), "{d:#?}");
     assert_eq!(exchange_says(&now, "e"), Some(ExchangeAccess::Denied));
-    if inside(applied) {
-        // The Entra consent is gone at once, the RBAC grants reach Graph later.
-        all(
-            &now,
-            "d",
-            Verdict::Pending,
-            "Exchange already grants it; Graph follows within the documented delay (30 minutes to 2 hours)",
-        );
-        all(&now, "e", Verdict::Pass, "");
-    }
-    propagated(applied).await;
-    let after = t.check(true).await;
-    assert!(
-        after.cells.iter().all(|c| c.verdict == Verdict::Pass),
-        "{:#?}",
-        after.cells
-    );
+    // The Entra consent is gone at once, the RBAC grants reach Graph later.
+    pending_until_propagated(&t, applied, &now, "d", GRANTS, Some("e")).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
