@@ -18,7 +18,10 @@ use mailscope::exchange::apply::{Context, Event};
 use mailscope::exchange::entra_consent::EntraConsent;
 use mailscope::exchange::{self, Connection, Target};
 use mailscope::graph::cloud::CloudEndpoints;
-use mailscope::graph::{CheckRun, ExchangeAccess, ExchangeState, RunSpec, Verdict};
+use mailscope::graph::exchange_column::ProbeFuture;
+use mailscope::graph::{
+    Cancel, CheckRun, ExchangeAccess, ExchangeProbe, ExchangeState, ProbeInput, RunSpec, Verdict,
+};
 use mailscope::preset::{self, Preset};
 use mailscope::profile::{
     Cloud, CredentialInfo, CredentialKind, Endpoints, Expectation, Mailbox, MailboxKind, PresetId,
@@ -244,23 +247,21 @@ impl Tenant {
 
     /// `mailscope check` as the command line runs it (Exchange asked when `exchange`).
     async fn check(&self, exchange: bool) -> CheckRun {
+        let probe = exchange.then(mailscope::exchange::check_probe::probe);
+        self.check_with(probe, Cancel::new()).await
+    }
+
+    async fn check_with(&self, probe: Option<Arc<dyn ExchangeProbe>>, cancel: Cancel) -> CheckRun {
         let p = self.store.load("contoso").unwrap();
         let spec = RunSpec {
-            exchange: exchange.then(mailscope::exchange::check_probe::probe),
+            exchange: probe,
             ..RunSpec::default()
         };
         let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
         let secrets: Arc<dyn SecretStore> = self.secrets.clone();
-        mailscope::graph::run_profile(
-            &p,
-            &preset_of(&p),
-            secrets,
-            &spec,
-            tx,
-            mailscope::graph::cancel::Cancel::new(),
-        )
-        .await
-        .unwrap()
+        mailscope::graph::run_profile(&p, &preset_of(&p), secrets, &spec, tx, cancel)
+            .await
+            .unwrap()
     }
 
     /// Adds a must-reach mailbox to the stored profile (not to Exchange).
@@ -530,4 +531,29 @@ async fn without_an_exchange_sign_in_the_column_says_so() {
     let out = binary::out(&md);
     assert!(out.contains(&format!("Exchange: {says}")), "{out}");
     assert!(out.contains("| **pass** | n/a |"), "{out}");
+}
+
+/// A probe whose Exchange never answers.
+#[derive(Debug)]
+struct Silent;
+
+impl ExchangeProbe for Silent {
+    fn verdicts(&self, _: ProbeInput) -> ProbeFuture {
+        Box::pin(std::future::pending())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_a_check_does_not_wait_for_exchange() {
+    let t = tenant(APP_NONE, None, "None", &["a"], &[]);
+    let cancel = Cancel::new();
+    cancel.cancel();
+    let run = t.check_with(Some(Arc::new(Silent)), cancel).await;
+    assert!(run.cancelled);
+    let x = run.exchange.unwrap();
+    assert_eq!(x.state, ExchangeState::NotAvailable);
+    assert_eq!(
+        x.reason.as_deref(),
+        Some("not available: the check was cancelled")
+    );
 }

@@ -221,6 +221,11 @@ mod tests {
                 "attempts": 1
             }],
             "notes": [format!("note{EVIL}")],
+            "exchange": {
+                "state": "tested", "admin": format!("exo@b{EVIL}"),
+                "mailboxes": [{ "address": format!("a@b{EVIL}"), "access": "granted",
+                                "detail": format!("d{EVIL}") }]
+            },
             "drafts_left": [{ "mailbox": format!("a@b{EVIL}"), "message_id": "m",
                               "subject": format!("sub{EVIL}") }]
         });
@@ -239,5 +244,39 @@ mod tests {
         );
         // A value's line break cannot forge a line of the table.
         assert_eq!(text.lines().filter(|l| l.starts_with("Note: ")).count(), 1);
+        // Exchange's answers are values too, and its verdict is the row's column.
+        assert!(text.contains(r"d\x1b]0;t"), "{text}");
+        assert!(text.contains(" VERDICT  EXCHANGE CAUSE "), "{text}");
+        assert!(text.contains(" fail     granted  policy-denied"), "{text}");
+    }
+
+    #[test]
+    fn without_an_exchange_verdict_the_column_says_why() {
+        let mut run: CheckRun = serde_json::from_value(serde_json::json!({
+            "profile": "p", "started_at": "2026-11-22T10:00:00Z",
+            "finished_at": "2026-11-22T10:00:01Z", "elapsed_ms": 1000, "cancelled": false,
+            "deadline_reached": false,
+            "counts": { "pass": 1, "fail": 0, "pending": 0, "error": 0, "not_checked": 0 },
+            "token": { "ok": true, "credential": "secret", "authority": "https://a",
+                       "graph": "https://g" },
+            "cells": [{ "mailbox": "a@b.c", "capability": "read", "expected": "granted",
+                        "status": 200, "verdict": "pass", "summary": "ok",
+                        "timestamp": "2026-11-22T10:00:01Z", "attempts": 1 }]
+        }))
+        .unwrap();
+        let table = |run: &CheckRun| {
+            let mut out = Vec::new();
+            write_table(run, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let text = table(&run);
+        assert!(!text.contains("EXCHANGE"), "not asked, no column: {text}");
+        run.exchange = Some(ExchangeVerdicts::no_signin("p"));
+        let text = table(&run);
+        assert!(
+            text.contains("Exchange: not available: no Exchange sign-in (mailscope signin --exchange --profile p)"),
+            "{text}"
+        );
+        assert!(text.contains(" pass     n/a      - "), "{text}");
     }
 }

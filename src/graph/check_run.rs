@@ -12,7 +12,7 @@ use super::auth::SetupError;
 use super::cancel::Cancel;
 use super::cloud_exchange::exchange_host;
 use super::events::CheckEvent;
-use super::exchange_column::{ExchangeProbe, ProbeInput};
+use super::exchange_column::{ExchangeProbe, ExchangeVerdicts, ProbeInput};
 use super::plan::{Capability, CheckPlan};
 use super::run_result::CheckRun;
 use super::runner::CheckOptions;
@@ -21,6 +21,9 @@ use super::watch::run_watch;
 use crate::preset::Preset;
 use crate::profile::{FieldProblem, Profile, check_profile};
 use crate::secrets::{self, SecretError, SecretStore};
+
+/// How long Exchange may take to answer for all mailboxes when the run has no deadline.
+const EXCHANGE_LIMIT: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// What to run for a profile.
 #[derive(Debug, Clone, Default)]
@@ -129,7 +132,17 @@ pub async fn run_profile(
             secrets: exchange_store,
             timeout,
         };
-        plan.exchange = Some(Arc::new(probe.verdicts(input).await));
+        let limit = spec.options.deadline.unwrap_or(EXCHANGE_LIMIT);
+        let verdicts = tokio::select! {
+            v = tokio::time::timeout(limit, probe.verdicts(input)) => v.unwrap_or_else(|_| {
+                ExchangeVerdicts::not_available(format!(
+                    "Exchange did not answer within {} s",
+                    limit.as_secs()
+                ))
+            }),
+            _ = cancel.cancelled() => ExchangeVerdicts::not_available("the check was cancelled"),
+        };
+        plan.exchange = Some(Arc::new(verdicts));
     }
     let mut report = run_watch(&plan, Arc::new(session), &spec.options, events, cancel).await;
     report.profile.clone_from(&profile.name);
