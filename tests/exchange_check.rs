@@ -20,7 +20,8 @@ use mailscope::exchange::{self, Connection, Target};
 use mailscope::graph::cloud::CloudEndpoints;
 use mailscope::graph::exchange_column::ProbeFuture;
 use mailscope::graph::{
-    Cancel, CheckRun, ExchangeAccess, ExchangeProbe, ExchangeState, ProbeInput, RunSpec, Verdict,
+    Cancel, Cause, CheckRun, ExchangeAccess, ExchangeProbe, ExchangeState, ProbeInput, RunSpec,
+    Verdict,
 };
 use mailscope::preset::{self, Preset};
 use mailscope::profile::{
@@ -318,7 +319,7 @@ const REFUSES: &str = "Exchange already refuses it; Graph follows within the doc
 
 /// `now`, a check right after `applied`: `pending`'s cells are pending with `cause` and are
 /// watched, `passing`'s pass; once the sim's delay has passed, the intended matrix (every cell
-/// passes), which is returned.
+/// passes but those of `failing`, which fail), which is returned.
 async fn pending_until_propagated(
     t: &Tenant,
     applied: Applied,
@@ -326,6 +327,7 @@ async fn pending_until_propagated(
     pending: &str,
     cause: &str,
     passing: Option<&str>,
+    failing: &[&str],
 ) -> CheckRun {
     if inside(applied) {
         all(now, pending, Verdict::Pending, cause);
@@ -336,8 +338,14 @@ async fn pending_until_propagated(
     }
     propagated(applied).await;
     let after = t.check(true).await;
+    let fails = |m: &str| failing.iter().any(|f| m == format!("{f}@contoso.com"));
     assert!(
-        after.cells.iter().all(|c| c.verdict == Verdict::Pass),
+        after.cells.iter().all(|c| c.verdict
+            == if fails(&c.mailbox) {
+                Verdict::Fail
+            } else {
+                Verdict::Pass
+            }),
         "{:#?}",
         after.cells
     );
@@ -358,18 +366,50 @@ async fn a_policy_shows_pending_confirmed_cells_until_graph_follows_then_the_int
     let mut t = tenant(APP_POLICY, None, "Policy", &["a"], &["c"]);
     let c = t.sign_in(false).await;
     let applied = t.apply(&c, None).await;
+    // b must be reached too, but the policy's group lacks it (the profile changed, no apply).
+    t.add_must_reach("b");
     let now = t.check(true).await;
     let x = now.exchange.as_ref().unwrap();
     assert_eq!(x.state, ExchangeState::Tested, "{x:#?}");
     assert_eq!(x.admin.as_deref(), Some("exo@contoso.com"));
     assert_eq!(exchange_says(&now, "a"), Some(ExchangeAccess::Granted));
+    assert_eq!(exchange_says(&now, "b"), Some(ExchangeAccess::Denied));
     assert_eq!(exchange_says(&now, "c"), Some(ExchangeAccess::Denied));
+    // Exchange does not grant b: it fails at once with the fix, while Graph still reaches it
+    // and after, where Graph alone would wait out the propagation window.
+    let not_granted = |run: &CheckRun| {
+        all(
+            run,
+            "b",
+            Verdict::Fail,
+            "Exchange does not grant the app this mailbox",
+        );
+        for cell in run.cells.iter().filter(|c| c.mailbox == "b@contoso.com") {
+            let fix = cell.fix.as_deref().unwrap_or_default();
+            assert!(
+                fix.contains("`mailscope exchange apply --profile contoso`"),
+                "{fix}"
+            );
+            assert_eq!(cell.cause, Some(Cause::PolicyDenied), "{cell:?}");
+        }
+        assert!(
+            !run.unsettled().iter().any(|(m, _)| m == "b@contoso.com"),
+            "a fail is not watched"
+        );
+    };
+    not_granted(&now);
+    if inside(applied) {
+        all(&now, "b", Verdict::Fail, "Graph still reaches it");
+    }
     // Graph still reaches c: Exchange already refuses it, so pending, not fail.
-    pending_until_propagated(&t, applied, &now, "c", REFUSES, Some("a")).await;
-
-    // A must-reach mailbox the policy's group lacks: Exchange does not grant it, so it fails
-    // at once with the fix, where Graph alone waits out the propagation window.
-    t.add_must_reach("b");
+    let after = pending_until_propagated(&t, applied, &now, "c", REFUSES, Some("a"), &["b"]).await;
+    not_granted(&after);
+    all(
+        &after,
+        "b",
+        Verdict::Fail,
+        "waiting for propagation will not help",
+    );
     let graph_only = t.check(false).await;
     assert!(graph_only.exchange.is_none());
     all(
@@ -378,28 +418,12 @@ async fn a_policy_shows_pending_confirmed_cells_until_graph_follows_then_the_int
         Verdict::Pending,
         "Scoping changed recently",
     );
-    let run = t.check(true).await;
-    assert_eq!(exchange_says(&run, "b"), Some(ExchangeAccess::Denied));
-    all(
-        &run,
-        "b",
-        Verdict::Fail,
-        "Exchange does not grant the app this mailbox",
-    );
-    for cell in run.cells.iter().filter(|c| c.mailbox == "b@contoso.com") {
-        let fix = cell.fix.as_deref().unwrap_or_default();
-        assert!(
-            fix.contains("`mailscope exchange apply --profile contoso`"),
-            "{fix}"
-        );
-    }
-    assert!(run.unsettled().is_empty(), "a fail is not watched");
 
     // Applied: Exchange grants b at once, Graph refuses it until the membership propagates.
     let applied = t.apply(&c, None).await;
     let now = t.check(true).await;
     assert_eq!(exchange_says(&now, "b"), Some(ExchangeAccess::Granted));
-    let after = pending_until_propagated(&t, applied, &now, "b", GRANTS, None).await;
+    let after = pending_until_propagated(&t, applied, &now, "b", GRANTS, None, &[]).await;
     // The JSON `check --json` prints carries Exchange's verdict.
     let json = serde_json::to_value(&after).unwrap();
     assert_eq!(json["exchange"]["state"], "tested");
@@ -442,7 +466,7 @@ async fn rbac_shows_pending_confirmed_cells_until_graph_follows_then_the_intende
     assert!(d.roles.iter().all(|r| r.in_scope), "{d:#?}");
     assert_eq!(exchange_says(&now, "e"), Some(ExchangeAccess::Denied));
     // The Entra consent is gone at once, the RBAC grants reach Graph later.
-    pending_until_propagated(&t, applied, &now, "d", GRANTS, Some("e")).await;
+    pending_until_propagated(&t, applied, &now, "d", GRANTS, Some("e"), &[]).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

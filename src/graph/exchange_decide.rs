@@ -93,24 +93,34 @@ pub fn with_exchange(
     base: &Decision,
     ex: &ExchangeInput,
 ) -> Option<Decision> {
-    if !matches!(base.verdict, Verdict::Pending | Verdict::Fail) {
-        return None;
-    }
     let reached = match outcome {
         Ok(_) => true,
         Err(d) if d.cause.is_access_denial() => false,
         Err(_) => return None,
     };
     let access = ex.mailbox.access;
-    let graph_cause = outcome
-        .as_ref()
-        .err()
-        .map_or(Cause::PermissionMissing, |d| d.cause);
-    let p = ex.profile;
-    let test = format!("`mailscope exchange test --profile {p}`");
     let rbac = ex.mechanism == Some(ScopeMechanism::Rbac);
     // RBAC grants come on top of Entra's: tenant-wide Mail permissions reach every mailbox.
     let entra_bypass = rbac && ex.entra.mail;
+    // A must-reach mailbox Graph reaches only until Exchange's refusal propagates.
+    let losing = expect == Expectation::Granted
+        && reached
+        && matches!(access, ExchangeAccess::Denied | ExchangeAccess::Partial)
+        && !entra_bypass;
+    if !losing && !matches!(base.verdict, Verdict::Pending | Verdict::Fail) {
+        return None;
+    }
+    // Graph's refusal, or the one Graph will give once Exchange's scoping reaches it.
+    let graph_cause = outcome.as_ref().err().map_or(
+        if rbac {
+            Cause::PermissionMissing
+        } else {
+            Cause::PolicyDenied
+        },
+        |d| d.cause,
+    );
+    let p = ex.profile;
+    let test = format!("`mailscope exchange test --profile {p}`");
     // A policy only narrows Entra's permissions: without them, Exchange's grant is not Graph's.
     let grant_counts = rbac || !ex.entra.missing;
     let settled = |summary: String, fix: String| Decision {
@@ -130,7 +140,8 @@ pub fn with_exchange(
                 said(ex)
             ),
         )),
-        (Expectation::Granted, false, _) => {
+        (Expectation::Granted, true, _) if !losing => None,
+        (Expectation::Granted, _, _) => {
             let fix = if rbac {
                 format!(
                     "Put this mailbox in the management scope's group and assign every role to the app for that scope: `mailscope exchange apply --profile {p} --mechanism rbac` does both; check with {test}. Graph follows within 30 minutes to 2 hours."
@@ -140,13 +151,18 @@ pub fn with_exchange(
                     "Add this mailbox to the policy's mail-enabled security group as a direct member: `mailscope exchange apply --profile {p}` does it; check with {test}. Graph follows within 30 minutes to 2 hours."
                 )
             };
-            Some(settled(
+            let summary = if reached {
+                format!(
+                    "Exchange does not grant the app this mailbox ({}): Graph still reaches it, but will refuse it once the scoping propagates.",
+                    said(ex)
+                )
+            } else {
                 format!(
                     "Exchange does not grant the app this mailbox ({}), so waiting for propagation will not help.",
                     said(ex)
-                ),
-                fix,
-            ))
+                )
+            };
+            Some(settled(summary, fix))
         }
         // Graph reaches a must-not-reach mailbox.
         (Expectation::Denied, true, ExchangeAccess::Denied) if entra_bypass => Some(settled(
@@ -390,6 +406,37 @@ mod tests {
     }
 
     #[test]
+    fn a_must_reach_mailbox_graph_reaches_only_until_exchange_s_refusal_propagates() {
+        for mechanism in [POLICY, RBAC] {
+            let d = run(
+                Expectation::Granted,
+                Ok(200),
+                ExchangeAccess::Denied,
+                mechanism,
+                NONE,
+                Some(Duration::minutes(1)),
+            );
+            assert_eq!(d.verdict, Verdict::Fail, "{mechanism:?}");
+            let own = d.own_diagnosis.unwrap_or_else(|| panic!("a fix"));
+            assert!(
+                own.summary.contains("Graph still reaches it"),
+                "{}",
+                own.summary
+            );
+            assert!(own.fix.contains("mailscope exchange apply"), "{}", own.fix);
+        }
+        // Tenant-wide Entra grants reach it whatever RBAC says; Exchange granting: as Graph says.
+        for (access, entra) in [
+            (ExchangeAccess::Denied, MAIL),
+            (ExchangeAccess::Granted, NONE),
+        ] {
+            let d = run(Expectation::Granted, Ok(200), access, RBAC, entra, None);
+            assert_eq!(d.verdict, Verdict::Pass, "{access:?}");
+            assert!(d.own_diagnosis.is_none());
+        }
+    }
+
+    #[test]
     fn a_must_not_reach_mailbox_graph_still_reaches() {
         // Exchange already refuses: pending (both mechanisms, no Entra grant in the way).
         for mechanism in [POLICY, RBAC] {
@@ -450,9 +497,11 @@ mod tests {
             changed_at: None,
             now,
         };
-        let pass = decide(Expectation::Granted, &Ok(200), POLICY, None, now);
+        // A must-not-reach mailbox Graph refuses, Exchange too: as Graph says.
+        let refusal = refused();
+        let pass = decide(Expectation::Denied, &refusal, POLICY, None, now);
         assert_eq!(
-            with_exchange(Expectation::Granted, &Ok(200), &pass, &ex),
+            with_exchange(Expectation::Denied, &refusal, &pass, &ex),
             None
         );
         let net = Err(Diagnosis::new(Cause::Network, "", ""));

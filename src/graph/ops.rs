@@ -13,7 +13,7 @@ use super::exchange_decide::{EntraGrants, ExchangeInput, with_exchange};
 use super::plan::{Capability, PlannedMailbox};
 use super::run_result::CellResult;
 use super::verdict::{Verdict, decide};
-use crate::profile::ScopeMechanism;
+use crate::profile::{Expectation, ScopeMechanism};
 
 /// One request the runner makes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -244,7 +244,13 @@ pub fn cell_result(
             Err(d) => d.status,
         },
         verdict: decision.verdict,
-        cause: err.map(|d| d.cause),
+        // Graph's cause; for a must-reach mailbox Graph still reaches but Exchange no longer
+        // grants, the refusal Graph will give.
+        cause: err.map(|d| d.cause).or_else(|| {
+            (from_exchange && mb.expect == Expectation::Granted)
+                .then(|| decision.own_diagnosis.as_ref().map(|d| d.cause))
+                .flatten()
+        }),
         summary,
         fix,
         error_code: err.and_then(|d| d.error_code.clone()),
