@@ -14,6 +14,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::plan::Capability;
 use crate::preset::Preset;
 use crate::profile::{Profile, ScopeMechanism};
 use crate::secrets::SecretStore;
@@ -61,6 +62,27 @@ pub struct ExchangeMailbox {
     pub roles: Vec<ExchangeRole>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+}
+
+impl ExchangeMailbox {
+    /// Exchange's verdict for one capability. With RBAC for Applications' roles: granted when
+    /// a role in scope grants it, denied when the roles that would are all out of scope (so a
+    /// `partial` mailbox is decided per capability); otherwise the mailbox's verdict.
+    pub fn access_for(&self, capability: Capability) -> ExchangeAccess {
+        let grants = |r: &&ExchangeRole| {
+            let permission = r.role.trim().trim_start_matches("Application ");
+            Capability::from_permission(permission).contains(&capability)
+        };
+        let mut speaking = self.roles.iter().filter(grants).peekable();
+        if self.access == ExchangeAccess::Unknown || speaking.peek().is_none() {
+            return self.access;
+        }
+        if speaking.any(|r| r.in_scope) {
+            ExchangeAccess::Granted
+        } else {
+            ExchangeAccess::Denied
+        }
+    }
 }
 
 /// Whether Exchange was asked.
@@ -208,5 +230,34 @@ mod tests {
             serde_json::from_str(&serde_json::to_string(&tested).unwrap_or_default())
                 .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(back, tested);
+    }
+
+    #[test]
+    fn a_partial_rbac_verdict_is_decided_per_capability() {
+        let role = |role: &str, in_scope| ExchangeRole {
+            role: role.into(),
+            in_scope,
+        };
+        let m = ExchangeMailbox {
+            address: "a@b.c".into(),
+            access: ExchangeAccess::Partial,
+            answer: None,
+            roles: vec![
+                role("Application Mail.ReadWrite", true),
+                role("Application Mail.Send", false),
+            ],
+            detail: None,
+        };
+        assert_eq!(m.access_for(Capability::Read), ExchangeAccess::Granted);
+        assert_eq!(m.access_for(Capability::Write), ExchangeAccess::Granted);
+        assert_eq!(m.access_for(Capability::Send), ExchangeAccess::Denied);
+        // No role speaks for settings: the mailbox's verdict.
+        assert_eq!(m.access_for(Capability::Settings), ExchangeAccess::Partial);
+        let policy = ExchangeMailbox {
+            roles: Vec::new(),
+            access: ExchangeAccess::Denied,
+            ..m
+        };
+        assert_eq!(policy.access_for(Capability::Read), ExchangeAccess::Denied);
     }
 }

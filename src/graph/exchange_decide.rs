@@ -52,6 +52,8 @@ impl EntraGrants {
 #[derive(Debug, Clone, Copy)]
 pub struct ExchangeInput<'a> {
     pub mailbox: &'a ExchangeMailbox,
+    /// Exchange's verdict for the cell's capability ([`ExchangeMailbox::access_for`]).
+    pub access: ExchangeAccess,
     pub mechanism: Option<ScopeMechanism>,
     pub entra: EntraGrants,
     pub profile: &'a str,
@@ -98,7 +100,7 @@ pub fn with_exchange(
         Err(d) if d.cause.is_access_denial() => false,
         Err(_) => return None,
     };
-    let access = ex.mailbox.access;
+    let access = ex.access;
     let rbac = ex.mechanism == Some(ScopeMechanism::Rbac);
     // RBAC grants come on top of Entra's: tenant-wide Mail permissions reach every mailbox.
     let entra_bypass = rbac && ex.entra.mail;
@@ -285,6 +287,7 @@ mod tests {
         let m = mailbox(access);
         let ex = ExchangeInput {
             mailbox: &m,
+            access: m.access,
             mechanism,
             entra,
             profile: "contoso",
@@ -491,6 +494,7 @@ mod tests {
         let m = mailbox(ExchangeAccess::Denied);
         let ex = ExchangeInput {
             mailbox: &m,
+            access: m.access,
             mechanism: POLICY,
             entra: EntraGrants::default(),
             profile: "p",
@@ -513,6 +517,7 @@ mod tests {
         let unknown = mailbox(ExchangeAccess::Unknown);
         let ex = ExchangeInput {
             mailbox: &unknown,
+            access: unknown.access,
             ..ex
         };
         let base = decide(Expectation::Granted, &refused(), POLICY, None, now);

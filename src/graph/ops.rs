@@ -204,6 +204,7 @@ pub fn cell_result(
         .and_then(|(x, m)| {
             let input = ExchangeInput {
                 mailbox: m,
+                access: m.access_for(cap),
                 mechanism: x.mechanism.or(meta.mechanism),
                 entra: meta.entra,
                 profile: &meta.profile,

@@ -35,7 +35,7 @@ impl Capability {
     }
 
     /// The capabilities an application permission implies.
-    fn from_permission(name: &str) -> &'static [Capability] {
+    pub fn from_permission(name: &str) -> &'static [Capability] {
         match name {
             "Mail.ReadWrite" => &[Capability::Read, Capability::Write],
             "Mail.Read" | "Mail.ReadBasic" | "Mail.ReadBasic.All" => &[Capability::Read],
