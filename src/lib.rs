@@ -9,11 +9,13 @@
 //! - [`graph`]: clouds, app-only tokens, live per-mailbox checks, diagnosis of Microsoft's errors.
 //! - [`last_check`]: the last check result kept beside each profile.
 //! - [`expiry`]: how close a credential is to expiring.
+//! - [`lifecycle`]: credentials as Entra holds them (`status --online`), rotation and retirement.
 //! - [`sim`]: the simulated Microsoft 365 tenant (identity platform + Graph mail) used by tests and the demo.
 //! - [`powershell`], [`vendor_output`]: the scripts and vendor settings for a profile's exact values.
 //! - [`report`]: Markdown, JSON and HTML reports with a versioned schema.
 //! - [`tomlfile`], [`fsutil`], [`paths`]: located TOML errors, atomic owner-only writes, where files live.
 //! - [`text`]: the one function every printed value passes, so control characters stay inert.
+//! - [`guid`]: GUIDs as admins paste them, and the likely intended GUID of a mistyped one.
 //!
 //! Every value that reaches PowerShell goes through one quoting function:
 //!
@@ -33,7 +35,9 @@ pub mod exchange;
 pub mod expiry;
 pub mod fsutil;
 pub mod graph;
+pub mod guid;
 pub mod last_check;
+pub mod lifecycle;
 pub mod paths;
 pub mod powershell;
 pub mod preset;

@@ -93,6 +93,19 @@ impl Cloud {
             Cloud::Custom => "Custom endpoints",
         }
     }
+
+    /// Exchange Online's host for the REST endpoint `InvokeCommand` (and the resource of its
+    /// token), per Microsoft's Exchange admin API endpoints reference; `None` for
+    /// [`Cloud::Custom`], whose profile names it in `[endpoints] exchange`.
+    pub fn exchange_host(self) -> Option<&'static str> {
+        match self {
+            Cloud::Global | Cloud::Gcc => Some("outlook.office365.com"),
+            Cloud::GccHigh => Some("outlook.office365.us"),
+            Cloud::Dod => Some("outlook-dod.office365.us"),
+            Cloud::China => Some("outlook.office365.cn"),
+            Cloud::Custom => None,
+        }
+    }
 }
 
 /// Who may sign in to the app (the "Supported account types" choice in the portal).

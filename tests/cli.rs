@@ -21,7 +21,11 @@ fn import_then_show_round_trips_the_documented_example() {
     let o = run(home.path(), &["profile", "show", "contoso-kundo"]);
     assert!(o.status.success(), "{}", out(&o));
     let shown: toml::Table = toml::from_str(&String::from_utf8_lossy(&o.stdout)).expect("toml");
-    let original: toml::Table = toml::from_str(EXAMPLE).expect("toml");
+    let mut original: toml::Table = toml::from_str(EXAMPLE).expect("toml");
+    // The example is a version-1 file: it is stored and shown as version 2, the same otherwise
+    // (docs/profile-format.md).
+    assert_eq!(original.get("version"), Some(&toml::Value::Integer(1)));
+    original.insert("version".into(), toml::Value::Integer(2));
     assert_eq!(shown, original);
     let exported = home.path().join("out.toml");
     let o = run(
@@ -273,4 +277,57 @@ fn credential_is_the_command_and_secret_still_works() {
             out(&o)
         );
     }
+}
+
+#[test]
+fn status_online_says_plainly_when_no_admin_sign_in_is_remembered() {
+    let home = tempfile::tempdir().expect("tempdir");
+    profile_expiring_in(home.path(), "kundo", 100);
+    let o = run(home.path(), &["status", "--online"]);
+    let text = out(&o);
+    assert_eq!(o.status.code(), Some(3), "nothing could be read: {text}");
+    assert!(
+        text.contains("kundo (tenant ") && text.contains("no admin sign-in is remembered"),
+        "{text}"
+    );
+    assert!(text.contains("mailscope signin --profile kundo"), "{text}");
+    let o = run(home.path(), &["status", "--online", "--json"]);
+    assert_eq!(o.status.code(), Some(3));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["profiles"][0]["status"], "not-signed-in", "{v}");
+    assert!(
+        v["profiles"][0]["fix"]
+            .as_str()
+            .is_some_and(|f| f.contains("mailscope signin --profile kundo")),
+        "{v}"
+    );
+}
+
+#[test]
+fn credential_rotate_retire_old_and_reveal_ask_first_and_never_print_a_secret_into_a_pipe() {
+    let home = tempfile::tempdir().expect("tempdir");
+    profile_expiring_in(home.path(), "kundo", 100);
+    let o = run(home.path(), &["credential", "rotate", "--profile", "kundo"]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("add --yes"), "{}", out(&o));
+    let o = run(
+        home.path(),
+        &["credential", "rotate", "--profile", "kundo", "--yes"],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", out(&o));
+    assert!(
+        out(&o).contains("mailscope signin --profile kundo"),
+        "{}",
+        out(&o)
+    );
+    let o = run(
+        home.path(),
+        &["credential", "retire-old", "--profile", "kundo", "--yes"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", out(&o));
+    assert!(out(&o).contains("nothing to retire"), "{}", out(&o));
+    let o = run(home.path(), &["credential", "reveal", "--profile", "kundo"]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("only to a terminal"), "{}", out(&o));
+    assert!(o.stdout.is_empty());
 }

@@ -7,22 +7,21 @@
 
 #[path = "common/admin_sim.rs"]
 mod common;
+#[path = "common/entra_admin.rs"]
+mod entra_admin;
 
 use std::path::Path;
 use std::sync::OnceLock;
 
 use common::Shared;
-use mailscope::entra::findings::causes;
+use entra_admin::{Admin, now, preset_of};
 use mailscope::entra::plan::RoleCheck;
 use mailscope::entra::{
-    Action, Cause, EntraError, Plan, RoleNeed, TenantView, inspect, plan, read_for_profile,
-    signin_config,
+    Action, Cause, EntraError, RoleNeed, inspect, read_for_profile, signin_config,
 };
 use mailscope::graph::cloud::CloudEndpoints;
-use mailscope::preset::{self, Preset};
 use mailscope::profile::{Cloud, CredentialInfo, CredentialKind, PresetId, Profile};
-use mailscope::secrets::{MemoryStore, Secret};
-use mailscope::signin::{SignedIn, SigninConfig, remember};
+use mailscope::secrets::MemoryStore;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -74,73 +73,11 @@ fn profile(preset: PresetId, app_name: &str) -> Profile {
     p
 }
 
-fn preset_of(p: &Profile) -> Preset {
-    preset::preset(p.preset).unwrap()
-}
-
-/// An admin signed in through the loopback, its refresh token remembered in `store` as
-/// `mailscope signin` would.
-async fn sign_in(cfg: &SigninConfig, upn: &str, store: &MemoryStore) -> SignedIn {
-    let mut cfg = cfg.clone();
-    cfg.login_hint = Some(upn.into());
-    let signed = common::browser(shared(), &cfg).await.0.unwrap();
-    let rt = signed.refresh_token.clone().unwrap();
-    remember::store(store, &cfg.remember_key(), upn, &rt).unwrap();
-    signed
-}
-
-/// The admin's session: a remembered sign-in and the access token for driving Graph.
-struct Admin {
-    cfg: SigninConfig,
-    store: MemoryStore,
-    token: Secret,
-    refresh: Secret,
-}
-
 async fn admin(upn: &str, p: &Profile) -> Admin {
-    let cfg = signin_config(p, &preset_of(p), &endpoints()).unwrap();
-    let store = MemoryStore::new();
-    let signed = sign_in(&cfg, upn, &store).await;
-    Admin {
-        cfg,
-        store,
-        token: signed.access_token.clone(),
-        refresh: signed.refresh_token.clone().unwrap(),
-    }
+    entra_admin::admin(shared(), upn, p).await
 }
 
 impl Admin {
-    async fn view(&self, p: &Profile) -> TenantView {
-        read_for_profile(&self.cfg, p, &preset_of(p), &http(), &self.store)
-            .await
-            .unwrap()
-    }
-
-    async fn causes(&self, p: &Profile) -> Vec<Cause> {
-        let v = self.view(p).await;
-        causes(&inspect(&v, p, &preset_of(p), now()))
-    }
-
-    async fn plan(&self, p: &Profile) -> Plan {
-        let v = self.view(p).await;
-        plan(&v, p, &preset_of(p), &shared().authority, now())
-    }
-
-    async fn call(&self, m: Method, path: &str, body: Option<Value>) -> Value {
-        let url = format!("{}/v1.0{path}", shared().graph);
-        let mut req = http()
-            .request(m.clone(), url)
-            .bearer_auth(self.token.expose());
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let r = req.send().await.unwrap();
-        let status = r.status().as_u16();
-        let text = r.text().await.unwrap();
-        assert!((200..300).contains(&status), "{m} {path}: {status} {text}");
-        serde_json::from_str(&text).unwrap_or(Value::Null)
-    }
-
     /// Permission name → id in Microsoft Graph's catalogue (`Role` or `Scope`).
     async fn perm_id(&self, name: &str, kind: &str) -> String {
         let sp = self
@@ -164,17 +101,6 @@ impl Admin {
             .as_str()
             .unwrap()
             .to_string()
-    }
-
-    async fn graph_sp(&self) -> String {
-        let sp = self
-            .call(
-                Method::GET,
-                &format!("/servicePrincipals(appId='{GRAPH}')"),
-                None,
-            )
-            .await;
-        sp["id"].as_str().unwrap().to_string()
     }
 
     async fn rra(&self, perms: &[(&str, &str)]) -> Value {
@@ -263,10 +189,6 @@ impl Admin {
         )
         .await;
     }
-}
-
-fn now() -> time::OffsetDateTime {
-    time::OffsetDateTime::now_utc()
 }
 
 fn with_secret(mut p: Profile, key_id: &str) -> Profile {
@@ -689,6 +611,7 @@ async fn the_commands_say_how_to_sign_in_and_refuse_bad_profiles() {
         [
             run_cli(&h, &["entra", "inspect", "--profile", "sim"]),
             run_cli(&h, &["entra", "plan", "--profile", "sim", "--json"]),
+            run_cli(&h, &["entra", "apply", "--profile", "sim", "--yes"]),
             run_cli(&h, &["entra", "inspect", "--profile", "bare"]),
             run_cli(&h, &["entra", "plan", "--profile", "nosuch"]),
         ]
@@ -701,14 +624,14 @@ async fn the_commands_say_how_to_sign_in_and_refuse_bad_profiles() {
             String::from_utf8_lossy(&o.stderr).into_owned(),
         )
     };
-    for o in &outs[..2] {
+    for o in &outs[..3] {
         let (out, err) = text(o);
         assert_eq!(o.status.code(), Some(3), "{out}{err}");
         assert!(out.is_empty(), "{out}");
         assert!(err.contains("mailscope signin --profile sim"), "{err}");
     }
-    let (_, err) = text(&outs[2]);
-    assert_eq!(outs[2].status.code(), Some(2), "{err}");
+    let (_, err) = text(&outs[3]);
+    assert_eq!(outs[3].status.code(), Some(2), "{err}");
     assert!(err.contains("names no tenant"), "{err}");
-    assert_eq!(outs[3].status.code(), Some(2));
+    assert_eq!(outs[4].status.code(), Some(2));
 }

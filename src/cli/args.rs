@@ -61,11 +61,16 @@ pub enum Command {
     Script(ScriptArgs),
     /// Run the simulated Microsoft 365 tenant (HTTPS) from a scenario file.
     ///
-    /// Serves the token endpoint and Graph mail endpoints as Microsoft documents them,
-    /// errors included, with a fresh CA. Prints one JSON line when ready:
+    /// Serves, as Microsoft documents them and errors included, with a fresh CA: the token
+    /// endpoint (client credentials, and admin sign-in by browser with PKCE or device code),
+    /// Graph's mail endpoints, Graph's app management (apps, service principals, consent,
+    /// secrets and certificates) and Exchange's InvokeCommand endpoint (groups, access
+    /// policies, RBAC for Applications, Test- cmdlets). Prints one JSON line when ready:
     /// {"authority":…,"graph":…,"ca_file":…,"tenant_id":…}; point a profile with
     /// cloud = "custom" at it. Serves until Ctrl-C / SIGTERM. Scenario format:
-    /// docs/scenario-format.md; the demo tenant: assets/scenarios/demo.toml.
+    /// docs/scenario-format.md; the demo tenant: assets/scenarios/demo.toml; a tenant whose
+    /// admin signs in automatically, for `entra` and `exchange` by hand:
+    /// assets/scenarios/exchange-unscoped.toml.
     Sim(SimArgs),
     /// Prove, mailbox by mailbox, that the app reaches exactly the mailboxes it should.
     ///
@@ -115,15 +120,16 @@ pub enum Command {
     Signin(SigninArgs),
     /// Forget the remembered admin sign-in (the refresh token in the OS keyring).
     Signout(SignoutArgs),
-    /// Read the profile's app in Entra with the remembered admin sign-in (read-only).
+    /// The profile's app in Entra, with the remembered admin sign-in: inspect, plan, apply.
     ///
     /// `inspect` lists findings (permissions missing, not consented, not needed or of the
     /// wrong kind; the Secret ID or certificate not in Entra; a secret expired or expiring;
     /// redirect URI, sign-in audience; several apps with the name; no service principal),
     /// each with a cause code, the evidence and the fix. `plan` lists what `apply` would
-    /// change and which directory role each step needs. Sign in first with `mailscope
-    /// signin --profile NAME`. Exit 0 nothing found / nothing to do, 1 findings, 2 bad usage
-    /// or profile, 3 could not run.
+    /// change and which directory role each step needs; `apply` does it, records each change
+    /// beside the profile and proves the result. Sign in first with `mailscope signin
+    /// --profile NAME`. Exit 0 nothing found / nothing to do, 1 findings, 2 bad usage or
+    /// profile, 3 could not run.
     #[command(subcommand)]
     Entra(EntraCommand),
     /// Scope the app to its mailboxes in Exchange Online without PowerShell, and ask Exchange
@@ -149,6 +155,25 @@ pub enum EntraCommand {
     Inspect(EntraArgs),
     /// What `apply` would change, with the tenant and the signed-in admin at the top.
     Plan(EntraArgs),
+    /// Carry the plan out: create or update the app, its service principal, a secret (value
+    /// straight into the keyring) or a generated certificate, admin consent; fill the
+    /// profile's client ID, Secret ID and expiry; then prove it with a token.
+    ///
+    /// Shows the plan and asks "Apply N changes to <tenant>? [y/N]" (without a terminal,
+    /// --yes is needed). Every change is recorded in NAME.changes.jsonl beside the profile.
+    /// Exit 0 applied and proven, 1 applied but the proof failed, 2 bad usage or profile,
+    /// 3 could not run (sign-in, network, a role missing, refused by the tenant).
+    Apply(EntraApplyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EntraApplyArgs {
+    /// The stored profile (it may omit the client ID and the credential: apply fills them).
+    #[arg(long, short = 'p', value_name = "NAME")]
+    pub profile: String,
+    /// Apply without asking (needed without a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -314,6 +339,10 @@ pub struct StatusArgs {
     /// One JSON document instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Read every credential of each profile's app from Entra (with the remembered admin
+    /// sign-in per tenant), including ones the profile does not know.
+    #[arg(long)]
+    pub online: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -348,6 +377,42 @@ pub enum SecretCommand {
     Status(ProfileArg),
     /// Delete the profile's client secret and private key from the keyring.
     Delete(ProfileArg),
+    /// Add a new client secret in Entra without downtime (admin sign-in needed).
+    ///
+    /// The new secret lives for the preset's lifetime, capped by the tenant's app management
+    /// policy. It is proven (a token with the expected permissions, then one mailbox read)
+    /// before it is used; if the proof fails it is removed again and nothing changes. Once
+    /// proven it becomes the profile's secret in the keyring, and the old one stays in Entra
+    /// and in the keyring, so the vendor's product keeps working until you give it the new
+    /// Value (`mailscope credential reveal`) and run `mailscope credential retire-old`.
+    Rotate(ConfirmArg),
+    /// Remove the secret the last rotation replaced, once the vendor uses the new one.
+    #[command(name = "retire-old")]
+    RetireOld(ConfirmArg),
+    /// Show the profile's client secret Value to hand it to the vendor (never in a file).
+    ///
+    /// Prints it only to a terminal; --copy puts it on the clipboard instead.
+    Reveal(RevealArg),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfirmArg {
+    /// The profile's name (see `mailscope profile list`).
+    #[arg(long, short = 'p')]
+    pub profile: String,
+    /// Do not ask for confirmation (needed when standard input is not a terminal).
+    #[arg(long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RevealArg {
+    /// The profile's name (see `mailscope profile list`).
+    #[arg(long, short = 'p')]
+    pub profile: String,
+    /// Copy the Value to the clipboard instead of printing it.
+    #[arg(long)]
+    pub copy: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,4 +1,5 @@
-//! `mailscope entra inspect` and `mailscope entra plan`: the profile's app as Entra holds it,
+//! `mailscope entra inspect` and `mailscope entra plan` (and what `entra apply`, in
+//! `entra_apply_cmd`, shares with them): the profile's app as Entra holds it,
 //! read with the remembered admin sign-in. The library ([`mailscope::entra`]) reads and judges;
 //! this prints. Read-only; no token is ever printed.
 
@@ -11,6 +12,7 @@ use mailscope::graph::cloud::CloudEndpoints;
 use mailscope::preset::{self, Preset};
 use mailscope::profile::{Profile, ProfileStore};
 use mailscope::secrets::KeyringStore;
+use mailscope::signin::SigninConfig;
 use serde_json::json;
 
 use super::args::{EntraArgs, EntraCommand};
@@ -27,7 +29,58 @@ pub fn run(cmd: EntraCommand) -> u8 {
         EntraCommand::Plan(a) => with_view("entra plan", &a, |v, p, pr, authority| {
             plan_out(v, p, pr, authority, a.json)
         }),
+        EntraCommand::Apply(a) => super::entra_apply_cmd::run(&a),
     }
+}
+
+/// What every `entra` command starts from: the stored profile, its preset, cloud, the
+/// sign-in to resume, an HTTP client, a runtime and the keyring.
+pub(super) struct Setup {
+    pub store: ProfileStore,
+    pub profile: Profile,
+    pub preset: Preset,
+    pub endpoints: CloudEndpoints,
+    pub cfg: SigninConfig,
+    pub http: reqwest::Client,
+    pub runtime: tokio::runtime::Runtime,
+    pub secrets: KeyringStore,
+}
+
+/// Loads what `name` (the command) needs for `profile_name`; the exit code when it cannot.
+pub(super) fn setup(name: &str, profile_name: &str) -> Result<Setup, u8> {
+    let store =
+        ProfileStore::open_default().map_err(|e| fail(EXIT_CANNOT_RUN, format!("{name}: {e}")))?;
+    let profile = store
+        .load_named_or_file(Some(profile_name), None)
+        .map_err(|e| fail(profile_exit_code(&e), format!("{name}: {e}")))?;
+    let preset = preset::preset(profile.preset)
+        .map_err(|e| fail(EXIT_CANNOT_RUN, format!("{name}: {e}")))?;
+    let endpoints = CloudEndpoints::from_profile(&profile)
+        .map_err(|e| fail(EXIT_USAGE, format!("{name}: {e}")))?;
+    let Some(cfg) = signin_config(&profile, &preset, &endpoints) else {
+        return Err(fail(
+            EXIT_USAGE,
+            format!(
+                "{name}: profile '{}' names no tenant yet; add the tenant (ID or domain) to it",
+                profile.name
+            ),
+        ));
+    };
+    let http = endpoints
+        .http_client(cfg.request_timeout)
+        .map_err(|e| fail(EXIT_USAGE, format!("{name}: {e}")))?;
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| fail(EXIT_CANNOT_RUN, format!("cannot start: {e}")))?;
+    Ok(Setup {
+        store,
+        profile,
+        preset,
+        endpoints,
+        cfg,
+        http,
+        runtime,
+        secrets: KeyringStore::open(),
+    })
 }
 
 /// Loads the profile, resumes the sign-in, reads the tenant, then hands over.
@@ -36,57 +89,29 @@ fn with_view(
     args: &EntraArgs,
     then: impl FnOnce(&TenantView, &Profile, &Preset, &str) -> u8,
 ) -> u8 {
-    let store = match ProfileStore::open_default() {
+    let s = match setup(name, &args.profile) {
         Ok(s) => s,
-        Err(e) => return fail(EXIT_CANNOT_RUN, format!("{name}: {e}")),
+        Err(code) => return code,
     };
-    let profile = match store.load_named_or_file(Some(&args.profile), None) {
-        Ok(p) => p,
-        Err(e) => return fail(profile_exit_code(&e), format!("{name}: {e}")),
-    };
-    let preset = match preset::preset(profile.preset) {
-        Ok(p) => p,
-        Err(e) => return fail(EXIT_CANNOT_RUN, format!("{name}: {e}")),
-    };
-    let endpoints = match CloudEndpoints::from_profile(&profile) {
-        Ok(e) => e,
-        Err(e) => return fail(EXIT_USAGE, format!("{name}: {e}")),
-    };
-    let Some(cfg) = signin_config(&profile, &preset, &endpoints) else {
-        return fail(
-            EXIT_USAGE,
-            format!(
-                "{name}: profile '{}' names no tenant yet; add the tenant (ID or domain) to it",
-                profile.name
-            ),
-        );
-    };
-    let http = match endpoints.http_client(cfg.request_timeout) {
-        Ok(h) => h,
-        Err(e) => return fail(EXIT_USAGE, format!("{name}: {e}")),
-    };
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(r) => r,
-        Err(e) => return fail(EXIT_CANNOT_RUN, format!("cannot start: {e}")),
-    };
-    let secrets = KeyringStore::open();
-    let view = runtime.block_on(read_for_profile(&cfg, &profile, &preset, &http, &secrets));
+    let view = s.runtime.block_on(read_for_profile(
+        &s.cfg, &s.profile, &s.preset, &s.http, &s.secrets,
+    ));
     match view {
-        Ok(v) => then(&v, &profile, &preset, &endpoints.authority),
+        Ok(v) => then(&v, &s.profile, &s.preset, &s.endpoints.authority),
         Err(e) => cannot_read(name, &e),
     }
 }
 
-fn cannot_read(name: &str, e: &EntraError) -> u8 {
+pub(super) fn cannot_read(name: &str, e: &EntraError) -> u8 {
     fail(EXIT_CANNOT_RUN, format!("{name}: {e}\n  Fix: {}", e.fix()))
 }
 
-fn now() -> time::OffsetDateTime {
+pub(super) fn now() -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc()
 }
 
 /// The tenant and admin, the first lines of both commands.
-fn header(v: &TenantView, out: &mut dyn Write) {
+pub(super) fn header(v: &TenantView, out: &mut dyn Write) {
     let _ = writeln!(
         out,
         "Tenant: {} ({})",
@@ -112,6 +137,18 @@ fn header(v: &TenantView, out: &mut dyn Write) {
             safe(&a.app_id)
         );
     }
+    if let entra::view::LookedUp::VendorApp(Some(id)) = &v.looked_up {
+        let _ = writeln!(
+            out,
+            "Vendor-hosted app: {} (service principal {})",
+            safe(id),
+            safe(
+                v.service_principal
+                    .as_deref()
+                    .unwrap_or("not in this tenant yet")
+            )
+        );
+    }
 }
 
 fn inspect_out(v: &TenantView, profile: &Profile, preset: &Preset, as_json: bool) -> u8 {
@@ -128,6 +165,9 @@ fn inspect_out(v: &TenantView, profile: &Profile, preset: &Preset, as_json: bool
             "admin": v.admin,
             "app": v.app().map(|a| json!({"app_id": a.app_id, "object_id": a.object_id, "display_name": a.display_name})),
             "delegated_grants_read": v.delegated_grants_read,
+            "looked_up": v.looked_up,
+            "service_principal": v.service_principal,
+            "consent_settings": v.consent,
             "findings": findings,
         });
         let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
@@ -175,7 +215,10 @@ fn plan_out(
     as_json: bool,
 ) -> u8 {
     let plan = entra::plan(v, profile, preset, authority, now());
-    let code = if plan.actions.is_empty() {
+    // A plan that must stop (the vendor app's ID unconfirmed) is a profile to complete.
+    let code = if plan.stop.is_some() {
+        EXIT_USAGE
+    } else if plan.actions.is_empty() {
         EXIT_OK
     } else {
         EXIT_FINDINGS
@@ -191,7 +234,11 @@ fn plan_out(
     code
 }
 
-fn print_plan(plan: &Plan, out: &mut dyn Write) {
+pub(super) fn print_plan(plan: &Plan, out: &mut dyn Write) {
+    if let Some(stop) = &plan.stop {
+        let _ = writeln!(out, "\nNothing can be planned yet. {}", safe(stop));
+        return;
+    }
     if plan.actions.is_empty() {
         let _ = writeln!(
             out,
@@ -275,6 +322,8 @@ mod tests {
             }],
             admin_consent_url: url.map(String::from),
             notes: vec![],
+            stop: None,
+            vendor_app_id: None,
         }
     }
 
@@ -282,6 +331,19 @@ mod tests {
         let mut out = Vec::new();
         print_plan(p, &mut out);
         String::from_utf8(out).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_plan_that_must_stop_says_why_and_lists_nothing() {
+        let mut p = plan(Some("Global Administrator"), None);
+        p.actions.clear();
+        p.stop = Some("Confirm the vendor app's ID 21e7e0d8-bedf-4a60-a5eb-fd0ae1571d36.".into());
+        let text = printed(&p);
+        assert!(
+            text.contains("Nothing can be planned yet. Confirm"),
+            "{text}"
+        );
+        assert!(!text.contains("Nothing to do"), "{text}");
     }
 
     #[test]

@@ -58,6 +58,7 @@ pub fn run(args: ReplayArgs) -> u8 {
             authority: handle.authority.clone(),
             graph: handle.graph.clone(),
             ca_file: Some(handle.ca_file.display().to_string()),
+            exchange: None,
         };
         let profile = plan.profile(&doc, endpoints).map_err(|e| e.to_string())?;
         let preset = preset::preset(profile.preset).map_err(|e| e.to_string())?;

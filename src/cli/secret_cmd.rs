@@ -19,6 +19,9 @@ pub fn run(cmd: SecretCommand) -> u8 {
         SecretCommand::Set(a) | SecretCommand::Status(a) | SecretCommand::Delete(a) => {
             a.profile.clone()
         }
+        SecretCommand::Rotate(a) => return super::credential_lifecycle::rotate(a),
+        SecretCommand::RetireOld(a) => return super::credential_lifecycle::retire_old(a),
+        SecretCommand::Reveal(a) => return super::credential_lifecycle::reveal(a),
     };
     let profile = match profiles.load(&name) {
         Ok(p) => p,
@@ -34,6 +37,10 @@ pub fn run(cmd: SecretCommand) -> u8 {
             set(&keyring, &profile, secret_id)
         }
         SecretCommand::Status(_) => status(&keyring, &profile),
+        // Handled above, before the profile is loaded here.
+        SecretCommand::Rotate(_) | SecretCommand::RetireOld(_) | SecretCommand::Reveal(_) => {
+            EXIT_USAGE
+        }
         SecretCommand::Delete(_) => match secrets::delete_all_for(&keyring, &name) {
             Ok(0) => {
                 println!(
@@ -128,6 +135,7 @@ fn status(store: &dyn SecretStore, profile: &Profile) -> u8 {
         let what = slot.label();
         match secrets::bound_secret(store, profile, slot) {
             Ok(Some(_)) => println!("{what}: stored in the {}", store.backend()),
+            Ok(None) if slot == SecretSlot::PreviousClientSecret => {}
             Ok(None) => println!("{what}: not stored"),
             Err(SecretError::Unbound { .. }) => println!(
                 "{what}: stored in the {}, not yet bound to this profile's tenant and app (the next `mailscope check --profile {}` binds it)",

@@ -40,14 +40,20 @@ fn last_check_line(store: &ProfileStore, name: &str) -> Option<String> {
     }
 }
 
+/// The profile store and its profiles' names (or the exit code, said).
+pub(super) fn profiles() -> Result<(ProfileStore, Vec<String>), u8> {
+    let store = ProfileStore::open_default().map_err(|e| fail(EXIT_CANNOT_RUN, e))?;
+    let names = store.list().map_err(|e| fail(EXIT_CANNOT_RUN, e))?;
+    Ok((store, names))
+}
+
 pub fn run(args: StatusArgs) -> u8 {
-    let store = match ProfileStore::open_default() {
-        Ok(s) => s,
-        Err(e) => return fail(EXIT_CANNOT_RUN, e),
-    };
-    let names = match store.list() {
-        Ok(n) => n,
-        Err(e) => return fail(EXIT_CANNOT_RUN, e),
+    if args.online {
+        return super::status_online::run(&args);
+    }
+    let (store, names) = match profiles() {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     let today = time::OffsetDateTime::now_utc().date();
     let rows: Vec<Row> = names

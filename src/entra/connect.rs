@@ -1,16 +1,17 @@
 //! Reading the tenant for a profile: the remembered admin sign-in for the profile's tenant and
-//! cloud is renewed ([`crate::signin::resume`]), then [`super::read_tenant`] reads with it.
+//! cloud is renewed ([`crate::signin::resume`]), then [`super::read_tenant_for`] reads with it
+//! (the profile's own app, or the vendor-hosted one).
 //! The access token stays in memory and is dropped on return.
 
 use super::error::EntraError;
-use super::read::read_tenant;
+use super::read::{Lookup, read_tenant_for};
 use super::target::Target;
 use super::view::TenantView;
 use crate::graph::cloud::CloudEndpoints;
 use crate::preset::Preset;
 use crate::profile::Profile;
 use crate::secrets::SecretStore;
-use crate::signin::{Purpose, SigninConfig, SigninError, resume};
+use crate::signin::{Purpose, SignedIn, SigninConfig, SigninError, resume};
 
 /// The sign-in configuration `entra` resumes for `profile`: its cloud, its tenant, the
 /// default public client, the scopes its preset needs. `None` when the profile names no
@@ -28,6 +29,53 @@ pub fn signin_config(
     ))
 }
 
+/// Resumes the remembered admin sign-in for `profile` (its tenant and cloud): the access
+/// token (in memory) and who signed in. Apply reads and writes with one session.
+pub async fn session_for_profile(
+    cfg: &SigninConfig,
+    profile: &Profile,
+    http: &reqwest::Client,
+    secrets: &dyn SecretStore,
+) -> Result<SignedIn, EntraError> {
+    let not_signed_in = |keyring: Option<String>| EntraError::NotSignedIn {
+        profile: profile.name.clone(),
+        tenant: cfg.tenant.clone(),
+        keyring,
+    };
+    match resume(cfg, http, secrets).await {
+        Ok(Some(s)) => Ok(s),
+        Ok(None) => Err(not_signed_in(None)),
+        Err(SigninError::Keyring(e)) => Err(not_signed_in(Some(e.to_string()))),
+        Err(e) => Err(EntraError::Signin(e)),
+    }
+}
+
+/// Reads the tenant for `profile` with a session.
+pub async fn read_with(
+    endpoints: &CloudEndpoints,
+    http: &reqwest::Client,
+    signed: &SignedIn,
+    profile: &Profile,
+    preset: &Preset,
+) -> Result<TenantView, EntraError> {
+    let want = Target::of(profile, preset);
+    let lookup = match &want.vendor {
+        Some(v) => Lookup::Vendor(v.confirmed.as_deref()),
+        None => Lookup::Own {
+            client_id: profile.client_id.as_deref(),
+            display_name: &want.display_name,
+        },
+    };
+    read_tenant_for(
+        endpoints,
+        http,
+        &signed.access_token,
+        &signed.account,
+        lookup,
+    )
+    .await
+}
+
 /// Resumes the remembered sign-in and reads the tenant for `profile`.
 pub async fn read_for_profile(
     cfg: &SigninConfig,
@@ -36,25 +84,6 @@ pub async fn read_for_profile(
     http: &reqwest::Client,
     secrets: &dyn SecretStore,
 ) -> Result<TenantView, EntraError> {
-    let not_signed_in = |keyring: Option<String>| EntraError::NotSignedIn {
-        profile: profile.name.clone(),
-        tenant: cfg.tenant.clone(),
-        keyring,
-    };
-    let signed = match resume(cfg, http, secrets).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return Err(not_signed_in(None)),
-        Err(SigninError::Keyring(e)) => return Err(not_signed_in(Some(e.to_string()))),
-        Err(e) => return Err(EntraError::Signin(e)),
-    };
-    let want = Target::of(profile, preset);
-    read_tenant(
-        &cfg.endpoints,
-        http,
-        &signed.access_token,
-        &signed.account,
-        profile.client_id.as_deref(),
-        &want.display_name,
-    )
-    .await
+    let signed = session_for_profile(cfg, profile, http, secrets).await?;
+    read_with(&cfg.endpoints, http, &signed, profile, preset).await
 }

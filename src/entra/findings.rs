@@ -5,7 +5,7 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::target::Target;
+use super::target::{Target, VendorTarget};
 use super::view::{AppReg, LookedUp, Perm, TenantView};
 use crate::expiry::{WARN_EARLY_DAYS, WARN_URGENT_DAYS};
 use crate::preset::Preset;
@@ -33,6 +33,10 @@ pub enum Cause {
     RedirectUriDifferent,
     SignInAudienceDifferent,
     AccessTokenVersion,
+    /// The profile chose the vendor-hosted app but has not confirmed its ID.
+    VendorAppUnconfirmed,
+    /// Users of a delegated preset would meet "Need admin approval".
+    UsersNeedAdminApproval,
 }
 
 impl Cause {
@@ -72,10 +76,15 @@ pub fn inspect(
 ) -> Vec<Finding> {
     let want = Target::of(profile, preset);
     let mut out = Vec::new();
+    if let Some(vendor) = &want.vendor {
+        vendor_app(view, &want, vendor, &profile.name, &mut out);
+        return out;
+    }
     let Some(app) = view.app() else {
         let how = match &view.looked_up {
             LookedUp::AppId(id) => format!("no app registration has the client ID {id}"),
             LookedUp::DisplayName(n) => format!("no app registration is named '{n}'"),
+            LookedUp::VendorApp(_) => "the vendor app was looked up instead".to_string(),
         };
         out.push(finding(
             Cause::AppNotFound,
@@ -107,14 +116,51 @@ pub fn inspect(
             "Create it: `mailscope entra apply`, or open the app's Enterprise application once in the portal, or run `New-MgServicePrincipal -AppId <client ID>`.",
         ));
     }
-    permissions(&want, app, &view.consented, &mut out);
+    permissions(&want, &app.configured, &view.consented, &mut out);
     credentials(&want, app, now, &mut out);
     shape(&want, app, &mut out);
+    out.extend(super::consent::user_consent_findings(view, &want));
     out
 }
 
-fn permissions(want: &Target, app: &AppReg, consented: &[Perm], out: &mut Vec<Finding>) {
-    let configured = &app.configured;
+/// The vendor-hosted app: its ID confirmed, its service principal here, exactly the preset's
+/// permissions consented, and whether users could consent without it. Its app registration
+/// (redirect URI, credentials, audience) is the vendor's and not judged.
+fn vendor_app(
+    view: &TenantView,
+    want: &Target,
+    vendor: &VendorTarget,
+    profile: &str,
+    out: &mut Vec<Finding>,
+) {
+    let Some(id) = &vendor.confirmed else {
+        out.push(finding(
+            Cause::VendorAppUnconfirmed,
+            vendor.unconfirmed_message(profile),
+            format!(
+                "Confirm the ID with {}, then set [vendor_app] app_id in the profile.",
+                vendor.confirm_with
+            ),
+        ));
+        return;
+    };
+    if view.service_principal.is_none() {
+        out.push(finding(
+            Cause::NoServicePrincipal,
+            format!(
+                "{} ({id}) has no service principal (enterprise application) in tenant {}, so nothing is consented to it yet.",
+                vendor.name, view.organisation.display_name
+            ),
+            "Create it and grant the consent: `mailscope entra apply`, or open the admin-consent URL from `mailscope entra plan` as an admin who may consent.",
+        ));
+    }
+    // The vendor's app registration declares its permissions in the vendor's tenant; here
+    // only the consent is visible, so it is judged against the preset.
+    permissions(want, &want.permissions, &view.consented, out);
+    out.extend(super::consent::user_consent_findings(view, want));
+}
+
+fn permissions(want: &Target, configured: &[Perm], consented: &[Perm], out: &mut Vec<Finding>) {
     let has = |set: &[Perm], p: &Perm| set.contains(p);
     for p in &want.permissions {
         let other = Perm::new(&p.name, p.kind.other());

@@ -1,12 +1,14 @@
 //! `entra plan`: what `apply` would change so the tenant matches the profile and its preset,
 //! each [`Action`] in words and as data (`--json`; `apply` executes this list), and, before
 //! anything, which directory role each action needs and whether the signed-in admin holds it.
+//! With the vendor-hosted app (`[vendor_app]`), only its service principal and the consent,
+//! and nothing at all until the admin has confirmed its ID ([`Plan::stop`]).
 //! Pure: the tenant comes in as a [`TenantView`].
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::target::Target;
+use super::target::{Target, VendorTarget};
 use super::view::{Admin, AppReg, Kind, Organisation, Perm, TenantView};
 use crate::expiry::WARN_URGENT_DAYS;
 use crate::preset::Preset;
@@ -73,7 +75,8 @@ pub enum Action {
     AddRedirectUri { uri: String },
     /// `PATCH` `requiredResourceAccess` on Microsoft Graph.
     SetPermissions { add: Vec<Perm>, remove: Vec<Perm> },
-    /// `POST /servicePrincipals {appId}`.
+    /// `POST /servicePrincipals {appId}`: of the app created or found, or of the vendor-hosted
+    /// app ([`Plan::vendor_app_id`]).
     CreateServicePrincipal,
     /// `addPassword`; the value goes to the keyring, the Secret ID and expiry to the profile.
     AddSecret {
@@ -215,6 +218,13 @@ pub struct Plan {
     pub admin_consent_url: Option<String>,
     /// Things the plan cannot decide for the admin.
     pub notes: Vec<String>,
+    /// Why nothing may be done yet (the vendor-hosted app's ID is unconfirmed); `actions` is
+    /// then empty and `apply` must not run.
+    pub stop: Option<String>,
+    /// With the vendor-hosted app: its confirmed app id, the `appId` that
+    /// `create-service-principal` creates a service principal for (there is no app
+    /// registration of the customer's).
+    pub vendor_app_id: Option<String>,
 }
 
 impl Plan {
@@ -362,6 +372,9 @@ pub fn plan(
     now: OffsetDateTime,
 ) -> Plan {
     let want = Target::of(profile, preset);
+    if let Some(vendor) = &want.vendor {
+        return vendor_plan(view, profile, &want, vendor, authority);
+    }
     let mut actions = Vec::new();
     let mut notes = Vec::new();
     let app = view.app();
@@ -410,6 +423,27 @@ pub fn plan(
             tenant_id: view.organisation.id.clone(),
         });
     }
+    let url = app.map(|a| admin_consent_url(authority, view, &a.app_id));
+    finish(view, actions, notes, url)
+}
+
+/// `{authority}/{tenant}/adminconsent?client_id=…`.
+fn admin_consent_url(authority: &str, view: &TenantView, app_id: &str) -> String {
+    format!(
+        "{}/{}/adminconsent?client_id={}",
+        authority.trim_end_matches('/'),
+        view.organisation.id,
+        app_id
+    )
+}
+
+/// The plan with the role check for its actions.
+fn finish(
+    view: &TenantView,
+    actions: Vec<Action>,
+    notes: Vec<String>,
+    admin_consent_url: Option<String>,
+) -> Plan {
     let mut needs: Vec<RoleNeed> = actions.iter().filter_map(Action::needs).collect();
     needs.sort();
     needs.dedup();
@@ -421,14 +455,6 @@ pub fn plan(
             held: n.held_by(&view.admin).map(String::from),
         })
         .collect();
-    let admin_consent_url = app.map(|a| {
-        format!(
-            "{}/{}/adminconsent?client_id={}",
-            authority.trim_end_matches('/'),
-            view.organisation.id,
-            a.app_id
-        )
-    });
     Plan {
         tenant: view.organisation.clone(),
         admin: view.admin.clone(),
@@ -436,5 +462,55 @@ pub fn plan(
         actions,
         admin_consent_url,
         notes,
+        stop: None,
+        vendor_app_id: None,
     }
+}
+
+/// The vendor-hosted app: no app registration and no credential; its service principal and
+/// the tenant-wide consent, once the admin has confirmed its ID (else the plan stops).
+fn vendor_plan(
+    view: &TenantView,
+    profile: &Profile,
+    want: &Target,
+    vendor: &VendorTarget,
+    authority: &str,
+) -> Plan {
+    let Some(id) = vendor.confirmed.clone() else {
+        let mut p = finish(view, Vec::new(), Vec::new(), None);
+        p.stop = Some(vendor.unconfirmed_message(&profile.name));
+        return p;
+    };
+    let mut actions = Vec::new();
+    let mut notes = Vec::new();
+    if vendor.likely.as_deref() != Some(id.as_str()) {
+        notes.push(format!(
+            "The confirmed ID {id} is not the one the guide prints ('{}'); make sure it is {}'s.",
+            vendor.printed, vendor.name
+        ));
+    }
+    if view.service_principal.is_none() {
+        actions.push(Action::CreateServicePrincipal);
+    }
+    consent_actions(
+        want,
+        None,
+        &view.consented,
+        view.delegated_grants_read,
+        &mut actions,
+    );
+    let client_ok = profile
+        .client_id
+        .as_deref()
+        .is_some_and(|c| c.eq_ignore_ascii_case(&id));
+    if profile.tenant.is_none() || !client_ok {
+        actions.push(Action::FillProfile {
+            client_id: Some(id.clone()),
+            tenant_id: view.organisation.id.clone(),
+        });
+    }
+    let url = admin_consent_url(authority, view, &id);
+    let mut p = finish(view, actions, notes, Some(url));
+    p.vendor_app_id = Some(id);
+    p
 }

@@ -1,7 +1,7 @@
 //! Reads the tenant with the admin's delegated Graph token: organisation, the app (by `appId`,
-//! else by display name), its service principal, Microsoft Graph's service principal (to name
-//! permission ids), app role assignments and delegated grants, the default app management
-//! policy. GETs only.
+//! else by display name) or the vendor-hosted app, its service principal, Microsoft Graph's
+//! service principal (to name permission ids), app role assignments and delegated grants, the
+//! default app management policy and the consent settings. GETs only.
 
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -17,7 +17,7 @@ use crate::secrets::Secret;
 use crate::signin::Account;
 
 /// One Graph reader: endpoints, HTTP client, the admin's token.
-struct Reader<'a> {
+pub(super) struct Reader<'a> {
     endpoints: &'a CloudEndpoints,
     http: &'a reqwest::Client,
     token: &'a Secret,
@@ -35,7 +35,7 @@ fn opt_text(v: &Value, key: &str) -> Option<String> {
     v.get(key).and_then(Value::as_str).map(String::from)
 }
 
-fn list(v: &Value) -> Vec<Value> {
+pub(crate) fn list(v: &Value) -> Vec<Value> {
     v.get("value")
         .and_then(Value::as_array)
         .cloned()
@@ -43,13 +43,13 @@ fn list(v: &Value) -> Vec<Value> {
 }
 
 /// `'` doubled, for an OData string literal.
-fn odata(s: &str) -> String {
+pub(crate) fn odata(s: &str) -> String {
     s.replace('\'', "''")
 }
 
 impl Reader<'_> {
     /// GET `path` (under `/v1.0`, from `/`); `Ok(None)` for 404.
-    async fn get(&self, what: &str, path: &str) -> Result<Option<Value>, EntraError> {
+    pub(super) async fn get(&self, what: &str, path: &str) -> Result<Option<Value>, EntraError> {
         self.get_url(what, self.endpoints.graph_url(path)).await
     }
 
@@ -121,7 +121,7 @@ fn when(v: &Value, key: &str) -> Option<OffsetDateTime> {
 }
 
 /// Microsoft Graph's permission catalogue: `(id, name, kind)`.
-fn catalogue(graph_sp: &Value) -> Vec<(String, String, Kind)> {
+pub(crate) fn catalogue(graph_sp: &Value) -> Vec<(String, String, Kind)> {
     let mut out = Vec::new();
     for (key, kind) in [
         ("appRoles", Kind::Application),
@@ -235,9 +235,14 @@ fn thumbprint(t: &str) -> String {
     t.to_ascii_uppercase()
 }
 
-/// `P180D` → 180 (days only; other ISO-8601 durations are not limits mailscope can use).
+/// `P180D` → 180; `P4DT12H` → 4 (whole days, rounded down, so a secret never outlives the
+/// limit); durations without days (`PT5H`) are not limits mailscope can use.
 fn iso_days(s: &str) -> Option<u32> {
-    s.strip_prefix('P')?.strip_suffix('D')?.parse().ok()
+    let (days, rest) = s.strip_prefix('P')?.split_once('D')?;
+    if !(rest.is_empty() || rest.starts_with('T')) {
+        return None;
+    }
+    days.parse().ok()
 }
 
 fn policy(v: Option<Value>) -> AppPolicy {
@@ -261,6 +266,19 @@ fn policy(v: Option<Value>) -> AppPolicy {
     }
 }
 
+/// Which app `entra` reads.
+#[derive(Debug, Clone, Copy)]
+pub enum Lookup<'a> {
+    /// The profile's own app registration: by `client_id`, else by `display_name`.
+    Own {
+        client_id: Option<&'a str>,
+        display_name: &'a str,
+    },
+    /// The vendor-hosted app's service principal, by its confirmed app id (`None`: not yet
+    /// confirmed, so only the tenant is read).
+    Vendor(Option<&'a str>),
+}
+
 /// Reads what `entra` judges. `client_id` (the profile's) picks the app; without it,
 /// `display_name` does.
 pub async fn read_tenant(
@@ -270,6 +288,21 @@ pub async fn read_tenant(
     account: &Account,
     client_id: Option<&str>,
     display_name: &str,
+) -> Result<TenantView, EntraError> {
+    let lookup = Lookup::Own {
+        client_id,
+        display_name,
+    };
+    read_tenant_for(endpoints, http, token, account, lookup).await
+}
+
+/// Reads what `entra` judges for `lookup`: the profile's own app or the vendor-hosted one.
+pub async fn read_tenant_for(
+    endpoints: &CloudEndpoints,
+    http: &reqwest::Client,
+    token: &Secret,
+    account: &Account,
+    lookup: Lookup<'_>,
 ) -> Result<TenantView, EntraError> {
     let r = Reader {
         endpoints,
@@ -291,28 +324,44 @@ pub async fn read_tenant(
         .await?;
     let cat = graph_sp.as_ref().map(catalogue).unwrap_or_default();
     let graph_sp_id = graph_sp.as_ref().map(|v| text(v, "id"));
-    let (looked_up, filter) = match client_id {
-        Some(id) => (
-            LookedUp::AppId(id.to_string()),
-            format!("appId eq '{}'", odata(id)),
-        ),
-        None => (
-            LookedUp::DisplayName(display_name.to_string()),
-            format!("displayName eq '{}'", odata(display_name)),
+    let (looked_up, apps, sp_app_id) = match lookup {
+        Lookup::Own {
+            client_id,
+            display_name,
+        } => {
+            let (looked_up, filter) = match client_id {
+                Some(id) => (
+                    LookedUp::AppId(id.to_string()),
+                    format!("appId eq '{}'", odata(id)),
+                ),
+                None => (
+                    LookedUp::DisplayName(display_name.to_string()),
+                    format!("displayName eq '{}'", odata(display_name)),
+                ),
+            };
+            let apps = r
+                .list_all(
+                    "look up the app registration",
+                    &format!("/applications?$filter={}", urlencode(&filter)),
+                )
+                .await?;
+            let apps: Vec<AppReg> = apps.iter().map(|a| app_reg(a, &cat)).collect();
+            let first = apps.first().map(|a| a.app_id.clone());
+            (looked_up, apps, first)
+        }
+        // The vendor's application object lives in the vendor's tenant: only its service
+        // principal can be here.
+        Lookup::Vendor(id) => (
+            LookedUp::VendorApp(id.map(String::from)),
+            Vec::new(),
+            id.map(String::from),
         ),
     };
-    let apps = r
-        .list_all(
-            "look up the app registration",
-            &format!("/applications?$filter={}", urlencode(&filter)),
-        )
-        .await?;
-    let apps: Vec<AppReg> = apps.iter().map(|a| app_reg(a, &cat)).collect();
     let mut service_principal = None;
     let mut consented = Vec::new();
     let mut delegated_grants_read = true;
-    if let Some(app) = apps.first() {
-        let filter = format!("appId eq '{}'", odata(&app.app_id));
+    if let Some(app_id) = sp_app_id {
+        let filter = format!("appId eq '{}'", odata(&app_id));
         let sps = r
             .list_all(
                 "look up the app's service principal",
@@ -334,6 +383,7 @@ pub async fn read_tenant(
         .ok()
         .flatten(),
     );
+    let consent = super::consent::read_settings(&r).await;
     Ok(TenantView {
         organisation,
         admin: Admin {
@@ -348,6 +398,7 @@ pub async fn read_tenant(
         delegated_grants_read,
         graph_sp: graph_sp_id,
         policy,
+        consent,
     })
 }
 
@@ -401,7 +452,7 @@ async fn consents(
     Ok((out, read))
 }
 
-fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes())
         .collect::<String>()
         .replace('+', "%20")
@@ -451,6 +502,8 @@ mod tests {
     fn policy_days() {
         assert_eq!(iso_days("P180D"), Some(180));
         assert_eq!(iso_days("PT5H"), None);
+        assert_eq!(iso_days("P4DT12H30M5S"), Some(4));
+        assert_eq!(iso_days("P1Y"), None);
         let p = policy(Some(
             json!({"isEnabled":true,"applicationRestrictions":{"passwordCredentials":[{"restrictionType":"passwordLifetime","state":"enabled","maxLifetime":"P90D"}]}}),
         ));

@@ -124,6 +124,9 @@ pub struct AppReg {
 pub enum LookedUp {
     AppId(String),
     DisplayName(String),
+    /// The vendor-hosted app's service principal, by the confirmed app id (`None`: the profile
+    /// chose the vendor app but has not confirmed its ID, so nothing was looked up).
+    VendorApp(Option<String>),
 }
 
 /// The default app management policy's limit on secret lifetime.
@@ -133,6 +136,43 @@ pub struct AppPolicy {
     pub max_secret_lifetime_days: Option<u32>,
     /// Whether the policy could be read (Policy.Read.All).
     pub read: bool,
+}
+
+/// Which permissions users may consent to for themselves: the `ManagePermissionGrantsForSelf.*`
+/// app consent policies assigned to the default user role (`authorizationPolicy`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "setting", content = "policies")]
+pub enum UserConsent {
+    /// No policy: "Do not allow user consent".
+    Off,
+    /// `microsoft-user-default-legacy`: "Allow user consent for apps" (any permission that
+    /// does not need an admin).
+    AllApps,
+    /// `microsoft-user-default-low`: verified publishers (or apps registered in the tenant) and
+    /// permissions classified low impact only.
+    LowImpact,
+    /// `microsoft-user-default-recommended`: "Let Microsoft manage your consent settings".
+    MicrosoftManaged,
+    /// Custom app consent policies, by id.
+    Custom(Vec<String>),
+}
+
+/// The admin consent request policy (`adminConsentRequestPolicy`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AdminConsentRequests {
+    /// "Users can request admin consent to apps they are unable to consent to".
+    pub enabled: bool,
+    /// How many reviewers are named.
+    pub reviewers: usize,
+}
+
+/// The tenant's consent settings, read for delegated presets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConsentSettings {
+    /// `None` when the authorization policy could not be read.
+    pub user_consent: Option<UserConsent>,
+    /// `None` when the admin consent request policy could not be read.
+    pub admin_consent_requests: Option<AdminConsentRequests>,
 }
 
 /// Everything `entra` read.
@@ -155,6 +195,8 @@ pub struct TenantView {
     /// Microsoft Graph's service principal object id in this tenant.
     pub graph_sp: Option<String>,
     pub policy: AppPolicy,
+    /// User consent and admin consent request settings (the "Need admin approval" question).
+    pub consent: ConsentSettings,
 }
 
 impl TenantView {

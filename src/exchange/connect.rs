@@ -55,7 +55,7 @@ pub async fn connect(
     };
     let transport = Transport::new(
         http.clone(),
-        &endpoints::base(&cfg.endpoints),
+        &endpoints::base_for(profile, &cfg.endpoints),
         &tenant_id,
         signed.access_token.clone(),
         &signed.account.upn,

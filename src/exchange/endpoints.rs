@@ -3,20 +3,29 @@
 //! Exchange Online PowerShell v3 itself uses; Microsoft does not document it (reference §3a).
 
 use crate::graph::cloud::CloudEndpoints;
+use crate::profile::Profile;
 
 /// The note every place that uses the endpoint shows.
 pub const UNDOCUMENTED: &str = "mailscope talks to Exchange Online through the REST endpoint Exchange Online PowerShell itself uses (adminapi/beta InvokeCommand), which Microsoft does not document; `mailscope script` writes the documented PowerShell for the same steps.";
 
 /// The base URL cmdlets are posted under (no trailing slash): the cloud's Exchange host, or
-/// for custom endpoints (the simulated tenant) the Graph base URL, which serves Exchange too.
+/// for custom endpoints the Graph base URL (the simulated tenant serves Exchange too).
 pub fn base(endpoints: &CloudEndpoints) -> String {
-    match host(endpoints.cloud) {
+    match endpoints.cloud.exchange_host() {
         Some(h) => format!("https://{h}"),
         None => endpoints.graph.trim_end_matches('/').to_string(),
     }
 }
 
-pub use crate::graph::cloud_exchange::{exchange_host as host, exchange_resource as resource};
+/// The base URL for `profile`: its `[endpoints] exchange` or its cloud's host
+/// ([`Profile::exchange_endpoint`]), else [`base`].
+pub fn base_for(profile: &Profile, endpoints: &CloudEndpoints) -> String {
+    profile
+        .exchange_endpoint()
+        .unwrap_or_else(|| base(endpoints))
+}
+
+pub use crate::graph::cloud_exchange::exchange_resource as resource;
 
 /// `{base}/adminapi/beta/{tenant}/InvokeCommand`.
 pub fn invoke_url(base: &str, tenant: &str) -> String {
@@ -54,6 +63,17 @@ mod tests {
             invoke_url(&base(&c), "t-id"),
             "https://127.0.0.1:9/adminapi/beta/t-id/InvokeCommand"
         );
+        let mut p = Profile::new("t", crate::profile::PresetId::Kundo, Cloud::Custom);
+        assert_eq!(base_for(&p, &c), "https://127.0.0.1:9");
+        p.endpoints = Some(crate::profile::Endpoints {
+            authority: "https://127.0.0.1:9".into(),
+            graph: "https://127.0.0.1:9".into(),
+            ca_file: None,
+            exchange: Some("https://127.0.0.1:10/".into()),
+        });
+        assert_eq!(base_for(&p, &c), "https://127.0.0.1:10");
+        let dod = Profile::new("t", crate::profile::PresetId::Kundo, Cloud::Dod);
+        assert_eq!(base_for(&dod, &c), "https://outlook-dod.office365.us");
     }
 
     #[test]

@@ -2,19 +2,19 @@
 //! Entra grants, so the app's tenant-wide admin consent for the same Mail permissions must go
 //! (only with the admin's explicit confirmation). Uses the Entra sign-in (Graph), reads the
 //! app's app role assignments and deletes those of the scoped permissions
-//! (`DELETE /servicePrincipals/{resource}/appRoleAssignedTo/{id}`, reference §2c).
+//! (`DELETE /servicePrincipals/{resource}/appRoleAssignedTo/{id}`, reference §2c) with
+//! Entra's own Graph writer ([`crate::entra::write`]).
 
 use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::graph::client::send;
+use crate::entra::write::Writer;
 use crate::graph::cloud::CloudEndpoints;
 use crate::powershell::permission_ids::permission_id;
 use crate::preset::{PermissionKind, Preset};
 use crate::profile::Profile;
 use crate::secrets::{Secret, SecretStore};
-use crate::signin::resume;
 
 /// One tenant-wide consent to a scoped permission.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +24,7 @@ pub struct Grant {
     pub permission: String,
 }
 
-/// Graph with the admin's Entra sign-in.
+/// Graph with the admin's Entra sign-in (the token stays in memory).
 pub struct EntraConsent {
     endpoints: CloudEndpoints,
     http: reqwest::Client,
@@ -54,7 +54,9 @@ impl EntraConsent {
         secrets: &dyn SecretStore,
     ) -> Option<EntraConsent> {
         let cfg = crate::entra::signin_config(profile, preset, endpoints)?;
-        let signed = resume(&cfg, http, secrets).await.ok()??;
+        let signed = crate::entra::session_for_profile(&cfg, profile, http, secrets)
+            .await
+            .ok()?;
         Some(EntraConsent {
             endpoints: endpoints.clone(),
             http: http.clone(),
@@ -63,27 +65,21 @@ impl EntraConsent {
         })
     }
 
-    async fn call(&self, method: reqwest::Method, path: &str) -> Result<Value, String> {
-        let url = self.endpoints.graph_url(path);
-        if !self.endpoints.is_graph_url(&url) {
-            return Err("not a Graph URL".into());
+    /// Entra's Graph writes (and reads between them) with this sign-in.
+    fn writer(&self) -> Writer<'_> {
+        Writer {
+            endpoints: &self.endpoints,
+            http: &self.http,
+            token: &self.token,
+            timeout: self.timeout,
         }
-        let mut req = self.http.request(method, url);
-        if let Some(auth) = crate::secrets::wipe::bearer_header(&self.token) {
-            req = req.header(reqwest::header::AUTHORIZATION, auth);
-        }
-        let resp = send(req, self.timeout, self.endpoints.graph_host())
+    }
+
+    async fn get(&self, what: &str, path: &str) -> Result<Value, String> {
+        self.writer()
+            .get(what, path)
             .await
-            .map_err(|d| d.summary)?;
-        let body: Value = serde_json::from_slice(&resp.body).unwrap_or(Value::Null);
-        if !resp.is_success() {
-            let msg = body["error"]["message"].as_str().unwrap_or_default();
-            return Err(format!(
-                "Microsoft Graph answered HTTP {}: {msg}",
-                resp.status
-            ));
-        }
-        Ok(body)
+            .map_err(|e| e.to_string())
     }
 
     /// The object ID of the app's service principal (Enterprise applications), if it has one.
@@ -92,7 +88,7 @@ impl EntraConsent {
             "/servicePrincipals?$filter=appId eq '{}'&$select=id",
             app_id.replace('\'', "''")
         );
-        let sps = self.call(reqwest::Method::GET, &q).await?;
+        let sps = self.get("find the app's service principal", &q).await?;
         Ok(sps["value"]
             .get(0)
             .and_then(|s| s["id"].as_str())
@@ -110,8 +106,8 @@ impl EntraConsent {
             return Ok(Vec::new());
         };
         let list = self
-            .call(
-                reqwest::Method::GET,
+            .get(
+                "list the app's app role assignments",
                 &format!("/servicePrincipals/{sp}/appRoleAssignments"),
             )
             .await?;
@@ -134,15 +130,10 @@ impl EntraConsent {
 
     /// Deletes one consent.
     pub async fn remove(&self, g: &Grant) -> Result<(), String> {
-        self.call(
-            reqwest::Method::DELETE,
-            &format!(
-                "/servicePrincipals/{}/appRoleAssignedTo/{}",
-                g.resource_id, g.id
-            ),
-        )
-        .await
-        .map(|_| ())
+        self.writer()
+            .remove_app_role(&g.resource_id, &g.id)
+            .await
+            .map_err(|e| e.to_string())
     }
 }
 

@@ -49,6 +49,12 @@ pub enum RunError {
     Session(#[from] SessionError),
     #[error("the checks could not start: {0}")]
     Internal(String),
+    /// The profile uses the vendor's own app: there is no credential of the customer's to
+    /// check app-only, and its permissions are delegated.
+    #[error(
+        "profile '{profile}' uses {app}, the vendor's own app: mailscope holds no credential of it, so nothing can be checked app-only. `mailscope entra inspect --profile {profile}` verifies its service principal, its consent and whether users can consent."
+    )]
+    VendorHostedApp { profile: String, app: String },
 }
 
 impl RunError {
@@ -61,7 +67,7 @@ impl RunError {
                 SecretError::BindingMismatch { .. } | SecretError::Unbound { .. }
             ),
             RunError::Internal(_) => true,
-            RunError::Profile(_) | RunError::Session(_) => false,
+            RunError::Profile(_) | RunError::Session(_) | RunError::VendorHostedApp { .. } => false,
         }
     }
 }
@@ -88,6 +94,12 @@ pub async fn run_profile(
     let problems = check_profile(profile);
     if !problems.is_empty() {
         return Err(RunError::Profile(problems));
+    }
+    if let (Some(_), Some(v)) = (&profile.vendor_app, &preset.vendor_app) {
+        return Err(RunError::VendorHostedApp {
+            profile: profile.name.clone(),
+            app: v.name.clone(),
+        });
     }
     let timeout = spec.options.per_request_timeout;
     let exchange_store = store.clone();

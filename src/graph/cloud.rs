@@ -252,6 +252,7 @@ mod tests {
             authority: "https://127.0.0.1:9".into(),
             graph: "https://127.0.0.1:9".into(),
             ca_file: Some("/nonexistent/ca.pem".into()),
+            exchange: None,
         });
         let err = CloudEndpoints::from_profile(&p).expect_err("missing file");
         assert!(err.to_string().contains("/nonexistent/ca.pem"));

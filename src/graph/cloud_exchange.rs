@@ -1,28 +1,22 @@
-//! Exchange Online's host per Microsoft cloud, and the resource an Exchange token is asked
-//! for (the sign-in needs it; the exchange module posts cmdlets there). Hosts as Microsoft's
-//! Exchange admin API endpoints reference lists them (reference §3b; the PowerShell module
-//! itself connects DoD to webmail.apps.mil and 21Vianet to partner.outlook.cn).
+//! The resource an Exchange token is asked for, per Microsoft cloud (the sign-in needs it; the
+//! exchange module posts cmdlets to the same host): the cloud's Exchange host
+//! ([`Cloud::exchange_host`], as Microsoft's Exchange admin API reference lists them; the
+//! PowerShell module itself connects DoD to webmail.apps.mil and 21Vianet to
+//! partner.outlook.cn).
 
 use super::cloud::CloudEndpoints;
+#[cfg(test)]
 use crate::profile::Cloud;
 
-/// The Exchange host of a named cloud; `None` for a custom cloud.
-pub fn exchange_host(cloud: Cloud) -> Option<&'static str> {
-    match cloud {
-        Cloud::Global | Cloud::Gcc => Some("outlook.office365.com"),
-        Cloud::GccHigh => Some("outlook.office365.us"),
-        Cloud::Dod => Some("outlook-dod.office365.us"),
-        Cloud::China => Some("outlook.office365.cn"),
-        Cloud::Custom => None,
-    }
-}
-
-/// The resource an Exchange token is asked for (`{resource}/.default`): the cloud's Exchange
-/// host; for custom endpoints Exchange's commercial resource, as the simulated tenant expects.
+/// `https://{Exchange host}`; for custom endpoints Exchange's commercial resource, as the
+/// simulated tenant expects.
 pub fn exchange_resource(endpoints: &CloudEndpoints) -> String {
     format!(
         "https://{}",
-        exchange_host(endpoints.cloud).unwrap_or("outlook.office365.com")
+        endpoints
+            .cloud
+            .exchange_host()
+            .unwrap_or("outlook.office365.com")
     )
 }
 
@@ -31,20 +25,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_named_cloud_has_its_exchange_host() {
-        let hosts: Vec<_> = Cloud::ALL.iter().map(|c| exchange_host(*c)).collect();
+    fn every_named_cloud_has_its_exchange_resource() {
+        let resources: Vec<_> = Cloud::ALL
+            .iter()
+            .filter_map(|c| CloudEndpoints::named(*c))
+            .map(|e| exchange_resource(&e))
+            .collect();
         assert_eq!(
-            hosts,
+            resources,
             [
-                Some("outlook.office365.com"),
-                Some("outlook.office365.com"),
-                Some("outlook.office365.us"),
-                Some("outlook-dod.office365.us"),
-                Some("outlook.office365.cn"),
-                None,
+                "https://outlook.office365.com",
+                "https://outlook.office365.com",
+                "https://outlook.office365.us",
+                "https://outlook-dod.office365.us",
+                "https://outlook.office365.cn",
             ]
         );
-        let dod = CloudEndpoints::named(Cloud::Dod).expect("named");
-        assert_eq!(exchange_resource(&dod), "https://outlook-dod.office365.us");
+        let sim = CloudEndpoints::custom("https://127.0.0.1:9", "https://127.0.0.1:9", None)
+            .expect("custom");
+        assert_eq!(exchange_resource(&sim), "https://outlook.office365.com");
     }
 }

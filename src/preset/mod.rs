@@ -44,6 +44,40 @@ pub struct Preset {
     pub vendor_settings: VendorSettings,
     #[serde(default)]
     pub vendor_output: Option<VendorOutput>,
+    /// The vendor's own multi-tenant app, offered instead of registering one.
+    #[serde(default)]
+    pub vendor_app: Option<VendorHostedApp>,
+}
+
+/// A vendor's multi-tenant app that customers consent to instead of registering their own
+/// (LEXZUR's "LEXZUR App"). Its ID is kept exactly as the guide prints it: the likely intended
+/// GUID is derived, shown, and used only once the admin has confirmed it in the profile.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VendorHostedApp {
+    /// The app's name as the vendor gives it ("LEXZUR App").
+    pub name: String,
+    /// The Application ID exactly as the guide prints it (possibly not a valid GUID).
+    pub app_id_as_printed: String,
+    /// Whom to ask to confirm the ID ("LEXZUR support, help@lexzur.com").
+    pub confirm_with: String,
+    /// The vendor app's Microsoft Graph permissions; empty: the preset's own.
+    #[serde(default, rename = "permission")]
+    pub permissions: Vec<Permission>,
+}
+
+impl VendorHostedApp {
+    /// The GUID the printed ID means: itself when it is one, else the likely intended GUID
+    /// (`None` when neither).
+    pub fn likely_app_id(&self) -> Option<String> {
+        crate::guid::parse_guid(&self.app_id_as_printed)
+            .or_else(|| crate::guid::likely_guid(&self.app_id_as_printed))
+    }
+
+    /// Whether the guide prints the ID as a valid GUID.
+    pub fn printed_is_guid(&self) -> bool {
+        crate::guid::parse_guid(&self.app_id_as_printed).is_some()
+    }
 }
 
 /// One Microsoft Graph permission the app needs.
@@ -180,6 +214,23 @@ impl Preset {
             permissions: self.requested(chosen).cloned().collect(),
             ..self.clone()
         }
+    }
+
+    /// The preset as used with its vendor-hosted app: the vendor app's permissions (the
+    /// preset's own when it lists none), no redirect URI and no credential of the customer's.
+    /// `None` when the preset names no vendor app.
+    pub fn for_vendor_app(&self) -> Option<Preset> {
+        let v = self.vendor_app.as_ref()?;
+        let permissions = if v.permissions.is_empty() {
+            self.permissions.clone()
+        } else {
+            v.permissions.clone()
+        };
+        Some(Preset {
+            permissions,
+            redirect_uri_template: None,
+            ..self.clone()
+        })
     }
 
     /// Whether the preset includes the application permission `name`.

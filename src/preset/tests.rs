@@ -179,3 +179,36 @@ fn optional_permissions_are_left_out_unless_chosen() {
     let kundo = preset(PresetId::Kundo).expect("kundo");
     assert_eq!(kundo.narrowed(&[]), kundo);
 }
+
+#[test]
+fn lexzur_names_its_vendor_app_as_printed_with_the_likely_guid() {
+    let p = preset(PresetId::Lexzur).expect("lexzur");
+    let v = p.vendor_app.as_ref().expect("LEXZUR offers its own app");
+    let guide = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/guides")
+        .join(&p.guide);
+    if let Ok(text) = std::fs::read_to_string(guide) {
+        assert!(
+            text.contains(&v.app_id_as_printed),
+            "as printed in the guide"
+        );
+    }
+    assert_eq!(v.app_id_as_printed, "21e7e0d8-bedf4a60-a5eb-fd0ae1571d36");
+    assert!(!v.printed_is_guid());
+    assert_eq!(
+        v.likely_app_id().as_deref(),
+        Some("21e7e0d8-bedf-4a60-a5eb-fd0ae1571d36")
+    );
+    let with = p.for_vendor_app().expect("vendor preset");
+    assert_eq!(
+        with.permissions, p.permissions,
+        "the preset's own permissions"
+    );
+    assert!(with.redirect_uri_template.is_none());
+    for other in all().expect("presets") {
+        if other.id != PresetId::Lexzur {
+            assert!(other.vendor_app.is_none(), "{:?}", other.id);
+            assert!(other.for_vendor_app().is_none());
+        }
+    }
+}

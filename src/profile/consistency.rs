@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::model::{Cloud, Expectation, Mailbox, PROFILE_VERSION, Profile};
+use super::model::{Cloud, Expectation, Mailbox, OLDEST_PROFILE_VERSION, PROFILE_VERSION, Profile};
 use super::validate::{self, Invalid};
 use crate::tomlfile::KeySeg;
 
@@ -55,14 +55,8 @@ pub fn mailbox_list(mailboxes: &[Mailbox]) -> Vec<(usize, Invalid)> {
 /// Checks a loaded profile. Absent optional values are fine; present ones must be valid.
 pub fn check_profile(p: &Profile) -> Vec<FieldProblem> {
     let mut out = Vec::new();
-    if p.version != PROFILE_VERSION {
-        out.push(at(
-            &[key("version")],
-            Invalid(format!(
-                "this mailscope reads profile version {PROFILE_VERSION}; the file says {}. Use a matching mailscope version.",
-                p.version
-            )),
-        ));
+    if let Some(problem) = version_problem(p.version) {
+        out.push(at(&[key("version")], problem));
     }
     if let Err(e) = validate::profile_name(&p.name) {
         out.push(at(&[key("name")], e));
@@ -119,7 +113,9 @@ pub fn check_profile(p: &Profile) -> Vec<FieldProblem> {
             ),
         )),
         (Cloud::Custom, Some(ep)) => {
-            for (name, url) in [("authority", &ep.authority), ("graph", &ep.graph)] {
+            let urls = [("authority", &ep.authority), ("graph", &ep.graph)];
+            let exchange = ep.exchange.as_ref().map(|u| ("exchange", u));
+            for (name, url) in urls.into_iter().chain(exchange) {
                 if !url.starts_with("https://") || reqwest::Url::parse(url).is_err() {
                     out.push(at(
                         &[key("endpoints"), key(name)],
@@ -144,6 +140,7 @@ pub fn check_profile(p: &Profile) -> Vec<FieldProblem> {
         }
     }
     out.extend(optional_permissions(p));
+    out.extend(vendor_app(p));
     for (i, m) in p.mailboxes.iter().enumerate() {
         if let Err(e) = validate::mail_address(&m.address) {
             out.push(at(&[key("mailbox"), KeySeg::Index(i), key("address")], e));
@@ -151,6 +148,71 @@ pub fn check_profile(p: &Profile) -> Vec<FieldProblem> {
     }
     for (i, e) in mailbox_list(&p.mailboxes) {
         out.push(at(&[key("mailbox"), KeySeg::Index(i), key("address")], e));
+    }
+    out
+}
+
+/// Which profile format versions this build reads: [`OLDEST_PROFILE_VERSION`] to
+/// [`PROFILE_VERSION`]. A newer file is refused rather than half understood.
+fn version_problem(version: u32) -> Option<Invalid> {
+    if version > PROFILE_VERSION {
+        Some(Invalid(format!(
+            "this file is profile format version {version}, written by a newer mailscope; this mailscope reads versions {OLDEST_PROFILE_VERSION} to {PROFILE_VERSION}. Update mailscope to use it (nothing was changed)."
+        )))
+    } else if version < OLDEST_PROFILE_VERSION {
+        Some(Invalid(format!(
+            "there is no profile format version {version}; this mailscope reads versions {OLDEST_PROFILE_VERSION} to {PROFILE_VERSION} (see docs/profile-format.md)."
+        )))
+    } else {
+        None
+    }
+}
+
+/// `[vendor_app]`: only for a preset that names a vendor-hosted app; its `app_id` a GUID (the
+/// likely intended one shown when hyphens are misplaced); `client_id`, when present, the same.
+fn vendor_app(p: &Profile) -> Vec<FieldProblem> {
+    let Some(chosen) = &p.vendor_app else {
+        return Vec::new();
+    };
+    let Ok(preset) = crate::preset::preset(p.preset) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let Some(offered) = &preset.vendor_app else {
+        out.push(at(
+            &[key("vendor_app")],
+            Invalid(format!(
+                "{} has no vendor-hosted app to use instead of your own app registration. Remove [vendor_app].",
+                preset.product
+            )),
+        ));
+        return out;
+    };
+    let Some(id) = &chosen.app_id else {
+        return out;
+    };
+    match validate::parse_guid(id) {
+        None => out.push(at(
+            &[key("vendor_app"), key("app_id")],
+            Invalid(format!(
+                "the vendor app's ID is a GUID; the guide prints {} as '{}'.{}",
+                offered.name,
+                offered.app_id_as_printed,
+                validate::likely_guid_hint(id)
+            )),
+        )),
+        Some(g) => {
+            if let Some(c) = &p.client_id
+                && validate::parse_guid(c).is_some_and(|c| c != g)
+            {
+                out.push(at(
+                    &[key("client_id")],
+                    Invalid(format!(
+                        "with [vendor_app], the client ID is the vendor app's ID {g}. Remove client_id or set it to that ID."
+                    )),
+                ));
+            }
+        }
     }
     out
 }
@@ -301,6 +363,7 @@ mod tests {
             authority: "http://127.0.0.1:1".into(),
             graph: "https://127.0.0.1:1".into(),
             ca_file: None,
+            exchange: None,
         });
         let problems = check_profile(&p);
         assert_eq!(problems.len(), 1);

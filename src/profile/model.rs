@@ -5,8 +5,13 @@ use time::{Date, OffsetDateTime};
 
 pub use crate::vocab::*;
 
-/// The profile format version this build reads and writes.
-pub const PROFILE_VERSION: u32 = 1;
+/// The profile format version this build writes (and the newest it reads). The format is
+/// documented key by key in `docs/profile-format.md`.
+pub const PROFILE_VERSION: u32 = 2;
+
+/// The oldest profile format version this build reads. Version 1 is a subset of version 2 with
+/// the same meaning, so a version-1 file loads as it is and is written as version 2 when saved.
+pub const OLDEST_PROFILE_VERSION: u32 = 1;
 
 time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
 
@@ -44,6 +49,10 @@ pub struct Profile {
     /// app holds only the permissions its guide always needs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub optional_permissions: Vec<String>,
+    /// The vendor's own multi-tenant app, used instead of registering one (since version 2;
+    /// only for presets that name one, e.g. LEXZUR's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor_app: Option<VendorApp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credential: Option<CredentialInfo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,11 +79,31 @@ impl Profile {
             service_principal_id: None,
             step: None,
             optional_permissions: Vec::new(),
+            vendor_app: None,
             credential: None,
             endpoints: None,
             scope: None,
             mailboxes: Vec::new(),
         }
+    }
+
+    /// The `https://` base URL of Exchange Online's REST endpoint (`InvokeCommand`) for this
+    /// profile: the cloud's documented host, or `[endpoints] exchange` with `cloud = "custom"`
+    /// (`None` when a custom profile names none).
+    pub fn exchange_endpoint(&self) -> Option<String> {
+        match self.cloud.exchange_host() {
+            Some(host) => Some(format!("https://{host}")),
+            None => self
+                .endpoints
+                .as_ref()
+                .and_then(|e| e.exchange.as_deref())
+                .map(|u| u.trim_end_matches('/').to_string()),
+        }
+    }
+
+    /// Whether the profile uses the vendor's own app (`[vendor_app]`) rather than one of its own.
+    pub fn uses_vendor_app(&self) -> bool {
+        self.vendor_app.is_some()
     }
 
     /// Mailboxes the app must be able to reach.
@@ -93,6 +122,10 @@ pub struct CredentialInfo {
     /// The Secret ID column of the portal; lets us recognise it if pasted as the value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_id: Option<String>,
+    /// After `credential rotate`: the Secret ID of the secret it replaced, still in Entra
+    /// (and its Value still in the keyring) until `credential retire-old` removes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_secret_id: Option<String>,
     #[serde(
         default,
         with = "iso_date::option",
@@ -113,6 +146,7 @@ impl CredentialInfo {
         CredentialInfo {
             kind,
             secret_id: None,
+            previous_secret_id: None,
             expires: None,
             thumbprint_sha1: None,
             thumbprint_sha256: None,
@@ -130,6 +164,23 @@ pub struct Endpoints {
     /// An extra CA certificate (PEM) to trust for these endpoints.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<String>,
+    /// Exchange Online's REST host (`InvokeCommand`) for these endpoints, e.g. the simulated
+    /// tenant's base URL (since version 2). Named clouds use their own: see
+    /// [`Profile::exchange_endpoint`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchange: Option<String>,
+}
+
+/// The vendor-hosted app a profile uses instead of its own app registration.
+///
+/// The table's presence chooses the vendor's app; `app_id` is set only once the admin has
+/// confirmed the ID (a guide may print it wrongly), and nothing is consented before that.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct VendorApp {
+    /// The vendor app's Application (client) ID, as the admin confirmed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
 }
 
 /// How the app is restricted to the intended mailboxes.

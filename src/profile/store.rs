@@ -4,7 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::consistency::check_profile;
-use super::model::Profile;
+use super::model::{PROFILE_VERSION, Profile};
 use super::names::Companion;
 use super::validate;
 use crate::fsutil;
@@ -63,9 +63,10 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ProfileError + '_ {
     }
 }
 
-/// Parses and validates profile text; errors name `origin`, the line and the key.
+/// Parses and validates profile text; errors name `origin`, the line and the key. A file of an
+/// older format version comes back as the current version (see `docs/profile-format.md`).
 pub fn parse_profile(text: &str, origin: &str) -> Result<Profile, FileError> {
-    let profile: Profile = tomlfile::parse(text, origin)?;
+    let mut profile: Profile = tomlfile::parse(text, origin)?;
     if let Some(first) = check_profile(&profile).into_iter().next() {
         return Err(tomlfile::error_at(
             text,
@@ -74,6 +75,9 @@ pub fn parse_profile(text: &str, origin: &str) -> Result<Profile, FileError> {
             first.problem.0,
         ));
     }
+    // Every older version this build reads is a subset of the current one with the same
+    // meaning: the profile is carried as the current version and saved as it.
+    profile.version = PROFILE_VERSION;
     Ok(profile)
 }
 

@@ -20,61 +20,7 @@ fn invalid<T>(msg: impl Into<String>) -> Result<T, Invalid> {
     Err(Invalid(msg.into()))
 }
 
-/// Parses a GUID in its usual 8-4-4-4-12 form (braces and surrounding space tolerated),
-/// returning it lower-cased.
-pub fn parse_guid(s: &str) -> Option<String> {
-    let t = s.trim();
-    let t = t
-        .strip_prefix('{')
-        .and_then(|x| x.strip_suffix('}'))
-        .unwrap_or(t);
-    let groups: Vec<&str> = t.split('-').collect();
-    let lens = [8, 4, 4, 4, 12];
-    if groups.len() != 5
-        || groups
-            .iter()
-            .zip(lens)
-            .any(|(g, n)| g.len() != n || !g.chars().all(|c| c.is_ascii_hexdigit()))
-    {
-        return None;
-    }
-    Some(t.to_ascii_lowercase())
-}
-
-/// For a value that is not a GUID but holds exactly 32 hex digits with its hyphens misplaced or
-/// missing (as a vendor's guide once printed `21e7e0d8-bedf4a60-a5eb-fd0ae1571d36`): the GUID it
-/// most likely means. Only ever shown to the admin as a suggestion; never used silently.
-pub fn likely_guid(s: &str) -> Option<String> {
-    let t = s.trim();
-    let t = t
-        .strip_prefix('{')
-        .and_then(|x| x.strip_suffix('}'))
-        .unwrap_or(t);
-    if parse_guid(t).is_some() || !t.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-        return None;
-    }
-    let hex: String = t.chars().filter(|c| *c != '-').collect();
-    (hex.len() == 32).then(|| {
-        let h = hex.to_ascii_lowercase();
-        format!(
-            "{}-{}-{}-{}-{}",
-            &h[..8],
-            &h[8..12],
-            &h[12..16],
-            &h[16..20],
-            &h[20..]
-        )
-    })
-}
-
-/// The sentence that names the likely intended GUID, when there is one.
-pub fn likely_guid_hint(s: &str) -> String {
-    likely_guid(s).map_or_else(String::new, |g| {
-        format!(
-            " It has the 32 hex digits of a GUID with a hyphen out of place or missing: did the source mean {g}? Check it there before you use it."
-        )
-    })
-}
+pub use crate::guid::{likely_guid, likely_guid_hint, parse_guid};
 
 fn is_zero_guid(g: &str) -> bool {
     g.chars().all(|c| c == '0' || c == '-')

@@ -369,6 +369,7 @@ mod tests {
             authority: "https://127.0.0.1:1".to_string(),
             graph: "https://127.0.0.1:1".to_string(),
             ca_file: None,
+            exchange: None,
         };
         let e = scenario_for(&doc)
             .profile(&doc, endpoints)

@@ -109,6 +109,7 @@ mod tests {
             authority: "https://evil.example/".into(),
             graph: "https://evil.example/graph".into(),
             ca_file: None,
+            exchange: None,
         });
         let d = stored.differences(&Binding::of(&evil));
         assert!(

@@ -28,6 +28,7 @@ fn a_file_with_the_same_name_and_other_endpoints_gets_nothing() {
         authority: "https://attacker.example".into(),
         graph: "https://attacker.example".into(),
         ca_file: None,
+        exchange: None,
     });
     match value(&store, &evil) {
         Err(SecretError::BindingMismatch { differences, .. }) => {

@@ -26,6 +26,9 @@ pub const CLIENT_SECRET_ENV: &str = "MAILSCOPE_CLIENT_SECRET";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SecretSlot {
     ClientSecret,
+    /// The client secret `credential rotate` replaced: kept (the vendor may still use it)
+    /// until `credential retire-old` removes it from Entra.
+    PreviousClientSecret,
     /// The certificate's private key, PKCS#8 DER.
     PrivateKey,
     /// What the secrets above were stored for ([`Binding`], JSON; not secret itself).
@@ -39,17 +42,23 @@ pub enum SecretSlot {
 
 impl SecretSlot {
     /// Every entry a profile can have in the keyring.
-    pub const ALL: [SecretSlot; 3] = [
+    pub const ALL: [SecretSlot; 4] = [
         SecretSlot::ClientSecret,
+        SecretSlot::PreviousClientSecret,
         SecretSlot::PrivateKey,
         SecretSlot::Binding,
     ];
     /// The entries that hold secret material.
-    pub const SECRETS: [SecretSlot; 2] = [SecretSlot::ClientSecret, SecretSlot::PrivateKey];
+    pub const SECRETS: [SecretSlot; 3] = [
+        SecretSlot::ClientSecret,
+        SecretSlot::PreviousClientSecret,
+        SecretSlot::PrivateKey,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             SecretSlot::ClientSecret => "client-secret",
+            SecretSlot::PreviousClientSecret => "client-secret-previous",
             SecretSlot::PrivateKey => "private-key",
             SecretSlot::Binding => "binding",
             SecretSlot::RefreshToken => "refresh-token",
@@ -61,6 +70,7 @@ impl SecretSlot {
     pub fn label(self) -> &'static str {
         match self {
             SecretSlot::ClientSecret => "client secret",
+            SecretSlot::PreviousClientSecret => "previous client secret (until retire-old)",
             SecretSlot::PrivateKey => "certificate private key",
             SecretSlot::Binding => "binding (tenant, app and endpoints)",
             SecretSlot::RefreshToken => "admin sign-in (refresh token)",
@@ -138,6 +148,25 @@ pub fn store_client_secret(
         SecretSlot::ClientSecret,
         value.expose().as_bytes(),
     )
+}
+
+/// After a rotation: the client secret stored so far becomes the previous one (kept until
+/// `credential retire-old`) and `new` the one in use. Returns whether there was one to keep.
+pub fn rotate_client_secret(
+    store: &dyn SecretStore,
+    profile: &Profile,
+    new: &Secret,
+) -> Result<bool, SecretError> {
+    let old = bound_secret(store, profile, SecretSlot::ClientSecret)?;
+    if let Some(old) = &old {
+        store.set(
+            &profile.name,
+            SecretSlot::PreviousClientSecret,
+            old.expose(),
+        )?;
+    }
+    store_client_secret(store, profile, new)?;
+    Ok(old.is_some())
 }
 
 /// Records what the profile's secrets are for. Called whenever a secret or key is stored.

@@ -63,7 +63,10 @@ impl SecretStore for KeyringStore {
         let entry = self.entry(profile, slot)?;
         let value = SecretBytes::new(value.to_vec());
         match slot {
-            SecretSlot::ClientSecret | SecretSlot::Binding | SecretSlot::SigninAccount => {
+            SecretSlot::ClientSecret
+            | SecretSlot::PreviousClientSecret
+            | SecretSlot::Binding
+            | SecretSlot::SigninAccount => {
                 let text = std::str::from_utf8(value.expose())
                     .map_err(|_| SecretError::Corrupt)?
                     .to_string();

@@ -24,6 +24,54 @@ pub struct AppManagement {
     pub external_apps: Vec<ExternalApp>,
     /// Injected failures of app management calls (an apply interrupted midway).
     pub fail: Vec<FailCall>,
+    /// The tenant's user consent settings and admin consent request policy.
+    pub consent: ConsentPolicies,
+}
+
+/// `[app_management.consent]`: what `GET /policies/authorizationPolicy` and `GET
+/// /policies/adminConsentRequestPolicy` answer. The defaults are a new tenant's per Microsoft's
+/// documentation: users may consent to permissions that need no admin ("Allow user consent for
+/// apps", `microsoft-user-default-legacy`), and admin consent requests are off.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConsentPolicies {
+    /// `legacy` (allow user consent for apps), `low` (verified publishers, low-impact
+    /// permissions), `recommended` (managed by Microsoft), `none` (no user consent), or the id
+    /// of a custom app consent policy.
+    pub user_consent: String,
+    /// "Users can request admin consent to apps they are unable to consent to".
+    pub admin_consent_requests: bool,
+    /// UPNs of the admin consent request reviewers.
+    pub reviewers: Vec<String>,
+}
+
+impl Default for ConsentPolicies {
+    fn default() -> Self {
+        ConsentPolicies {
+            user_consent: "legacy".into(),
+            admin_consent_requests: false,
+            reviewers: Vec::new(),
+        }
+    }
+}
+
+impl ConsentPolicies {
+    /// `defaultUserRolePermissions.permissionGrantPoliciesAssigned`.
+    pub fn assigned(&self) -> Vec<String> {
+        let own = match self.user_consent.as_str() {
+            "none" => None,
+            "legacy" => Some("microsoft-user-default-legacy"),
+            "low" => Some("microsoft-user-default-low"),
+            "recommended" => Some("microsoft-user-default-recommended"),
+            custom => Some(custom),
+        };
+        own.map(|p| format!("ManagePermissionGrantsForSelf.{p}"))
+            .into_iter()
+            .chain(std::iter::once(
+                "ManagePermissionGrantsForOwnedResource.microsoft-dynamically-managed-permissions-for-team".to_string(),
+            ))
+            .collect()
+    }
 }
 
 /// `[[app_management.fail]]`: the first `times` calls of a route fail with `status`.
@@ -85,12 +133,22 @@ pub(crate) fn check_app_management(
             return Err(cx.err_at(at, key, "must be 429, 500 or 503".into()));
         }
     }
+    let c = &m.consent.user_consent;
+    if c.is_empty() || !c.chars().all(|x| x.is_ascii_alphanumeric() || x == '-') {
+        let key = "app_management.consent.user_consent";
+        return Err(cx.err_at(
+            at,
+            key,
+            "must be legacy, low, recommended, none or a policy id (letters, digits, -)".into(),
+        ));
+    }
     let mut m = m.clone();
     for e in &mut m.external_apps {
         e.app_id = e.app_id.to_ascii_lowercase();
         if uuid::Uuid::parse_str(&e.app_id).is_err() {
             let key = "app_management.external_apps.app_id";
-            return Err(cx.err_at(at, key, format!("'{}' is not a GUID", e.app_id)));
+            let hint = crate::guid::likely_guid_hint(&e.app_id);
+            return Err(cx.err_at(at, key, format!("'{}' is not a GUID.{hint}", e.app_id)));
         }
     }
     Ok(m)
@@ -446,7 +504,35 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.contains("is not a GUID"), "{e}");
+        assert!(e.contains("21e7e0d8-bedf-4a60-a5eb-fd0ae1571d36"), "{e}");
         let e = load("replication_lag = 1").unwrap_err();
         assert!(e.contains("replication_lag"), "{e}");
+    }
+
+    #[test]
+    fn consent_settings_default_to_a_new_tenant_and_are_checked() {
+        let new_tenant = load("").unwrap().app_management.consent;
+        assert_eq!(
+            new_tenant.assigned()[0],
+            "ManagePermissionGrantsForSelf.microsoft-user-default-legacy"
+        );
+        assert!(!new_tenant.admin_consent_requests);
+        let off = load("[app_management.consent]\nuser_consent = \"none\"\nadmin_consent_requests = true\nreviewers = [\"a@contoso.com\"]")
+            .unwrap()
+            .app_management
+            .consent;
+        assert!(
+            off.assigned()
+                .iter()
+                .all(|p| !p.starts_with("ManagePermissionGrantsForSelf."))
+        );
+        let body = super::super::apps_json::admin_consent_request_policy(&off, "https://g");
+        assert_eq!(body["isEnabled"], true);
+        assert_eq!(body["reviewers"].as_array().map(Vec::len), Some(1));
+        let body = super::super::apps_json::authorization_policy(&off, "https://g");
+        assert_eq!(body["id"], "authorizationPolicy");
+        assert!(body["defaultUserRolePermissions"]["permissionGrantPoliciesAssigned"].is_array());
+        let e = load("[app_management.consent]\nuser_consent = \"all of them\"").unwrap_err();
+        assert!(e.contains("app_management.consent.user_consent"), "{e}");
     }
 }

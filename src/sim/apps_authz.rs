@@ -26,6 +26,8 @@ pub(crate) enum Op {
     WriteGrants,
     /// Read the app management policy.
     ReadPolicy,
+    /// Read the authorization policy (user consent) or the admin consent request policy.
+    ReadConsentPolicy,
     /// Read the tenant's name and domains.
     ReadOrganization,
 }
@@ -100,6 +102,10 @@ fn requirements(
             ]],
             None,
         ),
+        // authorizationPolicy: Policy.Read.All or Policy.ReadWrite.Authorization;
+        // adminConsentRequestPolicy: Policy.Read.All, Policy.ReadWrite.ConsentRequest or
+        // Directory.Read.All (Microsoft's permission tables); the common one suffices here.
+        Op::ReadConsentPolicy => (vec![&["Policy.Read.All"]], None),
     }
 }
 

@@ -1,5 +1,6 @@
 //! An application's credentials: `addPassword` (secret shown once, lifetime capped by the app
-//! management policy), `removePassword`, and `keyCredentials` (public certificates) for PATCH.
+//! management policy), `removePassword`, and `keyCredentials` (public certificates) for PATCH
+//! and `addKey` (`apps_keys.rs`).
 
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -17,35 +18,45 @@ use super::state::{SimState, lock};
 /// `keyCredentials` replaces the collection; an entry without `key` keeps the credential with
 /// its `keyId` [U].
 pub(crate) fn key_credentials(old: &[KeyCred], v: &Value) -> Result<Vec<KeyCred>, GraphReply> {
-    use base64::Engine;
     let bad = || invalid("keyCredentials");
     let mut out = Vec::new();
     for k in v.as_array().ok_or_else(bad)? {
         let key_id = k.get("keyId").and_then(Value::as_str);
-        let display_name = k
-            .get("displayName")
-            .and_then(Value::as_str)
-            .map(String::from);
-        let Some(key) = k.get("key").and_then(Value::as_str) else {
+        if k.get("key").and_then(Value::as_str).is_none() {
             let kept = key_id.and_then(|id| old.iter().find(|o| o.key_id.eq_ignore_ascii_case(id)));
             out.push(kept.cloned().ok_or_else(bad)?);
             continue;
-        };
-        let der = base64::engine::general_purpose::STANDARD
-            .decode(key.trim())
-            .map_err(|_| bad())?;
-        let (start, end) = validity(&der);
-        let cert = super::certs::certificate_from_der(der, std::path::Path::new("keyCredentials"))
-            .map_err(|_| bad())?;
-        out.push(KeyCred {
-            key_id: key_id.map_or_else(|| uuid::Uuid::new_v4().to_string(), String::from),
-            display_name,
-            cert,
-            start,
-            end,
-        });
+        }
+        out.push(key_credential(k, "keyCredentials")?);
     }
     Ok(out)
+}
+
+/// One `keyCredential` with its `key` (base64 DER of an RSA certificate); a refusal names
+/// `property`.
+pub(crate) fn key_credential(k: &Value, property: &str) -> Result<KeyCred, GraphReply> {
+    use base64::Engine;
+    let bad = || invalid(property);
+    let key = k.get("key").and_then(Value::as_str).ok_or_else(bad)?;
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(key.trim())
+        .map_err(|_| bad())?;
+    let (start, end) = validity(&der);
+    let cert = super::certs::certificate_from_der(der, std::path::Path::new(property))
+        .map_err(|_| bad())?;
+    Ok(KeyCred {
+        key_id: k
+            .get("keyId")
+            .and_then(Value::as_str)
+            .map_or_else(|| uuid::Uuid::new_v4().to_string(), String::from),
+        display_name: k
+            .get("displayName")
+            .and_then(Value::as_str)
+            .map(String::from),
+        cert,
+        start,
+        end,
+    })
 }
 
 /// A new secret value in Entra's shape (40 characters, `Q~` after the third).

@@ -33,6 +33,8 @@ pub(crate) fn handle(
         | AppsKind::DeleteApp(_)
         | AppsKind::AddPassword(_)
         | AppsKind::RemovePassword(_)
+        | AppsKind::AddKey(_)
+        | AppsKind::RemoveKey(_)
         | AppsKind::CreateSp
         | AppsKind::DeleteSp(_) => Op::WriteApps,
         // The resource decides which role is needed (apps_sp.rs checks again).
@@ -41,6 +43,7 @@ pub(crate) fn handle(
             Op::WriteGrants
         }
         AppsKind::AppPolicy => Op::ReadPolicy,
+        AppsKind::AuthorizationPolicy | AppsKind::ConsentRequestPolicy => Op::ReadConsentPolicy,
         AppsKind::Organization => Op::ReadOrganization,
     };
     if let Err(reply) = apps_authz::check(who, op) {
@@ -57,9 +60,19 @@ pub(crate) fn handle(
         AppsKind::DeleteApp(key) => delete(st, key),
         AppsKind::AddPassword(key) => super::apps_creds::add_password(st, key, input),
         AppsKind::RemovePassword(key) => super::apps_creds::remove_password(st, key, input),
+        AppsKind::AddKey(key) => super::apps_keys::add_key(st, key, input),
+        AppsKind::RemoveKey(key) => super::apps_keys::remove_key(st, key, input),
         AppsKind::AppPolicy => Ok(GraphReply::json(
             200,
             apps_json::default_policy(&st.scenario.app_management),
+        )),
+        AppsKind::AuthorizationPolicy => Ok(GraphReply::json(
+            200,
+            apps_json::authorization_policy(&st.scenario.app_management.consent, &st.graph),
+        )),
+        AppsKind::ConsentRequestPolicy => Ok(GraphReply::json(
+            200,
+            apps_json::admin_consent_request_policy(&st.scenario.app_management.consent, &st.graph),
         )),
         AppsKind::Organization => Ok(GraphReply::json(
             200,

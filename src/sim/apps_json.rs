@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 
 use super::apps::AppManagement;
-use super::apps::{Application, Assignment, Grant, Registry, ServicePrincipal};
+use super::apps::{Application, Assignment, Grant, KeyCred, Registry, ServicePrincipal};
 use super::graph_catalog::{self, GRAPH_APP_ID};
 
 /// `2026-12-03T09:30:00Z`.
@@ -14,6 +14,15 @@ pub(crate) fn iso(t: OffsetDateTime) -> String {
     t.to_offset(time::UtcOffset::UTC)
         .format(&f)
         .unwrap_or_default()
+}
+
+/// A key credential's metadata (`key` is never returned).
+pub(crate) fn key_credential(k: &KeyCred) -> Value {
+    json!({
+        "customKeyIdentifier": k.cert.thumbprint_hex, "displayName": k.display_name,
+        "endDateTime": iso(k.end), "key": null, "keyId": k.key_id,
+        "startDateTime": iso(k.start), "type": "AsymmetricX509Cert", "usage": "Verify",
+    })
 }
 
 /// An application object (key and password credentials as metadata only).
@@ -29,17 +38,7 @@ pub(crate) fn application(a: &Application, domain: &str) -> Value {
             })
         })
         .collect();
-    let keys: Vec<Value> = a
-        .keys
-        .iter()
-        .map(|k| {
-            json!({
-                "customKeyIdentifier": k.cert.thumbprint_hex, "displayName": k.display_name,
-                "endDateTime": iso(k.end), "key": null, "keyId": k.key_id,
-                "startDateTime": iso(k.start), "type": "AsymmetricX509Cert", "usage": "Verify",
-            })
-        })
-        .collect();
+    let keys: Vec<Value> = a.keys.iter().map(key_credential).collect();
     json!({
         "id": a.id,
         "deletedDateTime": null,
@@ -144,6 +143,51 @@ pub(crate) fn default_policy(m: &AppManagement) -> Value {
         "isEnabled": m.max_secret_lifetime_days.is_some(),
         "applicationRestrictions": { "passwordCredentials": restrictions, "keyCredentials": [] },
         "servicePrincipalRestrictions": { "passwordCredentials": restrictions, "keyCredentials": [] },
+    })
+}
+
+/// `GET /policies/authorizationPolicy` (v1.0: the single object; the parts mailscope reads).
+pub(crate) fn authorization_policy(c: &super::apps::ConsentPolicies, graph: &str) -> Value {
+    json!({
+        "@odata.context": format!("{graph}/v1.0/$metadata#policies/authorizationPolicy/$entity"),
+        "id": "authorizationPolicy",
+        "allowInvitesFrom": "everyone",
+        "allowedToSignUpEmailBasedSubscriptions": true,
+        "allowedToUseSSPR": true,
+        "allowEmailVerifiedUsersToJoinOrganization": false,
+        "allowUserConsentForRiskyApps": false,
+        "blockMsolPowerShell": false,
+        "displayName": "Authorization Policy",
+        "description": "Used to manage authorization related settings across the company.",
+        "guestUserRoleId": "10dae51f-b6af-4016-8d66-8c2a99b929b3",
+        "defaultUserRolePermissions": {
+            "allowedToCreateApps": true,
+            "allowedToCreateSecurityGroups": true,
+            "allowedToCreateTenants": true,
+            "allowedToReadOtherUsers": true,
+            "permissionGrantPoliciesAssigned": c.assigned(),
+        },
+    })
+}
+
+/// `GET /policies/adminConsentRequestPolicy`; reviewers as `/users/{id}` queries.
+pub(crate) fn admin_consent_request_policy(c: &super::apps::ConsentPolicies, graph: &str) -> Value {
+    let reviewers: Vec<Value> = c
+        .reviewers
+        .iter()
+        .map(|upn| {
+            let id = super::scenario_load::derived_id("admin", &upn.to_ascii_lowercase());
+            json!({"query": format!("/users/{id}"), "queryType": "MicrosoftGraph", "queryRoot": null})
+        })
+        .collect();
+    json!({
+        "@odata.context": format!("{graph}/v1.0/$metadata#policies/adminConsentRequestPolicy/$entity"),
+        "isEnabled": c.admin_consent_requests,
+        "notifyReviewers": c.admin_consent_requests,
+        "remindersEnabled": c.admin_consent_requests,
+        "requestDurationInDays": if c.admin_consent_requests { 30 } else { 0 },
+        "version": 0,
+        "reviewers": reviewers,
     })
 }
 

@@ -31,6 +31,8 @@ pub(crate) enum AppsKind {
     DeleteApp(Key),
     AddPassword(Key),
     RemovePassword(Key),
+    AddKey(Key),
+    RemoveKey(Key),
     ListSps,
     CreateSp,
     GetSp(Key),
@@ -44,6 +46,10 @@ pub(crate) enum AppsKind {
     PatchGrant(String),
     DeleteGrant(String),
     AppPolicy,
+    /// `GET /policies/authorizationPolicy`.
+    AuthorizationPolicy,
+    /// `GET /policies/adminConsentRequestPolicy`.
+    ConsentRequestPolicy,
     Organization,
 }
 
@@ -106,8 +112,19 @@ pub(crate) fn parse(m: &str, s: &[&str], l: &[&str]) -> Option<(&'static str, Ki
             "POST /v1.0/applications/{id}/removePassword",
             k(AppsKind::RemovePassword(key)),
         ),
+        ("applications", "POST", Some(key), [a]) if action(a) == "addkey" => (
+            "POST /v1.0/applications/{id}/addKey",
+            k(AppsKind::AddKey(key)),
+        ),
+        ("applications", "POST", Some(key), [a]) if action(a) == "removekey" => (
+            "POST /v1.0/applications/{id}/removeKey",
+            k(AppsKind::RemoveKey(key)),
+        ),
         ("applications", _, Some(_), [a])
-            if matches!(action(a), "addpassword" | "removepassword") =>
+            if matches!(
+                action(a),
+                "addpassword" | "removepassword" | "addkey" | "removekey"
+            ) =>
         {
             BAD_METHOD
         }
@@ -185,8 +202,26 @@ pub(crate) fn parse(m: &str, s: &[&str], l: &[&str]) -> Option<(&'static str, Ki
                 k(AppsKind::AppPolicy),
             )
         }
+        ("policies", "GET", Some(Key::Id(p)), [])
+            if p.eq_ignore_ascii_case("authorizationPolicy") =>
+        {
+            (
+                "GET /v1.0/policies/authorizationPolicy",
+                k(AppsKind::AuthorizationPolicy),
+            )
+        }
+        ("policies", "GET", Some(Key::Id(p)), [])
+            if p.eq_ignore_ascii_case("adminConsentRequestPolicy") =>
+        {
+            (
+                "GET /v1.0/policies/adminConsentRequestPolicy",
+                k(AppsKind::ConsentRequestPolicy),
+            )
+        }
         ("policies", _, Some(Key::Id(p)), [])
-            if p.eq_ignore_ascii_case("defaultAppManagementPolicy") =>
+            if p.eq_ignore_ascii_case("defaultAppManagementPolicy")
+                || p.eq_ignore_ascii_case("authorizationPolicy")
+                || p.eq_ignore_ascii_case("adminConsentRequestPolicy") =>
         {
             BAD_METHOD
         }
@@ -232,6 +267,23 @@ mod tests {
         assert_eq!(
             kind("GET", "/policies/defaultAppManagementPolicy"),
             Some(Kind::Apps(AppsKind::AppPolicy))
+        );
+        assert_eq!(
+            kind("POST", "/applications(appId='a')/removeKey"),
+            Some(Kind::Apps(AppsKind::RemoveKey(Key::AppId("a".into()))))
+        );
+        assert_eq!(kind("GET", "/applications/X/addKey"), Some(Kind::BadMethod));
+        assert_eq!(
+            kind("GET", "/policies/authorizationPolicy"),
+            Some(Kind::Apps(AppsKind::AuthorizationPolicy))
+        );
+        assert_eq!(
+            kind("GET", "/policies/adminConsentRequestPolicy"),
+            Some(Kind::Apps(AppsKind::ConsentRequestPolicy))
+        );
+        assert_eq!(
+            kind("PATCH", "/policies/authorizationPolicy"),
+            Some(Kind::BadMethod)
         );
         assert_eq!(kind("PUT", "/applications/X"), Some(Kind::BadMethod));
         assert_eq!(

@@ -15,7 +15,7 @@ use super::state::SimState;
 use super::token_errors::AadError;
 
 /// The usual clock skew allowed on `nbf` and `exp`.
-const SKEW_S: i64 = 300;
+pub(crate) const SKEW_S: i64 = 300;
 
 /// The digest bytes of an `x5t` / `x5t#S256` header: base64url with or without `=` padding
 /// (MSAL Python and azure-identity pad it; Entra accepts both).
@@ -32,7 +32,7 @@ fn hex_of_b64(b64: &str) -> String {
 }
 
 /// Whether a thumbprint header names the registered digest (compared as bytes).
-fn same_digest(header: Option<&str>, registered: &str) -> bool {
+pub(crate) fn same_digest(header: Option<&str>, registered: &str) -> bool {
     match (header.and_then(digest_bytes), digest_bytes(registered)) {
         (Some(a), Some(b)) => a == b,
         _ => false,
@@ -90,7 +90,7 @@ pub(crate) fn validate(st: &SimState, app: &App, assertion: &str) -> Result<(), 
 
 /// A JWT NumericDate: seconds, possibly with a fraction (RFC 7519 §2; MSAL Python sends
 /// `time.time() + 600`).
-fn numeric_date(v: &Value) -> Option<i64> {
+pub(crate) fn numeric_date(v: &Value) -> Option<i64> {
     v.as_i64().or_else(|| {
         v.as_f64()
             .filter(|f| f.is_finite())

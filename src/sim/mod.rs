@@ -23,6 +23,7 @@ mod apps_creds;
 mod apps_grants;
 mod apps_graph;
 mod apps_json;
+mod apps_keys;
 mod apps_lookup;
 mod apps_routes;
 mod apps_sp;

@@ -46,6 +46,7 @@ pub fn demo_profile(sim: &SimEndpoints, now: OffsetDateTime) -> Profile {
         authority: sim.authority.clone(),
         graph: sim.graph.clone(),
         ca_file: Some(sim.ca_file.clone()),
+        exchange: None,
     });
     let mut cred = CredentialInfo::new(CredentialKind::Secret);
     cred.secret_id = Some(DEMO_SECRET_ID.into());

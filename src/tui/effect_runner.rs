@@ -1,11 +1,9 @@
 //! The effect runner: the one place where the wizard's effects are executed. Every result is
 //! sent back as a message carrying the run id of its request.
 
-use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::clipboard::CopyToClipboard;
 use mailscope::profile::ProfileStore;
 use mailscope::secrets::{self, Secret, SecretError, SecretSlot, SecretStore};
 use mailscope::vendor_output;
@@ -255,24 +253,7 @@ impl Runner {
 
     /// OSC 52 (works over SSH) and the system clipboard where there is one.
     fn copy(&self, text: &Secret) -> Result<String, String> {
-        let mut how = Vec::new();
-        if self.osc52 {
-            let mut out = std::io::stdout();
-            if crossterm::execute!(out, CopyToClipboard::to_clipboard_from(text.expose())).is_ok() {
-                let _ = out.flush();
-                how.push("terminal clipboard (OSC 52)");
-            }
-        }
-        if let Ok(mut cb) = arboard::Clipboard::new()
-            && cb.set_text(text.expose().to_string()).is_ok()
-        {
-            how.push("system clipboard");
-        }
-        if how.is_empty() {
-            Err("no clipboard is reachable here; select the text with the mouse instead".into())
-        } else {
-            Ok(how.join(" and "))
-        }
+        super::clipboard::copy(text, self.osc52)
     }
 }
 

@@ -11,6 +11,7 @@
 
 mod app;
 mod binding;
+pub mod clipboard;
 pub mod demo;
 mod effect;
 mod effect_runner;

@@ -25,6 +25,7 @@ pub fn endpoints(s: &SimHandle) -> Endpoints {
         authority: s.authority.clone(),
         graph: s.graph.clone(),
         ca_file: Some(s.ca_file.display().to_string()),
+        exchange: None,
     }
 }
 

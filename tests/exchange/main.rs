@@ -13,6 +13,12 @@ mod binary;
 #[path = "../common/admin_sim.rs"]
 mod common;
 
+#[cfg(target_os = "linux")]
+#[path = "../common/keyring_session.rs"]
+mod keyring_session;
+
+#[cfg(target_os = "linux")]
+mod commands;
 mod failures;
 mod scoping;
 mod support;

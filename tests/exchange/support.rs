@@ -24,6 +24,7 @@ pub const APP_MOVE: &str = "a3000000-0000-4000-8000-000000000003";
 pub const SP_MOVE: &str = "5b300000-0000-4000-8000-000000000003";
 pub const APP_FAULT: &str = "a4000000-0000-4000-8000-000000000004";
 pub const APP_GRAPH: &str = "a5000000-0000-4000-8000-000000000005";
+pub const APP_CLI: &str = "a7000000-0000-4000-8000-000000000007";
 pub const APP_SCRIPT: &str = "a6000000-0000-4000-8000-000000000006";
 pub const SP_SCRIPT: &str = "5b600000-0000-4000-8000-000000000006";
 
@@ -66,6 +67,7 @@ roles = ["Exchange Recipient Administrator"]
         (APP_FAULT, "5b400000-0000-4000-8000-000000000004", "Fault"),
         (APP_GRAPH, "5b500000-0000-4000-8000-000000000005", "Graph"),
         (APP_SCRIPT, SP_SCRIPT, "Script"),
+        (APP_CLI, "5b700000-0000-4000-8000-000000000007", "Cli"),
     ] {
         s.push_str(&app(c, o, n));
     }

@@ -91,6 +91,7 @@ pub fn profile(
         authority: sim.authority.clone(),
         graph: sim.graph.clone(),
         ca_file: Some(sim.ca_file.display().to_string()),
+        exchange: None,
     });
     let mut cred = CredentialInfo::new(CredentialKind::Secret);
     cred.secret_id = Some(KUNDO_SECRET_ID.to_string());

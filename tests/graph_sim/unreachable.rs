@@ -208,6 +208,7 @@ async fn an_authority_that_never_answers_ends_the_check_after_the_configured_tim
         authority: base.clone(),
         graph: base,
         ca_file: None,
+        exchange: None,
     });
     p.mailboxes = vec![mailscope::profile::Mailbox {
         address: "m0@contoso.com".into(),

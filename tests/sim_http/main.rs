@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)] // tests may unwrap: a panic is the failure report
 
 mod apps;
+mod apps_keys;
 mod apps_lag;
 mod batch;
 mod body_limits;

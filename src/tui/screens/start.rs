@@ -233,6 +233,7 @@ fn create(st: &mut StartState) -> Outcome {
             authority: st.form.value(F_AUTHORITY).trim().to_string(),
             graph: st.form.value(F_GRAPH).trim().to_string(),
             ca_file: (!ca.is_empty()).then(|| ca.to_string()),
+            exchange: None,
         });
     }
     if let Ok(p) = preset::preset(profile.preset) {

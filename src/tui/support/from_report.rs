@@ -49,6 +49,7 @@ pub fn profile(report: &Report) -> Result<Profile, String> {
         authority: String::new(),
         graph: String::new(),
         ca_file: None,
+        exchange: None,
     };
     let mut p = plan.profile(report, none).map_err(|e| e.to_string())?;
     let r = &report.profile;

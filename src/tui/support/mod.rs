@@ -118,6 +118,7 @@ fn replay_launch(
         authority: sim.authority.clone(),
         graph: sim.graph.clone(),
         ca_file: Some(sim.ca_file.clone()),
+        exchange: None,
     };
     let mut profile = plan.profile(report, endpoints).map_err(|e| e.to_string())?;
     // Completed up to scoping: the wizard opens on the live checks and runs them.
