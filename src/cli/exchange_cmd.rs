@@ -5,18 +5,17 @@
 
 use std::io::Write;
 
+use mailscope::exchange::entra_consent::EntraConsent;
 use mailscope::exchange::{
     self, Connection, ExchangeError, Outcome, ScopingTest, Target, endpoints::UNDOCUMENTED,
 };
 use mailscope::graph::cloud::CloudEndpoints;
-use mailscope::preset::{self, Preset};
+use mailscope::preset::Preset;
 use mailscope::profile::{Profile, ProfileStore, ScopeMechanism};
 use mailscope::secrets::KeyringStore;
 
 use super::exchange_args::{ExchangeCommand, ExchangeTestArgs};
-use super::output::{
-    EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, fail, profile_exit_code, safe, safe_json,
-};
+use super::output::{EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, fail, safe, safe_json};
 
 /// Runs `mailscope exchange …`.
 pub fn run(cmd: ExchangeCommand) -> u8 {
@@ -50,43 +49,29 @@ pub fn parse_mechanism(s: Option<&str>) -> Result<Option<ScopeMechanism>, String
     }
 }
 
-/// Loads the profile, resumes the Exchange sign-in; on failure the exit code (printed).
+/// Loads the profile as `entra` does, resumes the Exchange sign-in; on failure the exit code
+/// (printed).
 pub fn setup(name: &str, profile_name: &str) -> Result<Setup, u8> {
-    let store =
-        ProfileStore::open_default().map_err(|e| fail(EXIT_CANNOT_RUN, format!("{name}: {e}")))?;
-    let profile = store
-        .load_named_or_file(Some(profile_name), None)
-        .map_err(|e| fail(profile_exit_code(&e), format!("{name}: {e}")))?;
-    let preset = preset::preset(profile.preset)
-        .map_err(|e| fail(EXIT_CANNOT_RUN, format!("{name}: {e}")))?;
-    let endpoints = CloudEndpoints::from_profile(&profile)
-        .map_err(|e| fail(EXIT_USAGE, format!("{name}: {e}")))?;
-    let Some(cfg) = exchange::signin_config(&profile, &endpoints) else {
-        return Err(fail(
+    let b = super::entra_cmd::setup(name, profile_name)?;
+    // `entra`'s setup refuses a profile without a tenant, so there is a configuration.
+    let cfg = exchange::signin_config(&b.profile, &b.endpoints).ok_or_else(|| {
+        fail(
             EXIT_USAGE,
-            format!(
-                "{name}: profile '{}' names no tenant yet; add the tenant (ID or domain) to it",
-                profile.name
-            ),
-        ));
-    };
-    let http = endpoints
-        .http_client(cfg.request_timeout)
-        .map_err(|e| fail(EXIT_USAGE, format!("{name}: {e}")))?;
-    let runtime = tokio::runtime::Runtime::new()
-        .map_err(|e| fail(EXIT_CANNOT_RUN, format!("cannot start: {e}")))?;
-    let secrets = KeyringStore::open();
-    let conn = runtime
-        .block_on(exchange::connect(&cfg, &profile, &http, &secrets))
-        .map_err(|e| cannot_run(name, &profile.name, &e))?;
+            format!("{name}: profile '{}' names no tenant yet", b.profile.name),
+        )
+    })?;
+    let conn = b
+        .runtime
+        .block_on(exchange::connect(&cfg, &b.profile, &b.http, &b.secrets))
+        .map_err(|e| cannot_run(name, &b.profile.name, &e))?;
     Ok(Setup {
-        store,
-        profile,
-        preset,
-        endpoints,
-        runtime,
-        http,
-        secrets,
+        store: b.store,
+        profile: b.profile,
+        preset: b.preset,
+        endpoints: b.endpoints,
+        runtime: b.runtime,
+        http: b.http,
+        secrets: b.secrets,
         conn,
     })
 }
@@ -111,16 +96,30 @@ fn test(args: &ExchangeTestArgs) -> u8 {
     let result = s
         .runtime
         .block_on(exchange::test_scoping(&s.conn.transport, &target));
-    let report = match result {
+    let mut report = match result {
         Ok(r) => r,
         Err(e) => return cannot_run("exchange test", &s.profile.name, &e),
     };
+    // RBAC for Applications adds to Entra's grants: consent left in Entra undoes the scoping.
+    let consent_left = if target.mechanism() == ScopeMechanism::Rbac {
+        consent_left(&s, &target)
+    } else {
+        Vec::new()
+    };
+    if !consent_left.is_empty() {
+        report.notes.insert(0, format!(
+            "The app still holds tenant-wide Entra consent for {}: Microsoft Graph reaches every mailbox whatever Exchange says, until `mailscope exchange apply --profile {} --remove-consent` removes it.",
+            consent_left.join(", "),
+            s.profile.name
+        ));
+    }
     let mut out = std::io::stdout();
     if args.json {
         let doc = serde_json::json!({
             "tenant_id": s.conn.tenant_id,
             "admin": s.conn.account.upn,
             "endpoint_note": UNDOCUMENTED,
+            "entra_consent_left": consent_left,
             "test": report,
         });
         let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
@@ -128,11 +127,34 @@ fn test(args: &ExchangeTestArgs) -> u8 {
     } else {
         print_test(&report, &s.conn, &mut out);
     }
-    if report.all_pass() {
+    if report.all_pass() && consent_left.is_empty() {
         EXIT_OK
     } else {
         EXIT_FINDINGS
     }
+}
+
+/// The scoped permissions Entra still grants the app tenant-wide, read with the Entra sign-in
+/// when there is one (none read: empty).
+fn consent_left(s: &Setup, target: &Target) -> Vec<String> {
+    let Some(app) = &target.app_id else {
+        return Vec::new();
+    };
+    s.runtime.block_on(async {
+        let Some(e) =
+            EntraConsent::connect(&s.profile, &s.preset, &s.endpoints, &s.http, &s.secrets).await
+        else {
+            return Vec::new();
+        };
+        let mut left: Vec<String> = e
+            .scoped_grants(app, &target.names.roles)
+            .await
+            .map(|g| g.into_iter().map(|g| g.permission).collect())
+            .unwrap_or_default();
+        left.sort();
+        left.dedup();
+        left
+    })
 }
 
 /// Stops (exit 2) when scoping does not apply or the profile lacks the app's IDs.
