@@ -31,6 +31,7 @@
 pub mod changes;
 pub mod credential;
 pub mod entra;
+pub mod exchange;
 pub mod expiry;
 pub mod fsutil;
 pub mod graph;

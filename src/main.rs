@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         Some(Command::Signin(args)) => cli::signin_cmd::signin(args),
         Some(Command::Signout(args)) => cli::signin_cmd::signout(args),
         Some(Command::Entra(cmd)) => cli::entra_cmd::run(cmd),
+        Some(Command::Exchange(cmd)) => cli::exchange_cmd::run(cmd),
         Some(Command::Offboard(a)) => cli::offboard_cmd::run(&a),
     };
     ExitCode::from(code)

@@ -2,7 +2,10 @@
 
 use mailscope::preset;
 use mailscope::profile::parse_profile;
-use mailscope::report::{self, Format, ReportCell, ReportCheck, ReportDiagnosis, ReportToken};
+use mailscope::report::{
+    self, Format, ReportCell, ReportCheck, ReportDiagnosis, ReportExchange, ReportExchangeMailbox,
+    ReportToken,
+};
 use serde_json::Value;
 
 #[path = "common/demo.rs"]
@@ -140,6 +143,30 @@ fn sample() -> report::Report {
             complete: true,
             totals,
             cells,
+            exchange: Some(ReportExchange {
+                state: "tested".into(),
+                reason: None,
+                mechanism: Some("application-access-policy".into()),
+                admin: Some("exo@contoso.com".into()),
+                tested_at: Some("2026-11-22T12:00:00Z".into()),
+                mailboxes: vec![
+                    ReportExchangeMailbox {
+                        address: "support@contoso.com".into(),
+                        access: "granted".into(),
+                        answer: Some("Granted".into()),
+                        roles: Vec::new(),
+                        detail: None,
+                    },
+                    ReportExchangeMailbox {
+                        address: "ceo@contoso.com".into(),
+                        access: "granted".into(),
+                        answer: Some("Granted".into()),
+                        roles: Vec::new(),
+                        detail: Some("in the policy's group | <by hand>".into()),
+                    },
+                ],
+                notes: vec!["Exchange sees a change at once.".into()],
+            }),
         }),
     )
 }
@@ -161,7 +188,16 @@ fn json_matches_the_published_schema_and_reads_back() {
     let mut errors = Vec::new();
     validate(&schema, &schema, &bad, "$", &mut errors);
     assert_eq!(errors.len(), 2, "{errors:#?}");
-    assert!(report::parse_json(&text.replace("mailscope-report/1", "mailscope-report/9")).is_err());
+    assert!(report::parse_json(&text.replace(report::SCHEMA, "mailscope-report/9")).is_err());
+    // A version 1 report (no Exchange verdict) is still read.
+    let mut v1 = v.clone();
+    v1["schema"] = Value::from("mailscope-report/1");
+    v1["check"]
+        .as_object_mut()
+        .expect("check")
+        .remove("exchange");
+    let old = report::parse_json(&v1.to_string()).expect("reads /1");
+    assert_eq!(old.check.expect("check").exchange, None);
 }
 
 #[test]

@@ -93,7 +93,7 @@ pub enum Command {
     /// ID or thumbprints and expiry), the permissions required and those the last token
     /// carried, the scoping and a hash of its script, and the last check matrix with
     /// verdicts, causes, fixes and request-ids. Never a secret, token or private key. The
-    /// JSON follows docs/report-schema.json (schema mailscope-report/1).
+    /// JSON follows docs/report-schema.json (schema mailscope-report/2).
     Report(ReportArgs),
     /// Reproduce a customer's report (JSON) on a simulated tenant and re-run its checks.
     ///
@@ -109,7 +109,8 @@ pub enum Command {
     /// the summary values the customer saw. Nothing can be changed or run; nothing is
     /// contacted.
     Open(OpenArgs),
-    /// Sign in as a Microsoft 365 admin, for the Entra steps mailscope does on your behalf.
+    /// Sign in as a Microsoft 365 admin, for the Entra steps (or, with --exchange, the Exchange
+    /// steps) mailscope does on your behalf.
     ///
     /// Opens the system browser (authorization code with PKCE; the answer comes back to a
     /// listener on this computer). Over SSH or without a display, or with --device-code, it
@@ -131,6 +132,21 @@ pub enum Command {
     /// profile, 3 could not run.
     #[command(subcommand)]
     Entra(EntraCommand),
+    /// Scope the app to its mailboxes in Exchange Online without PowerShell, and ask Exchange
+    /// for its verdict per mailbox.
+    ///
+    /// `test` asks Exchange (Test-ApplicationAccessPolicy or Test-ServicePrincipalAuthorization)
+    /// whether the app reaches each mailbox and compares with the profile; `plan` lists what
+    /// `apply` would change (the mail-enabled security group and its members, shared
+    /// mailboxes, then the application access policy or RBAC for Applications); `apply` does
+    /// it, records each change beside the profile and tests the result. Sign in first with
+    /// `mailscope signin --profile NAME --exchange`. These commands use the REST endpoint
+    /// Exchange Online PowerShell itself uses, which Microsoft does not document; `mailscope
+    /// script` writes the documented PowerShell for the same steps. Exit 0 all as expected /
+    /// nothing to do / applied and proven, 1 not all as expected / changes pending, 2 bad
+    /// usage or profile, 3 could not run.
+    #[command(subcommand)]
+    Exchange(super::exchange_args::ExchangeCommand),
     /// Remove what mailscope created in the tenant for a profile, and nothing else.
     ///
     /// Plans from the profile's change record (secrets and certificates it added, consent it
@@ -193,6 +209,11 @@ pub struct SigninTarget {
     /// 14d82eec-204b-4c2f-b7e8-296a70dab67e), for tenants that block it.
     #[arg(long, value_name = "CLIENT_ID")]
     pub client_id: Option<String>,
+    /// The sign-in for the `exchange` commands: Exchange Online (through Exchange Online
+    /// PowerShell's public client, fb78d390-0c51-40cd-8e17-fdbfab77341b), remembered apart
+    /// from the sign-in for Entra.
+    #[arg(long)]
+    pub exchange: bool,
 }
 
 #[derive(Debug, Default, Args)]

@@ -97,6 +97,7 @@ pub async fn check(
         },
         only: None,
         stored_profile,
+        exchange: Some(mailscope::exchange::check_probe::probe()),
     };
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let draw = !args.no_progress && std::io::stderr().is_terminal();

@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use mailscope::graph::{CheckRun, Verdict};
+use mailscope::graph::{CheckRun, ExchangeState, ExchangeVerdicts, Verdict};
 use mailscope::text::terminal_safe as safe;
 
 fn cell(s: &str, width: usize) -> String {
@@ -16,6 +16,36 @@ fn cell(s: &str, width: usize) -> String {
     } else {
         format!("{s}{}", " ".repeat(width - n))
     }
+}
+
+/// The Exchange line above the table: who asked and about which mechanism, or why Exchange
+/// has no verdict; then Exchange's details for mailboxes it could not test.
+fn write_exchange(x: &ExchangeVerdicts, w: &mut dyn Write) -> io::Result<()> {
+    match x.state {
+        ExchangeState::NotAvailable => writeln!(
+            w,
+            "Exchange: {}",
+            safe(x.reason.as_deref().unwrap_or("not available"))
+        )?,
+        ExchangeState::Tested => {
+            let mechanism = x.mechanism.map_or("scoping", |m| m.as_str());
+            let admin = x
+                .admin
+                .as_deref()
+                .map(|a| format!(" as {}", safe(a)))
+                .unwrap_or_default();
+            writeln!(
+                w,
+                "Exchange ({mechanism}{admin}): its own verdict per mailbox in the EXCHANGE column; Graph follows Exchange within 30 minutes to 2 hours."
+            )?;
+            for m in &x.mailboxes {
+                if let Some(d) = &m.detail {
+                    writeln!(w, "  {}: {}", safe(&m.address), safe(d))?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Writes the report as text.
@@ -61,6 +91,9 @@ pub fn write_table(r: &CheckRun, w: &mut dyn Write) -> io::Result<()> {
             writeln!(w, "  note: {}", safe(n))?;
         }
     }
+    if let Some(x) = &r.exchange {
+        write_exchange(x, w)?;
+    }
     if !r.cells.is_empty() {
         let mw = r
             .cells
@@ -70,17 +103,27 @@ pub fn write_table(r: &CheckRun, w: &mut dyn Write) -> io::Result<()> {
             .unwrap_or(7)
             .clamp(7, 40);
         writeln!(w)?;
+        let exchange_head = if r.exchange.is_some() {
+            "EXCHANGE "
+        } else {
+            ""
+        };
         writeln!(
             w,
-            "{} CAPABILITY EXPECTED STATUS VERDICT  CAUSE                      SUMMARY",
+            "{} CAPABILITY EXPECTED STATUS VERDICT  {exchange_head}CAUSE                      SUMMARY",
             cell("MAILBOX", mw)
         )?;
         for c in &r.cells {
             let status = c.status.map_or("-".to_string(), |s| s.to_string());
             let cause = c.cause.map_or("-", |c| c.as_str());
+            let exchange = r
+                .exchange
+                .as_ref()
+                .map(|x| format!("{} ", cell(x.column(&c.mailbox), 8)))
+                .unwrap_or_default();
             writeln!(
                 w,
-                "{} {} {} {} {} {} {}",
+                "{} {} {} {} {} {exchange}{} {}",
                 cell(&c.mailbox, mw),
                 cell(c.capability.as_str(), 10),
                 cell(c.expected.as_str(), 8),
@@ -178,6 +221,11 @@ mod tests {
                 "attempts": 1
             }],
             "notes": [format!("note{EVIL}")],
+            "exchange": {
+                "state": "tested", "admin": format!("exo@b{EVIL}"),
+                "mailboxes": [{ "address": format!("a@b{EVIL}"), "access": "granted",
+                                "detail": format!("d{EVIL}") }]
+            },
             "drafts_left": [{ "mailbox": format!("a@b{EVIL}"), "message_id": "m",
                               "subject": format!("sub{EVIL}") }]
         });
@@ -196,5 +244,39 @@ mod tests {
         );
         // A value's line break cannot forge a line of the table.
         assert_eq!(text.lines().filter(|l| l.starts_with("Note: ")).count(), 1);
+        // Exchange's answers are values too, and its verdict is the row's column.
+        assert!(text.contains(r"d\x1b]0;t"), "{text}");
+        assert!(text.contains(" VERDICT  EXCHANGE CAUSE "), "{text}");
+        assert!(text.contains(" fail     granted  policy-denied"), "{text}");
+    }
+
+    #[test]
+    fn without_an_exchange_verdict_the_column_says_why() {
+        let mut run: CheckRun = serde_json::from_value(serde_json::json!({
+            "profile": "p", "started_at": "2026-11-22T10:00:00Z",
+            "finished_at": "2026-11-22T10:00:01Z", "elapsed_ms": 1000, "cancelled": false,
+            "deadline_reached": false,
+            "counts": { "pass": 1, "fail": 0, "pending": 0, "error": 0, "not_checked": 0 },
+            "token": { "ok": true, "credential": "secret", "authority": "https://a",
+                       "graph": "https://g" },
+            "cells": [{ "mailbox": "a@b.c", "capability": "read", "expected": "granted",
+                        "status": 200, "verdict": "pass", "summary": "ok",
+                        "timestamp": "2026-11-22T10:00:01Z", "attempts": 1 }]
+        }))
+        .unwrap();
+        let table = |run: &CheckRun| {
+            let mut out = Vec::new();
+            write_table(run, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let text = table(&run);
+        assert!(!text.contains("EXCHANGE"), "not asked, no column: {text}");
+        run.exchange = Some(ExchangeVerdicts::no_signin("p"));
+        let text = table(&run);
+        assert!(
+            text.contains("Exchange: not available: no Exchange sign-in (mailscope signin --exchange --profile p)"),
+            "{text}"
+        );
+        assert!(text.contains(" pass     n/a      - "), "{text}");
     }
 }

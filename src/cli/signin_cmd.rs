@@ -31,7 +31,12 @@ fn config(t: &SigninTarget) -> Result<SigninConfig, String> {
                 "profile '{name}' names no tenant yet; add it, or sign in with --tenant"
             ));
         };
-        SigninConfig::new(endpoints, &tenant, Purpose::for_preset(&preset))
+        let purpose = if t.exchange {
+            Purpose::Exchange
+        } else {
+            Purpose::for_preset(&preset)
+        };
+        SigninConfig::new(endpoints, &tenant, purpose)
     } else {
         let tenant = t.tenant.as_deref().unwrap_or_default();
         let tenant = validate::tenant(tenant).map_err(|e| format!("--tenant: {e}"))?;
@@ -44,7 +49,12 @@ fn config(t: &SigninTarget) -> Result<SigninConfig, String> {
         let endpoints = CloudEndpoints::named(cloud).ok_or_else(|| {
             "--cloud custom needs endpoints: sign in with --profile NAME of a profile that has an [endpoints] table".to_string()
         })?;
-        SigninConfig::new(endpoints, &tenant, Purpose::AppManagementDelegated)
+        let purpose = if t.exchange {
+            Purpose::Exchange
+        } else {
+            Purpose::AppManagementDelegated
+        };
+        SigninConfig::new(endpoints, &tenant, purpose)
     };
     if let Some(id) = &t.client_id {
         cfg.client_id = validate::client_id(id).map_err(|e| format!("--client-id: {e}"))?;

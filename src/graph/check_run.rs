@@ -1,7 +1,8 @@
 //! The one entry point for a profile's check run: the command line (`mailscope check`,
 //! `replay --headless`) and the wizard both call [`run_profile`] and differ only in how they
 //! show the [`CheckEvent`]s it sends. It sets up the session (keyring or environment),
-//! announces where it signs in, plans, runs (watching when asked) and returns the run's report.
+//! announces where it signs in, plans, asks Exchange for its own verdict per mailbox when given
+//! a probe ([`RunSpec::exchange`]), runs (watching when asked) and returns the run's report.
 
 use std::sync::Arc;
 
@@ -10,6 +11,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::auth::SetupError;
 use super::cancel::Cancel;
 use super::events::CheckEvent;
+use super::exchange_column::{ExchangeProbe, ExchangeVerdicts, ProbeInput};
 use super::plan::{Capability, CheckPlan};
 use super::run_result::CheckRun;
 use super::runner::CheckOptions;
@@ -18,6 +20,9 @@ use super::watch::run_watch;
 use crate::preset::Preset;
 use crate::profile::{FieldProblem, Profile, check_profile};
 use crate::secrets::{self, SecretError, SecretStore};
+
+/// How long Exchange may take to answer for all mailboxes when the run has no deadline.
+const EXCHANGE_LIMIT: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// What to run for a profile.
 #[derive(Debug, Clone, Default)]
@@ -29,6 +34,9 @@ pub struct RunSpec {
     /// secrets were bound may be bound to it (see [`secrets::adopt_unbound`]). Never for a
     /// profile file from elsewhere.
     pub stored_profile: bool,
+    /// Asks Exchange for its own verdict per mailbox (with a remembered Exchange admin sign-in,
+    /// never a prompt), shown beside Graph's and used by the verdicts. `None`: not asked.
+    pub exchange: Option<Arc<dyn ExchangeProbe>>,
 }
 
 /// Why a run could not start.
@@ -93,6 +101,7 @@ pub async fn run_profile(
         });
     }
     let timeout = spec.options.per_request_timeout;
+    let exchange_store = store.clone();
     let session = tokio::task::spawn_blocking({
         let profile = profile.clone();
         let stored = spec.stored_profile;
@@ -116,6 +125,35 @@ pub async fn run_profile(
     let mut plan = CheckPlan::new(profile, preset, spec.options.send_to.as_deref());
     if let Some(only) = &spec.only {
         plan = plan.only(only);
+    }
+    if let Some(probe) = &spec.exchange
+        && !plan.mailboxes.is_empty()
+    {
+        let host = session.endpoints.cloud.exchange_host().map_or_else(
+            || session.endpoints.graph_host().to_string(),
+            str::to_string,
+        );
+        let _ = events.send(CheckEvent::Waiting {
+            what: "Exchange",
+            host,
+        });
+        let input = ProbeInput {
+            profile: profile.clone(),
+            preset: preset.clone(),
+            secrets: exchange_store,
+            timeout,
+        };
+        let limit = spec.options.deadline.unwrap_or(EXCHANGE_LIMIT);
+        let verdicts = tokio::select! {
+            v = tokio::time::timeout(limit, probe.verdicts(input)) => v.unwrap_or_else(|_| {
+                ExchangeVerdicts::not_available(format!(
+                    "Exchange did not answer within {} s",
+                    limit.as_secs()
+                ))
+            }),
+            _ = cancel.cancelled() => ExchangeVerdicts::not_available("the check was cancelled"),
+        };
+        plan.exchange = Some(Arc::new(verdicts));
     }
     let mut report = run_watch(&plan, Arc::new(session), &spec.options, events, cancel).await;
     report.profile.clone_from(&profile.name);

@@ -5,8 +5,16 @@ use std::time::Duration;
 
 use super::diagnosis::{Diagnosis, NetworkErrorKind, network, timed_out};
 
-/// Headers kept from a response; everything else is dropped to keep memory small.
-const KEPT_HEADERS: [&str; 4] = ["retry-after", "request-id", "client-request-id", "date"];
+/// Headers kept from a response; everything else is dropped to keep memory small. The last
+/// two carry the reason of a refusal with an empty body (Exchange's admin endpoint).
+const KEPT_HEADERS: [&str; 6] = [
+    "retry-after",
+    "request-id",
+    "client-request-id",
+    "date",
+    "www-authenticate",
+    "x-ms-diagnostics",
+];
 
 /// A response, status and body as received.
 #[derive(Debug, Clone)]

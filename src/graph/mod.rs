@@ -8,6 +8,8 @@
 //! - [`diagnosis`]: status + headers + body → stable cause, summary, fix.
 //! - [`plan`] → [`runner`] (with [`unit`], [`ops`], [`retry`], [`batch`]) → [`run_result`], with
 //!   [`verdict`] deciding each cell; [`watch`] repeats unsettled cells.
+//! - [`exchange_column`]: Exchange's own verdict per mailbox beside Graph's (asked through an
+//!   [`ExchangeProbe`] the caller hands in), and [`exchange_decide`]: how it settles a cell.
 //! - [`check_run`]: the one entry point that runs a profile's checks (and watch) for the
 //!   command line and the wizard alike.
 
@@ -21,8 +23,11 @@ pub mod cancel;
 pub mod check_run;
 pub mod client;
 pub mod cloud;
+pub mod cloud_exchange;
 pub mod diagnosis;
 pub mod events;
+pub mod exchange_column;
+pub mod exchange_decide;
 pub mod ops;
 pub mod plan;
 pub mod retry;
@@ -38,6 +43,9 @@ pub use cancel::Cancel;
 pub use check_run::{RunError, RunSpec, run_profile};
 pub use diagnosis::{Cause, Diagnosis, EndpointKind, diagnose};
 pub use events::{CheckEvent, ProgressSnapshot};
+pub use exchange_column::{
+    ExchangeAccess, ExchangeMailbox, ExchangeProbe, ExchangeState, ExchangeVerdicts, ProbeInput,
+};
 pub use plan::{Capability, CheckPlan};
 pub use run_result::{CellResult, CheckRun, Counts, Outcome, TokenResult};
 pub use runner::{CheckOptions, DEFAULT_CONCURRENCY, WatchOptions, run};

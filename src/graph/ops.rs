@@ -1,15 +1,19 @@
 //! The Graph request behind each check, and how its answer becomes a cell result.
 
+use std::sync::Arc;
+
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
 use super::batch::BatchRequest;
 use super::client::RawResponse;
 use super::diagnosis::{Diagnosis, EndpointKind, diagnose};
+use super::exchange_column::ExchangeVerdicts;
+use super::exchange_decide::{EntraGrants, ExchangeInput, with_exchange};
 use super::plan::{Capability, PlannedMailbox};
 use super::run_result::CellResult;
 use super::verdict::{Verdict, decide};
-use crate::profile::ScopeMechanism;
+use crate::profile::{Expectation, ScopeMechanism};
 
 /// One request the runner makes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +41,12 @@ pub struct RunMeta {
     pub send_to: Option<String>,
     pub mechanism: Option<ScopeMechanism>,
     pub changed_at: Option<OffsetDateTime>,
+    /// Exchange's verdict per mailbox, when it was asked ([`super::exchange_decide`]).
+    pub exchange: Option<Arc<ExchangeVerdicts>>,
+    /// What the token says about the app's tenant-wide Entra grants.
+    pub entra: EntraGrants,
+    /// The profile's name, for the commands a fix names.
+    pub profile: String,
 }
 
 impl RunMeta {
@@ -50,7 +60,23 @@ impl RunMeta {
             send_to,
             mechanism,
             changed_at,
+            exchange: None,
+            entra: EntraGrants::default(),
+            profile: String::new(),
         }
+    }
+
+    /// The same, with Exchange's verdicts for the cells to use.
+    pub fn with_exchange(
+        mut self,
+        profile: &str,
+        exchange: Option<Arc<ExchangeVerdicts>>,
+        entra: EntraGrants,
+    ) -> RunMeta {
+        self.profile = profile.to_string();
+        self.exchange = exchange;
+        self.entra = entra;
+        self
     }
 }
 
@@ -171,6 +197,24 @@ pub fn cell_result(
 ) -> CellResult {
     let now = OffsetDateTime::now_utc();
     let decision = decide(mb.expect, outcome, meta.mechanism, meta.changed_at, now);
+    let by_exchange = meta
+        .exchange
+        .as_deref()
+        .and_then(|x| x.mailbox(&mb.address).map(|m| (x, m)))
+        .and_then(|(x, m)| {
+            let input = ExchangeInput {
+                mailbox: m,
+                access: m.access_for(cap),
+                mechanism: x.mechanism.or(meta.mechanism),
+                entra: meta.entra,
+                profile: &meta.profile,
+                changed_at: meta.changed_at,
+                now,
+            };
+            with_exchange(mb.expect, outcome, &decision, &input)
+        });
+    let from_exchange = by_exchange.is_some();
+    let decision = by_exchange.unwrap_or(decision);
     let shown: Option<&Diagnosis> = decision.own_diagnosis.as_ref().or(outcome.as_ref().err());
     let mut summary = match (&decision.verdict, outcome, shown) {
         (Verdict::Pass, Ok(s), _) => format!("Allowed (HTTP {s}), as expected."),
@@ -179,7 +223,9 @@ pub fn cell_result(
         (_, Ok(s), None) => format!("HTTP {s}."),
         (_, Err(d), None) => d.summary.clone(),
     };
-    if let (Verdict::Pending, Some(at)) = (decision.verdict, decision.recheck_after) {
+    if let (Verdict::Pending, Some(at), false) =
+        (decision.verdict, decision.recheck_after, from_exchange)
+    {
         summary.push_str(&format!(
             " Scoping changed recently and Microsoft documents up to 2 hours before Graph applies it: re-check after {} (mailscope check --watch).",
             crate::timefmt::rfc3339(at)
@@ -199,7 +245,13 @@ pub fn cell_result(
             Err(d) => d.status,
         },
         verdict: decision.verdict,
-        cause: err.map(|d| d.cause),
+        // Graph's cause; for a must-reach mailbox Graph still reaches but Exchange no longer
+        // grants, the refusal Graph will give.
+        cause: err.map(|d| d.cause).or_else(|| {
+            (from_exchange && mb.expect == Expectation::Granted)
+                .then(|| decision.own_diagnosis.as_ref().map(|d| d.cause))
+                .flatten()
+        }),
         summary,
         fix,
         error_code: err.and_then(|d| d.error_code.clone()),

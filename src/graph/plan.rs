@@ -1,9 +1,12 @@
 //! What to check: the mailbox × capability cells implied by the profile, the preset's
 //! application permissions and the options.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::exchange_column::ExchangeVerdicts;
 use crate::preset::Preset;
 use crate::profile::{Expectation, Profile, ScopeMechanism};
 
@@ -32,7 +35,7 @@ impl Capability {
     }
 
     /// The capabilities an application permission implies.
-    fn from_permission(name: &str) -> &'static [Capability] {
+    pub fn from_permission(name: &str) -> &'static [Capability] {
         match name {
             "Mail.ReadWrite" => &[Capability::Read, Capability::Write],
             "Mail.Read" | "Mail.ReadBasic" | "Mail.ReadBasic.All" => &[Capability::Read],
@@ -67,6 +70,9 @@ pub struct CheckPlan {
     /// The preset as the profile uses it ([`Preset::narrowed`] by its optional permissions):
     /// the consent check compares the token with these application permissions.
     pub preset: Preset,
+    /// Exchange's verdict per mailbox, when the run asked for it (set by
+    /// [`super::run_profile`]); the cells use it and the run's report carries it.
+    pub exchange: Option<Arc<ExchangeVerdicts>>,
 }
 
 impl CheckPlan {
@@ -116,6 +122,7 @@ impl CheckPlan {
             scope_changed_at: profile.scope.as_ref().and_then(|s| s.changed_at),
             notes,
             preset: preset.clone(),
+            exchange: None,
         }
     }
 

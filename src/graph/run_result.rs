@@ -5,6 +5,7 @@ use time::OffsetDateTime;
 
 use super::auth::ConsentReport;
 use super::diagnosis::{Cause, Diagnosis};
+use super::exchange_column::ExchangeVerdicts;
 use super::plan::Capability;
 use super::verdict::Verdict;
 use crate::profile::Expectation;
@@ -108,6 +109,10 @@ pub struct CheckRun {
     pub deadline_reached: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub drafts_left: Vec<LeftoverDraft>,
+    /// Exchange's own verdict per mailbox beside Graph's, when the run asked for it (absent
+    /// when it did not ask; `not-available` with the reason when it could not).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchange: Option<ExchangeVerdicts>,
 }
 
 impl CheckRun {
@@ -181,6 +186,9 @@ impl CheckRun {
         self.cancelled = newer.cancelled;
         self.deadline_reached = newer.deadline_reached;
         self.drafts_left.extend(newer.drafts_left);
+        if newer.exchange.is_some() {
+            self.exchange = newer.exchange;
+        }
         self.counts.not_checked = newer.counts.not_checked;
         self.recount();
     }

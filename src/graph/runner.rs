@@ -16,6 +16,7 @@ use super::batch::MAX_BATCH;
 use super::cancel::Cancel;
 use super::diagnosis::Diagnosis;
 use super::events::CheckEvent;
+use super::exchange_decide::EntraGrants;
 use super::ops::RunMeta;
 use super::plan::CheckPlan;
 use super::retry::RetryPolicy;
@@ -160,6 +161,7 @@ pub async fn run(
         cancelled: false,
         deadline_reached: false,
         drafts_left: Vec::new(),
+        exchange: plan.exchange.as_deref().cloned(),
     };
     if report.token.ok {
         let _ = progress.send(CheckEvent::Waiting {
@@ -200,7 +202,12 @@ async fn run_cells(
         batch: options.batch,
         per_mailbox: options.per_mailbox.clamp(1, MAX_PER_MAILBOX),
         retry: options.retry,
-        meta: RunMeta::new(plan.send_to.clone(), plan.mechanism, plan.scope_changed_at),
+        meta: RunMeta::new(plan.send_to.clone(), plan.mechanism, plan.scope_changed_at)
+            .with_exchange(
+                &plan.profile,
+                plan.exchange.clone(),
+                EntraGrants::of(report.token.consent.as_ref()),
+            ),
         progress: progress.clone(),
         cancel: cancel.clone(),
         deadline,

@@ -191,3 +191,44 @@ pub(crate) fn say(s: &mut Script, text: &str) {
 pub(crate) fn warn(s: &mut Script, text: &str) {
     s.line_q("Write-Warning ", text, "");
 }
+
+/// The Exchange names and values a profile's scoping uses, resolved exactly as the generated
+/// script resolves them, so `mailscope exchange apply` and the script create the same objects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopingNames {
+    /// Whether mailbox scoping applies at all (not to delegated-only apps).
+    pub applies: bool,
+    pub mechanism: ScopeMechanism,
+    pub app_name: String,
+    pub group_name: String,
+    pub group_alias: String,
+    /// Empty when the profile names none (Exchange picks the address).
+    pub group_address: String,
+    pub description: String,
+    /// Exchange roles for the application permissions (RBAC for Applications).
+    pub roles: Vec<String>,
+    /// Graph app-role IDs of the permissions RBAC grants in Exchange instead of Entra.
+    pub scoped_graph_role_ids: Vec<String>,
+}
+
+/// [`ScopingNames`] for `profile` (optional permissions it did not choose left out);
+/// `mechanism` overrides the profile's and the preset's.
+pub fn scoping_names(
+    profile: &Profile,
+    preset: &Preset,
+    mechanism: Option<ScopeMechanism>,
+) -> ScopingNames {
+    let preset = preset.narrowed(&profile.optional_permissions);
+    let i = Inputs::resolve(profile, &preset, mechanism);
+    ScopingNames {
+        applies: i.scoping_applies,
+        mechanism: i.mechanism,
+        app_name: i.app_name.clone(),
+        group_name: i.group_name.clone(),
+        group_alias: i.group_alias.clone(),
+        group_address: i.group_address.clone(),
+        description: i.description.clone(),
+        roles: i.exchange_roles(),
+        scoped_graph_role_ids: i.scoped_graph_role_ids(),
+    }
+}

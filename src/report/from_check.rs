@@ -1,8 +1,11 @@
 //! Turning a recorded check run into the report's own, stable schema.
 
 use super::build::rfc3339;
-use super::model::{ReportCell, ReportCheck, ReportDiagnosis, ReportToken};
-use crate::graph::{CellResult, CheckRun, Diagnosis, Verdict};
+use super::model::{
+    ReportCell, ReportCheck, ReportDiagnosis, ReportExchange, ReportExchangeMailbox,
+    ReportExchangeRole, ReportToken,
+};
+use crate::graph::{CellResult, CheckRun, Diagnosis, ExchangeState, ExchangeVerdicts, Verdict};
 
 fn diagnosis(d: &Diagnosis) -> ReportDiagnosis {
     ReportDiagnosis {
@@ -65,5 +68,40 @@ pub fn check(run: &CheckRun) -> ReportCheck {
         complete: !run.cancelled && !run.deadline_reached && run.counts.not_checked == 0,
         totals: ReportCheck::count(&cells),
         cells,
+        exchange: run.exchange.as_ref().map(exchange),
+    }
+}
+
+/// Exchange's column of a run.
+pub fn exchange(x: &ExchangeVerdicts) -> ReportExchange {
+    ReportExchange {
+        state: match x.state {
+            ExchangeState::Tested => "tested",
+            ExchangeState::NotAvailable => "not-available",
+        }
+        .to_string(),
+        reason: x.reason.clone(),
+        mechanism: x.mechanism.map(|m| m.as_str().to_string()),
+        admin: x.admin.clone(),
+        tested_at: x.tested_at.map(rfc3339),
+        mailboxes: x
+            .mailboxes
+            .iter()
+            .map(|m| ReportExchangeMailbox {
+                address: m.address.clone(),
+                access: m.access.as_str().to_string(),
+                answer: m.answer.clone(),
+                roles: m
+                    .roles
+                    .iter()
+                    .map(|r| ReportExchangeRole {
+                        role: r.role.clone(),
+                        in_scope: r.in_scope,
+                    })
+                    .collect(),
+                detail: m.detail.clone(),
+            })
+            .collect(),
+        notes: x.notes.clone(),
     }
 }

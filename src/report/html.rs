@@ -4,7 +4,9 @@
 use std::fmt::Write;
 
 use super::model::Report;
-use super::text::{credential_line, ordered_cells, totals_line, yes_no};
+use super::text::{
+    credential_line, exchange_details, exchange_line, ordered_cells, totals_line, yes_no,
+};
 
 /// Escapes text for HTML element content and attribute values.
 pub fn esc(s: &str) -> String {
@@ -133,12 +135,37 @@ pub fn render(r: &Report) -> String {
         (Some(c), Some(totals)) => {
             let _ = writeln!(
                 o,
-                "<p>Ran {} to {}: {}.</p><table><tr><th>Mailbox</th><th>Capability</th><th>Expected</th><th>Verdict</th><th>HTTP</th><th>Cause</th><th>What to do</th><th>Request ID</th><th>At</th></tr>",
+                "<p>Ran {} to {}: {}.</p>",
                 esc(&c.started_at),
                 esc(&c.finished_at),
                 esc(&totals)
             );
+            if let Some(line) = exchange_line(c) {
+                let _ = writeln!(o, "<p>{}</p>", esc(&line));
+            }
+            let details = exchange_details(c);
+            if !details.is_empty() {
+                o.push_str("<ul>");
+                for (mailbox, detail) in &details {
+                    let _ = write!(o, "<li>{}: {}</li>", esc(mailbox), esc(detail));
+                }
+                let _ = writeln!(o, "</ul>");
+            }
+            let head = if c.exchange.is_some() {
+                "<th>Exchange</th>"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                o,
+                "<table><tr><th>Mailbox</th><th>Capability</th><th>Expected</th><th>Verdict</th>{head}<th>HTTP</th><th>Cause</th><th>What to do</th><th>Request ID</th><th>At</th></tr>"
+            );
+            let check = c;
             for c in ordered_cells(r) {
+                let exchange = check
+                    .exchange_word(&c.mailbox)
+                    .map(|w| format!("<td>{}</td>", esc(w)))
+                    .unwrap_or_default();
                 let d = c.diagnosis.as_ref();
                 let verdict_class = match c.verdict.as_str() {
                     "pass" | "fail" | "pending" => c.verdict.as_str(),
@@ -146,7 +173,7 @@ pub fn render(r: &Report) -> String {
                 };
                 let _ = writeln!(
                     o,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"{verdict_class}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"{verdict_class}\">{}</td>{exchange}<td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
                     esc(&c.mailbox),
                     esc(&c.capability),
                     esc(&c.expected),

@@ -3,7 +3,9 @@
 use std::fmt::Write;
 
 use super::model::Report;
-use super::text::{credential_line, ordered_cells, totals_line, yes_no};
+use super::text::{
+    credential_line, exchange_details, exchange_line, ordered_cells, totals_line, yes_no,
+};
 
 /// Escapes text for a Markdown table cell.
 fn cell(s: &str) -> String {
@@ -110,17 +112,41 @@ pub fn render(r: &Report) -> String {
 
     let _ = writeln!(o, "\n## Live checks\n");
     match (&r.check, totals_line(r)) {
-        (Some(c), Some(totals)) => {
-            let _ = writeln!(o, "Ran {} to {}: {totals}.\n", c.started_at, c.finished_at);
+        (Some(check), Some(totals)) => {
             let _ = writeln!(
                 o,
-                "| Mailbox | Capability | Expected | Verdict | HTTP | Cause | What to do | Request ID | At |\n|---|---|---|---|---|---|---|---|---|"
+                "Ran {} to {}: {totals}.\n",
+                check.started_at, check.finished_at
+            );
+            let asked = check.exchange.is_some();
+            if let Some(line) = exchange_line(check) {
+                let _ = writeln!(o, "{}\n", cell(&line));
+            }
+            let details = exchange_details(check);
+            for (mailbox, detail) in &details {
+                let _ = writeln!(o, "- {}: {}", cell(mailbox), cell(detail));
+            }
+            if !details.is_empty() {
+                let _ = writeln!(o);
+            }
+            let (head, rule) = if asked {
+                (" Exchange |", "---|")
+            } else {
+                ("", "")
+            };
+            let _ = writeln!(
+                o,
+                "| Mailbox | Capability | Expected | Verdict |{head} HTTP | Cause | What to do | Request ID | At |\n|---|---|---|---|{rule}---|---|---|---|---|"
             );
             for c in ordered_cells(r) {
+                let exchange = check
+                    .exchange_word(&c.mailbox)
+                    .map(|w| format!(" {w} |"))
+                    .unwrap_or_default();
                 let d = c.diagnosis.as_ref();
                 let _ = writeln!(
                     o,
-                    "| {} | {} | {} | **{}** | {} | {} | {} | {} | {} |",
+                    "| {} | {} | {} | **{}** |{exchange} {} | {} | {} | {} | {} |",
                     cell(&c.mailbox),
                     c.capability,
                     c.expected,

@@ -75,7 +75,7 @@ pub enum ReportParseError {
 pub fn parse_json(text: &str) -> Result<Report, ReportParseError> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(ReportParseError::NotJson)?;
     match value.get("schema").and_then(|s| s.as_str()) {
-        Some(SCHEMA) => {}
+        Some(s) if s == SCHEMA || OLDER_SCHEMAS.contains(&s) => {}
         Some(other) => return Err(ReportParseError::UnsupportedSchema(other.to_string())),
         None => return Err(ReportParseError::NoSchema),
     }

@@ -1,10 +1,15 @@
-//! The report document: a versioned, documented schema (`mailscope-report/1`) that holds
+//! The report document: a versioned, documented schema (`mailscope-report/2`) that holds
 //! everything support needs and nothing secret. Its shape is independent of internal types.
+//! Version 2 added Exchange's own verdict per mailbox to the check (`check.exchange`);
+//! version 1 reports are still read (without it).
 
 use serde::{Deserialize, Serialize};
 
 /// The schema identifier written into every JSON report.
-pub const SCHEMA: &str = "mailscope-report/1";
+pub const SCHEMA: &str = "mailscope-report/2";
+
+/// Earlier schemas this mailscope still reads: their fields are a subset of [`SCHEMA`]'s.
+pub const OLDER_SCHEMAS: [&str; 1] = ["mailscope-report/1"];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -111,6 +116,65 @@ pub struct ReportCheck {
     pub complete: bool,
     pub totals: ReportTotals,
     pub cells: Vec<ReportCell>,
+    /// Exchange's own verdict per mailbox beside Graph's, when the check asked for it.
+    #[serde(default)]
+    pub exchange: Option<ReportExchange>,
+}
+
+/// Exchange's verdict in a check (Test-ApplicationAccessPolicy or
+/// Test-ServicePrincipalAuthorization, asked with an Exchange admin's sign-in).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportExchange {
+    /// `tested` or `not-available`.
+    pub state: String,
+    /// Why there is no verdict, e.g. "not available: no Exchange sign-in (…)".
+    pub reason: Option<String>,
+    /// `application-access-policy` or `rbac`.
+    pub mechanism: Option<String>,
+    /// The admin whose sign-in asked Exchange.
+    pub admin: Option<String>,
+    /// RFC 3339 time Exchange answered.
+    pub tested_at: Option<String>,
+    pub mailboxes: Vec<ReportExchangeMailbox>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportExchangeMailbox {
+    pub address: String,
+    /// `granted`, `denied`, `partial` (some RBAC roles in scope) or `unknown`.
+    pub access: String,
+    /// Exchange's word as it came (`AccessCheckResult`).
+    pub answer: Option<String>,
+    /// RBAC for Applications: each role's `InScope`.
+    pub roles: Vec<ReportExchangeRole>,
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportExchangeRole {
+    pub role: String,
+    pub in_scope: bool,
+}
+
+impl ReportCheck {
+    /// The Exchange column's word for `mailbox`: `granted`, `denied`, `partial`, `unknown`, or
+    /// `n/a` when Exchange had no verdict; `None` when the check did not ask Exchange.
+    pub fn exchange_word(&self, mailbox: &str) -> Option<&str> {
+        let x = self.exchange.as_ref()?;
+        if x.state != "tested" {
+            return Some("n/a");
+        }
+        Some(
+            x.mailboxes
+                .iter()
+                .find(|m| m.address.trim().eq_ignore_ascii_case(mailbox.trim()))
+                .map_or("unknown", |m| m.access.as_str()),
+        )
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

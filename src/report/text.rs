@@ -1,6 +1,6 @@
 //! Shared wording for the human-readable report formats (Markdown and HTML).
 
-use super::model::{Report, ReportCell};
+use super::model::{Report, ReportCell, ReportCheck};
 
 /// The credential in one line, e.g. "client secret (Secret ID 5e1c…), expires 2028-11-22 (731 days left)".
 pub fn credential_line(r: &Report) -> String {
@@ -63,4 +63,39 @@ pub fn ordered_cells(r: &Report) -> Vec<&ReportCell> {
         ))
     });
     cells
+}
+
+/// The sentence about Exchange's verdict above the checks, when the check asked Exchange.
+pub fn exchange_line(c: &ReportCheck) -> Option<String> {
+    let x = c.exchange.as_ref()?;
+    if x.state != "tested" {
+        return Some(format!(
+            "Exchange: {}",
+            x.reason.as_deref().unwrap_or("not available")
+        ));
+    }
+    let mechanism = x.mechanism.as_deref().unwrap_or("scoping");
+    let admin = x
+        .admin
+        .as_deref()
+        .map(|a| format!(", asked as {a}"))
+        .unwrap_or_default();
+    let at = x
+        .tested_at
+        .as_deref()
+        .map(|t| format!(" at {t}"))
+        .unwrap_or_default();
+    Some(format!(
+        "Exchange's own verdict ({mechanism}{admin}{at}) is in the Exchange column; Graph follows Exchange within 30 minutes to 2 hours."
+    ))
+}
+
+/// Exchange's remarks per mailbox (why it could not test one, roles out of scope): (mailbox,
+/// remark).
+pub fn exchange_details(c: &ReportCheck) -> Vec<(&str, &str)> {
+    c.exchange
+        .iter()
+        .flat_map(|x| x.mailboxes.iter())
+        .filter_map(|m| m.detail.as_deref().map(|d| (m.address.as_str(), d)))
+        .collect()
 }

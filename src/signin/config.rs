@@ -9,7 +9,11 @@ use crate::graph::cloud::CloudEndpoints;
 /// registering an app (reference §1d).
 pub const DEFAULT_CLIENT_ID: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
 
-/// Graph permissions the Entra steps need, by what the step does.
+/// Exchange Online PowerShell: the public client Exchange's own module signs admins in
+/// through (reference §1d); mailscope's Exchange steps use it for a token to Exchange.
+pub const EXCHANGE_CLIENT_ID: &str = "fb78d390-0c51-40cd-8e17-fdbfab77341b";
+
+/// What a sign-in is for: the Graph permissions the Entra steps need, or Exchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
     /// Create or update the app registration and grant application permissions (every
@@ -18,6 +22,9 @@ pub enum Purpose {
     AppManagement,
     /// The same plus delegated permission grants (presets whose app signs users in).
     AppManagementDelegated,
+    /// Exchange Online administration (InvokeCommand), through [`EXCHANGE_CLIENT_ID`] with the
+    /// scope `{exchange resource}/.default`: no Graph permission.
+    Exchange,
 }
 
 impl Purpose {
@@ -37,6 +44,15 @@ impl Purpose {
                 "DelegatedPermissionGrant.ReadWrite.All",
                 "User.Read",
             ],
+            Purpose::Exchange => &[],
+        }
+    }
+
+    /// The public client a sign-in for this purpose goes through by default.
+    pub fn client_id(self) -> &'static str {
+        match self {
+            Purpose::Exchange => EXCHANGE_CLIENT_ID,
+            _ => DEFAULT_CLIENT_ID,
         }
     }
 }
@@ -55,12 +71,19 @@ impl Purpose {
 
 /// The scopes to ask for: each permission on the cloud's Graph resource, plus
 /// `offline_access` (a refresh token) and `openid profile` (who signed in).
+/// For [`Purpose::Exchange`]: Exchange's resource followed by `/.default`.
 pub fn scopes(endpoints: &CloudEndpoints, purpose: Purpose) -> Vec<String> {
-    let mut out: Vec<String> = purpose
-        .permissions()
-        .iter()
-        .map(|p| format!("{}/{p}", endpoints.graph))
-        .collect();
+    let mut out: Vec<String> = match purpose {
+        Purpose::Exchange => vec![format!(
+            "{}/.default",
+            crate::graph::cloud_exchange::exchange_resource(endpoints)
+        )],
+        _ => purpose
+            .permissions()
+            .iter()
+            .map(|p| format!("{}/{p}", endpoints.graph))
+            .collect(),
+    };
     out.extend(["openid", "profile", "offline_access"].map(String::from));
     out
 }
@@ -84,13 +107,13 @@ pub struct SigninConfig {
 }
 
 impl SigninConfig {
-    /// A configuration with the default client, timeouts, and the scopes for `purpose`.
+    /// A configuration with the purpose's default client, timeouts, and its scopes.
     pub fn new(endpoints: CloudEndpoints, tenant: &str, purpose: Purpose) -> SigninConfig {
         let scopes = scopes(&endpoints, purpose);
         SigninConfig {
             endpoints,
             tenant: tenant.trim().to_string(),
-            client_id: DEFAULT_CLIENT_ID.to_string(),
+            client_id: purpose.client_id().to_string(),
             scopes,
             login_hint: None,
             browser_timeout: Duration::from_secs(300),
@@ -152,5 +175,17 @@ mod tests {
             c.endpoint("devicecode"),
             "https://login.microsoftonline.us/contoso.com/oauth2/v2.0/devicecode"
         );
+    }
+
+    #[test]
+    fn exchange_signs_in_through_its_own_client_for_its_resource() {
+        let us = CloudEndpoints::named(Cloud::GccHigh).expect("named");
+        let c = SigninConfig::new(us.clone(), "contoso.com", Purpose::Exchange);
+        assert_eq!(c.client_id, EXCHANGE_CLIENT_ID);
+        assert_eq!(c.scopes[0], "https://outlook.office365.us/.default");
+        assert!(c.scopes.contains(&"offline_access".to_string()));
+        assert!(!c.scopes.iter().any(|s| s.contains("graph")));
+        let graph = SigninConfig::new(us, "contoso.com", Purpose::AppManagement);
+        assert_ne!(c.remember_key(), graph.remember_key());
     }
 }

@@ -3,7 +3,8 @@
 //! the browser and shows the device code when a [`SigninEvent`] asks it to.
 //!
 //! - [`config`]: authority (the profile's cloud or custom endpoints), tenant, public client
-//!   (default Microsoft Graph Command Line Tools), the scopes a step needs.
+//!   (default Microsoft Graph Command Line Tools; Exchange Online PowerShell for the Exchange
+//!   steps), the scopes a step needs.
 //! - [`flows`]: authorization code with PKCE on a loopback redirect; device code.
 //! - [`token`]: the token endpoint, refresh, who signed in ([`Account`]).
 //! - [`remember`]: the refresh token in the OS keyring (access tokens stay in memory);
@@ -21,7 +22,7 @@ pub mod roles;
 pub mod session;
 pub mod token;
 
-pub use config::{DEFAULT_CLIENT_ID, Purpose, SigninConfig};
+pub use config::{DEFAULT_CLIENT_ID, EXCHANGE_CLIENT_ID, Purpose, SigninConfig};
 pub use error::SigninError;
 pub use flows::{
     SigninEvent, browser_possible, sign_in_browser, sign_in_device_code, sign_in_device_code_paced,

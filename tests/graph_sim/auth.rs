@@ -71,6 +71,7 @@ async fn token_of(s: Arc<Session>) -> CheckRun {
         scope_changed_at: None,
         notes: vec![],
         preset: mailscope::preset::preset(mailscope::profile::PresetId::Kundo).unwrap(),
+        exchange: None,
     };
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     mailscope::graph::run(&sim_plan, s, &options(true), tx, Cancel::new()).await

@@ -111,6 +111,8 @@ pub async fn run_checks(
         },
         only,
         stored_profile: true,
+        // Exchange's verdict beside Graph's (kept in the run for the live-checks screen).
+        exchange: Some(mailscope::exchange::check_probe::probe()),
     };
     let engine = graph::run_profile(&profile, &preset, secrets, &spec, ptx, stop.clone());
     tokio::pin!(engine);

@@ -119,6 +119,7 @@ pub fn sample_report() -> Report {
             complete: true,
             totals: ReportCheck::count(&cells),
             cells,
+            exchange: None,
         }),
     }
 }

@@ -1,0 +1,89 @@
+//! Connecting to Exchange for a profile: the remembered Exchange sign-in (Exchange Online
+//! PowerShell's public client, remembered apart from the Graph one) is renewed and becomes a
+//! [`Transport`]. The access token stays in memory and is dropped with the transport.
+
+use super::endpoints;
+use super::error::ExchangeError;
+use super::transport::Transport;
+use crate::graph::cloud::CloudEndpoints;
+use crate::profile::Profile;
+use crate::secrets::SecretStore;
+use crate::signin::{Account, Purpose, SigninConfig, SigninError, resume};
+
+/// The Exchange sign-in `mailscope signin --exchange` and the exchange commands use for
+/// `profile`; `None` when the profile names no tenant.
+pub fn signin_config(profile: &Profile, endpoints: &CloudEndpoints) -> Option<SigninConfig> {
+    let tenant = profile.tenant.as_deref()?;
+    Some(SigninConfig::new(
+        endpoints.clone(),
+        tenant,
+        Purpose::Exchange,
+    ))
+}
+
+/// A transport and who it acts as.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    pub transport: Transport,
+    pub account: Account,
+    /// The tenant's ID (from the token), else the profile's tenant as written.
+    pub tenant_id: String,
+}
+
+/// Resumes the remembered Exchange sign-in for `profile`.
+pub async fn connect(
+    cfg: &SigninConfig,
+    profile: &Profile,
+    http: &reqwest::Client,
+    secrets: &dyn SecretStore,
+) -> Result<Connection, ExchangeError> {
+    let not_signed_in = |keyring: Option<String>| ExchangeError::NotSignedIn {
+        profile: profile.name.clone(),
+        tenant: cfg.tenant.clone(),
+        keyring,
+    };
+    let signed = match resume(cfg, http, secrets).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return Err(not_signed_in(None)),
+        Err(SigninError::Keyring(e)) => return Err(not_signed_in(Some(e.to_string()))),
+        Err(e) => return Err(ExchangeError::Signin(e)),
+    };
+    let tenant_id = if signed.account.tenant_id.is_empty() {
+        cfg.tenant.clone()
+    } else {
+        signed.account.tenant_id.clone()
+    };
+    let transport = Transport::new(
+        http.clone(),
+        &endpoints::base_for(profile, &cfg.endpoints),
+        &tenant_id,
+        signed.access_token.clone(),
+        &signed.account.upn,
+    )
+    .with_timeout(cfg.request_timeout);
+    Ok(Connection {
+        transport,
+        account: signed.account,
+        tenant_id,
+    })
+}
+
+/// Exchange's verdict for `profile` with its remembered Exchange sign-in: what `exchange test`
+/// prints, for callers that show it beside Graph's (the check table, reports). A profile
+/// without a tenant has no sign-in to resume: `NotSignedIn`.
+pub async fn test_profile(
+    profile: &Profile,
+    preset: &crate::preset::Preset,
+    endpoints: &CloudEndpoints,
+    http: &reqwest::Client,
+    secrets: &dyn SecretStore,
+) -> Result<super::ScopingTest, ExchangeError> {
+    let cfg = signin_config(profile, endpoints).ok_or_else(|| ExchangeError::NotSignedIn {
+        profile: profile.name.clone(),
+        tenant: String::new(),
+        keyring: None,
+    })?;
+    let conn = connect(&cfg, profile, http, secrets).await?;
+    let target = super::Target::of(profile, preset, None);
+    super::test_scoping(&conn.transport, &target).await
+}
