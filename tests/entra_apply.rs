@@ -92,6 +92,7 @@ roles = ["Application Administrator", "Privileged Role Administrator"]
 /// the admin named (no automatic approval): the first app role assignment is carried out but
 /// its answer held (the process is killed meanwhile); an app registered before mailscope, for
 /// the admin without Privileged Role Administrator.
+#[cfg(target_os = "linux")]
 const HELD: &str = r#"
 tenant_id = "8f2b6c1e-4d3a-4b5c-9e7f-0a1b2c3d4e5f"
 tenant_name = "Contoso"
@@ -152,6 +153,7 @@ fn failing() -> &'static Sim {
     S.get_or_init(|| sim_of(FAILING))
 }
 
+#[cfg(target_os = "linux")]
 fn held() -> &'static Sim {
     static S: OnceLock<Sim> = OnceLock::new();
     S.get_or_init(|| sim_of(HELD))
