@@ -90,7 +90,7 @@ pub struct FailCall {
     pub status: u16,
 }
 
-fn one() -> u32 {
+pub(crate) fn one() -> u32 {
     1
 }
 

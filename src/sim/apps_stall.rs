@@ -17,15 +17,11 @@ pub struct StallCall {
     /// Route template as in `/_sim/stats`, e.g. `POST /v1.0/applications`.
     pub route: String,
     /// How many calls are held (default 1).
-    #[serde(default = "one")]
+    #[serde(default = "super::apps::one")]
     pub times: u32,
     /// How long each answer is held (default 30 s; 0 to 3600).
     #[serde(default = "thirty")]
     pub stall_s: f64,
-}
-
-fn one() -> u32 {
-    1
 }
 
 fn thirty() -> f64 {
