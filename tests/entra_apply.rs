@@ -5,7 +5,11 @@
 //! secrets, in the whole sim) is ridden out with the fast retry policy; the tenant's 180-day
 //! policy gives a 180-day secret; an admin without the role changes nothing; a call failing
 //! midway stops the run with a record that matches the tenant, and a rerun completes; no
-//! secret or token in any file or event. One sim for all but the failure test.
+//! secret or token in any file or event. Through the binary (real keyring): the command asks,
+//! applies and proves; a process killed while a call is in flight (the call landing all the
+//! same) leaves a record that matches the tenant and a rerun completes without repeating it;
+//! an admin without the role is refused, nothing changed. One sim for most tests; the failure
+//! test and the device-code command tests each share another (their faults hit a route).
 #![allow(clippy::unwrap_used)] // tests may unwrap: a panic is the failure report
 
 #[path = "common/admin_sim.rs"]
@@ -84,6 +88,42 @@ upn = "admin@contoso.com"
 roles = ["Application Administrator", "Privileged Role Administrator"]
 "#;
 
+/// The sim of the command-line tests that sign in by device code, approved from the test as
+/// the admin named (no automatic approval): the first app role assignment is carried out but
+/// its answer held (the process is killed meanwhile); an app registered before mailscope, for
+/// the admin without Privileged Role Administrator.
+#[cfg(target_os = "linux")]
+const HELD: &str = r#"
+tenant_id = "8f2b6c1e-4d3a-4b5c-9e7f-0a1b2c3d4e5f"
+tenant_name = "Contoso"
+domains = ["contoso.com"]
+device_code_interval_s = 0
+
+[app_management]
+max_secret_lifetime_days = 180
+
+[[app_management.stall]]
+route = "POST /v1.0/servicePrincipals/{id}/appRoleAssignedTo"
+stall_s = 600
+
+[[admin]]
+upn = "admin@contoso.com"
+roles = ["Application Administrator", "Privileged Role Administrator"]
+
+[[admin]]
+upn = "appadmin@contoso.com"
+roles = ["Application Administrator"]
+
+[[app]]
+client_id = "5b1c3f0e-2a4d-4e6f-8a9b-0c1d2e3f4a5b"
+name = "Kundo Registered By Hand"
+
+[[mailbox]]
+address = "support@contoso.com"
+kind = "shared"
+display_name = "Support"
+"#;
+
 struct Sim {
     s: Shared,
     /// Holds the CA file the profiles name.
@@ -111,6 +151,12 @@ fn shared() -> &'static Sim {
 fn failing() -> &'static Sim {
     static S: OnceLock<Sim> = OnceLock::new();
     S.get_or_init(|| sim_of(FAILING))
+}
+
+#[cfg(target_os = "linux")]
+fn held() -> &'static Sim {
+    static S: OnceLock<Sim> = OnceLock::new();
+    S.get_or_init(|| sim_of(HELD))
 }
 
 fn now() -> time::OffsetDateTime {
@@ -681,4 +727,297 @@ fn the_command_asks_applies_proves_and_never_shows_a_secret() {
         let hits = files_containing(&home, needle);
         assert!(hits.is_empty(), "{hits:?}");
     }
+}
+
+/// A Kundo profile for the command line in `session`'s home, imported; `client_id` names an
+/// app already registered.
+#[cfg(target_os = "linux")]
+fn cli_profile(
+    session: &keyring_session::Session,
+    sim: &Sim,
+    app: &str,
+    client_id: Option<&str>,
+) -> (Profile, ProfileStore) {
+    use keyring_session::{mailscope, text};
+    let mut p = Profile::new("cli", PresetId::Kundo, Cloud::Custom);
+    p.tenant = Some(TENANT.into());
+    p.app_name = Some(app.into());
+    p.client_id = client_id.map(String::from);
+    p.endpoints = Some(Endpoints {
+        authority: sim.s.authority.clone(),
+        graph: sim.s.graph.clone(),
+        ca_file: Some(sim.ca_file.clone()),
+        exchange: None,
+    });
+    p.mailboxes.push(Mailbox {
+        address: "support@contoso.com".into(),
+        kind: MailboxKind::Shared,
+        expect: Expectation::Granted,
+    });
+    let file = session.root.path().join("cli.toml");
+    std::fs::write(&file, mailscope::profile::render_profile(&p).unwrap()).unwrap();
+    let o = mailscope(
+        session,
+        &["profile", "import", file.to_str().unwrap()],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let store = ProfileStore::at(session.root.path().join("mailscope"));
+    (store.load("cli").unwrap(), store)
+}
+
+/// `mailscope signin --device-code` for the profile, the code approved from the test as `upn`
+/// through `/_sim/devicecode/approve`.
+#[cfg(target_os = "linux")]
+fn signin_by_device_code(session: &keyring_session::Session, sim: &Sim, upn: &str) {
+    use keyring_session::{read_until, spawn_env};
+    use std::io::{BufReader, Read};
+    let mut child = spawn_env(
+        session,
+        &["signin", "--profile", "cli", "--device-code"],
+        &[],
+    );
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let line = read_until(&mut err, |l| l.contains("enter the code "));
+    let code = line
+        .split("enter the code ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    let approve = async {
+        common::http(&sim.s)
+            .post(format!("{}/_sim/devicecode/approve", sim.s.authority))
+            .json(&serde_json::json!({"user_code": code, "upn": upn}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+    let status = tokio::runtime::Runtime::new().unwrap().block_on(approve);
+    assert_eq!(status.as_u16(), 204);
+    let mut rest = String::new();
+    err.read_to_string(&mut rest).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let said = format!("{}{rest}", String::from_utf8_lossy(&out.stdout));
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains(upn), "{said}");
+}
+
+/// The admin's delegated view of the tenant for `p` (the test's own sign-in as `upn`), and
+/// the raw app role assignments of its service principal.
+#[cfg(target_os = "linux")]
+fn tenant_holds(sim: &'static Sim, p: &Profile, upn: &str) -> (TenantView, Vec<serde_json::Value>) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let c = case(sim, PresetId::Kundo, "unused", upn).await;
+        let v = read_with(&c.endpoints, &c.http, &c.signed, p, &c.preset)
+            .await
+            .unwrap();
+        let mut assigned = Vec::new();
+        if let Some(sp) = &v.service_principal {
+            let url = format!(
+                "{}/v1.0/servicePrincipals/{sp}/appRoleAssignments",
+                sim.s.graph
+            );
+            let body: serde_json::Value = c
+                .http
+                .get(url)
+                .bearer_auth(c.signed.access_token.expose())
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assigned = body["value"].as_array().unwrap().clone();
+        }
+        (v, assigned)
+    })
+}
+
+/// Kills the child when the test ends early.
+#[cfg(target_os = "linux")]
+struct KillOnDrop(std::process::Child);
+
+#[cfg(target_os = "linux")]
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The process killed (SIGKILL) while an admin-consent call is in flight, the call landing in
+/// the tenant all the same: the record's `started` line of that step has no outcome, the steps
+/// before it are `done` and match the tenant; a rerun says the last apply stopped mid-change,
+/// plans only what is left (not the grant that landed), completes and proves.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_process_killed_mid_call_leaves_a_record_that_matches_and_a_rerun_completes() {
+    use keyring_session::{
+        mailscope_env, read_until, spawn_env, start_session, text, tools_or_skip,
+    };
+    use std::io::BufReader;
+    if tools_or_skip().is_none() {
+        return;
+    }
+    let sim = held();
+    let session = start_session(true);
+    let (_, store) = cli_profile(&session, sim, "Kundo Killed Midway", None);
+    signin_by_device_code(&session, sim, "admin@contoso.com");
+
+    let fast = [("MAILSCOPE_APPLY_RETRY", "fast")];
+    let args = ["entra", "apply", "--profile", "cli", "--yes"];
+    let mut child = KillOnDrop(spawn_env(&session, &args, &fast));
+    let mut out = BufReader::new(child.0.stdout.take().unwrap());
+    let step = read_until(&mut out, |l| l.starts_with('[') && l.contains("] Grant"));
+    // The sim carries the call out when it arrives and holds the answer: wait for the hold.
+    let stats = format!("{}/_sim/stats", sim.s.authority);
+    let http = common::http(&sim.s);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while rt.block_on(async {
+        let v: serde_json::Value = http.get(&stats).send().await.unwrap().json().await.unwrap();
+        v["stalled"].as_u64().unwrap()
+    }) == 0
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the grant never reached the sim"
+        );
+    }
+    child.0.kill().unwrap();
+    let status = child.0.wait().unwrap();
+    assert_eq!(status.code(), None, "killed by a signal");
+
+    // The record: the steps before are done, the grant started without an outcome.
+    let record = changes::read(&store, "cli").unwrap();
+    let phases: Vec<(String, Phase)> = record.iter().map(|r| (r.action.clone(), r.phase)).collect();
+    let mut expected = Vec::new();
+    for a in ["create-app", "create-service-principal", "add-secret"] {
+        expected.push((a.to_string(), Phase::Started));
+        expected.push((a.to_string(), Phase::Done));
+    }
+    expected.push(("grant-app-role".into(), Phase::Started));
+    assert_eq!(phases, expected, "{step}");
+    let open = changes::unfinished(&record);
+    assert_eq!(open.len(), 1);
+    assert!(
+        step.contains(&open[0].summary),
+        "{step} / {}",
+        open[0].summary
+    );
+
+    // The tenant holds what the record says, and the grant that landed.
+    let saved = store.load("cli").unwrap();
+    let fact = |k: &str| {
+        record
+            .iter()
+            .find_map(|r| r.objects.get(k).cloned())
+            .unwrap()
+    };
+    let (v, assigned) = tenant_holds(sim, &saved, "admin@contoso.com");
+    let app = v.app().unwrap();
+    assert_eq!(v.apps.len(), 1);
+    assert_eq!(app.app_id, fact("app_id"));
+    assert_eq!(saved.client_id.as_deref(), Some(app.app_id.as_str()));
+    assert_eq!(
+        v.service_principal.as_deref(),
+        Some(fact("service_principal_id").as_str())
+    );
+    assert_eq!(app.secrets.len(), 1);
+    assert_eq!(app.secrets[0].key_id, fact("secret_id"));
+    assert_eq!(assigned.len(), 1, "{assigned:?}");
+
+    // The rerun: told, plans the one grant left, completes and proves.
+    let again = mailscope_env(&session, &args, None, &fast);
+    let said = text(&again);
+    assert_eq!(again.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains(&format!(
+            "the last apply stopped while 1 change(s) were in flight ({})",
+            open[0].summary
+        )),
+        "{said}"
+    );
+    assert!(said.contains("Applied 1 change(s)."), "{said}");
+    assert!(
+        said.contains("Proven: a token with the new credential holds Mail.ReadWrite, Mail.Send"),
+        "{said}"
+    );
+    let (v, assigned) = tenant_holds(sim, &store.load("cli").unwrap(), "admin@contoso.com");
+    assert_eq!(v.apps.len(), 1, "no second app");
+    assert_eq!(v.app().unwrap().secrets.len(), 1, "no second secret");
+    let mut roles: Vec<&str> = assigned
+        .iter()
+        .map(|a| a["appRoleId"].as_str().unwrap())
+        .collect();
+    roles.sort_unstable();
+    roles.dedup();
+    assert_eq!((assigned.len(), roles.len()), (2, 2), "{assigned:?}");
+    let record = changes::read(&store, "cli").unwrap();
+    assert_eq!(record.len(), expected.len() + 2);
+    assert_eq!(record.last().unwrap().phase, Phase::Done);
+}
+
+/// An admin with Application Administrator but without Privileged Role Administrator, signed
+/// in by device code: `entra apply --yes` exits 3 naming the role, with the PIM note and the
+/// admin-consent URL; the tenant, the record and the profile are unchanged.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_command_refuses_an_admin_without_the_role_and_changes_nothing() {
+    use keyring_session::{mailscope_env, start_session, text, tools_or_skip};
+    if tools_or_skip().is_none() {
+        return;
+    }
+    const APP: &str = "5b1c3f0e-2a4d-4e6f-8a9b-0c1d2e3f4a5b";
+    let sim = held();
+    let session = start_session(true);
+    let (p, store) = cli_profile(&session, sim, "Kundo Registered By Hand", Some(APP));
+    let profile_file = std::fs::read(store.path_of("cli").unwrap()).unwrap();
+    signin_by_device_code(&session, sim, "appadmin@contoso.com");
+    let (before, assigned_before) = tenant_holds(sim, &p, "admin@contoso.com");
+    assert_eq!(before.app().unwrap().app_id, APP);
+
+    let o = mailscope_env(
+        &session,
+        &["entra", "apply", "--profile", "cli", "--yes"],
+        None,
+        &[("MAILSCOPE_APPLY_RETRY", "fast")],
+    );
+    let said = text(&o);
+    assert_eq!(o.status.code(), Some(3), "{said}");
+    for want in [
+        "Signed in as: appadmin@contoso.com",
+        "Privileged Role Administrator or Global Administrator",
+        "NOT held by appadmin@contoso.com",
+        "Privileged Identity Management",
+        "Or hand this admin-consent URL to someone who holds the role:",
+        &format!("/{TENANT}/adminconsent?client_id={APP}") as &str,
+        "appadmin@contoso.com does not hold Privileged Role Administrator or Global Administrator; nothing was changed.",
+    ] {
+        assert!(said.contains(want), "{want:?} not in:\n{said}");
+    }
+    let (after, assigned_after) = tenant_holds(sim, &p, "admin@contoso.com");
+    let (b, a) = (before.app().unwrap(), after.app().unwrap());
+    assert_eq!(
+        (
+            a.secrets.len(),
+            a.certificates.len(),
+            &after.service_principal
+        ),
+        (
+            b.secrets.len(),
+            b.certificates.len(),
+            &before.service_principal
+        )
+    );
+    assert_eq!(assigned_after.len(), assigned_before.len());
+    assert_eq!(after.apps.len(), 1);
+    assert!(changes::read(&store, "cli").unwrap().is_empty());
+    assert_eq!(
+        std::fs::read(store.path_of("cli").unwrap()).unwrap(),
+        profile_file
+    );
 }

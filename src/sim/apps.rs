@@ -24,6 +24,8 @@ pub struct AppManagement {
     pub external_apps: Vec<ExternalApp>,
     /// Injected failures of app management calls (an apply interrupted midway).
     pub fail: Vec<FailCall>,
+    /// Calls carried out but answered late (an apply killed while a call is in flight).
+    pub stall: Vec<super::apps_stall::StallCall>,
     /// The tenant's user consent settings and admin consent request policy.
     pub consent: ConsentPolicies,
 }
@@ -88,7 +90,7 @@ pub struct FailCall {
     pub status: u16,
 }
 
-fn one() -> u32 {
+pub(crate) fn one() -> u32 {
     1
 }
 
@@ -126,6 +128,9 @@ pub(crate) fn check_app_management(
     {
         let key = "app_management.max_secret_lifetime_days";
         return Err(cx.err_at(at, key, "must be between 1 and 36500 days".into()));
+    }
+    if let Err((key, m)) = super::apps_stall::check(&m.stall) {
+        return Err(cx.err_at(at, key, m));
     }
     for f in &m.fail {
         if !matches!(f.status, 429 | 500 | 503) {
@@ -265,6 +270,8 @@ pub(crate) struct Grant {
 pub(crate) struct Registry {
     /// Failures still to inject, per `[[app_management.fail]]` entry.
     pub(crate) failures_left: Vec<u32>,
+    /// Answers still to hold, per `[[app_management.stall]]` entry.
+    pub(crate) stalls_left: Vec<u32>,
     pub(crate) apps: Vec<Application>,
     pub(crate) sps: Vec<ServicePrincipal>,
     pub(crate) assignments: Vec<Assignment>,
@@ -309,6 +316,7 @@ impl Registry {
         let graph_sp = graph_sp_id(&s.tenant_id);
         let mut r = Registry {
             failures_left: s.app_management.fail.iter().map(|f| f.times).collect(),
+            stalls_left: s.app_management.stall.iter().map(|f| f.times).collect(),
             apps: Vec::new(),
             sps: vec![ServicePrincipal {
                 id: graph_sp.clone(),

@@ -11,6 +11,8 @@ use std::time::{Duration, SystemTime};
 /// How the folders are named in the temp directory.
 pub(crate) const PREFIX: &str = "mailscope-sim-";
 const LOCK: &str = ".lock";
+/// The lock file's name until it is locked.
+const MAKING: &str = ".lock-making";
 /// A folder without a lock file (being made, or left by a version without locks, whose sim may
 /// still run) is only removed once it is this old.
 const UNLOCKED_GRACE: Duration = Duration::from_secs(3600);
@@ -29,8 +31,13 @@ impl CaDir {
         remove_stale(parent);
         let path = parent.join(format!("{PREFIX}{}", uuid::Uuid::new_v4()));
         fs::create_dir_all(&path)?;
-        let lock = File::create_new(path.join(LOCK))?;
+        // Locked under another name, then renamed: a `.lock` that exists is always held by a
+        // live sim or left by a dead one, never one being made (which a neighbour starting at
+        // the same moment would take for a dead sim's and remove).
+        let making = path.join(MAKING);
+        let lock = File::create_new(&making)?;
         lock.lock()?;
+        fs::rename(&making, path.join(LOCK))?;
         Ok(CaDir {
             path,
             lock: Some(lock),
@@ -116,5 +123,26 @@ mod tests {
             !live_path.exists() && !next_path.exists(),
             "removed when dropped"
         );
+    }
+
+    /// Sims starting together: none removes another's folder while it is being made (its lock
+    /// file existed, not yet locked, in a window where a neighbour took it for a dead sim's).
+    #[test]
+    fn sims_starting_together_keep_their_folders() {
+        let parent = tempfile::tempdir().expect("tempdir");
+        for _ in 0..20 {
+            let made: Vec<CaDir> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..8)
+                    .map(|_| s.spawn(|| CaDir::create(parent.path()).expect("create")))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("join"))
+                    .collect()
+            });
+            for d in &made {
+                assert!(d.path().join(LOCK).exists(), "{:?} was removed", d.path());
+            }
+        }
     }
 }

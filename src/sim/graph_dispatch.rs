@@ -42,7 +42,11 @@ pub(crate) async fn dispatch(
         }
         Kind::Apps(kind) => {
             st.delay().await;
-            super::apps_graph::handle(st, who, route.name, kind, input)
+            let reply = super::apps_graph::handle(st, who, route.name, kind, input);
+            if let Some(hold) = super::apps_stall::due(st, route.name, &reply) {
+                tokio::time::sleep(hold).await;
+            }
+            reply
         }
         Kind::Batch => GraphReply::error(
             400,

@@ -27,6 +27,7 @@ mod apps_keys;
 mod apps_lookup;
 mod apps_routes;
 mod apps_sp;
+mod apps_stall;
 mod assertion;
 mod authorize;
 mod authz;
@@ -82,6 +83,7 @@ mod tokens_jwt;
 mod upload;
 
 pub use apps::{AppManagement, ExternalApp, FailCall};
+pub use apps_stall::StallCall;
 pub use exchange_setup::{ExchangeSetup, FailCmdlet};
 pub use run::{SimHandle, run_blocking, serve_until_signal, start};
 pub use scenario::{

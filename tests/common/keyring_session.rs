@@ -128,15 +128,8 @@ pub fn mailscope_env(
     stdin: Option<&str>,
     envs: &[(&str, &str)],
 ) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mailscope"))
-        .args(args)
-        .env("DBUS_SESSION_BUS_ADDRESS", &session.address)
-        .env("MAILSCOPE_HOME", session.root.path().join("mailscope"))
-        .env_remove("MAILSCOPE_CLIENT_SECRET")
-        .envs(envs.iter().copied())
+    let mut child = command(session, args, envs)
         .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         .spawn()
         .expect("mailscope runs");
     if let Some(input) = stdin {
@@ -178,4 +171,42 @@ pub fn files_containing(dir: &Path, needle: &[u8]) -> Vec<String> {
         }
     }
     hits
+}
+
+/// `mailscope ARGS` started in the session with `envs` set, standard output and error piped
+/// (for a test that reads progress while it runs, or kills it).
+pub fn spawn_env(session: &Session, args: &[&str], envs: &[(&str, &str)]) -> Child {
+    command(session, args, envs)
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("mailscope runs")
+}
+
+/// `mailscope ARGS` in the session's home and bus, with `envs`, output piped.
+fn command(session: &Session, args: &[&str], envs: &[(&str, &str)]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_mailscope"));
+    c.args(args)
+        .env("DBUS_SESSION_BUS_ADDRESS", &session.address)
+        .env("MAILSCOPE_HOME", session.root.path().join("mailscope"))
+        .env_remove("MAILSCOPE_CLIENT_SECRET")
+        .envs(envs.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    c
+}
+
+/// Reads `from` line by line until a line satisfies `wanted` and returns it; the rest stays
+/// readable (panics with the lines read when the output ends first).
+pub fn read_until(from: &mut impl BufRead, wanted: impl Fn(&str) -> bool) -> String {
+    let mut seen = String::new();
+    loop {
+        let mut line = String::new();
+        if from.read_line(&mut line).expect("output line") == 0 {
+            panic!("the output ended without the line awaited:\n{seen}");
+        }
+        if wanted(line.trim_end()) {
+            return line.trim_end().to_string();
+        }
+        seen.push_str(&line);
+    }
 }

@@ -598,3 +598,24 @@ async fn injected_failures_hit_the_named_route_the_given_number_of_times() {
     assert!(r.headers().contains_key("retry-after"));
     assert_eq!(post(&s, &t, "/servicePrincipals", sp).await.0, 201);
 }
+
+/// `[[app_management.stall]]` carries the call out at once and holds only its answer, the
+/// given number of times; a call that fails is not held.
+#[tokio::test]
+async fn a_stalled_call_lands_at_once_and_only_its_answer_is_held() {
+    let extra = "[[app_management.stall]]\nroute = \"POST /v1.0/applications\"\nstall_s = 0.01\n";
+    let s = sim("", extra).await;
+    let t = admin_token(&s, ADMIN_SCP, &[GLOBAL_ADMIN]).await;
+    let (st, _) = post(&s, &t, "/applications", json!({})).await;
+    assert_eq!(st, 400, "no displayName");
+    assert_eq!(s.stats().await.stalled, 0, "a refused call is not held");
+    for name in ["Held", "Not held"] {
+        let (st, app) = post(&s, &t, "/applications", json!({"displayName": name})).await;
+        assert_eq!(st, 201, "{app}");
+        assert_eq!(s.stats().await.stalled, 1, "{name}: held once");
+    }
+    let (_, list) = s
+        .get(&t, "/applications?$filter=displayName eq 'Held'")
+        .await;
+    assert_eq!(list["value"].as_array().unwrap().len(), 1);
+}
