@@ -25,6 +25,7 @@ use serde_json::{Value, json};
 
 const TENANT: &str = "8f2b6c1e-4d3a-4b5c-9e7f-0a1b2c3d4e5f";
 const APP: &str = "e0000000-0000-4000-8000-0000000000e1";
+const SINCH_APP: &str = "e0000000-0000-4000-8000-0000000000e9";
 const KNOWN_SECRET: &str = "5ec0e7ed-0000-4000-8000-000000000001";
 /// The tenant, its admin and its one mailbox; then `extra`.
 fn scenario(app_management: &str, extra: &str) -> String {
@@ -70,6 +71,13 @@ fn shared() -> &'static Shared {
             app(APP, KNOWN_SECRET, "known~value"),
             app(ROTATED, ROTATED_OLD_ID, ROTATED_OLD),
             app(APP3, ROTATED_OLD_ID, ROTATED_OLD),
+            // A Sinch app consented as its profile asks: without the optional Mail.Send.
+            app(SINCH_APP, ROTATED_OLD_ID, ROTATED_OLD)
+                .replace("Kundo", "Sinch")
+                .replace(
+                    r#"["Mail.Send", "Mail.ReadWrite"]"#,
+                    r#"["Mail.ReadWrite"]"#,
+                ),
         ];
         common::spawn(scenario("max_secret_lifetime_days = 180", &apps.concat()))
     })
@@ -578,4 +586,33 @@ async fn a_rotation_the_keyring_cannot_keep_takes_the_new_secret_out_again() {
     );
     assert_eq!(token_for(shared(), APP3, ROTATED_OLD).await.0, 200);
     assert_eq!(profiles.load("rotated").unwrap(), before);
+}
+
+#[tokio::test]
+async fn rotation_expects_only_the_permissions_the_profile_chose() {
+    use mailscope::lifecycle::{Ctx, Rotation, rotate};
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = mailscope::profile::ProfileStore::at(dir.path());
+    let mut p = profile_for(shared(), dir.path(), SINCH_APP);
+    p.name = "sinch".into();
+    p.preset = PresetId::Sinch;
+    assert!(p.optional_permissions.is_empty(), "Mail.Send not chosen");
+    let store = std::sync::Arc::new(MemoryStore::new());
+    prepared(shared(), &p, &store).await;
+    profiles.save(&p).unwrap();
+    let preset = preset::preset(p.preset).unwrap();
+    let eps = CloudEndpoints::from_profile(&p).unwrap();
+    let http = eps.http_client(std::time::Duration::from_secs(10)).unwrap();
+    let ctx = Ctx {
+        profiles: &profiles,
+        secrets: store.as_ref(),
+        endpoints: &eps,
+        http: &http,
+        retry: mailscope::entra::retry::RetryPolicy::fast(),
+    };
+    let r = rotate(&ctx, &mut p, &preset, &mut |_| {}).await.unwrap();
+    let Rotation::Rotated { proof, .. } = r else {
+        panic!("the optional Mail.Send, not chosen, failed the proof: {r:?}")
+    };
+    assert_eq!(proof.roles, ["Mail.ReadWrite"]);
 }

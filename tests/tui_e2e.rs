@@ -3,7 +3,8 @@
 //! that the terminal was restored and the progress saved; `mailscope demo` reaches a full
 //! check table; Ctrl-C in the middle of checks against a simulated tenant (run in this test
 //! process, so its counters can be read) restores the terminal and leaves no draft behind;
-//! `mailscope open` shows a report read-only and `mailscope replay` re-runs it in the wizard.
+//! `mailscope open` shows a report read-only and `mailscope replay` re-runs it in the wizard;
+//! the demo's "Do it for me" creates an app in its simulated tenant and Verify passes.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -151,7 +152,70 @@ fn the_demo_reaches_a_full_check_table() {
     s.wait_exit();
     assert!(!s.alternate_screen());
     assert!(!s.contents().contains("demo~secret~value"));
-    let left: Vec<_> = std::fs::read_dir(home.path())
+    assert_nothing_written(home.path());
+}
+
+/// "Do it for me" end to end on the demo's simulated tenant: the profile without a client ID,
+/// Ctrl-D, the plan (the demo admin approved automatically), y, the fields filled, and Verify
+/// passing with the new app's token; Entra's read-back has no finding.
+#[test]
+fn the_demo_does_it_for_me_and_verify_passes() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut s = Session::start(home.path(), &["demo"], &[("MAILSCOPE_APPLY_RETRY", "fast")]);
+    s.wait_for("Step 1 of 8");
+    s.send("\x1b");
+    s.wait_for("Start a new onboarding");
+    s.wait_for("demo-new");
+    s.send("\x1b[B");
+    s.send("\r");
+    s.wait_for("demo-new · Kundo Mail");
+    assert!(
+        !s.row("Application (client) ID").contains('-'),
+        "no client ID yet: {}",
+        s.contents()
+    );
+    s.send("\x04");
+    s.wait_for("The plan (6 change(s))");
+    assert!(
+        s.contents()
+            .contains("Tenant: Contoso (8f2b6c1e-4d3a-4b5c-9e7f-0a1b2c3d4e5f)")
+    );
+    assert!(s.contents().contains("Signed in as: admin@contoso.com"));
+    s.send("y");
+    s.wait_for("Applied 6 change(s).");
+    s.wait_for("Proven: a token with the new credential holds Mail.ReadWrite, Mail.Send");
+    s.send("\r");
+    s.wait_for("Application (client) ID");
+    let row = s.row("Application (client) ID");
+    let id = row
+        .split_whitespace()
+        .last()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(id.len(), 36, "a client ID filled in: {row}");
+    assert_ne!(id, "b1c2d3e4-0000-4000-8000-000000000001", "a new app");
+    for _ in 0..4 {
+        s.send("\r");
+    }
+    s.wait_for("Step 2 of 8");
+    s.wait_for("leave empty to keep it");
+    for _ in 0..3 {
+        s.send("\r");
+    }
+    s.wait_for("Step 3 of 8");
+    s.wait_for("Entra (read as admin@contoso.com): no finding");
+    s.send("v");
+    s.wait_for("It carries: Mail.ReadWrite, Mail.Send");
+    s.wait_for("Every required application permission is consented.");
+    s.send("\x03");
+    s.wait_exit();
+    assert!(!s.alternate_screen());
+    assert_nothing_written(home.path());
+}
+
+/// The demo writes nothing to the user's home.
+fn assert_nothing_written(home: &Path) {
+    let left: Vec<_> = std::fs::read_dir(home)
         .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
         .unwrap_or_default();
     assert!(

@@ -7,11 +7,10 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use mailscope::changes;
 use mailscope::entra::apply::StepError;
-use mailscope::entra::plan::RoleCheck;
 use mailscope::entra::retry::RetryPolicy;
 use mailscope::entra::{
     self, Applied, ApplyContext, ApplyError, ApplyEvent, Plan, Proof, ProofError,
-    session_for_profile,
+    session_for_profile, words,
 };
 use mailscope::profile::Companion;
 use mailscope::signin::SignedIn;
@@ -53,10 +52,12 @@ pub fn run(args: &EntraApplyArgs) -> u8 {
         return fail(EXIT_USAGE, format!("{NAME}: nothing was changed."));
     }
     if plan.missing_roles().next().is_some() {
-        let missing: Vec<&RoleCheck> = plan.missing_roles().collect();
         return fail(
             EXIT_CANNOT_RUN,
-            format!("{NAME}: {}", missing_words(&signed.account.upn, &missing)),
+            format!(
+                "{NAME}: {}",
+                words::missing_roles(&signed.account.upn, plan.missing_roles())
+            ),
         );
     }
     unfinished_note(&s, &plan, &mut out);
@@ -261,37 +262,15 @@ fn prove_and_report(
 }
 
 fn proven(p: &Proof, out: &mut dyn Write) {
-    let roles = if p.token_roles.is_empty() {
-        "no application permission, as the preset needs".to_string()
-    } else {
-        p.token_roles.join(", ")
-    };
-    let _ = writeln!(
-        out,
-        "Proven: a token with the new credential holds {}; the tenant, read again, has no finding.",
-        safe(&roles)
-    );
+    let (head, _) = words::proof(p);
+    let _ = writeln!(out, "{}", safe(&head));
 }
 
 fn not_proven(p: &Proof, out: &mut dyn Write) {
-    let _ = writeln!(out, "Applied, but not proven:");
-    if !p.missing_roles().is_empty() {
-        let _ = writeln!(
-            out,
-            "  The token lacks {}.",
-            safe(&p.missing_roles().join(", "))
-        );
-    }
-    if !p.extra_roles().is_empty() {
-        let _ = writeln!(
-            out,
-            "  The token holds {}, which the preset does not need.",
-            safe(&p.extra_roles().join(", "))
-        );
-    }
-    for f in &p.findings {
-        let _ = writeln!(out, "  [{}] {}", f.cause.code(), safe(&f.evidence));
-        let _ = writeln!(out, "    Fix: {}", safe(&f.fix));
+    let (head, details) = words::proof(p);
+    let _ = writeln!(out, "{}", safe(&head));
+    for d in details {
+        let _ = writeln!(out, "  {}", safe(&d));
     }
 }
 
@@ -308,27 +287,12 @@ fn stopped(s: &Setup, signed: &SignedIn, e: &ApplyError) -> u8 {
     fail(code, message)
 }
 
-/// "does not hold Privileged Role Administrator or Global Administrator".
-fn missing_words(upn: &str, roles: &[&RoleCheck]) -> String {
-    format!(
-        "{upn} does not hold {}; nothing was changed.",
-        roles
-            .iter()
-            .map(|r| r.roles.join(" or "))
-            .collect::<Vec<_>>()
-            .join(", and ")
-    )
-}
-
 /// Why apply stopped, and its exit code.
 fn stop_message(profile: &str, record: &str, upn: &str, e: &ApplyError) -> (u8, String) {
     match e {
         ApplyError::MissingRoles(roles) => (
             EXIT_CANNOT_RUN,
-            format!(
-                "{NAME}: {}",
-                missing_words(upn, &roles.iter().collect::<Vec<_>>())
-            ),
+            format!("{NAME}: {}", words::missing_roles(upn, roles)),
         ),
         ApplyError::Record(r) => (
             EXIT_CANNOT_RUN,
@@ -345,11 +309,7 @@ fn stop_message(profile: &str, record: &str, upn: &str, e: &ApplyError) -> (u8, 
             } else {
                 format!(
                     "\n  What the tenant returned for this step: {}",
-                    objects
-                        .iter()
-                        .map(|(k, v)| format!("{k} {v}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    words::returned(objects)
                 )
             };
             let code = if matches!(error, StepError::Profile(_)) {
@@ -377,7 +337,7 @@ mod tests {
 
     #[test]
     fn a_missing_role_is_named_and_nothing_changed() {
-        let e = ApplyError::MissingRoles(vec![RoleCheck {
+        let e = ApplyError::MissingRoles(vec![mailscope::entra::plan::RoleCheck {
             need: RoleNeed::GraphAppRoleConsent,
             roles: vec![
                 "Privileged Role Administrator".into(),
@@ -410,7 +370,7 @@ mod tests {
         assert_eq!(code, EXIT_CANNOT_RUN);
         for want in [
             "stopped at step 3 (Add a client secret): Microsoft Graph refused to add a client secret",
-            "What the tenant returned for this step: secret_id k-1",
+            "What the tenant returned for this step: secret id k-1",
             "Privileged Identity Management",
             "/h/p.changes.jsonl says exactly what was changed",
             "`mailscope entra apply --profile p` again completes the plan",

@@ -10,7 +10,8 @@ use mailscope::preset;
 use mailscope::profile::{Cloud, ProfileStore, validate};
 use mailscope::secrets::{KeyringStore, SecretStore};
 use mailscope::signin::{
-    Purpose, SignedIn, SigninConfig, SigninEvent, remember, sign_in_browser, sign_in_device_code,
+    Purpose, SignedIn, SigninConfig, SigninEvent, browser_possible, remember, sign_in_browser,
+    sign_in_device_code,
 };
 
 use super::args::{SigninArgs, SigninTarget, SignoutArgs};
@@ -59,19 +60,6 @@ fn config(t: &SigninTarget) -> Result<SigninConfig, String> {
         cfg.client_id = validate::client_id(id).map_err(|e| format!("--client-id: {e}"))?;
     }
     Ok(cfg)
-}
-
-/// Whether a browser on this computer can reach the loopback listener: not over SSH, and on
-/// Linux and the BSDs only with a display.
-fn browser_possible() -> bool {
-    let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
-    if set("SSH_CONNECTION") || set("SSH_TTY") {
-        return false;
-    }
-    if cfg!(any(target_os = "windows", target_os = "macos")) {
-        return true;
-    }
-    set("DISPLAY") || set("WAYLAND_DISPLAY")
 }
 
 /// Shows what the admin must see or do, on standard error.

@@ -30,6 +30,7 @@ pub mod read;
 pub mod retry;
 pub mod target;
 pub mod view;
+pub mod words;
 pub mod write;
 pub mod write_error;
 

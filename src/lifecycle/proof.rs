@@ -82,7 +82,12 @@ pub async fn prove_secret(
     .await
     .map_err(|e| format!("no token with the new secret: {}", e.0.summary))?;
     let mechanism = profile.scope.as_ref().map(|s| s.mechanism);
-    let consent = compare(&token.claims, preset, mechanism);
+    // The permissions the profile asks for: an optional one it did not choose is not expected.
+    let consent = compare(
+        &token.claims,
+        &preset.narrowed(&profile.optional_permissions),
+        mechanism,
+    );
     if !consent.missing.is_empty() && mechanism != Some(ScopeMechanism::Rbac) {
         return Err(format!(
             "the new secret's token lacks {}",

@@ -36,6 +36,19 @@ pub enum SigninEvent {
     StillWaiting { next: Duration },
 }
 
+/// Whether a browser on this computer can reach the loopback listener: not over SSH, and on
+/// Linux and the BSDs only with a display. Where it cannot, the device code flow is the way.
+pub fn browser_possible() -> bool {
+    let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+    if set("SSH_CONNECTION") || set("SSH_TTY") {
+        return false;
+    }
+    if cfg!(any(target_os = "windows", target_os = "macos")) {
+        return true;
+    }
+    set("DISPLAY") || set("WAYLAND_DISPLAY")
+}
+
 /// The authorize URL for a loopback redirect.
 pub fn authorize_url(
     cfg: &SigninConfig,

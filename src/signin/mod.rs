@@ -24,7 +24,9 @@ pub mod token;
 
 pub use config::{DEFAULT_CLIENT_ID, EXCHANGE_CLIENT_ID, Purpose, SigninConfig};
 pub use error::SigninError;
-pub use flows::{SigninEvent, sign_in_browser, sign_in_device_code, sign_in_device_code_paced};
+pub use flows::{
+    SigninEvent, browser_possible, sign_in_browser, sign_in_device_code, sign_in_device_code_paced,
+};
 pub use remember::RememberKey;
 pub use session::resume;
 pub use token::{Account, SignedIn, refresh};

@@ -13,7 +13,6 @@ use mailscope::secrets::{MemoryStore, Secret, SecretStore, store_client_secret};
 use mailscope::sim::{self, Scenario};
 use time::OffsetDateTime;
 
-use super::effect::Effect;
 use super::model::{Demo, Model};
 use super::theme::Theme;
 
@@ -25,6 +24,8 @@ pub const DEMO_CLIENT_ID: &str = "b1c2d3e4-0000-4000-8000-000000000001";
 pub const DEMO_SECRET_ID: &str = "5e1c0a77-1111-4222-8333-944445555666";
 pub const DEMO_SECRET: &str = "demo~secret~value";
 pub const DEMO_PROFILE: &str = "demo";
+/// The demo's second profile: an app not registered yet, for "Do it for me".
+pub const DEMO_NEW_PROFILE: &str = "demo-new";
 
 /// Where the simulated tenant listens.
 #[derive(Debug, Clone)]
@@ -80,6 +81,19 @@ pub fn demo_profile(sim: &SimEndpoints, now: OffsetDateTime) -> Profile {
     p
 }
 
+/// The second demo profile: the same tenant and mailboxes, an app named "Kundo Mail (new)"
+/// that the tenant does not hold, no client ID and no credential: Ctrl-D creates the app,
+/// its secret and consent in the simulated tenant and fills them in.
+pub fn demo_new_profile(sim: &SimEndpoints, now: OffsetDateTime) -> Profile {
+    let mut p = demo_profile(sim, now);
+    p.name = DEMO_NEW_PROFILE.into();
+    p.client_id = None;
+    p.credential = None;
+    p.app_name = Some("Kundo Mail (new)".into());
+    p.scope = None;
+    p
+}
+
 /// A memory-only secret store holding the demo app's secret (never the user's keyring).
 pub fn demo_secrets(profile: &Profile) -> Arc<dyn SecretStore> {
     let store = MemoryStore::new();
@@ -127,16 +141,20 @@ pub fn run() -> u8 {
 async fn demo() -> Result<(), String> {
     let scenario = Scenario::from_toml(DEMO_SCENARIO, Path::new("."), "assets/scenarios/demo.toml")
         .map_err(|e| e.to_string())?;
-    on_simulated_tenant(scenario, |endpoints, now| {
+    let setup = |endpoints: &SimEndpoints, now| {
         let mut model = Model::new(now, Theme::from_env());
         model.demo = Some(Demo {
             authority: endpoints.authority.clone(),
         });
         let profile = demo_profile(endpoints, now);
         let secrets = demo_secrets(&profile);
+        model.info(format!(
+            "Opened '{DEMO_PROFILE}'. Esc lists '{DEMO_NEW_PROFILE}': its app is made by Ctrl-D, Do it for me."
+        ));
         Ok((model, profile, secrets))
-    })
-    .await
+    };
+    let others = |endpoints: &SimEndpoints, now| vec![demo_new_profile(endpoints, now)];
+    with_profiles_on_simulated_tenant(scenario, setup, others).await
 }
 
 /// What a launch on the simulated tenant shows: the model, the profile to open, its secrets.
@@ -147,6 +165,16 @@ pub(crate) type Launch = (Model, Profile, Arc<dyn SecretStore>);
 pub(crate) async fn on_simulated_tenant(
     scenario: Scenario,
     setup: impl FnOnce(&SimEndpoints, OffsetDateTime) -> Result<Launch, String>,
+) -> Result<(), String> {
+    with_profiles_on_simulated_tenant(scenario, setup, |_, _| Vec::new()).await
+}
+
+/// [`on_simulated_tenant`], with `others` saved beside the profile opened (listed on the
+/// start screen).
+async fn with_profiles_on_simulated_tenant(
+    scenario: Scenario,
+    setup: impl FnOnce(&SimEndpoints, OffsetDateTime) -> Result<Launch, String>,
+    others: impl FnOnce(&SimEndpoints, OffsetDateTime) -> Vec<Profile>,
 ) -> Result<(), String> {
     let listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
     let tenant = sim::start(scenario, listen)
@@ -163,14 +191,29 @@ pub(crate) async fn on_simulated_tenant(
         setup(&endpoints, OffsetDateTime::now_utc()),
     ) {
         (Ok(home), Ok((mut model, profile, secrets))) => {
-            let mut first = vec![Effect::SaveProfile(profile.clone())];
-            // A message `setup` left (what a replay cannot reproduce) stays over "Opened".
-            let note = model.status.take();
-            first.extend(super::nav::open(&mut model, profile, None));
-            if note.is_some() {
-                model.status = note;
+            // Saved before the wizard starts, so the start screen always lists them.
+            let store = home.store();
+            let saved = std::iter::once(profile.clone())
+                .chain(others(&endpoints, OffsetDateTime::now_utc()))
+                .try_for_each(|p| {
+                    store
+                        .save(&p)
+                        .map(|_| ())
+                        .map_err(|e| format!("cannot save the profile '{}': {e}", p.name))
+                });
+            match saved {
+                Ok(()) => {
+                    // A message `setup` left (what a replay cannot reproduce) stays over
+                    // "Opened".
+                    let note = model.status.take();
+                    let first = super::nav::open(&mut model, profile, None);
+                    if note.is_some() {
+                        model.status = note;
+                    }
+                    super::drive(model, store, secrets, first).await
+                }
+                Err(e) => Err(e),
             }
-            super::drive(model, home.store(), secrets, first).await
         }
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
@@ -192,6 +235,14 @@ mod tests {
         };
         let p = demo_profile(&sim, crate::tui::tests::harness::NOW);
         assert!(mailscope::profile::check_profile(&p).is_empty());
+        let new = demo_new_profile(&sim, crate::tui::tests::harness::NOW);
+        assert!(mailscope::profile::check_profile(&new).is_empty());
+        assert_eq!(
+            (new.client_id.as_deref(), new.credential.is_none()),
+            (None, true),
+            "Do it for me fills them"
+        );
+        assert_eq!(new.tenant, p.tenant);
         let text = mailscope::profile::render_profile(&p).expect("render");
         assert!(!text.contains(DEMO_SECRET));
         let store = demo_secrets(&p);

@@ -78,5 +78,24 @@ pub enum Effect {
         send_to: Option<String>,
     },
     CancelChecks,
+    /// "Do it for me": resume the remembered admin sign-in or sign in (device code when
+    /// `device_code`, else the browser where one can reach the loopback), read the tenant and
+    /// make the plan, which the runner keeps in memory for `run`.
+    DoItPlan {
+        run: RunId,
+        profile: Box<Profile>,
+        device_code: bool,
+    },
+    /// Carry out the plan kept for `run`, then prove it.
+    DoItApply {
+        run: RunId,
+    },
+    /// Stop signing in or reading, and forget the plan (nothing has changed in the tenant).
+    DoItCancel,
+    /// Read the tenant with the remembered admin sign-in (never a new one) and inspect the app.
+    InspectEntra {
+        run: RunId,
+        profile: Box<Profile>,
+    },
     Quit,
 }

@@ -1,22 +1,27 @@
 //! The effect runner: the one place where the wizard's effects are executed. Every result is
 //! sent back as a message carrying the run id of its request.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use mailscope::profile::ProfileStore;
 use mailscope::secrets::{self, Secret, SecretError, SecretSlot, SecretStore};
 use mailscope::vendor_output;
 use tokio::sync::mpsc::UnboundedSender;
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
 use super::effect::Effect;
+use super::entra_msg::{DoItReply, Failure};
 use super::msg::{ListedProfile, Msg, Reply};
 use super::tasks;
+use super::tasks::entra::Prepared;
 
 /// How long quitting waits for running checks to clean up (drafts are deleted on cancel).
 const CLEANUP_WAIT: Duration = Duration::from_secs(10);
+/// How long quitting waits for "Do it for me" to finish applying, so the change record beside
+/// the profile says how each change ended.
+const APPLY_WAIT: Duration = Duration::from_secs(60);
 
 pub struct Runner {
     tx: UnboundedSender<Msg>,
@@ -25,6 +30,12 @@ pub struct Runner {
     /// Whether OSC 52 may be written to standard output (false in tests).
     osc52: bool,
     checks: Option<(watch::Sender<bool>, JoinHandle<()>)>,
+    /// Dropping it cancels "Do it for me"'s sign-in and read.
+    doit_cancel: Option<oneshot::Sender<()>>,
+    /// The plan "Do it for me" showed, with the admin's session (memory only), by run id.
+    prepared: Arc<Mutex<Option<(u64, Prepared)>>>,
+    /// "Do it for me" applying.
+    applying: Option<JoinHandle<()>>,
 }
 
 impl Runner {
@@ -40,6 +51,9 @@ impl Runner {
             secrets,
             osc52,
             checks: None,
+            doit_cancel: None,
+            prepared: Arc::new(Mutex::new(None)),
+            applying: None,
         }
     }
 
@@ -233,8 +247,90 @@ impl Runner {
                 self.checks = Some((cancel_tx, task));
             }
             Effect::CancelChecks => self.cancel_checks(),
+            Effect::DoItPlan {
+                run,
+                profile,
+                device_code,
+            } => self.doit_plan(run, *profile, device_code),
+            Effect::DoItApply { run } => self.doit_apply(run),
+            Effect::DoItCancel => {
+                self.doit_cancel = None;
+                self.take_prepared();
+            }
+            Effect::InspectEntra { run, profile } => {
+                let (tx, s) = (self.tx.clone(), self.secrets.clone());
+                tokio::spawn(async move {
+                    let r = tasks::entra::inspect(*profile, s.as_ref()).await;
+                    let _ = tx.send(Msg::Reply(Reply::Inspected(run, r)));
+                });
+            }
             Effect::Quit => {}
         }
+    }
+
+    fn take_prepared(&self) -> Option<(u64, Prepared)> {
+        self.prepared.lock().ok().and_then(|mut g| g.take())
+    }
+
+    /// Signs in (or resumes), reads and plans; the plan is kept for [`Runner::doit_apply`].
+    /// A new request or [`Effect::DoItCancel`] drops the cancel handle, which stops it.
+    fn doit_plan(&mut self, run: u64, profile: mailscope::profile::Profile, device_code: bool) {
+        self.take_prepared();
+        let (cancel_tx, cancel_rx) = oneshot::channel::<()>();
+        self.doit_cancel = Some(cancel_tx);
+        let device = device_code || !mailscope::signin::browser_possible();
+        let (tx, s, slot) = (self.tx.clone(), self.secrets.clone(), self.prepared.clone());
+        tokio::spawn(async move {
+            let send = move |r: DoItReply| {
+                let _ = tx.send(Msg::Reply(Reply::DoIt(run, r)));
+            };
+            let work = tasks::entra::prepare(profile, s.as_ref(), device, &send);
+            let result = tokio::select! {
+                r = work => r,
+                _ = cancel_rx => return,
+            };
+            match result {
+                Ok(p) => {
+                    let plan = tasks::entra::summary(&p);
+                    if let Ok(mut g) = slot.lock() {
+                        *g = Some((run, p));
+                    }
+                    send(DoItReply::Planned(plan));
+                }
+                Err(f) => send(DoItReply::Stopped(f)),
+            }
+        });
+    }
+
+    /// Applies the plan kept for `run` and proves it, on a blocking thread (the library's
+    /// progress callback is not `Send`); each step is sent back as it happens.
+    fn doit_apply(&mut self, run: u64) {
+        self.doit_cancel = None;
+        let tx = self.tx.clone();
+        let send = move |r: DoItReply| {
+            let _ = tx.send(Msg::Reply(Reply::DoIt(run, r)));
+        };
+        let Some((_, prepared)) = self.take_prepared().filter(|(id, _)| *id == run) else {
+            send(DoItReply::Finished(Err(Failure {
+                what: "The plan is no longer at hand; nothing was changed.".into(),
+                fix: "Press Ctrl-D again to read the tenant and make the plan anew.".into(),
+                recorded: None,
+            })));
+            return;
+        };
+        let (store, s) = (self.profiles.clone(), self.secrets.clone());
+        let handle = tokio::runtime::Handle::current();
+        self.applying = Some(tokio::task::spawn_blocking(move || {
+            let mut on_progress = |p| send(DoItReply::Progress(p));
+            let result = handle.block_on(tasks::entra::execute(
+                &prepared,
+                &store,
+                s.as_ref(),
+                mailscope::entra::retry::RetryPolicy::from_env(),
+                &mut on_progress,
+            ));
+            send(DoItReply::Finished(result));
+        }));
     }
 
     fn cancel_checks(&mut self) {
@@ -248,6 +344,13 @@ impl Runner {
         self.cancel_checks();
         if let Some((_, task)) = self.checks.take() {
             let _ = tokio::time::timeout(CLEANUP_WAIT, task).await;
+        }
+        if let Some(task) = self.applying.take().filter(|t| !t.is_finished()) {
+            eprintln!(
+                "mailscope: waiting for Do it for me to finish applying in Entra (at most {} s)…",
+                APPLY_WAIT.as_secs()
+            );
+            let _ = tokio::time::timeout(APPLY_WAIT, task).await;
         }
     }
 

@@ -15,6 +15,7 @@ pub mod clipboard;
 pub mod demo;
 mod effect;
 mod effect_runner;
+mod entra_msg;
 mod form;
 mod input;
 mod keys;

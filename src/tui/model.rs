@@ -5,8 +5,9 @@ use mailscope::profile::Profile;
 use time::{Date, OffsetDateTime};
 
 use super::screens::{
-    app_reg::AppRegState, checks::ChecksState, credential::CredState, mailboxes::MailboxesState,
-    permissions::PermsState, scoping::ScopingState, start::StartState, summary::SummaryState,
+    app_reg::AppRegState, checks::ChecksState, credential::CredState, doit::DoItState,
+    mailboxes::MailboxesState, permissions::PermsState, scoping::ScopingState, start::StartState,
+    summary::SummaryState,
 };
 pub use super::shared::Status;
 use super::shared::{Ctx, RunId, Step};
@@ -66,6 +67,8 @@ pub struct Wizard {
     pub scoping: ScopingState,
     pub checks: ChecksState,
     pub summary: SummaryState,
+    /// "Do it for me", on the app registration, credential and permissions screens.
+    pub doit: DoItState,
 }
 
 impl Wizard {
@@ -78,6 +81,7 @@ impl Wizard {
             scoping: ScopingState::new(&profile, &preset),
             checks: ChecksState::default(),
             summary: SummaryState::default(),
+            doit: DoItState::default(),
             profile,
             preset,
         }

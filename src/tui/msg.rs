@@ -6,6 +6,7 @@ use mailscope::profile::Profile;
 use mailscope::secrets::Secret;
 
 pub use super::effect::RunId;
+pub use super::entra_msg::{DoItReply, Inspection};
 use super::form::Edit;
 use super::shared::CellResult;
 
@@ -77,6 +78,10 @@ pub enum Action {
     CopyEntry,
     /// Merge the entry into the vendor's installed file.
     WriteEntry,
+    /// "Do it for me": sign in as an admin, plan, apply after confirmation, fill the fields.
+    DoIt,
+    /// Yes: apply the plan shown.
+    Yes,
 }
 
 /// Everything `update` reacts to.
@@ -146,6 +151,10 @@ pub enum Reply {
     ChecksFinished(RunId, Result<(), String>),
     /// The check run as recorded beside the profile (a partial run merged into the last one).
     RunRecorded(Box<CheckRun>),
+    /// "Do it for me": sign-in prompts, the plan, progress, the result.
+    DoIt(RunId, DoItReply),
+    /// What the admin's read of the tenant says about the app.
+    Inspected(RunId, Inspection),
 }
 
 /// Why a certificate could not be made ready, by what the admin should correct: the screen

@@ -5,6 +5,7 @@
 use super::binding::{Binding, FocusKind, form_focus};
 use super::model::{Model, Screen};
 use super::msg::{Action, Msg, Reply};
+use super::screens::doit::{self, Fields, Phase};
 use super::screens::{
     app_reg, branding, checks, credential, mailboxes, permissions, scoping, start, summary,
 };
@@ -16,7 +17,10 @@ pub fn bindings(model: &Model) -> Vec<Binding> {
     let Screen::Wizard { step, wizard: w } = &model.screen else {
         return start::bindings(&model.start);
     };
-    match step {
+    if doit::offered(*step) && w.doit.active() {
+        return doit::bindings(&w.doit);
+    }
+    let mut b = match step {
         Step::AppRegistration => app_reg::bindings(),
         Step::Credential => credential::bindings(&w.cred),
         Step::Permissions => permissions::bindings(&w.preset, read_only),
@@ -25,7 +29,11 @@ pub fn bindings(model: &Model) -> Vec<Binding> {
         Step::Scoping => scoping::bindings(&w.scoping),
         Step::Checks => checks::bindings(&w.checks, &w.profile, &w.preset),
         Step::Summary => summary::bindings(&w.summary, &w.preset),
+    };
+    if doit::offered(*step) && !read_only {
+        b.push(doit::START);
     }
+    b
 }
 
 /// What the keyboard is on: decides whether letters are typed or are commands.
@@ -33,6 +41,9 @@ pub fn focus_kind(model: &Model) -> FocusKind {
     let Screen::Wizard { step, wizard: w } = &model.screen else {
         return start::focus_kind(&model.start);
     };
+    if doit::offered(*step) && w.doit.active() {
+        return FocusKind::Other;
+    }
     match step {
         Step::AppRegistration => form_focus(&w.app.form),
         Step::Credential => form_focus(&w.cred.form),
@@ -47,11 +58,13 @@ pub fn focus_kind(model: &Model) -> FocusKind {
 /// Work the step shown starts on arrival.
 pub fn on_enter(model: &mut Model) -> Outcome {
     let ctx = model.ctx();
+    let read_only = model.read_only();
     let Screen::Wizard { step, wizard: w } = &mut model.screen else {
         return Outcome::none();
     };
     match step {
         Step::Credential => credential::on_enter(&mut w.cred, &w.profile, &ctx),
+        Step::Permissions if !read_only => permissions::on_enter(&mut w.perms, &w.profile, &ctx),
         Step::Scoping => scoping::regenerate(&mut w.scoping, &mut w.profile, &w.preset, &ctx),
         Step::Checks => checks::on_enter(&mut w.checks, &w.profile, &w.preset, &ctx),
         _ => Outcome::none(),
@@ -83,7 +96,22 @@ pub fn reply(model: &mut Model, r: Reply) -> Outcome {
         r @ (Reply::SecretPresence(..) | Reply::SecretStored(..) | Reply::Certificate(..)) => {
             credential::update(&mut w.cred, &mut w.profile, &ctx, Msg::Reply(r))
         }
-        r @ (Reply::Verified(..) | Reply::TokenSeen(..)) => {
+        Reply::DoIt(run, r) => {
+            let was_applying = matches!(w.doit.phase, Phase::Applying { .. });
+            let fields = Fields {
+                profile: &mut w.profile,
+                app: &mut w.app,
+                cred: &mut w.cred,
+            };
+            let out = doit::reply(&mut w.doit, fields, run, r);
+            if was_applying && matches!(w.doit.phase, Phase::Done { .. }) {
+                // What the tenant now holds, read back for the permissions screen.
+                w.perms.verification = permissions::Verification::NotRun;
+                return out.then(permissions::on_enter(&mut w.perms, &w.profile, &ctx));
+            }
+            out
+        }
+        r @ (Reply::Verified(..) | Reply::TokenSeen(..) | Reply::Inspected(..)) => {
             permissions::update(&mut w.perms, &mut w.profile, &w.preset, &ctx, Msg::Reply(r))
         }
         r @ Reply::Script(..) => scoping::update(
@@ -127,9 +155,28 @@ pub fn reply(model: &mut Model, r: Reply) -> Outcome {
 /// itself).
 pub fn update(model: &mut Model, msg: Msg) -> Outcome {
     let ctx = model.ctx();
+    // The simulated tenant approves a device code by itself; no browser is opened for it.
+    let device_code = model.demo.is_some();
     let Screen::Wizard { step, wizard: w } = &mut model.screen else {
         return start::update(&mut model.start, msg);
     };
+    if doit::offered(*step) {
+        if w.doit.active() {
+            return doit::update(&mut w.doit, msg);
+        }
+        if matches!(msg, Msg::Action(Action::DoIt)) {
+            return doit::start(
+                &mut w.doit,
+                *step,
+                &mut w.profile,
+                &w.preset,
+                &mut w.app,
+                &w.cred,
+                &ctx,
+                device_code,
+            );
+        }
+    }
     let own_back = match step {
         Step::Mailboxes => true,
         Step::Checks => checks::prompting(&w.checks),

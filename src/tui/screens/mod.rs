@@ -8,6 +8,7 @@ pub mod app_reg;
 pub mod branding;
 pub mod checks;
 pub mod credential;
+pub mod doit;
 pub mod listnav;
 pub mod mailbox_input;
 pub mod mailboxes;

@@ -1,12 +1,13 @@
-//! API permissions and consent: the exact list with reasons, and Verify, which gets a token
-//! and shows which application permissions it really carries.
+//! API permissions and consent: the exact list with reasons, Verify, which gets a token and
+//! shows which application permissions it really carries, and beside it what Entra holds for
+//! the app as the remembered admin sign-in reads it (`entra inspect`'s findings).
 
 use crossterm::event::KeyCode;
 use mailscope::preset::{PermissionKind, Preset};
 use mailscope::profile::Profile;
 
 use crate::tui::binding::Binding;
-use crate::tui::msg::{Action, Msg, Reply};
+use crate::tui::msg::{Action, Inspection, Msg, Reply};
 use crate::tui::shared::{Ctx, Effect, Nav, Outcome, RunId, Step};
 
 /// The outcome of Verify.
@@ -19,9 +20,18 @@ pub enum Verification {
     Failed(String),
 }
 
+/// What the admin's read of the tenant says about the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntraRead {
+    NotRead,
+    Reading(RunId),
+    Read(Inspection),
+}
+
 #[derive(Debug)]
 pub struct PermsState {
     pub verification: Verification,
+    pub entra: EntraRead,
     pub scroll: u16,
 }
 
@@ -29,9 +39,19 @@ impl Default for PermsState {
     fn default() -> Self {
         PermsState {
             verification: Verification::NotRun,
+            entra: EntraRead::NotRead,
             scroll: 0,
         }
     }
+}
+
+/// On arrival: read what Entra holds for the app, when an admin sign-in is remembered.
+pub fn on_enter(st: &mut PermsState, profile: &Profile, ctx: &Ctx) -> Outcome {
+    st.entra = EntraRead::Reading(ctx.run);
+    Outcome::effect(Effect::InspectEntra {
+        run: ctx.run,
+        profile: Box::new(profile.clone()),
+    })
 }
 
 pub fn bindings(preset: &Preset, read_only: bool) -> Vec<Binding> {
@@ -91,6 +111,9 @@ pub fn update(
         Msg::Action(Action::Down) => st.scroll = st.scroll.saturating_add(1),
         Msg::Scroll(d) => st.scroll = (i32::from(st.scroll) + d).clamp(0, 200) as u16,
         Msg::Action(Action::Submit) => return Outcome::go(Nav::Complete(Step::Permissions)),
+        Msg::Reply(Reply::Inspected(id, found)) if st.entra == EntraRead::Reading(id) => {
+            st.entra = EntraRead::Read(found);
+        }
         Msg::Reply(Reply::TokenSeen(roles)) if st.verification == Verification::NotRun => {
             st.verification = Verification::Roles(roles);
         }

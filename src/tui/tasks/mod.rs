@@ -3,6 +3,8 @@
 
 mod cert;
 pub(crate) mod checks;
+pub(crate) mod entra;
+mod entra_words;
 
 pub use cert::{generate_certificate, import_certificate};
 pub use checks::{ChecksRequest, run_checks, verify_token};
@@ -24,5 +26,7 @@ pub fn scoping_script(profile: &Profile) -> Result<String, String> {
     })
 }
 
+#[cfg(test)]
+mod entra_tests;
 #[cfg(test)]
 mod tests;

@@ -1,5 +1,6 @@
 //! Tests of the wizard without a terminal: update, snapshots, a scripted walk.
 
+mod doit;
 pub mod harness;
 mod mailboxes;
 mod paste;

@@ -181,6 +181,8 @@ fn ctrl_c_quits_from_anywhere_and_cancels_running_checks() {
 #[test]
 fn help_is_per_screen_and_keys_are_inert_beneath_it() {
     let mut h = opened(kundo(Some("credential")));
+    // Arriving on the permissions screen reads what Entra holds for the app.
+    assert!(matches!(h.take().as_slice(), [Effect::InspectEntra { .. }]));
     h.key(KeyCode::Char('?'));
     assert!(h.screen().contains("Grant admin consent"));
     h.key(KeyCode::Char('v'));

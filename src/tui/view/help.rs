@@ -12,6 +12,9 @@ use crate::tui::step::Step;
 /// The send opt-in, on the checks screen of presets with Mail.Send.
 const SEND_HELP: &str = "Sending is proven only on request: m asks for a recipient, and every run then mails one test message per must-reach mailbox to it (must-not-reach mailboxes should refuse). The address is kept until you quit, never saved; empty the field to stop sending.";
 
+/// "Do it for me", on the app registration, credential and permissions screens.
+const DOIT_HELP: &str = "Ctrl-D, Do it for me: sign in as an admin (the tenant must be filled in), read the tenant, show the plan with the tenant and your roles, and after your y create the app, its secret or certificate and the admin consent, then fill these fields. Nothing changes before y; Esc cancels. Not offered for a report opened read-only.";
+
 /// What the screen showing is for: the start screen (`None`) or a step.
 fn about(step: Option<Step>) -> &'static [&'static str] {
     match step {
@@ -25,16 +28,20 @@ fn about(step: Option<Step>) -> &'static [&'static str] {
             "Identity > Applications > App registrations > New registration. Use the name and account type shown; add the redirect URI only when one is listed.",
             "After Register, the Overview page shows the Application (client) ID and the Directory (tenant) ID: paste them here. Each is checked as you type.",
             "Prefer a script to portal clicks? Ctrl-S saves the Microsoft Graph PowerShell that registers the app with these values.",
+            DOIT_HELP,
         ],
         Some(Step::Credential) => &[
             "Client secret: Certificates & secrets > Client secrets > New client secret. Copy the Value column right away (it is shown once), not the Secret ID.",
             "The value is stored in your OS keyring as soon as you continue; it is never written to a file. Ctrl-R shows what you typed.",
             "Certificate: Ctrl-G makes a self-signed RSA certificate, writes the public .cer for upload and keeps the private key in the keyring. Compare the thumbprint with the portal's. Ctrl-O imports an existing PEM or PFX.",
+            DOIT_HELP,
         ],
         Some(Step::Permissions) => &[
             "API permissions > Add a permission > Microsoft Graph. Pick Application permissions (or Delegated, as listed) and tick exactly these.",
             "Then press Grant admin consent for <your organization> and confirm; the status column turns green.",
             "v gets a token with your credential and lists the application permissions it really carries. New consent can take a few minutes to show.",
+            "Below it, when an admin sign-in is remembered, is what Entra itself holds for the app (entra inspect's findings: consent, extra permissions, the secret's real expiry).",
+            DOIT_HELP,
         ],
         Some(Step::Branding) => &[
             "Optional: Branding & properties lets you set a logo and names users recognise.",

@@ -13,6 +13,7 @@ mod app_reg;
 mod branding;
 pub(crate) mod checks;
 mod credential;
+mod doit;
 pub mod form;
 mod help;
 mod mailboxes;
@@ -67,6 +68,12 @@ pub fn draw(frame: &mut Frame, model: &Model) {
             Step::Checks => checks::draw(frame, body, model, w),
             Step::Summary => summary::draw(frame, body, model, w),
         },
+    }
+    if let Screen::Wizard { step, wizard: w } = &model.screen
+        && screens::doit::offered(*step)
+        && w.doit.active()
+    {
+        doit::draw(frame, body, model, &w.doit);
     }
     draw_status(frame, status, model);
     frame.render_widget(Paragraph::new(footer_text), footer);
@@ -151,7 +158,10 @@ fn draw_status(frame: &mut Frame, area: Rect, model: &Model) {
 pub fn footer_keys(model: &Model) -> Vec<(&'static str, &'static str)> {
     let mut keys: Vec<(&'static str, &'static str)> = Vec::new();
     let focus = route::focus_kind(model);
-    keys.push(("Enter", enter_hint(model)));
+    let enter = enter_hint(model);
+    if !enter.is_empty() {
+        keys.push(("Enter", enter));
+    }
     let read_only = model.read_only();
     keys.extend(
         route::bindings(model)
@@ -166,7 +176,13 @@ pub fn footer_keys(model: &Model) -> Vec<(&'static str, &'static str)> {
     if focus == FocusKind::Choice {
         keys.push(("←→", "choose"));
     }
-    keys.push(("Esc", "back"));
+    let doit = match &model.screen {
+        Screen::Wizard { step, wizard: w } if screens::doit::offered(*step) && w.doit.active() => {
+            Some(&w.doit)
+        }
+        _ => None,
+    };
+    keys.push(("Esc", doit.map_or("back", screens::doit::esc_hint)));
     keys.push((if focus == FocusKind::Text { "F1" } else { "?" }, "help"));
     keys.push(("Ctrl-C", "quit"));
     keys
@@ -183,6 +199,9 @@ fn enter_hint(model: &Model) -> &'static str {
             screens::start::StartMode::New => "next/create",
         };
     };
+    if screens::doit::offered(*step) && w.doit.active() {
+        return screens::doit::enter_hint(&w.doit);
+    }
     match step {
         Step::Mailboxes => match w.mailboxes.mode {
             MbMode::Add => "add",

@@ -7,7 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::tui::model::{Model, Wizard};
-use crate::tui::screens::permissions::{Verification, missing};
+use crate::tui::msg::Inspection;
+use crate::tui::screens::permissions::{EntraRead, Verification, missing};
+use crate::tui::theme::Theme;
 
 /// Width of the permission-type column ("application", "delegated").
 const KIND_W: usize = 12;
@@ -84,13 +86,6 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
     } else if let Some(note) = &w.preset.consent_note {
         lines.push(Line::from(note.as_str()));
     }
-    let [body, result] = Layout::vertical([Constraint::Fill(1), Constraint::Length(4)]).areas(area);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((w.perms.scroll, 0)),
-        body,
-    );
     let result_lines = match &w.perms.verification {
         Verification::NotRun => vec![Line::from(Span::styled(
             "Press v to get a token and see which application permissions it really carries.",
@@ -139,8 +134,83 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
             l
         }
     };
+    let entra = entra_lines(&w.perms.entra, model.read_only(), t);
+    let rows = |ls: &[Line]| {
+        let width = usize::from(area.width.max(1));
+        let n: usize = ls.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
+        u16::try_from(n).unwrap_or(0)
+    };
+    // The token's result gets at least its former four rows when Entra's read says nothing.
+    let result_h = rows(&result_lines).max(4_u16.saturating_sub(rows(&entra)));
+    let [body, result, entra_a] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(result_h),
+        Constraint::Length(rows(&entra)),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((w.perms.scroll, 0)),
+        body,
+    );
     frame.render_widget(
         Paragraph::new(result_lines).wrap(Wrap { trim: true }),
         result,
     );
+    frame.render_widget(Paragraph::new(entra).wrap(Wrap { trim: true }), entra_a);
+}
+
+/// Findings shown beside the token's roles, at most this many (the rest are counted).
+const MAX_FINDINGS: usize = 3;
+
+/// What the admin's read of the tenant says about the app, beside Verify's token.
+fn entra_lines<'a>(e: &EntraRead, read_only: bool, t: &Theme) -> Vec<Line<'a>> {
+    if read_only {
+        return Vec::new();
+    }
+    match e {
+        EntraRead::NotRead | EntraRead::Reading(_) => vec![Line::from(Span::styled(
+            "Entra: reading what the tenant holds for this app…",
+            t.dim(),
+        ))],
+        EntraRead::Read(Inspection::NotSignedIn { how }) => {
+            vec![Line::from(Span::styled(format!("Entra: {how}"), t.dim()))]
+        }
+        EntraRead::Read(Inspection::Failed(why)) => vec![Line::from(Span::styled(
+            format!("Entra could not be read: {why}"),
+            t.error(),
+        ))],
+        EntraRead::Read(Inspection::Findings { admin, findings }) if findings.is_empty() => {
+            vec![Line::from(Span::styled(
+                format!("✓ Entra (read as {admin}): no finding; the app matches the profile."),
+                t.ok(),
+            ))]
+        }
+        EntraRead::Read(Inspection::Findings { admin, findings }) => {
+            let mut l = vec![Line::from(Span::styled(
+                format!(
+                    "Entra (read as {admin}): {} finding(s); Ctrl-D fixes what it can.",
+                    findings.len()
+                ),
+                t.error(),
+            ))];
+            for f in findings.iter().take(MAX_FINDINGS) {
+                l.push(Line::from(vec![
+                    Span::styled(format!("  [{}] ", f.code), t.warn()),
+                    Span::raw(f.evidence.clone()),
+                ]));
+            }
+            if findings.len() > MAX_FINDINGS {
+                l.push(Line::from(Span::styled(
+                    format!(
+                        "  … and {} more: `mailscope entra inspect` lists them all with the fix.",
+                        findings.len() - MAX_FINDINGS
+                    ),
+                    t.dim(),
+                )));
+            }
+            l
+        }
+    }
 }
