@@ -25,8 +25,8 @@ use mailscope::graph::{
 };
 use mailscope::preset::{self, Preset};
 use mailscope::profile::{
-    Cloud, CredentialInfo, CredentialKind, Endpoints, Expectation, Mailbox, MailboxKind, PresetId,
-    Profile, ProfileStore, Scope, ScopeMechanism,
+    CredentialInfo, CredentialKind, Expectation, Mailbox, MailboxKind, Profile, ProfileStore,
+    Scope, ScopeMechanism, parse_profile,
 };
 use mailscope::report::{self, Format};
 use mailscope::secrets::{MemoryStore, Secret, SecretStore, store_client_secret};
@@ -118,16 +118,18 @@ fn tenant(client_id: &str, sp: Option<&str>, name: &str, reach: &[&str], not: &[
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("ca.pem");
     std::fs::write(&ca, &sim.ca_pem).unwrap();
-    let mut p = Profile::new("contoso", PresetId::Kundo, Cloud::Custom);
+    // From the file format, so the test keeps compiling as [endpoints] gains keys.
+    let text = format!(
+        "version = 1\nname = \"contoso\"\npreset = \"kundo\"\ncloud = \"custom\"\n\n[endpoints]\nauthority = \"{}\"\ngraph = \"{}\"\nca_file = \"{}\"\n",
+        sim.authority,
+        sim.graph,
+        ca.display()
+    );
+    let mut p = parse_profile(&text, "test").unwrap();
     p.tenant = Some(TENANT.into());
     p.client_id = Some(client_id.into());
     p.service_principal_id = sp.map(String::from);
     p.credential = Some(CredentialInfo::new(CredentialKind::Secret));
-    p.endpoints = Some(Endpoints {
-        authority: sim.authority.clone(),
-        graph: sim.graph.clone(),
-        ca_file: Some(ca.display().to_string()),
-    });
     p.scope = Some(Scope {
         mechanism: ScopeMechanism::ApplicationAccessPolicy,
         group_name: Some(format!("{name} mailboxes")),

@@ -10,7 +10,6 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::auth::SetupError;
 use super::cancel::Cancel;
-use super::cloud_exchange::exchange_host;
 use super::events::CheckEvent;
 use super::exchange_column::{ExchangeProbe, ExchangeVerdicts, ProbeInput};
 use super::plan::{Capability, CheckPlan};
@@ -130,7 +129,7 @@ pub async fn run_profile(
     if let Some(probe) = &spec.exchange
         && !plan.mailboxes.is_empty()
     {
-        let host = exchange_host(session.endpoints.cloud).map_or_else(
+        let host = session.endpoints.cloud.exchange_host().map_or_else(
             || session.endpoints.graph_host().to_string(),
             str::to_string,
         );
