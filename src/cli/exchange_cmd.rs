@@ -5,6 +5,7 @@
 
 use std::io::Write;
 
+use mailscope::exchange::entra_consent::EntraConsent;
 use mailscope::exchange::{
     self, Connection, ExchangeError, Outcome, ScopingTest, Target, endpoints::UNDOCUMENTED,
 };
@@ -111,16 +112,30 @@ fn test(args: &ExchangeTestArgs) -> u8 {
     let result = s
         .runtime
         .block_on(exchange::test_scoping(&s.conn.transport, &target));
-    let report = match result {
+    let mut report = match result {
         Ok(r) => r,
         Err(e) => return cannot_run("exchange test", &s.profile.name, &e),
     };
+    // RBAC for Applications adds to Entra's grants: consent left in Entra undoes the scoping.
+    let consent_left = if target.mechanism() == ScopeMechanism::Rbac {
+        consent_left(&s, &target)
+    } else {
+        Vec::new()
+    };
+    if !consent_left.is_empty() {
+        report.notes.insert(0, format!(
+            "The app still holds tenant-wide Entra consent for {}: Microsoft Graph reaches every mailbox whatever Exchange says, until `mailscope exchange apply --profile {} --remove-consent` removes it.",
+            consent_left.join(", "),
+            s.profile.name
+        ));
+    }
     let mut out = std::io::stdout();
     if args.json {
         let doc = serde_json::json!({
             "tenant_id": s.conn.tenant_id,
             "admin": s.conn.account.upn,
             "endpoint_note": UNDOCUMENTED,
+            "entra_consent_left": consent_left,
             "test": report,
         });
         let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
@@ -128,11 +143,34 @@ fn test(args: &ExchangeTestArgs) -> u8 {
     } else {
         print_test(&report, &s.conn, &mut out);
     }
-    if report.all_pass() {
+    if report.all_pass() && consent_left.is_empty() {
         EXIT_OK
     } else {
         EXIT_FINDINGS
     }
+}
+
+/// The scoped permissions Entra still grants the app tenant-wide, read with the Entra sign-in
+/// when there is one (none read: empty).
+fn consent_left(s: &Setup, target: &Target) -> Vec<String> {
+    let Some(app) = &target.app_id else {
+        return Vec::new();
+    };
+    s.runtime.block_on(async {
+        let Some(e) =
+            EntraConsent::connect(&s.profile, &s.preset, &s.endpoints, &s.http, &s.secrets).await
+        else {
+            return Vec::new();
+        };
+        let mut left: Vec<String> = e
+            .scoped_grants(app, &target.names.roles)
+            .await
+            .map(|g| g.into_iter().map(|g| g.permission).collect())
+            .unwrap_or_default();
+        left.sort();
+        left.dedup();
+        left
+    })
 }
 
 /// Stops (exit 2) when scoping does not apply or the profile lacks the app's IDs.

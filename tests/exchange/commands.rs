@@ -75,10 +75,55 @@ fn the_commands_sign_in_plan_apply_and_test_with_the_keyring() {
     assert!(text(&again).contains("Nothing to do"), "{}", text(&again));
     assert_eq!(changes::read(&store, "contoso").unwrap().len(), 6);
 
-    let all = [&before, &plan, &refused, &applied, &test, &again]
-        .iter()
-        .map(|o| text(o))
-        .collect::<String>();
+    // RBAC without removing the Entra consent: Exchange agrees, but the test says Graph
+    // still reaches every mailbox (exit 1); with --remove-consent it passes.
+    let o = run(&["signin", "--profile", "contoso", "--device-code"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let rbac = run(&[
+        "exchange",
+        "apply",
+        "--profile",
+        "contoso",
+        "--mechanism",
+        "rbac",
+        "-y",
+    ]);
+    assert_eq!(rbac.status.code(), Some(0), "{}", text(&rbac));
+    assert!(
+        text(&rbac).contains("skipped: the tenant-wide Entra consent was left in place"),
+        "{}",
+        text(&rbac)
+    );
+    let left = run(&["exchange", "test", "--profile", "contoso"]);
+    assert_eq!(left.status.code(), Some(1), "{}", text(&left));
+    assert!(
+        text(&left).contains("still holds tenant-wide Entra consent for Mail.ReadWrite, Mail.Send"),
+        "{}",
+        text(&left)
+    );
+    let removed = run(&[
+        "exchange",
+        "apply",
+        "--profile",
+        "contoso",
+        "-y",
+        "--remove-consent",
+    ]);
+    assert_eq!(removed.status.code(), Some(0), "{}", text(&removed));
+    let clean = run(&["exchange", "test", "--profile", "contoso"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", text(&clean));
+    assert!(
+        text(&clean).contains("(RBAC for Applications)"),
+        "{}",
+        text(&clean)
+    );
+
+    let all = [
+        &before, &plan, &refused, &applied, &test, &again, &rbac, &left, &removed, &clean,
+    ]
+    .iter()
+    .map(|o| text(o))
+    .collect::<String>();
     assert!(!all.contains("eyJ"), "{all}");
     assert!(files_containing(&session.root.path().join("mailscope"), b"eyJ").is_empty());
 }
