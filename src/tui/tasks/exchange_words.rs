@@ -240,10 +240,7 @@ mod tests {
             reason: "an empty answer".into(),
         };
         let f = read_failure(&e, "p");
-        assert!(
-            f.fix.starts_with("Run the script above instead"),
-            "{f:?}"
-        );
+        assert!(f.fix.starts_with("Run the script above instead"), "{f:?}");
         assert!(f.recorded.is_none());
         let a = ApplyError::Step {
             step: 2,
