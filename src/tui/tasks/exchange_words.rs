@@ -83,7 +83,7 @@ pub fn apply_failure(e: &ApplyError, profile: &str, record: &str) -> Failure {
             "Sign in as an admin who holds Exchange Administrator (an eligible role may need activating in Privileged Identity Management), or hand the script above to one.",
         ),
         ApplyError::Step { error, .. } => Failure {
-            what: format!("Stopped: {e}."),
+            what: format!("Stopped: {}.", e.to_string().trim_end_matches('.')),
             fix: if error.falls_back_to_script() {
                 SCRIPT_STAYS.to_string()
             } else {

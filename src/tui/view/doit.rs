@@ -123,7 +123,11 @@ fn confirm<'a>(plan: &PlanSummary, exchange: bool, t: &Theme) -> Vec<Line<'a>> {
         Line::from(vec![
             Span::raw("Tenant: "),
             Span::styled(plan.tenant_name.clone(), t.title()),
-            Span::raw(format!(" ({})", plan.tenant_id)),
+            Span::raw(if plan.tenant_name == plan.tenant_id {
+                String::new()
+            } else {
+                format!(" ({})", plan.tenant_id)
+            }),
         ]),
         Line::from(format!("Signed in as: {} ({roles})", plan.admin)),
     ];
