@@ -10,14 +10,12 @@ use mailscope::exchange::{
     self, Connection, ExchangeError, Outcome, ScopingTest, Target, endpoints::UNDOCUMENTED,
 };
 use mailscope::graph::cloud::CloudEndpoints;
-use mailscope::preset::{self, Preset};
+use mailscope::preset::Preset;
 use mailscope::profile::{Profile, ProfileStore, ScopeMechanism};
 use mailscope::secrets::KeyringStore;
 
 use super::exchange_args::{ExchangeCommand, ExchangeTestArgs};
-use super::output::{
-    EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, fail, profile_exit_code, safe, safe_json,
-};
+use super::output::{EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, fail, safe, safe_json};
 
 /// Runs `mailscope exchange …`.
 pub fn run(cmd: ExchangeCommand) -> u8 {
@@ -51,43 +49,29 @@ pub fn parse_mechanism(s: Option<&str>) -> Result<Option<ScopeMechanism>, String
     }
 }
 
-/// Loads the profile, resumes the Exchange sign-in; on failure the exit code (printed).
+/// Loads the profile as `entra` does, resumes the Exchange sign-in; on failure the exit code
+/// (printed).
 pub fn setup(name: &str, profile_name: &str) -> Result<Setup, u8> {
-    let store =
-        ProfileStore::open_default().map_err(|e| fail(EXIT_CANNOT_RUN, format!("{name}: {e}")))?;
-    let profile = store
-        .load_named_or_file(Some(profile_name), None)
-        .map_err(|e| fail(profile_exit_code(&e), format!("{name}: {e}")))?;
-    let preset = preset::preset(profile.preset)
-        .map_err(|e| fail(EXIT_CANNOT_RUN, format!("{name}: {e}")))?;
-    let endpoints = CloudEndpoints::from_profile(&profile)
-        .map_err(|e| fail(EXIT_USAGE, format!("{name}: {e}")))?;
-    let Some(cfg) = exchange::signin_config(&profile, &endpoints) else {
-        return Err(fail(
+    let b = super::entra_cmd::setup(name, profile_name)?;
+    // `entra`'s setup refuses a profile without a tenant, so there is a configuration.
+    let cfg = exchange::signin_config(&b.profile, &b.endpoints).ok_or_else(|| {
+        fail(
             EXIT_USAGE,
-            format!(
-                "{name}: profile '{}' names no tenant yet; add the tenant (ID or domain) to it",
-                profile.name
-            ),
-        ));
-    };
-    let http = endpoints
-        .http_client(cfg.request_timeout)
-        .map_err(|e| fail(EXIT_USAGE, format!("{name}: {e}")))?;
-    let runtime = tokio::runtime::Runtime::new()
-        .map_err(|e| fail(EXIT_CANNOT_RUN, format!("cannot start: {e}")))?;
-    let secrets = KeyringStore::open();
-    let conn = runtime
-        .block_on(exchange::connect(&cfg, &profile, &http, &secrets))
-        .map_err(|e| cannot_run(name, &profile.name, &e))?;
+            format!("{name}: profile '{}' names no tenant yet", b.profile.name),
+        )
+    })?;
+    let conn = b
+        .runtime
+        .block_on(exchange::connect(&cfg, &b.profile, &b.http, &b.secrets))
+        .map_err(|e| cannot_run(name, &b.profile.name, &e))?;
     Ok(Setup {
-        store,
-        profile,
-        preset,
-        endpoints,
-        runtime,
-        http,
-        secrets,
+        store: b.store,
+        profile: b.profile,
+        preset: b.preset,
+        endpoints: b.endpoints,
+        runtime: b.runtime,
+        http: b.http,
+        secrets: b.secrets,
         conn,
     })
 }

@@ -5,10 +5,11 @@
 use super::endpoints;
 use super::error::ExchangeError;
 use super::transport::Transport;
+use crate::entra::EntraError;
 use crate::graph::cloud::CloudEndpoints;
 use crate::profile::Profile;
 use crate::secrets::SecretStore;
-use crate::signin::{Account, Purpose, SigninConfig, SigninError, resume};
+use crate::signin::{Account, Purpose, SigninConfig};
 
 /// The Exchange sign-in `mailscope signin --exchange` and the exchange commands use for
 /// `profile`; `None` when the profile names no tenant.
@@ -37,17 +38,25 @@ pub async fn connect(
     http: &reqwest::Client,
     secrets: &dyn SecretStore,
 ) -> Result<Connection, ExchangeError> {
-    let not_signed_in = |keyring: Option<String>| ExchangeError::NotSignedIn {
-        profile: profile.name.clone(),
-        tenant: cfg.tenant.clone(),
-        keyring,
-    };
-    let signed = match resume(cfg, http, secrets).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return Err(not_signed_in(None)),
-        Err(SigninError::Keyring(e)) => return Err(not_signed_in(Some(e.to_string()))),
-        Err(e) => return Err(ExchangeError::Signin(e)),
-    };
+    // The same resume as `entra`'s (the configuration, and so the keyring entry, differ).
+    let signed = crate::entra::session_for_profile(cfg, profile, http, secrets)
+        .await
+        .map_err(|e| match e {
+            EntraError::NotSignedIn {
+                profile,
+                tenant,
+                keyring,
+            } => ExchangeError::NotSignedIn {
+                profile,
+                tenant,
+                keyring,
+            },
+            EntraError::Signin(e) => ExchangeError::Signin(e),
+            other => ExchangeError::BadResponse {
+                cmdlet: "the sign-in".into(),
+                what: other.to_string(),
+            },
+        })?;
     let tenant_id = if signed.account.tenant_id.is_empty() {
         cfg.tenant.clone()
     } else {
