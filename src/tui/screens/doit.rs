@@ -372,33 +372,27 @@ fn finished(
     result: Result<Applied, Failure>,
 ) -> Outcome {
     match result {
-        Ok(applied) if st.area == DoItArea::Exchange => {
-            super::doit_exchange::fill(f.profile, f.scoping, &applied.profile);
-            let outcome = Outcome::effect(Effect::SaveProfile(f.profile.clone()));
-            let outcome = if applied.proven {
-                outcome.with_info(
-                    "Done and proven by Exchange's test; the scoping is marked as run. Graph follows within the documented delay.",
-                )
-            } else {
-                outcome.with_error(
-                    "Applied, but Exchange's test does not agree yet (see why); the scoping is marked as run.",
-                )
-            };
-            st.phase = Phase::Done { applied, steps };
-            st.scroll = 0;
-            outcome
-        }
         Ok(applied) => {
-            fill(f.profile, f.app, f.cred, &applied.profile);
-            let outcome = Outcome::effect(Effect::SaveProfile(f.profile.clone()));
-            let outcome = if applied.proven {
-                outcome.with_info(
-                    "Done and proven: the fields are filled and the profile saved. Enter closes.",
-                )
+            let exchange = st.area == DoItArea::Exchange;
+            if exchange {
+                super::doit_exchange::fill(f.profile, f.scoping, &applied.profile);
             } else {
-                outcome.with_error(
+                fill(f.profile, f.app, f.cred, &applied.profile);
+            }
+            let outcome = Outcome::effect(Effect::SaveProfile(f.profile.clone()));
+            let outcome = match (applied.proven, exchange) {
+                (true, true) => outcome.with_info(
+                    "Done and proven by Exchange's test; the scoping is marked as run. Graph follows within the documented delay.",
+                ),
+                (false, true) => outcome.with_error(
+                    "Applied, but Exchange's test does not agree yet (see why); the scoping is marked as run.",
+                ),
+                (true, false) => outcome.with_info(
+                    "Done and proven: the fields are filled and the profile saved. Enter closes.",
+                ),
+                (false, false) => outcome.with_error(
                     "Applied, but not proven (see why); the fields are filled and the profile saved.",
-                )
+                ),
             };
             st.phase = Phase::Done { applied, steps };
             st.scroll = 0;

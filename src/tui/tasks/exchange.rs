@@ -7,7 +7,7 @@
 
 use mailscope::exchange::apply::{Context, Event};
 use mailscope::exchange::entra_consent::EntraConsent;
-use mailscope::exchange::{self, Plan, Target, Transport, endpoints};
+use mailscope::exchange::{self, Connection, Plan, Target, Transport};
 use mailscope::graph::cloud::CloudEndpoints;
 use mailscope::preset;
 use mailscope::profile::{Profile, ProfileStore, ScopeMechanism};
@@ -52,19 +52,11 @@ pub async fn prepare(
     send(DoItReply::Reading {
         admin: signed.account.upn.clone(),
     });
-    let tenant_id = if signed.account.tenant_id.is_empty() {
-        cfg.tenant.clone()
-    } else {
-        signed.account.tenant_id.clone()
-    };
-    let transport = Transport::new(
-        http.clone(),
-        &endpoints::base_for(&profile, &cloud),
-        &tenant_id,
-        signed.access_token.clone(),
-        &signed.account.upn,
-    )
-    .with_timeout(cfg.request_timeout);
+    let Connection {
+        transport,
+        account,
+        tenant_id,
+    } = Connection::from_signed(&cfg, &profile, &http, signed);
     let mechanism = profile.scope.as_ref().map(|s| s.mechanism);
     let mut target = Target::of(&profile, &preset, mechanism);
     // RBAC for Applications needs the service principal's object ID and the Entra consent:
@@ -88,14 +80,7 @@ pub async fn prepare(
     let view = exchange::read(&transport, &target)
         .await
         .map_err(|e| read_failure(&e, &profile.name))?;
-    let plan = exchange::plan(
-        &view,
-        &target,
-        &signed.account,
-        &tenant_id,
-        mechanism,
-        &consent,
-    );
+    let plan = exchange::plan(&view, &target, &account, &tenant_id, mechanism, &consent);
     Ok(Prepared {
         transport,
         target,
