@@ -156,13 +156,9 @@ fn the_demo_reaches_a_full_check_table() {
     assert_nothing_written(home.path());
 }
 
-/// "Do it for me" end to end on the demo's simulated tenant: the profile without a client ID,
-/// Ctrl-D, the plan (the demo admin approved automatically), y, the fields filled, and Verify
-/// passing with the new app's token; Entra's read-back has no finding.
-#[test]
-fn the_demo_does_it_for_me_and_verify_passes() {
-    let home = tempfile::tempdir().expect("tempdir");
-    let mut s = Session::start(home.path(), &["demo"], &[("MAILSCOPE_APPLY_RETRY", "fast")]);
+/// `mailscope demo` with `demo-new` opened from the start screen, on its app registration step.
+fn demo_new(home: &Path) -> Session {
+    let mut s = Session::start(home, &["demo"], &[("MAILSCOPE_APPLY_RETRY", "fast")]);
     s.wait_for("Step 1 of 8");
     s.send("\x1b");
     s.wait_for("Start a new onboarding");
@@ -170,6 +166,16 @@ fn the_demo_does_it_for_me_and_verify_passes() {
     s.send("\x1b[B");
     s.send("\r");
     s.wait_for("demo-new · Kundo Mail");
+    s
+}
+
+/// "Do it for me" end to end on the demo's simulated tenant: the profile without a client ID,
+/// Ctrl-D, the plan (the demo admin approved automatically), y, the fields filled, and Verify
+/// passing with the new app's token; Entra's read-back has no finding.
+#[test]
+fn the_demo_does_it_for_me_and_verify_passes() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut s = demo_new(home.path());
     assert!(
         !s.row("Application (client) ID").contains('-'),
         "no client ID yet: {}",
@@ -220,13 +226,7 @@ fn the_demo_does_it_for_me_and_verify_passes() {
 #[test]
 fn the_demo_does_it_for_me_in_exchange_and_the_checks_show_its_verdict() {
     let home = tempfile::tempdir().expect("tempdir");
-    let mut s = Session::start(home.path(), &["demo"], &[("MAILSCOPE_APPLY_RETRY", "fast")]);
-    s.wait_for("Step 1 of 8");
-    s.send("\x1b");
-    s.wait_for("demo-new");
-    s.send("\x1b[B");
-    s.send("\r");
-    s.wait_for("demo-new · Kundo Mail");
+    let mut s = demo_new(home.path());
     s.send("\x04");
     s.wait_for("The plan (6 change(s))");
     s.send("y");

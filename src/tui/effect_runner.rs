@@ -348,7 +348,7 @@ impl Runner {
         }
         if let Some(task) = self.applying.take().filter(|t| !t.is_finished()) {
             eprintln!(
-                "mailscope: waiting for Do it for me to finish applying in Entra (at most {} s)…",
+                "mailscope: waiting for Do it for me to finish applying in the tenant (at most {} s)…",
                 APPLY_WAIT.as_secs()
             );
             let _ = tokio::time::timeout(APPLY_WAIT, task).await;
