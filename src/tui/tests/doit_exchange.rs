@@ -431,3 +431,16 @@ fn doit_exchange_screens() {
         insta::assert_snapshot!(format!("exchange_failed_{size}"), h.screen());
     }
 }
+
+#[test]
+fn a_report_opened_read_only_does_not_offer_it_on_the_scoping_screen() {
+    let mut h = on_scoping();
+    h.model.source = Some(crate::tui::model::Source::Report {
+        profile: "p".into(),
+        generated_at: "2026-11-20".into(),
+    });
+    assert!(!h.screen().contains("Ctrl-D"));
+    h.ctrl('d');
+    assert!(h.take().is_empty());
+    assert_eq!(phase(&h), Phase::Idle);
+}
