@@ -4,7 +4,8 @@
 //! check table; Ctrl-C in the middle of checks against a simulated tenant (run in this test
 //! process, so its counters can be read) restores the terminal and leaves no draft behind;
 //! `mailscope open` shows a report read-only and `mailscope replay` re-runs it in the wizard;
-//! the demo's "Do it for me" creates an app in its simulated tenant and Verify passes.
+//! the demo's "Do it for me" creates an app in its simulated tenant and Verify passes, and on
+//! the scoping step scopes it in the simulated Exchange, whose verdict the checks then show.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -155,13 +156,9 @@ fn the_demo_reaches_a_full_check_table() {
     assert_nothing_written(home.path());
 }
 
-/// "Do it for me" end to end on the demo's simulated tenant: the profile without a client ID,
-/// Ctrl-D, the plan (the demo admin approved automatically), y, the fields filled, and Verify
-/// passing with the new app's token; Entra's read-back has no finding.
-#[test]
-fn the_demo_does_it_for_me_and_verify_passes() {
-    let home = tempfile::tempdir().expect("tempdir");
-    let mut s = Session::start(home.path(), &["demo"], &[("MAILSCOPE_APPLY_RETRY", "fast")]);
+/// `mailscope demo` with `demo-new` opened from the start screen, on its app registration step.
+fn demo_new(home: &Path) -> Session {
+    let mut s = Session::start(home, &["demo"], &[("MAILSCOPE_APPLY_RETRY", "fast")]);
     s.wait_for("Step 1 of 8");
     s.send("\x1b");
     s.wait_for("Start a new onboarding");
@@ -169,6 +166,16 @@ fn the_demo_does_it_for_me_and_verify_passes() {
     s.send("\x1b[B");
     s.send("\r");
     s.wait_for("demo-new · Kundo Mail");
+    s
+}
+
+/// "Do it for me" end to end on the demo's simulated tenant: the profile without a client ID,
+/// Ctrl-D, the plan (the demo admin approved automatically), y, the fields filled, and Verify
+/// passing with the new app's token; Entra's read-back has no finding.
+#[test]
+fn the_demo_does_it_for_me_and_verify_passes() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut s = demo_new(home.path());
     assert!(
         !s.row("Application (client) ID").contains('-'),
         "no client ID yet: {}",
@@ -207,6 +214,71 @@ fn the_demo_does_it_for_me_and_verify_passes() {
     s.send("v");
     s.wait_for("It carries: Mail.ReadWrite, Mail.Send");
     s.wait_for("Every required application permission is consented.");
+    s.send("\x03");
+    s.wait_exit();
+    assert!(!s.alternate_screen());
+    assert_nothing_written(home.path());
+}
+
+/// "Do it for me" on demo-new's app step and then on its scoping step: the Exchange plan, y,
+/// Exchange's own test, the scoping marked as run, and the live checks with Exchange's column
+/// (the must-not-reach mailbox pending or, once Graph followed, passing; never failing).
+#[test]
+fn the_demo_does_it_for_me_in_exchange_and_the_checks_show_its_verdict() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut s = demo_new(home.path());
+    s.send("\x04");
+    s.wait_for("The plan (6 change(s))");
+    s.send("y");
+    s.wait_for("Applied 6 change(s).");
+    s.send("\r");
+    s.wait_for("Application (client) ID");
+    for _ in 0..4 {
+        s.send("\r");
+    }
+    s.wait_for("Step 2 of 8");
+    for _ in 0..3 {
+        s.send("\r");
+    }
+    s.wait_for("Step 3 of 8");
+    s.send("\r");
+    s.wait_for("Step 4 of 8");
+    s.send("\r");
+    s.wait_for("Step 5 of 8");
+    s.send("\r");
+    s.wait_for("Step 6 of 8");
+    s.wait_for("Not run yet");
+    s.send("\x04");
+    s.wait_for("Do it for me in Exchange");
+    s.wait_for("The plan (3 change(s))");
+    let plan = s.contents();
+    assert!(
+        plan.contains("Add billing@contoso.com to the group"),
+        "{plan}"
+    );
+    assert!(plan.contains("Restrict the app to the members"), "{plan}");
+    s.send("y");
+    s.wait_for("Proven by Exchange's own test");
+    // The pane may be drawn in more than one frame: wait for the verdict line itself.
+    s.wait_for("must not reach, Exchange: denied");
+    assert!(
+        s.row("ceo@contoso.com")
+            .contains("must not reach, Exchange: denied"),
+        "{}",
+        s.contents()
+    );
+    s.send("\r");
+    s.wait_for("Recorded as run");
+    for _ in 0..4 {
+        s.send("\r");
+    }
+    s.wait_for("Step 7 of 8");
+    s.wait_for("Exchange's verdict: its own test as admin@contoso.com");
+    assert!(s.row("expected").contains("exchange"), "{}", s.contents());
+    assert!(s.row("support@contoso.com").contains("granted"));
+    let ceo = s.row("ceo@contoso.com");
+    assert!(ceo.contains("denied"), "{ceo}");
+    assert!(!ceo.contains("FAIL"), "Exchange already refuses it: {ceo}");
     s.send("\x03");
     s.wait_exit();
     assert!(!s.alternate_screen());

@@ -9,7 +9,7 @@ use crate::entra::EntraError;
 use crate::graph::cloud::CloudEndpoints;
 use crate::profile::Profile;
 use crate::secrets::SecretStore;
-use crate::signin::{Account, Purpose, SigninConfig};
+use crate::signin::{Account, Purpose, SignedIn, SigninConfig};
 
 /// The Exchange sign-in `mailscope signin --exchange` and the exchange commands use for
 /// `profile`; `None` when the profile names no tenant.
@@ -57,24 +57,37 @@ pub async fn connect(
                 what: other.to_string(),
             },
         })?;
-    let tenant_id = if signed.account.tenant_id.is_empty() {
-        cfg.tenant.clone()
-    } else {
-        signed.account.tenant_id.clone()
-    };
-    let transport = Transport::new(
-        http.clone(),
-        &endpoints::base_for(profile, &cfg.endpoints),
-        &tenant_id,
-        signed.access_token.clone(),
-        &signed.account.upn,
-    )
-    .with_timeout(cfg.request_timeout);
-    Ok(Connection {
-        transport,
-        account: signed.account,
-        tenant_id,
-    })
+    Ok(Connection::from_signed(cfg, profile, http, signed))
+}
+
+impl Connection {
+    /// A transport for an Exchange sign-in just made or resumed (the wizard's "Do it for me"
+    /// signs in itself), acting as its account.
+    pub fn from_signed(
+        cfg: &SigninConfig,
+        profile: &Profile,
+        http: &reqwest::Client,
+        signed: SignedIn,
+    ) -> Connection {
+        let tenant_id = if signed.account.tenant_id.is_empty() {
+            cfg.tenant.clone()
+        } else {
+            signed.account.tenant_id.clone()
+        };
+        let transport = Transport::new(
+            http.clone(),
+            &endpoints::base_for(profile, &cfg.endpoints),
+            &tenant_id,
+            signed.access_token.clone(),
+            &signed.account.upn,
+        )
+        .with_timeout(cfg.request_timeout);
+        Connection {
+            transport,
+            account: signed.account,
+            tenant_id,
+        }
+    }
 }
 
 /// Exchange's verdict for `profile` with its remembered Exchange sign-in: what `exchange test`

@@ -81,9 +81,11 @@ pub fn demo_profile(sim: &SimEndpoints, now: OffsetDateTime) -> Profile {
     p
 }
 
-/// The second demo profile: the same tenant and mailboxes, an app named "Kundo Mail (new)"
-/// that the tenant does not hold, no client ID and no credential: Ctrl-D creates the app,
-/// its secret and consent in the simulated tenant and fills them in.
+/// The second demo profile: the same tenant and mailboxes (but the one not in the directory),
+/// an app named "Kundo Mail (new)" that the tenant does not hold, no client ID, no credential
+/// and no scoping: Ctrl-D creates the app, its secret and consent in the simulated tenant and
+/// fills them in; on the scoping step it makes the group's members and the access policy in
+/// the simulated Exchange.
 pub fn demo_new_profile(sim: &SimEndpoints, now: OffsetDateTime) -> Profile {
     let mut p = demo_profile(sim, now);
     p.name = DEMO_NEW_PROFILE.into();
@@ -91,6 +93,9 @@ pub fn demo_new_profile(sim: &SimEndpoints, now: OffsetDateTime) -> Profile {
     p.credential = None;
     p.app_name = Some("Kundo Mail (new)".into());
     p.scope = None;
+    // Ctrl-D on the scoping step adds every must-reach mailbox to the group: only those the
+    // tenant holds (nobody@ is the demo profile's "not in the directory" row).
+    p.mailboxes.retain(|m| m.address != "nobody@contoso.com");
     p
 }
 
@@ -243,6 +248,12 @@ mod tests {
             "Do it for me fills them"
         );
         assert_eq!(new.tenant, p.tenant);
+        assert!(
+            !new.mailboxes
+                .iter()
+                .any(|m| m.address == "nobody@contoso.com"),
+            "Do it for me in Exchange adds only mailboxes the tenant holds"
+        );
         let text = mailscope::profile::render_profile(&p).expect("render");
         assert!(!text.contains(DEMO_SECRET));
         let store = demo_secrets(&p);

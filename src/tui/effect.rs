@@ -10,6 +10,15 @@ use mailscope::graph::Capability;
 /// A request id handed out by the model; the reply to the request echoes it.
 pub type RunId = u64;
 
+/// What "Do it for me" changes: the app in Entra, or the scoping in Exchange.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DoItArea {
+    #[default]
+    Entra,
+    /// Through Exchange's admin endpoint with the Exchange sign-in (a second sign-in).
+    Exchange,
+}
+
 /// Work for the effect runner; each result comes back as a `Reply` with the same run id.
 #[derive(Debug)]
 pub enum Effect {
@@ -88,6 +97,8 @@ pub enum Effect {
         run: RunId,
         profile: Box<Profile>,
         device_code: bool,
+        /// Entra (the app) or Exchange (the scoping screen).
+        area: DoItArea,
     },
     /// Carry out the plan kept for `run`, then prove it.
     DoItApply {

@@ -11,11 +11,11 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
-use super::effect::Effect;
+use super::effect::{DoItArea, Effect};
 use super::entra_msg::{DoItReply, Failure};
 use super::msg::{ListedProfile, Msg, Reply};
 use super::tasks;
-use super::tasks::entra::Prepared;
+use super::tasks::Prepared;
 
 /// How long quitting waits for running checks to clean up (drafts are deleted on cancel).
 const CLEANUP_WAIT: Duration = Duration::from_secs(10);
@@ -258,7 +258,8 @@ impl Runner {
                 run,
                 profile,
                 device_code,
-            } => self.doit_plan(run, *profile, device_code),
+                area,
+            } => self.doit_plan(run, *profile, device_code, area),
             Effect::DoItApply { run } => self.doit_apply(run),
             Effect::DoItCancel => {
                 self.doit_cancel = None;
@@ -281,7 +282,13 @@ impl Runner {
 
     /// Signs in (or resumes), reads and plans; the plan is kept for [`Runner::doit_apply`].
     /// A new request or [`Effect::DoItCancel`] drops the cancel handle, which stops it.
-    fn doit_plan(&mut self, run: u64, profile: mailscope::profile::Profile, device_code: bool) {
+    fn doit_plan(
+        &mut self,
+        run: u64,
+        profile: mailscope::profile::Profile,
+        device_code: bool,
+        area: DoItArea,
+    ) {
         self.take_prepared();
         let (cancel_tx, cancel_rx) = oneshot::channel::<()>();
         self.doit_cancel = Some(cancel_tx);
@@ -291,18 +298,18 @@ impl Runner {
             let send = move |r: DoItReply| {
                 let _ = tx.send(Msg::Reply(Reply::DoIt(run, r)));
             };
-            let work = tasks::entra::prepare(profile, s.as_ref(), device, &send);
+            let work = tasks::prepare(area, profile, s.as_ref(), device, &send);
             let result = tokio::select! {
                 r = work => r,
                 _ = cancel_rx => return,
             };
             match result {
                 Ok(p) => {
-                    let plan = tasks::entra::summary(&p);
+                    let plan = p.summary();
                     if let Ok(mut g) = slot.lock() {
                         *g = Some((run, p));
                     }
-                    send(DoItReply::Planned(plan));
+                    send(DoItReply::Planned(Box::new(plan)));
                 }
                 Err(f) => send(DoItReply::Stopped(f)),
             }
@@ -329,13 +336,7 @@ impl Runner {
         let handle = tokio::runtime::Handle::current();
         self.applying = Some(tokio::task::spawn_blocking(move || {
             let mut on_progress = |p| send(DoItReply::Progress(p));
-            let result = handle.block_on(tasks::entra::execute(
-                &prepared,
-                &store,
-                s.as_ref(),
-                mailscope::entra::retry::RetryPolicy::from_env(),
-                &mut on_progress,
-            ));
+            let result = handle.block_on(prepared.execute(&store, s.as_ref(), &mut on_progress));
             send(DoItReply::Finished(result));
         }));
     }
@@ -354,7 +355,7 @@ impl Runner {
         }
         if let Some(task) = self.applying.take().filter(|t| !t.is_finished()) {
             eprintln!(
-                "mailscope: waiting for Do it for me to finish applying in Entra (at most {} s)…",
+                "mailscope: waiting for Do it for me to finish applying in the tenant (at most {} s)…",
                 APPLY_WAIT.as_secs()
             );
             let _ = tokio::time::timeout(APPLY_WAIT, task).await;

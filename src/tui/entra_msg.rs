@@ -40,6 +40,11 @@ pub struct PlanSummary {
     pub actions: Vec<String>,
     /// `{authority}/{tenant}/adminconsent?client_id=…`, once the app exists.
     pub consent_url: Option<String>,
+    /// Why the plan stops before the first change, when it does (Exchange: a distribution
+    /// list where a policy needs a security group…).
+    pub blocked: Option<String>,
+    /// What the admin must look at, never changed by apply (a must-not-reach member…).
+    pub warnings: Vec<String>,
     pub notes: Vec<String>,
 }
 
@@ -47,6 +52,11 @@ impl PlanSummary {
     /// Roles needed and not held.
     pub fn missing(&self) -> impl Iterator<Item = &RoleLine> {
         self.roles.iter().filter(|r| r.held.is_none())
+    }
+
+    /// Whether y applies it: no role missing and no stop.
+    pub fn can_apply(&self) -> bool {
+        self.missing().next().is_none() && self.blocked.is_none()
     }
 }
 
@@ -106,7 +116,7 @@ pub enum DoItReply {
     Reading {
         admin: String,
     },
-    Planned(PlanSummary),
+    Planned(Box<PlanSummary>),
     Progress(Progress),
     Finished(Result<Applied, Failure>),
     /// Signing in, reading or planning failed; nothing was changed.

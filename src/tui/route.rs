@@ -3,9 +3,11 @@
 //! own state and a read-only context; the `Outcome` it returns is applied by `nav`.
 
 use super::binding::{Binding, FocusKind, form_focus};
+use super::effect::DoItArea;
 use super::model::{Model, Screen};
 use super::msg::{Action, Msg, Reply};
 use super::screens::doit::{self, Fields, Phase};
+use super::screens::doit_exchange;
 use super::screens::{
     app_reg, branding, checks, credential, mailboxes, permissions, scoping, start, summary,
 };
@@ -102,9 +104,11 @@ pub fn reply(model: &mut Model, r: Reply) -> Outcome {
                 profile: &mut w.profile,
                 app: &mut w.app,
                 cred: &mut w.cred,
+                scoping: &mut w.scoping,
             };
             let out = doit::reply(&mut w.doit, fields, run, r);
-            if was_applying && matches!(w.doit.phase, Phase::Done { .. }) {
+            let entra = w.doit.area == DoItArea::Entra;
+            if entra && was_applying && matches!(w.doit.phase, Phase::Done { .. }) {
                 // What the tenant now holds, read back for the permissions screen.
                 w.perms.verification = permissions::Verification::NotRun;
                 return out.then(permissions::on_enter(&mut w.perms, &w.profile, &ctx));
@@ -164,6 +168,16 @@ pub fn update(model: &mut Model, msg: Msg) -> Outcome {
     if doit::offered(*step) {
         if w.doit.active() {
             return doit::update(&mut w.doit, msg);
+        }
+        if matches!(msg, Msg::Action(Action::DoIt)) && *step == Step::Scoping {
+            return doit_exchange::start(
+                &mut w.doit,
+                &mut w.scoping,
+                &mut w.profile,
+                &w.preset,
+                &ctx,
+                device_code,
+            );
         }
         if matches!(msg, Msg::Action(Action::DoIt)) {
             return doit::start(

@@ -11,6 +11,7 @@ use mailscope::secrets::Secret;
 use super::app_reg::{self, AppRegState};
 use super::credential::{self, CredState};
 use crate::tui::binding::Binding;
+use crate::tui::effect::DoItArea;
 use crate::tui::entra_msg::{
     Applied, DoItReply, Failure, PlanSummary, Progress, SigninPrompt, StepLine,
 };
@@ -54,6 +55,8 @@ pub enum Phase {
 pub struct DoItState {
     pub phase: Phase,
     pub scroll: u16,
+    /// What the run showing changes: the app in Entra, or the scoping in Exchange.
+    pub area: DoItArea,
 }
 
 impl DoItState {
@@ -67,7 +70,7 @@ impl DoItState {
 pub fn offered(step: Step) -> bool {
     matches!(
         step,
-        Step::AppRegistration | Step::Credential | Step::Permissions
+        Step::AppRegistration | Step::Credential | Step::Permissions | Step::Scoping
     )
 }
 
@@ -90,7 +93,7 @@ pub fn bindings(st: &DoItState) -> Vec<Binding> {
         Phase::Preparing { .. } | Phase::Applying { .. } => vec![up],
         Phase::Confirm { plan, .. } => {
             let mut b = Vec::new();
-            if plan.missing().next().is_none() {
+            if plan.can_apply() {
                 b.push(Binding::key('y', Action::Yes, "apply", "y"));
             }
             if plan.consent_url.is_some() && plan.missing().next().is_some() {
@@ -197,7 +200,20 @@ pub fn start(
         info.cert_file = Some(c.cer_path.clone()).filter(|s| !s.is_empty());
         info.expires = c.expires;
     }
+    begin(st, DoItArea::Entra, profile, ctx, device_code)
+        .with_info("Do it for me: signing in as an admin…")
+}
+
+/// Shows the panel signing in and asks the runner to sign in, read and plan for `area`.
+pub fn begin(
+    st: &mut DoItState,
+    area: DoItArea,
+    profile: &Profile,
+    ctx: &Ctx,
+    device_code: bool,
+) -> Outcome {
     st.scroll = 0;
+    st.area = area;
     st.phase = Phase::Preparing {
         run: ctx.run,
         prompt: None,
@@ -207,8 +223,8 @@ pub fn start(
         run: ctx.run,
         profile: Box::new(profile.clone()),
         device_code,
+        area,
     })
-    .with_info("Do it for me: signing in as an admin…")
 }
 
 /// The screens' forms and the profile, which a finished apply fills.
@@ -216,6 +232,7 @@ pub struct Fields<'a> {
     pub profile: &'a mut Profile,
     pub app: &'a mut AppRegState,
     pub cred: &'a mut CredState,
+    pub scoping: &'a mut super::scoping::ScopingState,
 }
 
 /// A key while the panel shows.
@@ -244,6 +261,11 @@ pub fn update(st: &mut DoItState, msg: Msg) -> Outcome {
             }
         }
         (Phase::Confirm { run, plan }, _) if confirm => {
+            if plan.blocked.is_some() {
+                return Outcome::error(
+                    "Nothing can be applied: the plan stops before the first change (see why above). Esc closes.",
+                );
+            }
             if plan.missing().next().is_some() {
                 return Outcome::error(
                     "Nothing can be applied: the signed-in admin lacks a role the plan needs (see above). Esc closes.",
@@ -310,14 +332,18 @@ pub fn reply(st: &mut DoItState, f: Fields<'_>, run: RunId, r: DoItReply) -> Out
         (Phase::Preparing { prompt, .. }, DoItReply::Signin(p)) => *prompt = Some(p),
         (Phase::Preparing { admin, .. }, DoItReply::Reading { admin: a }) => *admin = Some(a),
         (Phase::Preparing { .. }, DoItReply::Planned(plan)) => {
-            let info = if plan.actions.is_empty() {
+            let info = if plan.blocked.is_some() {
+                "The plan stops before the first change (see why); nothing can be applied."
+            } else if plan.actions.is_empty() && st.area == DoItArea::Exchange {
+                "Exchange already holds everything: Enter runs Exchange's test and marks the scoping as run."
+            } else if plan.actions.is_empty() {
                 "The tenant already holds everything: Enter fills the fields."
             } else if plan.missing().next().is_some() {
                 "The signed-in admin lacks a role the plan needs; nothing can be applied."
             } else {
                 "Read the plan: y or Enter applies it, Esc cancels."
             };
-            st.phase = Phase::Confirm { run, plan };
+            st.phase = Phase::Confirm { run, plan: *plan };
             return Outcome::info(info);
         }
         (Phase::Preparing { .. }, DoItReply::Stopped(failure)) => {
@@ -347,16 +373,26 @@ fn finished(
 ) -> Outcome {
     match result {
         Ok(applied) => {
-            fill(f.profile, f.app, f.cred, &applied.profile);
-            let outcome = Outcome::effect(Effect::SaveProfile(f.profile.clone()));
-            let outcome = if applied.proven {
-                outcome.with_info(
-                    "Done and proven: the fields are filled and the profile saved. Enter closes.",
-                )
+            let exchange = st.area == DoItArea::Exchange;
+            if exchange {
+                super::doit_exchange::fill(f.profile, f.scoping, &applied.profile);
             } else {
-                outcome.with_error(
+                fill(f.profile, f.app, f.cred, &applied.profile);
+            }
+            let outcome = Outcome::effect(Effect::SaveProfile(f.profile.clone()));
+            let outcome = match (applied.proven, exchange) {
+                (true, true) => outcome.with_info(
+                    "Done and proven by Exchange's test; the scoping is marked as run. Graph follows within the documented delay.",
+                ),
+                (false, true) => outcome.with_error(
+                    "Applied, but Exchange's test does not agree yet (see why); the scoping is marked as run.",
+                ),
+                (true, false) => outcome.with_info(
+                    "Done and proven: the fields are filled and the profile saved. Enter closes.",
+                ),
+                (false, false) => outcome.with_error(
                     "Applied, but not proven (see why); the fields are filled and the profile saved.",
-                )
+                ),
             };
             st.phase = Phase::Done { applied, steps };
             st.scroll = 0;
@@ -365,7 +401,11 @@ fn finished(
         Err(failure) => {
             st.phase = Phase::Failed { failure, steps };
             st.scroll = 0;
-            Outcome::error("Do it for me stopped; the fields are as they were.")
+            Outcome::error(if st.area == DoItArea::Exchange {
+                "Do it for me stopped; the script stays the way to do it."
+            } else {
+                "Do it for me stopped; the fields are as they were."
+            })
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod branding;
 pub mod checks;
 pub mod credential;
 pub mod doit;
+pub mod doit_exchange;
 pub mod listnav;
 pub mod mailbox_input;
 pub mod mailboxes;

@@ -136,7 +136,7 @@ pub fn focus_kind(st: &ScopingState) -> FocusKind {
 }
 
 /// Writes valid field values into the profile; returns false (errors beside fields) otherwise.
-fn apply(st: &mut ScopingState, profile: &mut Profile, preset: &Preset) -> bool {
+pub fn apply(st: &mut ScopingState, profile: &mut Profile, preset: &Preset) -> bool {
     let mechanism = st.mechanism();
     let form = &mut st.form;
     let name = validate::display_name(form.value(F_GROUP), "group name", 64);

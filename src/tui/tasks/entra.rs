@@ -61,8 +61,9 @@ fn setup(
 }
 
 /// The remembered sign-in, or a new one (browser, or device code when `device_code`), which
-/// is then remembered in the keyring. `send` shows the admin what to do.
-async fn session(
+/// is then remembered in the keyring. `send` shows the admin what to do. The Exchange
+/// "Do it for me" signs in with it too, through Exchange's own configuration.
+pub(super) async fn session(
     cfg: &SigninConfig,
     http: &reqwest::Client,
     secrets: &dyn SecretStore,

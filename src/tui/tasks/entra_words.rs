@@ -105,6 +105,8 @@ pub fn plan_summary(plan: &Plan) -> PlanSummary {
             .map(|a| a.describe())
             .collect(),
         consent_url: plan.admin_consent_url.clone(),
+        blocked: None,
+        warnings: Vec::new(),
         notes: plan.notes.clone(),
     }
 }

@@ -55,6 +55,8 @@ pub fn plan(missing_role: bool) -> PlanSummary {
         consent_url: missing_role.then(|| {
             "https://login.microsoftonline.com/8f2b6c1e-4d3a-4b5c-9e7f-0a1b2c3d4e5f/adminconsent?client_id=7bead459-8388-444f-b2e8-364fcd6d1586".into()
         }),
+        blocked: None,
+        warnings: vec![],
         notes: vec![],
     }
 }
@@ -104,7 +106,11 @@ pub fn at_plan(missing_role: bool) -> (Harness, RunId) {
     h.take();
     h.ctrl('d');
     let run = started(&mut h);
-    doit(&mut h, run, DoItReply::Planned(plan(missing_role)));
+    doit(
+        &mut h,
+        run,
+        DoItReply::Planned(Box::new(plan(missing_role))),
+    );
     (h, run)
 }
 
@@ -152,6 +158,7 @@ fn ctrl_d_signs_in_with_the_form_as_shown_and_esc_cancels_before_anything_change
         run,
         profile,
         device_code,
+        ..
     }) = fx.first()
     else {
         panic!("{fx:?}");
@@ -190,7 +197,7 @@ fn ctrl_d_signs_in_with_the_form_as_shown_and_esc_cancels_before_anything_change
         "Esc did not leave"
     );
     // A late reply of the cancelled run changes nothing.
-    doit(&mut h, run, DoItReply::Planned(plan(false)));
+    doit(&mut h, run, DoItReply::Planned(Box::new(plan(false))));
     assert_eq!(phase(&h), Phase::Idle);
 }
 
@@ -503,7 +510,7 @@ fn doit_screens() {
             }),
         );
         insta::assert_snapshot!(format!("doit_device_code_{size}"), h.screen());
-        doit(&mut h, run, DoItReply::Planned(plan(false)));
+        doit(&mut h, run, DoItReply::Planned(Box::new(plan(false))));
         insta::assert_snapshot!(format!("doit_plan_{size}"), h.screen());
         h.key(KeyCode::Char('y'));
         two_steps_in(&mut h, run);
@@ -521,7 +528,7 @@ fn doit_screens() {
         h.ctrl('d');
         let run2 = started(&mut h);
         assert_ne!(run, run2);
-        doit(&mut h, run2, DoItReply::Planned(plan(false)));
+        doit(&mut h, run2, DoItReply::Planned(Box::new(plan(false))));
         h.key(KeyCode::Char('y'));
         doit(&mut h, run2, DoItReply::Finished(Err(Failure {
             what: "Stopped at step 3 (Add a client secret): the OS keyring: no Secret Service is running in this session".into(),
@@ -562,7 +569,7 @@ fn a_certificate_made_on_the_screen_is_uploaded_and_the_thumbprint_filled() {
     assert_eq!(c.thumbprint_sha1.as_deref(), Some("AB12"));
     assert_eq!(c.cert_file.as_deref(), Some("/home/a/contoso-elegere.cer"));
     let run = *run;
-    doit(&mut h, run, DoItReply::Planned(plan(false)));
+    doit(&mut h, run, DoItReply::Planned(Box::new(plan(false))));
     h.key(KeyCode::Char('y'));
     let mut saved = (**profile).clone();
     saved.client_id = Some(NEW_CLIENT.into());

@@ -1,6 +1,8 @@
 //! Tests of the wizard without a terminal: update, snapshots, a scripted walk.
 
+mod checks_exchange;
 mod doit;
+mod doit_exchange;
 pub mod harness;
 mod mailboxes;
 mod paste;

@@ -1,6 +1,7 @@
 //! Live checks: gauge, the mailbox × capability table (visible window only), and the detail
 //! pane of the selected cell.
 
+use mailscope::graph::exchange_column::{ExchangeAccess, ExchangeState, ExchangeVerdicts};
 use mailscope::profile::Expectation;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -16,7 +17,11 @@ use crate::tui::screens::send_prompt;
 use crate::tui::theme::Theme;
 
 const ADDR_W: usize = 34;
+/// The narrowest the address column gets to make room for the Exchange column (80 columns).
+const ADDR_MIN: usize = 16;
 const CELL_W: usize = 10;
+/// Exchange's column: granted, denied, partial, unknown, n/a.
+const EXCH_W: usize = 9;
 /// Height of the selected cell's pane: room for the diagnosis, the fix and the request-id.
 const DETAIL_H: u16 = 9;
 
@@ -80,9 +85,16 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
         g,
     );
     frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: true }), notes_area);
-    let mut header = format!("  {:<ADDR_W$}{:<10}", "mailbox", "expected");
+    let exchange = exchange_of(w);
+    let addr_w = usize::from(area.width)
+        .saturating_sub(2 + 10 + CELL_W * st.caps.len() + EXCH_W)
+        .clamp(ADDR_MIN, ADDR_W);
+    let mut header = format!("  {:<addr_w$}{:<10}", "mailbox", "expected");
     for c in &st.caps {
         header.push_str(&format!("{:<CELL_W$}", c.as_str()));
+    }
+    if !st.caps.is_empty() {
+        header.push_str("exchange");
     }
     frame.render_widget(Paragraph::new(Span::styled(header, t.dim())), head);
     if let Phase::Failed(e) = &st.phase {
@@ -104,14 +116,14 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
         let Some(mb) = w.profile.mailboxes.get(row) else {
             break;
         };
-        let addr: String = mb.address.chars().take(ADDR_W - 1).collect();
+        let addr = clip(&mb.address, addr_w - 1);
         let expect = match mb.expect {
             Expectation::Granted => "reach",
             Expectation::Denied => "not",
         };
         let mut spans = vec![
             Span::raw(if n == st.selected { "▸ " } else { "  " }),
-            Span::raw(format!("{addr:<ADDR_W$}{expect:<10}")),
+            Span::raw(format!("{addr:<addr_w$}{expect:<10}")),
         ];
         for (col, cell) in st.cells.get(row).into_iter().flatten().enumerate() {
             let (text, style) = match cell {
@@ -124,6 +136,10 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard) {
                 style
             };
             spans.push(Span::styled(format!("{text:<CELL_W$}"), style));
+        }
+        if !st.caps.is_empty() {
+            let (word, style) = exchange_cell(exchange, &mb.address, t);
+            spans.push(Span::styled(format!("{word:<EXCH_W$}"), style));
         }
         lines.push(Line::from(spans));
     }
@@ -155,6 +171,11 @@ fn note_lines(model: &Model, w: &Wizard) -> Vec<Line<'static>> {
         }
     };
     lines.extend(text.map(|x| Line::from(Span::styled(x, t.dim()))));
+    if !st.caps.is_empty()
+        && let Some(e) = exchange_of(w)
+    {
+        lines.push(Line::from(Span::styled(exchange_note(e), t.dim())));
+    }
     if st.caps.is_empty() {
         lines.extend(
             st.notes
@@ -209,8 +230,94 @@ fn detail_lines(model: &Model, w: &Wizard) -> Vec<Line<'static>> {
                     t.dim(),
                 )));
             }
+            let address = w
+                .profile
+                .mailboxes
+                .get(row)
+                .map_or("", |m| m.address.as_str());
+            if let Some(e) = exchange_of(w) {
+                l.push(Line::from(Span::styled(
+                    exchange_detail(e, address, cap),
+                    t.dim(),
+                )));
+            }
             l
         }
+    }
+}
+
+/// Exchange's column of the run shown (the last recorded), when it has one.
+fn exchange_of(w: &Wizard) -> Option<&ExchangeVerdicts> {
+    w.checks
+        .recorded
+        .as_deref()
+        .and_then(|r| r.exchange.as_ref())
+}
+
+/// The first `n` characters of `s`.
+fn clip(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
+}
+
+/// A row's Exchange cell: Exchange's word, `n/a` without a verdict, `·` before any run.
+fn exchange_cell(e: Option<&ExchangeVerdicts>, address: &str, t: &Theme) -> (&'static str, Style) {
+    let Some(e) = e else {
+        return ("·", t.dim());
+    };
+    let word = e.column(address);
+    let style = match e.access(address) {
+        Some(ExchangeAccess::Granted) => t.ok(),
+        Some(ExchangeAccess::Denied | ExchangeAccess::Partial) => t.warn(),
+        _ => t.dim(),
+    };
+    (word, style)
+}
+
+/// The line above the table about Exchange's column: who asked and when, or why not.
+fn exchange_note(e: &ExchangeVerdicts) -> String {
+    match (e.state, &e.reason) {
+        (ExchangeState::NotAvailable, Some(r)) => format!("Exchange's verdict: {r}."),
+        (ExchangeState::NotAvailable, None) => "Exchange's verdict: not available.".into(),
+        (ExchangeState::Tested, _) => {
+            let when = e
+                .tested_at
+                .map(|t| format!(" at {:02}:{:02} UTC", t.hour(), t.minute()))
+                .unwrap_or_default();
+            let by = e
+                .admin
+                .as_deref()
+                .map(|a| format!(" as {a}"))
+                .unwrap_or_default();
+            format!("Exchange's verdict: its own test{by}{when}.")
+        }
+    }
+}
+
+/// The detail pane's line about Exchange for the selected cell.
+fn exchange_detail(e: &ExchangeVerdicts, address: &str, cap: Capability) -> String {
+    match (e.state, e.mailbox(address)) {
+        (ExchangeState::Tested, Some(m)) => {
+            let said = m
+                .answer
+                .as_deref()
+                .map(|a| format!(" ({a})"))
+                .unwrap_or_default();
+            let detail = m
+                .detail
+                .as_deref()
+                .map(|d| format!("; {d}"))
+                .unwrap_or_default();
+            format!(
+                "Exchange: {} for {}{said}{detail}",
+                m.access_for(cap).as_str(),
+                cap.as_str()
+            )
+        }
+        (ExchangeState::Tested, None) => "Exchange: no verdict for this mailbox.".into(),
+        (ExchangeState::NotAvailable, _) => format!(
+            "Exchange: {}",
+            e.reason.as_deref().unwrap_or("not available")
+        ),
     }
 }
 

@@ -7,6 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use crate::tui::effect::DoItArea;
 use crate::tui::entra_msg::{Applied, Failure, PlanSummary, SigninPrompt, StepLine};
 use crate::tui::model::Model;
 use crate::tui::screens::doit::{DoItState, Phase};
@@ -24,14 +25,23 @@ pub fn draw(frame: &mut Frame, body: Rect, model: &Model, st: &DoItState) {
         body.height.saturating_sub(keep),
     );
     super::clear(frame, area);
-    let block = super::pane("Do it for me", model, true);
+    let exchange = st.area == DoItArea::Exchange;
+    let title = if exchange {
+        "Do it for me in Exchange"
+    } else {
+        "Do it for me"
+    };
+    let block = super::pane(title, model, true);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let t = &model.theme;
     let lines = match &st.phase {
         Phase::Idle => Vec::new(),
+        Phase::Preparing { prompt, admin, .. } if exchange => {
+            super::doit_exchange::preparing(prompt.as_ref(), admin.as_deref(), t)
+        }
         Phase::Preparing { prompt, admin, .. } => preparing(prompt.as_ref(), admin.as_deref(), t),
-        Phase::Confirm { plan, .. } => confirm(plan, t),
+        Phase::Confirm { plan, .. } => confirm(plan, exchange, t),
         Phase::Applying {
             of, steps, waiting, ..
         } => {
@@ -45,8 +55,11 @@ pub fn draw(frame: &mut Frame, body: Rect, model: &Model, st: &DoItState) {
             }
             l
         }
+        Phase::Done { applied, steps } if exchange => {
+            super::doit_exchange::done(applied, &step_lines(steps, applied.steps, "…", t), t)
+        }
         Phase::Done { applied, steps } => done(applied, steps, t),
-        Phase::Failed { failure, steps } => failed(failure, steps, t),
+        Phase::Failed { failure, steps } => failed(failure, steps, exchange, t),
     };
     frame.render_widget(
         Paragraph::new(lines)
@@ -54,6 +67,29 @@ pub fn draw(frame: &mut Frame, body: Rect, model: &Model, st: &DoItState) {
             .scroll((st.scroll, 0)),
         inner,
     );
+}
+
+/// What the admin must do to sign in (`waiting`: the line below it).
+pub fn signin_prompt<'a>(prompt: &SigninPrompt, t: &Theme) -> Vec<Line<'a>> {
+    match prompt {
+        SigninPrompt::Browser { url, opened } => vec![
+            Line::from(if *opened {
+                "The browser was opened to sign in. If it did not come up, open this address:"
+            } else {
+                "The browser could not be opened. Open this address to sign in:"
+            }),
+            Line::from(Span::styled(url.clone(), t.key())),
+        ],
+        SigninPrompt::DeviceCode { message, code, uri } => vec![
+            Line::from(vec![
+                Span::raw("Open "),
+                Span::styled(uri.clone(), t.key()),
+                Span::raw(" and enter the code "),
+                Span::styled(code.clone(), t.title()),
+            ]),
+            Line::from(Span::styled(message.clone(), t.dim())),
+        ],
+    }
 }
 
 fn preparing<'a>(prompt: Option<&SigninPrompt>, admin: Option<&str>, t: &Theme) -> Vec<Line<'a>> {
@@ -67,23 +103,7 @@ fn preparing<'a>(prompt: Option<&SigninPrompt>, admin: Option<&str>, t: &Theme) 
         None => vec![Line::from(
             "Signing in as an admin (a remembered sign-in is used when there is one)…",
         )],
-        Some(SigninPrompt::Browser { url, opened }) => vec![
-            Line::from(if *opened {
-                "The browser was opened to sign in. If it did not come up, open this address:"
-            } else {
-                "The browser could not be opened. Open this address to sign in:"
-            }),
-            Line::from(Span::styled(url.clone(), t.key())),
-        ],
-        Some(SigninPrompt::DeviceCode { message, code, uri }) => vec![
-            Line::from(vec![
-                Span::raw("Open "),
-                Span::styled(uri.clone(), t.key()),
-                Span::raw(" and enter the code "),
-                Span::styled(code.clone(), t.title()),
-            ]),
-            Line::from(Span::styled(message.clone(), t.dim())),
-        ],
+        Some(p) => signin_prompt(p, t),
     };
     l.push(Line::default());
     l.push(Line::from(Span::styled(
@@ -93,7 +113,7 @@ fn preparing<'a>(prompt: Option<&SigninPrompt>, admin: Option<&str>, t: &Theme) 
     l
 }
 
-fn confirm<'a>(plan: &PlanSummary, t: &Theme) -> Vec<Line<'a>> {
+fn confirm<'a>(plan: &PlanSummary, exchange: bool, t: &Theme) -> Vec<Line<'a>> {
     let roles = if plan.admin_roles.is_empty() {
         "no active directory role".to_string()
     } else {
@@ -103,7 +123,11 @@ fn confirm<'a>(plan: &PlanSummary, t: &Theme) -> Vec<Line<'a>> {
         Line::from(vec![
             Span::raw("Tenant: "),
             Span::styled(plan.tenant_name.clone(), t.title()),
-            Span::raw(format!(" ({})", plan.tenant_id)),
+            Span::raw(if plan.tenant_name == plan.tenant_id {
+                String::new()
+            } else {
+                format!(" ({})", plan.tenant_id)
+            }),
         ]),
         Line::from(format!("Signed in as: {} ({roles})", plan.admin)),
     ];
@@ -131,14 +155,26 @@ fn confirm<'a>(plan: &PlanSummary, t: &Theme) -> Vec<Line<'a>> {
                 ));
                 l.push(Line::from(Span::styled(url.clone(), t.key())));
             }
+            None if exchange => l.push(Line::from(
+                "Or hand the script above to an admin who holds the role.",
+            )),
             None => l.push(Line::from(
                 "Or ask someone who holds the role to do this step (the admin-consent URL exists once the app does).",
             )),
         }
     }
-    if plan.actions.is_empty() {
+    if let Some(b) = &plan.blocked {
         l.push(Line::from(Span::styled(
-            "Nothing to change: the app in Entra matches the profile. Enter fills the fields.",
+            format!("✗ The plan stops here: {b}"),
+            t.error(),
+        )));
+    } else if plan.actions.is_empty() {
+        l.push(Line::from(Span::styled(
+            if exchange {
+                "Nothing to change: Exchange matches the profile. Enter runs Exchange's test and marks the scoping as run."
+            } else {
+                "Nothing to change: the app in Entra matches the profile. Enter fills the fields."
+            },
             t.ok(),
         )));
     } else {
@@ -150,11 +186,16 @@ fn confirm<'a>(plan: &PlanSummary, t: &Theme) -> Vec<Line<'a>> {
             l.push(Line::from(format!("  {}. {a}", i + 1)));
         }
     }
+    for w in &plan.warnings {
+        l.push(Line::from(Span::styled(format!("Warning: {w}"), t.error())));
+    }
     for n in &plan.notes {
         l.push(Line::from(Span::styled(format!("Note: {n}"), t.warn())));
     }
     l.push(Line::from(Span::styled(
-        if missing {
+        if plan.blocked.is_some() {
+            "Nothing can be applied. Esc closes; the script above is the documented path and still works."
+        } else if missing {
             "Nothing can be applied as this admin. Esc closes; the manual steps above still work."
         } else {
             "y or Enter applies it; Esc cancels (nothing changes without your yes). ↑↓ scroll."
@@ -165,7 +206,7 @@ fn confirm<'a>(plan: &PlanSummary, t: &Theme) -> Vec<Line<'a>> {
 }
 
 /// The steps so far; one not done is marked `undone` (running, or where it stopped).
-fn step_lines<'a>(steps: &[StepLine], of: usize, undone: &str, t: &Theme) -> Vec<Line<'a>> {
+pub fn step_lines<'a>(steps: &[StepLine], of: usize, undone: &str, t: &Theme) -> Vec<Line<'a>> {
     steps
         .iter()
         .enumerate()
@@ -231,7 +272,7 @@ fn done<'a>(a: &Applied, steps: &[StepLine], t: &Theme) -> Vec<Line<'a>> {
     l
 }
 
-fn failed<'a>(f: &Failure, steps: &[StepLine], t: &Theme) -> Vec<Line<'a>> {
+fn failed<'a>(f: &Failure, steps: &[StepLine], exchange: bool, t: &Theme) -> Vec<Line<'a>> {
     let mut l = step_lines(steps, steps.len(), "✗", t);
     l.push(Line::from(Span::styled(format!("✗ {}", f.what), t.error())));
     l.push(Line::from(format!("Fix: {}", f.fix)));
@@ -239,7 +280,11 @@ fn failed<'a>(f: &Failure, steps: &[StepLine], t: &Theme) -> Vec<Line<'a>> {
         l.push(Line::from(Span::styled(r.clone(), t.dim())));
     }
     l.push(Line::from(Span::styled(
-        "The manual steps above still work: Esc closes this and keeps the fields as they were; Ctrl-D tries again.",
+        if exchange {
+            "The script above is the documented path and still works: Esc closes this; Ctrl-D tries again."
+        } else {
+            "The manual steps above still work: Esc closes this and keeps the fields as they were; Ctrl-D tries again."
+        },
         t.key(),
     )));
     l

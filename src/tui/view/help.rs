@@ -56,6 +56,7 @@ fn about(step: Option<Step>) -> &'static [&'static str] {
             "Scoping restricts the app to a mail-enabled security group. The script creates the group (EAC: Recipients > Groups > Mail-enabled security), adds the must-reach mailboxes, and applies the policy or RBAC scope.",
             "Tab moves to the script (arrows and PgUp/PgDn scroll it): c copies it (works over SSH), s saves it as a .ps1 file. Run it in PowerShell with the ExchangeOnlineManagement module; -WhatIf shows what it would change.",
             "After running it press r: the time is recorded, because Exchange can take an hour or more before Graph follows the change.",
+            "Ctrl-D, Do it for me in Exchange: a second sign-in, as an Exchange admin through Exchange Online PowerShell's public client; the plan (group, members, shared mailboxes, policy or RBAC as chosen above; a distribution list or a member that must not be reached is shown, never changed); after your y each step, then Exchange's own test per mailbox, and the time is recorded as r does. It uses the endpoint Exchange Online PowerShell itself calls, which Microsoft does not document: the script stays the documented path.",
         ],
         Some(Step::Checks) => &[
             "Each mailbox is tried with each capability the permissions allow. pass: as expected. FAIL: not as expected (see the fix). pending: the scoping changed recently and may not have reached Graph yet. error: could not be decided.",

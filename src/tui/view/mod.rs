@@ -14,6 +14,7 @@ mod branding;
 pub(crate) mod checks;
 mod credential;
 mod doit;
+mod doit_exchange;
 pub mod form;
 mod help;
 mod mailboxes;
