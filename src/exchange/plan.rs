@@ -238,7 +238,11 @@ pub fn plan(
         }),
     }
     for address in &target.must_reach {
-        if !view.members.contains(address) {
+        if view.unknown_recipients.contains(address) {
+            p.warnings.push(format!(
+                "Exchange has no recipient {address}, so it is left out of '{group}': check the address in the profile (a typo, or a mailbox not created yet), then plan again."
+            ));
+        } else if !view.members.contains(address) {
             p.actions.push(Action::AddMember {
                 group: group.clone(),
                 address: address.clone(),

@@ -260,3 +260,30 @@ fn a_group_name_taken_at_another_address_stops_the_plan() {
         "{b}"
     );
 }
+
+#[test]
+fn a_must_reach_address_exchange_does_not_know_is_left_out_with_a_warning() {
+    let mut t = target(ScopeMechanism::ApplicationAccessPolicy);
+    t.must_reach.push("nobody@contoso.com".into());
+    let view = ExchangeView {
+        unknown_recipients: vec!["nobody@contoso.com".into()],
+        ..ExchangeView::default()
+    };
+    let p = plan(&view, &t, &admin(), "tid", None, &None);
+    let adds: Vec<_> = p
+        .actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::AddMember { address, .. } => Some(address.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(adds, ["support@contoso.com"]);
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.starts_with("Exchange has no recipient nobody@contoso.com")),
+        "{:?}",
+        p.warnings
+    );
+}

@@ -69,6 +69,9 @@ pub struct ExchangeView {
     pub members: Vec<String>,
     /// Shared mailboxes the profile lists that Exchange does not have (or could not say).
     pub shared_missing: Vec<String>,
+    /// Must-reach addresses (other than shared mailboxes to create) Exchange has no recipient
+    /// for: a typo, or a mailbox not made yet. Adding them to the group would fail.
+    pub unknown_recipients: Vec<String>,
     /// Every policy whose AppId names the app.
     pub policies: Vec<Policy>,
     pub service_principal: Option<ServicePrincipal>,
@@ -193,6 +196,16 @@ pub async fn read(t: &Transport, target: &Target) -> Result<ExchangeView, Exchan
         let exists = matches!(t.find("Get-Mailbox", &p).await, Ok(Some(_)));
         if !exists {
             v.shared_missing.push(address.clone());
+        }
+    }
+    for address in &target.must_reach {
+        if v.members.contains(address) || target.shared.contains(address) {
+            continue;
+        }
+        let p = params([("Identity", json!(address))]);
+        // Only a definite "not found" counts: any other answer leaves the add to apply.
+        if let Ok(None) = t.find("Get-Recipient", &p).await {
+            v.unknown_recipients.push(address.clone());
         }
     }
     let app_id = target.app_id.clone().unwrap_or_default();

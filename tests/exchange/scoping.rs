@@ -285,3 +285,35 @@ async fn a_tenant_scoped_by_the_generated_script_plans_to_nothing() {
         ]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_must_reach_address_exchange_does_not_know_is_warned_about_not_added() {
+    let t = tenant(
+        shared(),
+        APP_GRAPH,
+        None,
+        "Unknown mailboxes",
+        &["a", "typo"],
+        &["c"],
+        &[],
+    );
+    t.sign_in("exo@contoso.com").await;
+    let c = t.connect().await.unwrap();
+    let plan = t.plan(&c, None).await;
+    let adds: Vec<_> = plan
+        .actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::AddMember { address, .. } => Some(address.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(adds, ["a@contoso.com"], "{plan:#?}");
+    assert!(
+        plan.warnings
+            .iter()
+            .any(|w| w.contains("no recipient typo@contoso.com")),
+        "{:?}",
+        plan.warnings
+    );
+}
