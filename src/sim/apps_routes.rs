@@ -51,6 +51,8 @@ pub(crate) enum AppsKind {
     /// `GET /policies/adminConsentRequestPolicy`.
     ConsentRequestPolicy,
     Organization,
+    /// `GET /beta/reports/appCredentialSignInActivities`.
+    CredentialActivity,
 }
 
 const BAD_METHOD: (&str, Kind) = ("other /v1.0 (method not allowed)", Kind::BadMethod);
@@ -224,6 +226,14 @@ pub(crate) fn parse(m: &str, s: &[&str], l: &[&str]) -> Option<(&'static str, Ki
                 || p.eq_ignore_ascii_case("adminConsentRequestPolicy") =>
         {
             BAD_METHOD
+        }
+        ("reports", "GET", Some(Key::Id(r)), [])
+            if r.eq_ignore_ascii_case("appCredentialSignInActivities") =>
+        {
+            (
+                "GET /beta/reports/appCredentialSignInActivities",
+                k(AppsKind::CredentialActivity),
+            )
         }
         ("organization", "GET", None, _) => ("GET /v1.0/organization", k(AppsKind::Organization)),
         ("organization", _, None, _) => BAD_METHOD,
