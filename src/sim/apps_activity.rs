@@ -25,6 +25,19 @@ pub(crate) fn record(st: &SimState, client_id: &str, key_id: &str) {
         .insert(key, (OffsetDateTime::now_utc(), request));
 }
 
+/// The key id of the app's certificate with this thumbprint.
+pub(crate) fn key_of_cert(st: &SimState, client_id: &str, thumbprint: &str) -> Option<String> {
+    let r = lock(&st.apps);
+    let app = r
+        .apps
+        .iter()
+        .find(|a| a.app_id.eq_ignore_ascii_case(client_id))?;
+    app.keys
+        .iter()
+        .find(|k| k.cert.thumbprint_hex.eq_ignore_ascii_case(thumbprint))
+        .map(|k| k.key_id.clone())
+}
+
 fn rfc3339(t: OffsetDateTime) -> Value {
     t.format(&Rfc3339).map_or(Value::Null, Value::String)
 }

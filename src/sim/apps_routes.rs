@@ -284,6 +284,10 @@ mod tests {
         );
         assert_eq!(kind("GET", "/applications/X/addKey"), Some(Kind::BadMethod));
         assert_eq!(
+            kind("GET", "/reports/appCredentialSignInActivities"),
+            Some(Kind::Apps(AppsKind::CredentialActivity))
+        );
+        assert_eq!(
             kind("GET", "/policies/authorizationPolicy"),
             Some(Kind::Apps(AppsKind::AuthorizationPolicy))
         );

@@ -120,8 +120,8 @@ fn issue(
         .get("client_secret")
         .cloned()
         .or_else(|| basic.map(|b| b.1));
-    let mut used_key = None;
-    let acr = if let Some(a) = form.get("client_assertion") {
+    // The method reference (`acr`) and the credential's key id.
+    let (acr, used_key) = if let Some(a) = form.get("client_assertion") {
         match form.get("client_assertion_type").map(String::as_str) {
             Some(ASSERTION_TYPE) => {}
             None => return Err(AadError::missing_parameter("client_assertion_type")),
@@ -131,11 +131,11 @@ fn issue(
                 ));
             }
         }
-        assertion::validate(st, app, a)?;
-        "2"
+        let thumbprint = assertion::validate(st, app, a)?;
+        let key = super::apps_activity::key_of_cert(st, &app.client_id, &thumbprint);
+        ("2", key)
     } else if let Some(s) = secret {
-        used_key = Some(check_secret(app, &s)?);
-        "1"
+        ("1", Some(check_secret(app, &s)?))
     } else {
         return Err(AadError::no_credential());
     };
