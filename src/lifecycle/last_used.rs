@@ -77,11 +77,22 @@ async fn read(
     let path = format!("/reports/appCredentialSignInActivities?$filter=keyId eq '{key_id}'");
     let what = "read the application credential sign-in activity";
     let v = writer.get_beta(what, &path).await.map_err(|e| match e {
-        WriteError::Denied { message, .. } => format!("{NEEDS} (Graph: {message})"),
+        WriteError::Denied { message, .. } => why_denied(&message),
         other => other.to_string(),
     })?;
     let app_id = profile.client_id.as_deref().unwrap_or_default().trim();
     Ok(of_report(&v, app_id, key_id))
+}
+
+/// Why Graph's 403 refused the report: the tenant's licence, or the admin's role or consent.
+fn why_denied(message: &str) -> String {
+    if message.to_ascii_lowercase().contains("premium") {
+        format!(
+            "the tenant needs Microsoft Entra ID P1 or P2 for sign-in activity (Graph: {message})"
+        )
+    } else {
+        format!("{NEEDS} (Graph: {message})")
+    }
 }
 
 fn when(v: &serde_json::Value) -> Option<OffsetDateTime> {
@@ -110,6 +121,20 @@ pub fn of_report(v: &serde_json::Value, app_id: &str, key_id: &str) -> LastUse {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refusals_say_why() {
+        let licence = why_denied("Neither tenant is B2C or tenant doesn't have premium license");
+        assert!(
+            licence.starts_with("the tenant needs Microsoft Entra ID P1"),
+            "{licence}"
+        );
+        let role = why_denied("Insufficient privileges to complete the operation.");
+        assert!(
+            role.contains("Reports Reader") && role.contains("AuditLog.Read.All"),
+            "{role}"
+        );
+    }
 
     #[test]
     fn report_entries() {
