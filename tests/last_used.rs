@@ -104,18 +104,8 @@ async fn last_use_as(admin: &str, client_id: &str) -> LastUse {
 async fn the_old_secret_s_last_token_its_absence_or_why_it_cannot_be_read() {
     let s = shared();
     let before = time::OffsetDateTime::now_utc() - time::Duration::seconds(1);
-    let r = common::http(s)
-        .post(format!("{}/{TENANT}/oauth2/v2.0/token", s.authority))
-        .form(&[
-            ("client_id", USED_APP),
-            ("client_secret", OLD),
-            ("scope", &format!("{}/.default", s.graph)),
-            ("grant_type", "client_credentials"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 200);
+    let (status, answer) = common::secret_token(s, TENANT, USED_APP, OLD).await;
+    assert_eq!(status, 200, "{answer}");
     let after = time::OffsetDateTime::now_utc() + time::Duration::seconds(1);
 
     let used = last_use_as("global@contoso.com", USED_APP).await;
