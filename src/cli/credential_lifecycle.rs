@@ -253,8 +253,9 @@ pub fn retire_old(a: &ConfirmArg) -> u8 {
         Ok(u) => u,
         Err(code) => return code,
     };
-    println!("{}", safe(&last_use_line(&profile, &key_id, &used)));
-    if used.recent(time::OffsetDateTime::now_utc()) {
+    let now = time::OffsetDateTime::now_utc();
+    println!("{}", safe(&last_use_line(&profile, &key_id, &used, now)));
+    if used.recent(now) {
         println!(
             "Warning: it was used within the last {RECENT_HOURS} hours: {} may still use it.",
             safe(&preset.product)
@@ -292,8 +293,12 @@ pub fn retire_old(a: &ConfirmArg) -> u8 {
 }
 
 /// When the old credential was last used, in words; a recent use is a warning.
-fn last_use_line(profile: &Profile, key_id: &str, used: &LastUse) -> String {
-    let now = time::OffsetDateTime::now_utc();
+fn last_use_line(
+    profile: &Profile,
+    key_id: &str,
+    used: &LastUse,
+    now: time::OffsetDateTime,
+) -> String {
     let old = format!("The old {} ({key_id})", noun(profile));
     let at = |t: time::OffsetDateTime| {
         let t = t.replace_nanosecond(0).unwrap_or(t);
@@ -370,5 +375,30 @@ pub fn reveal(a: &RevealArg) -> u8 {
         println!("{}", safe(text.expose()));
         println!("Paste it at: {place}. Clear the screen afterwards.");
         EXIT_OK
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mailscope::profile::{Cloud, PresetId};
+
+    #[test]
+    fn the_old_credential_s_last_use_in_words() {
+        let p = Profile::new("kundo", PresetId::Kundo, Cloud::Global);
+        let now = time::macros::datetime!(2026-12-03 12:00 UTC);
+        let line = |u: LastUse| last_use_line(&p, "k1", &u, now);
+        let used = line(LastUse::Used(now - time::Duration::days(3)));
+        assert_eq!(
+            used,
+            "The old secret (k1) was last used to sign in at 2026-11-30T12:00:00Z (3 days ago)."
+        );
+        let never = line(LastUse::NotUsed(Some(now - time::Duration::days(9))));
+        assert_eq!(
+            never,
+            "The old secret (k1) was never used since 2026-11-24T12:00:00Z."
+        );
+        let why = line(LastUse::Unavailable("no role".into()));
+        assert_eq!(why, "The old secret (k1): last use not available: no role.");
     }
 }
