@@ -266,18 +266,7 @@ async fn token_with(sim: &Shared, secret: &str) -> (u16, Value) {
 }
 
 async fn token_for(sim: &Shared, client_id: &str, secret: &str) -> (u16, Value) {
-    let r = common::http(sim)
-        .post(format!("{}/{TENANT}/oauth2/v2.0/token", sim.authority))
-        .form(&[
-            ("client_id", client_id),
-            ("client_secret", secret),
-            ("scope", &format!("{}/.default", sim.graph)),
-            ("grant_type", "client_credentials"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.json().await.unwrap())
+    common::secret_token(sim, TENANT, client_id, secret).await
 }
 
 async fn app_secrets(sim: &Shared, token: &Secret) -> Vec<Value> {

@@ -7,7 +7,8 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use mailscope::entra::retry::RetryPolicy;
 use mailscope::graph::cloud::CloudEndpoints;
-use mailscope::lifecycle::retire::{last_used, previous_of};
+use mailscope::lifecycle::last_used::{LastUse, RECENT_HOURS, last_use};
+use mailscope::lifecycle::retire::previous_of;
 use mailscope::lifecycle::{
     Ctx, LifecycleError, Progress, Rotation, retire_old as retire, rotate as rot,
 };
@@ -246,11 +247,20 @@ pub fn retire_old(a: &ConfirmArg) -> u8 {
         Ok(k) => k,
         Err(e) => return stopped(name, &e),
     };
-    let used = last_used(&key_id).map_or_else(
-        || "not available (mailscope does not read sign-in activity)".to_string(),
-        |t| t.to_string(),
-    );
-    println!("Previous credential {}: last used {used}.", safe(&key_id));
+    let used = match with_ctx(name, &store, &profile, async |ctx| {
+        last_use(ctx, &profile, &preset, &key_id).await
+    }) {
+        Ok(u) => u,
+        Err(code) => return code,
+    };
+    let now = time::OffsetDateTime::now_utc();
+    println!("{}", safe(&last_use_line(&profile, &key_id, &used, now)));
+    if used.recent(now) {
+        println!(
+            "Warning: it was used within the last {RECENT_HOURS} hours: {} may still use it.",
+            safe(&preset.product)
+        );
+    }
     let question = format!(
         "Remove it from Entra? Only once {} uses the new {}: anything still using the old one fails to sign in.",
         preset.product,
@@ -280,6 +290,33 @@ pub fn retire_old(a: &ConfirmArg) -> u8 {
         );
         EXIT_OK
     })
+}
+
+/// When the old credential was last used, in words; a recent use is a warning.
+fn last_use_line(
+    profile: &Profile,
+    key_id: &str,
+    used: &LastUse,
+    now: time::OffsetDateTime,
+) -> String {
+    let old = format!("The old {} ({key_id})", noun(profile));
+    let at = |t: time::OffsetDateTime| {
+        let t = t.replace_nanosecond(0).unwrap_or(t);
+        t.format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    };
+    match used {
+        LastUse::Used(t) => {
+            let days = (now - *t).whole_days();
+            format!(
+                "{old} was last used to sign in at {} ({days} days ago).",
+                at(*t)
+            )
+        }
+        LastUse::NotUsed(Some(c)) => format!("{old} was never used since {}.", at(*c)),
+        LastUse::NotUsed(None) => format!("{old}: no sign-in with it is recorded."),
+        LastUse::Unavailable(why) => format!("{old}: last use not available: {why}."),
+    }
 }
 
 /// What the profile's credential is: "certificate" or "secret".
@@ -338,5 +375,30 @@ pub fn reveal(a: &RevealArg) -> u8 {
         println!("{}", safe(text.expose()));
         println!("Paste it at: {place}. Clear the screen afterwards.");
         EXIT_OK
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mailscope::profile::{Cloud, PresetId};
+
+    #[test]
+    fn the_old_credential_s_last_use_in_words() {
+        let p = Profile::new("kundo", PresetId::Kundo, Cloud::Global);
+        let now = time::macros::datetime!(2026-12-03 12:00 UTC);
+        let line = |u: LastUse| last_use_line(&p, "k1", &u, now);
+        let used = line(LastUse::Used(now - time::Duration::days(3)));
+        assert_eq!(
+            used,
+            "The old secret (k1) was last used to sign in at 2026-11-30T12:00:00Z (3 days ago)."
+        );
+        let never = line(LastUse::NotUsed(Some(now - time::Duration::days(9))));
+        assert_eq!(
+            never,
+            "The old secret (k1) was never used since 2026-11-24T12:00:00Z."
+        );
+        let why = line(LastUse::Unavailable("no role".into()));
+        assert_eq!(why, "The old secret (k1): last use not available: no role.");
     }
 }

@@ -70,9 +70,21 @@ impl Writer<'_> {
         path: &str,
         body: Option<&Value>,
     ) -> Result<Zeroizing<Vec<u8>>, WriteError> {
+        self.send_to(what, method, self.endpoints.graph_url(path), body)
+            .await
+    }
+
+    /// Sends one request to a full URL; the answer's body on 2xx.
+    async fn send_to(
+        &self,
+        what: &str,
+        method: reqwest::Method,
+        url: String,
+        body: Option<&Value>,
+    ) -> Result<Zeroizing<Vec<u8>>, WriteError> {
         let mut req = self
             .http
-            .request(method, self.endpoints.graph_url(path))
+            .request(method, url)
             .bearer_auth(self.token.expose());
         if let Some(b) = body {
             req = req.json(b);
@@ -112,6 +124,15 @@ impl Writer<'_> {
     /// `GET` a Graph path (under `/v1.0`), for reads apply needs between writes.
     pub async fn get(&self, what: &str, path: &str) -> Result<Value, WriteError> {
         self.send_json(what, reqwest::Method::GET, path, None).await
+    }
+
+    /// `GET` a Graph path under `/beta` (reports Microsoft offers only there).
+    pub async fn get_beta(&self, what: &str, path: &str) -> Result<Value, WriteError> {
+        let url = format!("{}/beta{path}", self.endpoints.graph.trim_end_matches('/'));
+        let raw = self.send_to(what, reqwest::Method::GET, url, None).await?;
+        serde_json::from_slice(&raw).map_err(|_| WriteError::BadResponse {
+            what: what.to_string(),
+        })
     }
 
     fn id_of(what: &str, v: &Value, key: &str) -> Result<String, WriteError> {

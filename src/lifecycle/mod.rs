@@ -11,6 +11,7 @@
 pub mod cert_rotate;
 pub mod certs;
 pub mod error;
+pub mod last_used;
 pub mod offboard;
 pub mod offboard_plan;
 pub mod online;

@@ -21,13 +21,6 @@ pub struct Retirement {
     pub value_deleted: bool,
 }
 
-/// When the secret was last used to sign in. mailscope does not read sign-in activity
-/// (Microsoft keeps it in reports that need Entra ID P1 and AuditLog.Read.All), so this is
-/// always `None`: "not available".
-pub fn last_used(_key_id: &str) -> Option<time::OffsetDateTime> {
-    None
-}
-
 /// The previous secret's Secret ID, or why there is none.
 pub fn previous_of(profile: &Profile) -> Result<String, LifecycleError> {
     profile

@@ -25,6 +25,9 @@ pub enum Purpose {
     /// Exchange Online administration (InvokeCommand), through [`EXCHANGE_CLIENT_ID`] with the
     /// scope `{exchange resource}/.default`: no Graph permission.
     Exchange,
+    /// Reading the sign-in activity reports (AuditLog.Read.All), asked for on its own by
+    /// redeeming the remembered sign-in, only when a command needs it (`credential retire-old`).
+    SignInActivity,
 }
 
 impl Purpose {
@@ -45,6 +48,7 @@ impl Purpose {
                 "User.Read",
             ],
             Purpose::Exchange => &[],
+            Purpose::SignInActivity => &["AuditLog.Read.All"],
         }
     }
 

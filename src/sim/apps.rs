@@ -28,6 +28,8 @@ pub struct AppManagement {
     pub stall: Vec<super::apps_stall::StallCall>,
     /// The tenant's user consent settings and admin consent request policy.
     pub consent: ConsentPolicies,
+    /// The tenant does not offer the sign-in activity report (no Entra ID P1): 403.
+    pub no_sign_in_activity: bool,
 }
 
 /// `[app_management.consent]`: what `GET /policies/authorizationPolicy` and `GET
@@ -276,6 +278,8 @@ pub(crate) struct Registry {
     pub(crate) sps: Vec<ServicePrincipal>,
     pub(crate) assignments: Vec<Assignment>,
     pub(crate) grants: Vec<Grant>,
+    /// Last token per credential, for the sign-in activity report.
+    pub(crate) last_sign_in: super::apps_activity::LastSignIns,
 }
 
 /// The id of Graph's service principal in this tenant.
@@ -317,6 +321,7 @@ impl Registry {
         let mut r = Registry {
             failures_left: s.app_management.fail.iter().map(|f| f.times).collect(),
             stalls_left: s.app_management.stall.iter().map(|f| f.times).collect(),
+            last_sign_in: Default::default(),
             apps: Vec::new(),
             sps: vec![ServicePrincipal {
                 id: graph_sp.clone(),

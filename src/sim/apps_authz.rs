@@ -10,6 +10,17 @@ pub(crate) const GLOBAL_ADMIN: &str = "62e90394-69f5-4237-9190-012177145e10";
 pub(crate) const PRIVILEGED_ROLE_ADMIN: &str = "e8611ab8-c189-46e8-94e1-60213ab1f814";
 pub(crate) const APPLICATION_ADMIN: &str = "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3";
 pub(crate) const CLOUD_APPLICATION_ADMIN: &str = "158c047a-c907-4556-b7ef-446551a6b5f7";
+/// Roles that may read the sign-in activity reports (Microsoft's list for
+/// appCredentialSignInActivities: Reports Reader, Security Reader, Security Operator, Security
+/// Administrator, Global Reader; Global Administrator holds more).
+const REPORT_READERS: &[&str] = &[
+    GLOBAL_ADMIN,
+    "4a5d8f65-41da-4de4-8968-e035b65339cf",
+    "5d6b6bb7-de71-4623-b4af-96380a352509",
+    "5f2222b1-57c3-48ba-8ad5-d4759f1fde6f",
+    "194ae4cb-b126-40b2-bd5b-6091b380977d",
+    "f2ef992c-3afb-46b9-b7cf-a126ee74c451",
+];
 
 /// What a request does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +41,8 @@ pub(crate) enum Op {
     ReadConsentPolicy,
     /// Read the tenant's name and domains.
     ReadOrganization,
+    /// Read the sign-in activity reports (AuditLog.Read.All and a reader role).
+    ReadSignInActivity,
 }
 
 const APP_READ: &[&str] = &[
@@ -106,6 +119,10 @@ fn requirements(
         // adminConsentRequestPolicy: Policy.Read.All, Policy.ReadWrite.ConsentRequest or
         // Directory.Read.All (Microsoft's permission tables); the common one suffices here.
         Op::ReadConsentPolicy => (vec![&["Policy.Read.All"]], None),
+        Op::ReadSignInActivity => (
+            vec![&["AuditLog.Read.All", "Directory.Read.All"]],
+            Some(REPORT_READERS),
+        ),
     }
 }
 

@@ -45,6 +45,7 @@ pub(crate) fn handle(
         AppsKind::AppPolicy => Op::ReadPolicy,
         AppsKind::AuthorizationPolicy | AppsKind::ConsentRequestPolicy => Op::ReadConsentPolicy,
         AppsKind::Organization => Op::ReadOrganization,
+        AppsKind::CredentialActivity => Op::ReadSignInActivity,
     };
     if let Err(reply) = apps_authz::check(who, op) {
         return reply;
@@ -78,6 +79,7 @@ pub(crate) fn handle(
             200,
             apps_json::organization(&st.scenario, &st.graph),
         )),
+        AppsKind::CredentialActivity => super::apps_activity::list(st, input),
         AppsKind::ListGrants
         | AppsKind::CreateGrant
         | AppsKind::GetGrant(_)

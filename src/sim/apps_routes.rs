@@ -51,6 +51,8 @@ pub(crate) enum AppsKind {
     /// `GET /policies/adminConsentRequestPolicy`.
     ConsentRequestPolicy,
     Organization,
+    /// `GET /beta/reports/appCredentialSignInActivities`.
+    CredentialActivity,
 }
 
 const BAD_METHOD: (&str, Kind) = ("other /v1.0 (method not allowed)", Kind::BadMethod);
@@ -225,6 +227,14 @@ pub(crate) fn parse(m: &str, s: &[&str], l: &[&str]) -> Option<(&'static str, Ki
         {
             BAD_METHOD
         }
+        ("reports", "GET", Some(Key::Id(r)), [])
+            if r.eq_ignore_ascii_case("appCredentialSignInActivities") =>
+        {
+            (
+                "GET /beta/reports/appCredentialSignInActivities",
+                k(AppsKind::CredentialActivity),
+            )
+        }
         ("organization", "GET", None, _) => ("GET /v1.0/organization", k(AppsKind::Organization)),
         ("organization", _, None, _) => BAD_METHOD,
         ("applications" | "serviceprincipals" | "oauth2permissiongrants", _, _, [other, ..]) => {
@@ -273,6 +283,10 @@ mod tests {
             Some(Kind::Apps(AppsKind::RemoveKey(Key::AppId("a".into()))))
         );
         assert_eq!(kind("GET", "/applications/X/addKey"), Some(Kind::BadMethod));
+        assert_eq!(
+            kind("GET", "/reports/appCredentialSignInActivities"),
+            Some(Kind::Apps(AppsKind::CredentialActivity))
+        );
         assert_eq!(
             kind("GET", "/policies/authorizationPolicy"),
             Some(Kind::Apps(AppsKind::AuthorizationPolicy))

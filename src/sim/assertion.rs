@@ -49,8 +49,9 @@ fn ms_time(unix: i64) -> String {
         .unwrap_or_default()
 }
 
-/// Validates `assertion` for `app`; Ok when it proves possession of a registered certificate.
-pub(crate) fn validate(st: &SimState, app: &App, assertion: &str) -> Result<(), AadError> {
+/// Validates `assertion` for `app`; when it proves possession of a registered certificate,
+/// that certificate's thumbprint (upper-case hex).
+pub(crate) fn validate(st: &SimState, app: &App, assertion: &str) -> Result<String, AadError> {
     let header = jsonwebtoken::decode_header(assertion)
         .map_err(|e| AadError::malformed_assertion(&format!("Header: {e}.")))?;
     if !matches!(header.alg, Algorithm::RS256 | Algorithm::PS256) {
@@ -85,7 +86,8 @@ pub(crate) fn validate(st: &SimState, app: &App, assertion: &str) -> Result<(), 
             _ => AadError::malformed_assertion(&format!("{e}.")),
         })?
         .claims;
-    check_claims(st, app, &claims)
+    check_claims(st, app, &claims)?;
+    Ok(cert.thumbprint_hex.clone())
 }
 
 /// A JWT NumericDate: seconds, possibly with a fraction (RFC 7519 §2; MSAL Python sends

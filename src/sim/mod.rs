@@ -18,6 +18,7 @@
 //! `microsoft-wire-behaviour.md`; guesses are marked `[U]` in the code.
 
 mod apps;
+mod apps_activity;
 mod apps_authz;
 mod apps_creds;
 mod apps_grants;

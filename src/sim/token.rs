@@ -120,7 +120,8 @@ fn issue(
         .get("client_secret")
         .cloned()
         .or_else(|| basic.map(|b| b.1));
-    let acr = if let Some(a) = form.get("client_assertion") {
+    // The method reference (`acr`) and the credential's key id.
+    let (acr, used_key) = if let Some(a) = form.get("client_assertion") {
         match form.get("client_assertion_type").map(String::as_str) {
             Some(ASSERTION_TYPE) => {}
             None => return Err(AadError::missing_parameter("client_assertion_type")),
@@ -130,11 +131,11 @@ fn issue(
                 ));
             }
         }
-        assertion::validate(st, app, a)?;
-        "2"
+        let thumbprint = assertion::validate(st, app, a)?;
+        let key = super::apps_activity::key_of_cert(st, &app.client_id, &thumbprint);
+        ("2", key)
     } else if let Some(s) = secret {
-        check_secret(app, &s)?;
-        "1"
+        ("1", Some(check_secret(app, &s)?))
     } else {
         return Err(AadError::no_credential());
     };
@@ -146,23 +147,25 @@ fn issue(
     }
     let aud = check_scope(st, form.get("scope"))?;
     let signer = signer.ok_or_else(|| AadError::unavailable("1".into()))?;
-    access_token(st, signer, app, acr, &aud)
+    let token = access_token(st, signer, app, acr, &aud)?;
+    if let Some(key_id) = used_key {
+        super::apps_activity::record(st, &app.client_id, &key_id);
+    }
+    Ok(token)
 }
 
-/// The secret must match a registered value that has not expired.
-fn check_secret(app: &App, candidate: &str) -> Result<(), AadError> {
+/// The secret must match a registered value that has not expired; its key id.
+fn check_secret(app: &App, candidate: &str) -> Result<String, AadError> {
     let today = time::OffsetDateTime::now_utc().date();
     let matching: Vec<_> = app
         .secrets
         .iter()
         .filter(|s| s.matches(candidate))
         .collect();
-    if matching.is_empty() {
-        Err(AadError::invalid_secret(&app.client_id))
-    } else if matching.iter().all(|s| today > s.expires) {
-        Err(AadError::expired_secret(&app.client_id))
-    } else {
-        Ok(())
+    match matching.iter().find(|s| today <= s.expires) {
+        Some(s) => Ok(s.id.clone()),
+        None if matching.is_empty() => Err(AadError::invalid_secret(&app.client_id)),
+        None => Err(AadError::expired_secret(&app.client_id)),
     }
 }
 

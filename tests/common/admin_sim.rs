@@ -71,3 +71,24 @@ pub async fn browser(s: &Shared, cfg: &SigninConfig) -> (Result<SignedIn, Signin
     };
     (out, shown)
 }
+
+/// The token endpoint's status and answer for the client-credentials grant with a secret.
+pub async fn secret_token(
+    s: &Shared,
+    tenant: &str,
+    client_id: &str,
+    secret: &str,
+) -> (u16, serde_json::Value) {
+    let r = http(s)
+        .post(format!("{}/{tenant}/oauth2/v2.0/token", s.authority))
+        .form(&[
+            ("client_id", client_id),
+            ("client_secret", secret),
+            ("scope", &format!("{}/.default", s.graph)),
+            ("grant_type", "client_credentials"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap())
+}
