@@ -12,6 +12,7 @@ pub mod cert_rotate;
 pub mod certs;
 pub mod error;
 pub mod offboard;
+mod offboard_exchange;
 pub mod offboard_plan;
 pub mod online;
 pub mod online_text;
