@@ -1,20 +1,7 @@
 use super::*;
 
 fn done(action: &str, objects: &[(&str, &str)]) -> ChangeRecord {
-    let mut r = ChangeRecord::new(
-        "run",
-        0,
-        Area::Exchange,
-        "t",
-        None,
-        action,
-        action,
-        Phase::Done,
-    );
-    for (k, v) in objects {
-        r = r.with_object(k, *v);
-    }
-    r
+    crate::changes::done_line(Area::Exchange, action, objects)
 }
 
 #[test]

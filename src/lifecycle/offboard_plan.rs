@@ -215,7 +215,6 @@ pub fn plan(records: &[ChangeRecord], view: &TenantView) -> OffboardPlan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::changes::Phase;
     use crate::entra::view::{Admin, LookedUp, Organisation, SecretMeta};
 
     fn view(secrets: &[&str], sp: Option<&str>) -> TenantView {
@@ -252,20 +251,7 @@ mod tests {
     }
 
     fn done(action: &str, objects: &[(&str, &str)]) -> ChangeRecord {
-        let mut r = ChangeRecord::new(
-            "run",
-            0,
-            Area::Entra,
-            "t",
-            None,
-            action,
-            action,
-            Phase::Done,
-        );
-        for (k, v) in objects {
-            r = r.with_object(k, *v);
-        }
-        r
+        crate::changes::done_line(Area::Entra, action, objects)
     }
 
     #[test]
