@@ -248,6 +248,13 @@ impl ChangeRecord {
     }
 }
 
+/// A `done` line of `area` with these facts, for tests that plan from a record.
+#[cfg(test)]
+pub(crate) fn done_line(area: Area, action: &str, objects: &[(&str, &str)]) -> ChangeRecord {
+    let r = ChangeRecord::new("run", 0, area, "t", None, action, action, Phase::Done);
+    objects.iter().fold(r, |r, (k, v)| r.with_object(k, *v))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -523,14 +523,36 @@ async fn offboard_leaves_the_tenant_as_it_was_before_apply() {
         .unwrap();
     assert_ne!(tenant(&c).await, before);
 
+    // An Exchange policy mailscope made, and no Exchange sign-in: listed with the command,
+    // and the Entra side is offboarded all the same.
+    let policy = mailscope::changes::ChangeRecord::new(
+        "exo-run",
+        0,
+        mailscope::changes::Area::Exchange,
+        TENANT,
+        None,
+        "new-access-policy",
+        "Create the access policy",
+        mailscope::changes::Phase::Done,
+    )
+    .with_object("identity", "contoso\\policy-1");
+    mailscope::changes::append(&c.store, NAME, &policy).unwrap();
     // Declined: nothing changes.
     let mut shown = Vec::new();
+    let mut signin = None;
     let no = offboard(
         &c.ctx(),
         &mut p,
         &c.preset,
         &mut |plan| {
             shown = plan.removals.clone();
+            signin = plan.exchange_signin.clone();
+            assert!(
+                plan.by_hand
+                    .iter()
+                    .any(|h| h.contains("policy-1") && h.contains("no Exchange sign-in")),
+                "{plan:?}"
+            );
             false
         },
         &mut |_| {},
@@ -543,6 +565,10 @@ async fn offboard_leaves_the_tenant_as_it_was_before_apply() {
         "{shown:?}"
     );
     assert!(c.profile().client_id.is_some());
+    assert_eq!(
+        signin,
+        Some(format!("mailscope signin --profile {NAME} --exchange"))
+    );
 
     let recorded = c.actions().len();
     let done = offboard(&c.ctx(), &mut p, &c.preset, &mut |_| true, &mut |_| {})

@@ -16,8 +16,17 @@ fn print_plan(plan: &OffboardPlan) {
     for h in &plan.by_hand {
         println!("  not undone here (remove it by hand): {}", safe(h));
     }
-    if !plan.removals.is_empty() {
+    if let Some(cmd) = &plan.exchange_signin {
+        println!(
+            "  To remove the Exchange items too, sign in to Exchange first: `{}`, then run offboard again.",
+            safe(cmd)
+        );
+    }
+    if !plan.is_empty() {
         println!("mailscope created these, and the tenant still holds them:");
+    }
+    for r in &plan.exchange {
+        println!("  - {}", safe(&r.describe()));
     }
     for r in &plan.removals {
         println!("  - {}", safe(&r.describe()));
@@ -58,7 +67,7 @@ pub fn run(a: &ConfirmArg) -> u8 {
             } => println!(
                 "Offboarded '{}': {} removal(s) made and recorded; {keyring_entries} keyring entr(y/ies) deleted. The profile stays, without app or credential.",
                 safe(&profile.name),
-                plan.removals.len()
+                plan.removals.len() + plan.exchange.len()
             ),
         }
         EXIT_OK

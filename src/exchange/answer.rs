@@ -104,7 +104,11 @@ pub fn from_answer(
     if has("security principal") || has("not a security group") {
         return ExchangeError::NotSecurityPrincipal { cmdlet: c, message };
     }
-    if has("ManagementObjectNotFound") || has("couldn't be found") || has("could not be found") {
+    if has("ManagementObjectNotFound")
+        || has("MemberNotFound")
+        || has("couldn't be found")
+        || has("could not be found")
+    {
         return ExchangeError::NotFound { cmdlet: c, message };
     }
     if has("AlreadyExists") || has("already exists") {

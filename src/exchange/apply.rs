@@ -202,7 +202,7 @@ async fn run(
         match outcome {
             Ok(objects) => {
                 let mut done = start.next(Phase::Done);
-                for (k, v) in objects {
+                for (k, v) in action_objects(action).into_iter().chain(objects) {
                     done = done.with_object(&k, v);
                 }
                 changes::append(cx.store, &cx.profile.name, &done)?;
@@ -218,6 +218,19 @@ async fn run(
         }
     }
     Ok(())
+}
+
+/// The action's own text parameters (`group`, `address`, `name`…), recorded so that
+/// `offboard` can name what was made even when Exchange's answer did not.
+fn action_objects(action: &Action) -> Vec<(String, String)> {
+    match serde_json::to_value(action) {
+        Ok(serde_json::Value::Object(m)) => m
+            .into_iter()
+            .filter(|(k, _)| k != "action")
+            .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 async fn remove_consent(cx: &Context<'_>) -> Result<Vec<(String, String)>, String> {

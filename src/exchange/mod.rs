@@ -14,6 +14,7 @@
 //! - [`read`]: what Exchange holds ([`read::ExchangeView`]).
 //! - [`plan`]: what `exchange apply` would change.
 //! - [`apply`]: `exchange apply`, recorded step by step; `steps`: each action as its cmdlet.
+//! - [`offboard`]: what `offboard` removes in Exchange (from the change record).
 //! - [`verify`]: whether a change whose answer was lost is in Exchange after all.
 //! - [`verdict`]: `exchange test`, Exchange's verdict per mailbox.
 //! - [`check_probe`]: the same verdict for `mailscope check`, beside Graph's.
@@ -25,6 +26,7 @@ pub mod connect;
 pub mod endpoints;
 pub mod entra_consent;
 pub mod error;
+pub mod offboard;
 pub mod plan;
 pub mod read;
 mod steps;

@@ -7,6 +7,7 @@ use crate::changes::ChangesError;
 use crate::credential::CredentialError;
 use crate::entra::EntraError;
 use crate::entra::write::WriteError;
+use crate::exchange::ExchangeError;
 use crate::profile::ProfileError;
 use crate::secrets::SecretError;
 
@@ -33,6 +34,11 @@ pub enum LifecycleError {
     Record(ChangesError),
     /// The profile could not be saved.
     Save(ProfileError),
+    /// An Exchange removal failed (offboard); the ones before it are done and recorded.
+    Exchange {
+        profile: String,
+        error: Box<ExchangeError>,
+    },
 }
 
 impl LifecycleError {
@@ -57,6 +63,7 @@ impl LifecycleError {
             LifecycleError::Keyring(_) => "Make the OS keyring reachable and unlocked, then run the command again.".into(),
             LifecycleError::Record(_) => "Make the profile folder writable (mailscope records every change it makes beside the profile), then run the command again.".into(),
             LifecycleError::Save(_) => "Make the profile folder writable, then run `mailscope entra inspect --profile NAME` to see where the app stands.".into(),
+            LifecycleError::Exchange { profile, error } => error.fix_for(profile),
         }
     }
 }
@@ -85,6 +92,7 @@ impl fmt::Display for LifecycleError {
             ),
             LifecycleError::Record(e) => write!(f, "{e}"),
             LifecycleError::Save(e) => write!(f, "could not save the profile: {e}"),
+            LifecycleError::Exchange { error, .. } => write!(f, "Exchange: {error}"),
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod certs;
 pub mod error;
 pub mod last_used;
 pub mod offboard;
+mod offboard_exchange;
 pub mod offboard_plan;
 pub mod online;
 pub mod online_text;

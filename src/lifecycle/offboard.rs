@@ -1,10 +1,12 @@
 //! `mailscope offboard`: the end of the lifecycle. Plans from the change record what
-//! mailscope created that the tenant still holds ([`super::offboard_plan`]), asks, removes
+//! mailscope created that the tenant still holds ([`super::offboard_plan`], and in Exchange
+//! [`super::offboard_exchange`]), asks, removes
 //! those (each recorded), then forgets the app locally: the profile's keyring entries are
 //! deleted and the profile no longer names the app or a credential (it stays, for the record
 //! and a later `entra apply`).
 
 use super::error::LifecycleError;
+use super::offboard_exchange::{plan_exchange, remove_exchange};
 use super::offboard_plan::{OffboardPlan, Removal, plan};
 use super::session::{AdminSession, Ctx, Progress, writer};
 use crate::changes;
@@ -36,8 +38,9 @@ pub async fn offboard(
 ) -> Result<Offboarded, LifecycleError> {
     let records = changes::read(ctx.profiles, &profile.name)?;
     let mut admin = AdminSession::open(ctx, profile, preset, on).await?;
-    let planned = plan(&records, &admin.view);
-    if planned.removals.is_empty() {
+    let mut planned = plan(&records, &admin.view);
+    let exchange = plan_exchange(ctx, profile, &records, &mut planned).await;
+    if planned.is_empty() {
         return Ok(Offboarded::Nothing(planned));
     }
     if !confirm(&planned) {
@@ -60,6 +63,10 @@ pub async fn offboard(
         .into_iter()
         .filter(|k| !leaving.iter().any(|l| l.eq_ignore_ascii_case(k)))
         .collect();
+    // Exchange first: its objects point at the app, and a failure leaves the app to retry.
+    if let Some(conn) = &exchange {
+        remove_exchange(ctx, profile, conn, &planned).await?;
+    }
     let mut certs_done = false;
     for r in &planned.removals {
         if matches!(r, Removal::RemoveCertificate { .. }) {

@@ -2,7 +2,8 @@
 //! created and did not remove since) and kept only where the tenant, as read now, still holds
 //! it. An app mailscope created is deleted whole (its secrets, certificates, service principal
 //! and consent go with it); otherwise the service principal it created for a vendor's app,
-//! else the consent, secrets and certificates it added one by one. Nothing else.
+//! else the consent, secrets and certificates it added one by one. Nothing else. The Exchange
+//! side is planned by [`super::offboard_exchange`].
 
 use std::collections::BTreeSet;
 
@@ -77,8 +78,21 @@ pub struct OffboardPlan {
     pub removals: Vec<Removal>,
     /// What the record says mailscope created that the tenant no longer holds, in words.
     pub gone: Vec<String>,
-    /// Recorded changes mailscope does not undo here (Exchange), in words.
+    /// Recorded changes mailscope does not undo here (shared mailboxes it created, Exchange
+    /// items without an Exchange sign-in), in words.
     pub by_hand: Vec<String>,
+    /// Exchange removals, in the safe order (after a read of what Exchange still holds).
+    pub exchange: Vec<crate::exchange::offboard::ExoRemoval>,
+    /// The command that signs in to Exchange, when the Exchange items could not be removed
+    /// for want of an Exchange sign-in.
+    pub exchange_signin: Option<String>,
+}
+
+impl OffboardPlan {
+    /// Whether nothing would be removed.
+    pub fn is_empty(&self) -> bool {
+        self.removals.is_empty() && self.exchange.is_empty()
+    }
 }
 
 /// Values of `key` in the done lines of `actions`.
@@ -109,12 +123,6 @@ fn same(a: &str, b: &str) -> bool {
 /// The plan from the record and the tenant as read.
 pub fn plan(records: &[ChangeRecord], view: &TenantView) -> OffboardPlan {
     let mut out = OffboardPlan::default();
-    for r in records
-        .iter()
-        .filter(|r| r.area == Area::Exchange && r.phase == Phase::Done)
-    {
-        out.by_hand.push(r.summary.clone());
-    }
     let app = view.app();
     let created_app = done_values(records, &["create-app"], "app_object_id");
     let app_ids = done_values(records, &["create-app"], "app_id");
@@ -207,7 +215,6 @@ pub fn plan(records: &[ChangeRecord], view: &TenantView) -> OffboardPlan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::changes::Phase;
     use crate::entra::view::{Admin, LookedUp, Organisation, SecretMeta};
 
     fn view(secrets: &[&str], sp: Option<&str>) -> TenantView {
@@ -244,20 +251,7 @@ mod tests {
     }
 
     fn done(action: &str, objects: &[(&str, &str)]) -> ChangeRecord {
-        let mut r = ChangeRecord::new(
-            "run",
-            0,
-            Area::Entra,
-            "t",
-            None,
-            action,
-            action,
-            Phase::Done,
-        );
-        for (k, v) in objects {
-            r = r.with_object(k, *v);
-        }
-        r
+        crate::changes::done_line(Area::Entra, action, objects)
     }
 
     #[test]

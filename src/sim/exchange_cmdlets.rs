@@ -55,6 +55,7 @@ const COMMON: &[&str] = &["ErrorAction", "WarningAction", "Verbose", "Debug"];
 use super::exchange_policy as pol;
 use super::exchange_rbac as rbac;
 use super::exchange_recipients as rcp;
+use super::exchange_remove as rm;
 use Area::{Recipients, Scoping};
 
 macro_rules! cmdlet {
@@ -115,6 +116,31 @@ pub(crate) const CMDLETS: &[Cmdlet] = &[
             "WhatIf"
         ],
         ["Identity", "Member"]
+    ),
+    cmdlet!(
+        "Remove-DistributionGroupMember",
+        Recipients,
+        rm::remove_member,
+        [
+            "Identity",
+            "Member",
+            "BypassSecurityGroupManagerCheck",
+            "Confirm",
+            "WhatIf"
+        ],
+        ["Identity", "Member"]
+    ),
+    cmdlet!(
+        "Remove-DistributionGroup",
+        Recipients,
+        rm::remove_group,
+        [
+            "Identity",
+            "BypassSecurityGroupManagerCheck",
+            "Confirm",
+            "WhatIf"
+        ],
+        ["Identity"]
     ),
     cmdlet!(
         "New-Mailbox",
@@ -202,6 +228,13 @@ pub(crate) const CMDLETS: &[Cmdlet] = &[
         ["AppId"]
     ),
     cmdlet!(
+        "Remove-ServicePrincipal",
+        Scoping,
+        rm::remove_sp,
+        ["Identity", "Confirm", "WhatIf"],
+        ["Identity"]
+    ),
+    cmdlet!(
         "Get-ManagementScope",
         Scoping,
         rbac::get_scope,
@@ -214,6 +247,13 @@ pub(crate) const CMDLETS: &[Cmdlet] = &[
         rbac::new_scope,
         ["Name", "RecipientRestrictionFilter", "Confirm", "WhatIf"],
         ["Name", "RecipientRestrictionFilter"]
+    ),
+    cmdlet!(
+        "Remove-ManagementScope",
+        Scoping,
+        rm::remove_scope,
+        ["Identity", "Confirm", "WhatIf"],
+        ["Identity"]
     ),
     cmdlet!(
         "Get-ManagementRoleAssignment",

@@ -88,6 +88,15 @@ impl CmdletError {
         )
     }
 
+    /// Remove-DistributionGroupMember of a recipient that is not a direct member.
+    pub(crate) fn member_not_found(member: &str, group: &str) -> CmdletError {
+        err(
+            "Ex2C0B1E",
+            "Microsoft.Exchange.Management.Tasks.MemberNotFoundException",
+            format!("The recipient \"{member}\" isn't a member of the group \"{group}\"."),
+        )
+    }
+
     /// A group change by an admin who does not manage the group, without
     /// `-BypassSecurityGroupManagerCheck`.
     pub(crate) fn not_group_manager() -> CmdletError {

@@ -45,6 +45,7 @@ mod exchange_params;
 mod exchange_policy;
 mod exchange_rbac;
 mod exchange_recipients;
+mod exchange_remove;
 mod exchange_reply;
 mod exchange_setup;
 mod exo_model;

@@ -20,5 +20,6 @@ mod keyring_session;
 #[cfg(target_os = "linux")]
 mod commands;
 mod failures;
+mod offboard;
 mod scoping;
 mod support;
