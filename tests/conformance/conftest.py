@@ -6,6 +6,7 @@ ask login.microsoftonline.com), and msgraph-sdk's base URL is the sim's.
 """
 
 import asyncio
+import contextlib
 import datetime
 import json
 import os
@@ -183,6 +184,17 @@ def stop_sim(proc):
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@contextlib.contextmanager
+def another_sim(folder: pathlib.Path, scenario: str = "scenario.toml"):
+    """A further sim on `folder / scenario` for one test module (start it after the `sim`
+    fixture, which clears the proxies for 127.0.0.1); stopped on leaving."""
+    proc, ready = start_sim(folder, scenario)
+    try:
+        yield Sim(ready, None, folder)
+    finally:
+        stop_sim(proc)
 
 
 def new_folder() -> tuple[pathlib.Path, dict]:

@@ -14,12 +14,10 @@ from conftest import (
     APP_ADMIN,
     GLOBAL_ADMIN,
     GRAPH_CLI,
-    Sim,
+    another_sim,
     public_app,
     sim_hook,
     ssl_context,
-    start_sim,
-    stop_sim,
 )
 from test_tokens import claims
 
@@ -64,11 +62,8 @@ def test_device_code_redeemed_once(sim):
 def manual(sim):
     """A sim without `auto_approve` (devicecode.toml), started after the first (which clears
     the proxies for 127.0.0.1): its device codes wait for the test's approve or decline."""
-    proc, ready = start_sim(HERE, "devicecode.toml")
-    try:
-        yield Sim(ready, None, HERE)
-    finally:
-        stop_sim(proc)
+    with another_sim(HERE, "devicecode.toml") as manual_sim:
+        yield manual_sim
 
 
 @pytest.fixture(scope="module")
@@ -77,11 +72,8 @@ def expiring(sim, tmp_path_factory):
     folder = tmp_path_factory.mktemp("expiring")
     text = (HERE / "devicecode.toml").read_text()
     (folder / "scenario.toml").write_text("device_code_lifetime_s = 0\n" + text)
-    proc, ready = start_sim(folder)
-    try:
-        yield Sim(ready, None, folder)
-    finally:
-        stop_sim(proc)
+    with another_sim(folder) as expiring_sim:
+        yield expiring_sim
 
 
 def test_device_flow_pending_until_approved(manual):

@@ -73,6 +73,13 @@ def new_app(admin, run, name):
     return run(admin.applications.post(body))
 
 
+def grant_mail_send(graph, graph_sp, sp):
+    """POST appRoleAssignedTo on Microsoft Graph's service principal: Mail.Send for `sp`."""
+    return graph.service_principals.by_service_principal_id(graph_sp.id).app_role_assigned_to.post(
+        AppRoleAssignment(principal_id=sp.id, resource_id=graph_sp.id, app_role_id=MAIL_SEND)
+    )
+
+
 def token_for(sim, client_id, secret):
     app = msal.ConfidentialClientApplication(
         client_id,
@@ -102,11 +109,7 @@ def test_an_app_from_creation_to_a_token_with_its_granted_role(sim, admin, graph
     sp = run(admin.service_principals.post(ServicePrincipal(app_id=app.app_id)))
     assert sp.app_id == app.app_id and sp.id != app.id
 
-    assignment = run(
-        admin.service_principals.by_service_principal_id(graph_sp.id).app_role_assigned_to.post(
-            AppRoleAssignment(principal_id=sp.id, resource_id=graph_sp.id, app_role_id=MAIL_SEND)
-        )
-    )
+    assignment = run(grant_mail_send(admin, graph_sp, sp))
     assert (str(assignment.principal_id), assignment.app_role_id) == (sp.id, MAIL_SEND)
     assert assignment.principal_type == "ServicePrincipal"
 
@@ -142,14 +145,7 @@ def test_an_app_from_creation_to_a_token_with_its_granted_role(sim, admin, graph
     assert claims(token["access_token"])["roles"] == ["Mail.Send"]
 
     # The same assignment again: Graph's 400, as a typed ODataError.
-    expect(
-        run,
-        admin.service_principals.by_service_principal_id(graph_sp.id).app_role_assigned_to.post(
-            AppRoleAssignment(principal_id=sp.id, resource_id=graph_sp.id, app_role_id=MAIL_SEND)
-        ),
-        400,
-        "Request_BadRequest",
-    )
+    expect(run, grant_mail_send(admin, graph_sp, sp), 400, "Request_BadRequest")
 
     run(
         admin.applications.by_application_id(app.id).remove_password.post(
@@ -173,14 +169,7 @@ def test_admins_without_the_role_get_403(sim, admin, graph_sp, run):
     app_admin = admin_graph(sim, APP_ADMIN)
     app = new_app(app_admin, run, "Made by an application admin")
     sp = run(app_admin.service_principals.post(ServicePrincipal(app_id=app.app_id)))
-    expect(
-        run,
-        app_admin.service_principals.by_service_principal_id(graph_sp.id).app_role_assigned_to.post(
-            AppRoleAssignment(principal_id=sp.id, resource_id=graph_sp.id, app_role_id=MAIL_SEND)
-        ),
-        403,
-        "Authorization_RequestDenied",
-    )
+    expect(run, grant_mail_send(app_admin, graph_sp, sp), 403, "Authorization_RequestDenied")
     run(admin.applications.by_application_id(app.id).delete())
 
 
