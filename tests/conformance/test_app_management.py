@@ -2,7 +2,8 @@
 flow): an application with requiredResourceAccess, a secret from addPassword, its service
 principal, an app role assignment and an AllPrincipals delegated grant, `$filter` on appId;
 then the new secret through MSAL's client credentials (its token's `roles` hold the granted
-role), removePassword and the old secret refused. Microsoft's errors arrive as `ODataError`."""
+role), removePassword and the old secret refused; addKey with a proof-of-possession JWT.
+Microsoft's errors arrive as `ODataError`."""
 
 import base64
 import uuid
