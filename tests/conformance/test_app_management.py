@@ -210,6 +210,9 @@ def test_add_key_with_a_proof_of_possession(sim, admin, run, tmp_path):
     from msgraph.generated.applications.item.add_key.add_key_post_request_body import (
         AddKeyPostRequestBody,
     )
+    from msgraph.generated.applications.item.remove_key.remove_key_post_request_body import (
+        RemoveKeyPostRequestBody,
+    )
     from msgraph.generated.models.key_credential import KeyCredential
 
     from conftest import _certificate
@@ -244,4 +247,10 @@ def test_add_key_with_a_proof_of_possession(sim, admin, run, tmp_path):
     # thumbprint's hex text, as Graph shows it; Kiota hands it over base64-decoded.
     thumbprints = {c.display_name: base64.b64encode(c.custom_key_identifier).decode() for c in creds}
     assert thumbprints == {"first": first["sha1"], "second": second["sha1"]}
+    # removeKey of the first certificate, proved with the second.
+    first_id = next(c.key_id for c in creds if c.display_name == "first")
+    run(item.remove_key.post(RemoveKeyPostRequestBody(
+        key_id=first_id, proof=proof_for(app.id, second["key_pem"], second["sha1"]),
+    )))
+    assert [c.display_name for c in run(item.get()).key_credentials] == ["second"]
     run(item.delete())
