@@ -178,6 +178,7 @@ fn answer(st: &SimState, tenant: &str, q: &HashMap<String, String>) -> Response 
                 client_id: client.client_id.clone(),
                 upn,
                 scopes: split_scopes(scope),
+                nonce: get("nonce").map(String::from),
             },
             redirect_uri: redirect_uri.to_string(),
             challenge,

@@ -14,6 +14,9 @@ pub(crate) struct Grant {
     pub(crate) upn: String,
     /// Scopes as requested (space-separated items).
     pub(crate) scopes: Vec<String>,
+    /// The authorize request's `nonce`, echoed in the id token issued for its code (OpenID
+    /// Connect; MSAL checks it). Never carried into a refresh token's grant.
+    pub(crate) nonce: Option<String>,
 }
 
 /// `code_challenge_method`.
@@ -97,7 +100,10 @@ impl SigninStore {
         self.refresh.insert(
             rt.clone(),
             Refresh {
-                grant: grant.clone(),
+                grant: Grant {
+                    nonce: None,
+                    ..grant.clone()
+                },
                 revoked: false,
             },
         );

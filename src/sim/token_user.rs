@@ -209,6 +209,7 @@ fn poll_device(
         client_id: d.client_id.clone(),
         upn,
         scopes: d.scopes.clone(),
+        nonce: None,
     };
     store.devices.remove(code);
     Ok(grant)
@@ -334,12 +335,15 @@ fn tokens(
         "access_token": access,
     });
     if grant.scopes.iter().any(|s| s == "openid") {
-        let id = json!({
+        let mut id = json!({
             "aud": grant.client_id, "iss": format!("{}/{}/v2.0", st.authority, s.tenant_id),
             "iat": now.min(exp), "nbf": now.min(exp), "exp": exp, "name": admin.display_name,
             "oid": admin.object_id, "preferred_username": admin.upn,
             "sub": admin.object_id, "tid": s.tenant_id, "ver": "2.0",
         });
+        if let Some(nonce) = &grant.nonce {
+            id["nonce"] = nonce.clone().into();
+        }
         out["id_token"] = signer.sign(&id).map_err(unavailable)?.into();
     }
     Ok(out)

@@ -6,6 +6,7 @@ ask login.microsoftonline.com), and msgraph-sdk's base URL is the sim's.
 """
 
 import asyncio
+import contextlib
 import datetime
 import json
 import os
@@ -34,11 +35,29 @@ NO_SP = "66666666-0000-4000-8000-000000000006"
 MAILBOX = "support@contoso.com"
 OTHER = "other@contoso.com"
 SPARE = "spare@contoso.com"
+GLOBAL_ADMIN = "admin@contoso.com"
+APP_ADMIN = "appadmin@contoso.com"
+NO_ROLE = "reader@contoso.com"
+GRAPH_CLI = "14d82eec-204b-4c2f-b7e8-296a70dab67e"
 
 SCENARIO = f"""
 tenant_id = "{TENANT}"
 tenant_name = "Contoso"
 domains = ["contoso.onmicrosoft.com", "contoso.com"]
+auto_approve = "{GLOBAL_ADMIN}"
+device_code_interval_s = 0
+
+[[admin]]
+upn = "{GLOBAL_ADMIN}"
+display_name = "Global Admin"
+roles = ["Global Administrator"]
+
+[[admin]]
+upn = "{APP_ADMIN}"
+roles = ["Application Administrator"]
+
+[[admin]]
+upn = "{NO_ROLE}"
 
 [[app]]
 client_id = "{FULL}"
@@ -167,6 +186,17 @@ def stop_sim(proc):
         proc.kill()
 
 
+@contextlib.contextmanager
+def another_sim(folder: pathlib.Path, scenario: str = "scenario.toml"):
+    """A further sim on `folder / scenario` for one test module (start it after the `sim`
+    fixture, which clears the proxies for 127.0.0.1); stopped on leaving."""
+    proc, ready = start_sim(folder, scenario)
+    try:
+        yield Sim(ready, None, folder)
+    finally:
+        stop_sim(proc)
+
+
 def new_folder() -> tuple[pathlib.Path, dict]:
     folder = pathlib.Path(tempfile.mkdtemp(prefix="mailscope-conformance-"))
     cert = _certificate(folder)
@@ -257,3 +287,52 @@ def expect(run, coro, status, code):
     assert (err.response_status_code, err.error.code) == (status, code), err.error.message
     assert err.error.message
     return err
+
+
+def public_app(sim: Sim, client_id: str = GRAPH_CLI):
+    """MSAL's PublicClientApplication for the sim (Microsoft Graph Command Line Tools by default).
+    Its requests session ignores the environment: REQUESTS_CA_BUNDLE names the first sim's CA,
+    and requests lets it win over the session's own `verify`."""
+    import msal
+    import requests
+
+    session = requests.Session()
+    session.trust_env = False
+    session.verify = sim.ca_file
+    return msal.PublicClientApplication(
+        client_id,
+        authority=f"{sim.authority}/{sim.tenant_id}",
+        instance_discovery=False,
+        http_client=session,
+    )
+
+
+def sim_hook(sim: Sim, path: str, body: dict) -> httpx.Response:
+    """POSTs `body` to one of the sim's test hooks (`/_sim/...`)."""
+    with httpx.Client(verify=ssl_context(sim.ca_file)) as c:
+        return c.post(f"{sim.authority}/_sim/{path}", json=body)
+
+
+def admin_token(sim: Sim, upn: str, permissions: list[str]) -> dict:
+    """MSAL's device code flow for `upn`, approved through the sim's hook; the token result."""
+    app = public_app(sim)
+    flow = app.initiate_device_flow(scopes=[f"{sim.graph}/{p}" for p in permissions])
+    assert "user_code" in flow, flow
+    approved = sim_hook(sim, "devicecode/approve", {"user_code": flow["user_code"], "upn": upn})
+    assert approved.status_code < 300, approved.text
+    result = app.acquire_token_by_device_flow(flow)
+    assert "access_token" in result, result
+    return result
+
+
+class StaticToken:
+    """A TokenCredential (azure-core's protocol) that hands msgraph-sdk one MSAL token."""
+
+    def __init__(self, result: dict):
+        self.token = result["access_token"]
+        self.expires_on = int(datetime.datetime.now().timestamp()) + int(result["expires_in"])
+
+    def get_token(self, *scopes, **kwargs):
+        from azure.core.credentials import AccessToken
+
+        return AccessToken(self.token, self.expires_on)

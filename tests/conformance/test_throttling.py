@@ -10,7 +10,7 @@ import pytest
 from kiota_abstractions.base_request_configuration import RequestConfiguration
 from kiota_http.middleware.options import RetryHandlerOption
 
-from conftest import Sim, expect, graph_client, secret_credential, start_sim, stop_sim
+from conftest import another_sim, expect, graph_client, secret_credential
 
 HERE = pathlib.Path(__file__).resolve().parent
 MESSAGES = "GET /v1.0/users/{id}/messages"
@@ -19,11 +19,8 @@ MESSAGES = "GET /v1.0/users/{id}/messages"
 @pytest.fixture(scope="module")
 def throttling(sim):
     """The second sim (after the first, whose fixture clears proxies for 127.0.0.1)."""
-    proc, ready = start_sim(HERE, "throttling.toml")
-    try:
-        yield Sim(ready, None, HERE)
-    finally:
-        stop_sim(proc)
+    with another_sim(HERE, "throttling.toml") as throttling_sim:
+        yield throttling_sim
 
 
 @pytest.fixture(scope="module")

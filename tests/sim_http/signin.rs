@@ -135,6 +135,7 @@ async fn auth_code_with_pkce_issues_delegated_tokens_once() {
     let id = claims(body["id_token"].as_str().unwrap());
     assert_eq!(id["aud"], GRAPH_CLI_TOOLS);
     assert_eq!(id["preferred_username"], "admin@contoso.com");
+    assert!(id.get("nonce").is_none(), "no nonce was sent");
     assert!(body["refresh_token"].as_str().unwrap().len() > 40);
 
     let (status, again) = redeem(&s, &code, VERIFIER, REDIRECT).await;
@@ -282,6 +283,23 @@ async fn refresh_tokens_rotate_and_revocation_is_invalid_grant() {
     let (status, body) = refresh(&s, &rt2).await;
     assert_eq!(status, 400);
     assert_aad(&body, "invalid_grant", 50173);
+}
+
+/// OpenID Connect: the id token for an authorization code carries the authorize request's
+/// `nonce` (MSAL's `acquire_token_by_auth_code_flow` refuses the answer without it); a refreshed
+/// id token carries none.
+#[tokio::test]
+async fn the_authorize_nonce_is_echoed_in_the_code_s_id_token_only() {
+    let s = admin_sim().await;
+    let (_, q, _) = authorize(&s, &[("nonce", "n-0S6_WzA2Mj")]).await;
+    let (status, body) = redeem(&s, &q["code"], VERIFIER, REDIRECT).await;
+    assert_eq!(status, 200, "{body}");
+    let id = claims(body["id_token"].as_str().unwrap());
+    assert_eq!(id["nonce"], "n-0S6_WzA2Mj");
+    let (status, body) = refresh(&s, body["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(status, 200, "{body}");
+    let id = claims(body["id_token"].as_str().unwrap());
+    assert!(id.get("nonce").is_none(), "{id}");
 }
 
 async fn device_start(s: &Sim, client: &str) -> (u16, Value) {
