@@ -65,7 +65,7 @@ pub async fn offboard(
         .collect();
     // Exchange first: its objects point at the app, and a failure leaves the app to retry.
     if let Some(conn) = &exchange {
-        remove_exchange(ctx, profile, conn, &planned).await?;
+        remove_exchange(ctx, profile, conn, &planned, on).await?;
     }
     let mut certs_done = false;
     for r in &planned.removals {

@@ -5,7 +5,7 @@
 
 use super::error::LifecycleError;
 use super::offboard_plan::OffboardPlan;
-use super::session::Ctx;
+use super::session::{Ctx, Progress};
 use crate::changes::{self, Area, ChangeRecord, Phase};
 use crate::exchange::offboard::{from_records, remove, still_held};
 use crate::exchange::{Connection, connect, signin_config};
@@ -62,9 +62,11 @@ pub(crate) async fn remove_exchange(
     profile: &Profile,
     conn: &Connection,
     plan: &OffboardPlan,
+    on: &mut dyn FnMut(Progress),
 ) -> Result<(), LifecycleError> {
     let run = uuid::Uuid::new_v4().to_string();
     for (i, r) in plan.exchange.iter().enumerate() {
+        on(Progress::Doing(format!("Exchange: {}", r.describe())));
         let mut start = ChangeRecord::new(
             &run,
             i,

@@ -62,6 +62,11 @@ async fn exchange_state(c: &Connection) -> Vec<Value> {
 }
 
 async fn run_offboard(t: &mut Tenant) -> Offboarded {
+    run_offboard_seeing(t, &mut Vec::new()).await
+}
+
+/// Offboards `t`, collecting the progress lines into `lines`.
+async fn run_offboard_seeing(t: &mut Tenant, lines: &mut Vec<String>) -> Offboarded {
     let endpoints = endpoints(t.sim);
     let http = common::http(t.sim);
     let ctx = Ctx {
@@ -72,9 +77,11 @@ async fn run_offboard(t: &mut Tenant) -> Offboarded {
         retry: RetryPolicy::fast(),
     };
     let preset = preset_of(&t.profile);
-    offboard(&ctx, &mut t.profile, &preset, &mut |_| true, &mut |_| {})
-        .await
-        .unwrap()
+    offboard(&ctx, &mut t.profile, &preset, &mut |_| true, &mut |p| {
+        lines.push(format!("{p:?}"))
+    })
+    .await
+    .unwrap()
 }
 
 #[tokio::test]
@@ -98,10 +105,17 @@ async fn offboard_leaves_exchange_as_it_was_before_policy_and_rbac_apply() {
     done.unwrap();
     assert_ne!(exchange_state(&c).await, before);
 
-    let out = run_offboard(&mut t).await;
+    let mut lines = Vec::new();
+    let out = run_offboard_seeing(&mut t, &mut lines).await;
     let Offboarded::Removed { plan, .. } = &out else {
         panic!("{out:?}")
     };
+    // Each Exchange removal is announced as it starts.
+    assert_eq!(
+        lines.iter().filter(|l| l.contains("Exchange: ")).count(),
+        plan.exchange.len(),
+        "{lines:?}"
+    );
     let tags: Vec<&str> = plan.exchange.iter().map(|r| r.tag()).collect();
     assert_eq!(
         tags,
