@@ -129,9 +129,11 @@ pub async fn run_profile(
     if let Some(probe) = &spec.exchange
         && !plan.mailboxes.is_empty()
     {
-        let host = session.endpoints.cloud.exchange_host().map_or_else(
+        // The host the probe posts to: the profile's Exchange endpoint (its cloud's host or
+        // `[endpoints] exchange`), else the Graph host, as `exchange::endpoints::base_for`.
+        let host = profile.exchange_endpoint().map_or_else(
             || session.endpoints.graph_host().to_string(),
-            str::to_string,
+            |url| url.trim_start_matches("https://").to_string(),
         );
         let _ = events.send(CheckEvent::Waiting {
             what: "Exchange",
